@@ -1,0 +1,23 @@
+"""/events/{id}/corrections: a mistake is corrected by a new event; the original stays."""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from trace.db.session import get_session
+from trace.services import corrections
+
+from .auth import current_user
+from .common import protected
+from .schemas import CorrectionIn, EventOut
+
+blp = Blueprint("events", __name__, description="Corrections of recorded events")
+
+
+@blp.route("/events/<int:ident>/corrections")
+class Corrections(MethodView):
+    @protected(blp, "admin", "worker")
+    @blp.arguments(CorrectionIn)
+    @blp.response(201, EventOut)
+    def post(self, data, ident):
+        """Correct an event: a reason, and the fields that should have been recorded"""
+        return corrections.correct(get_session(), current_user(), ident, data)

@@ -1,0 +1,64 @@
+"""/locations: orchards, packing houses, treatment facilities, exporters, importers, ports."""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from trace.db.session import get_session
+from trace.services import masterdata
+
+from .auth import READERS
+from .common import protected
+from .schemas import LocationIn, LocationOut, LocationPatch, LocationQuery
+
+blp = Blueprint("locations", __name__, description="Places and parties, with their official codes")
+
+
+def dump(session, locations):
+    codes = masterdata.codes_of(session, [loc.id for loc in locations])
+    return [{**loc.model_dump(), "codes": codes[loc.id]} for loc in locations]
+
+
+@blp.route("/locations")
+class Locations(MethodView):
+    @protected(blp, *READERS)
+    @blp.arguments(LocationQuery, location="query")
+    @blp.response(200, LocationOut(many=True))
+    @blp.paginate(page_size=50, max_page_size=500)
+    def get(self, query, pagination_parameters):
+        """List locations (filter by kind, name)"""
+        session = get_session()
+        rows, total = masterdata.list_locations(
+            session,
+            query.get("kind"),
+            query.get("q"),
+            pagination_parameters.page,
+            pagination_parameters.page_size,
+        )
+        pagination_parameters.item_count = total
+        return dump(session, rows)
+
+    @protected(blp, "admin")
+    @blp.arguments(LocationIn)
+    @blp.response(201, LocationOut)
+    def post(self, data):
+        """Create a location with its per-market codes"""
+        session = get_session()
+        return dump(session, [masterdata.create_location(session, data)])[0]
+
+
+@blp.route("/locations/<int:ident>")
+class LocationById(MethodView):
+    @protected(blp, *READERS)
+    @blp.response(200, LocationOut)
+    def get(self, ident):
+        """One location"""
+        session = get_session()
+        return dump(session, [masterdata.get_location(session, ident)])[0]
+
+    @protected(blp, "admin")
+    @blp.arguments(LocationPatch)
+    @blp.response(200, LocationOut)
+    def patch(self, data, ident):
+        """Change a location: name, address, GLN, add codes, suspend or revoke a code"""
+        session = get_session()
+        return dump(session, [masterdata.update_location(session, ident, data)])[0]

@@ -1,0 +1,92 @@
+"""/lots: harvest, then receipts, coolings, treatments, inspections; state and timeline."""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from trace.db.models import node
+from trace.db.session import get_session
+from trace.services import lots
+
+from .auth import READERS, current_user
+from .common import protected
+from .schemas import (
+    CoolingIn,
+    EventOut,
+    HarvestIn,
+    InspectionIn,
+    LotOut,
+    LotQuery,
+    ReceiptIn,
+    TreatmentIn,
+)
+
+blp = Blueprint("lots", __name__, description="Harvest and packed lots and what happens to them")
+WRITERS = ("admin", "worker")
+
+
+@blp.route("/lots")
+class Lots(MethodView):
+    @protected(blp, *READERS)
+    @blp.arguments(LotQuery, location="query")
+    @blp.response(200, LotOut(many=True))
+    @blp.paginate(page_size=50, max_page_size=500)
+    def get(self, query, pagination_parameters):
+        """List lots (filter by kind, product, orchard, location, dates, hold)"""
+        session = get_session()
+        query["from"] = query.pop("from_", None)
+        rows, total = lots.list_lots(
+            session, query, pagination_parameters.page, pagination_parameters.page_size
+        )
+        pagination_parameters.item_count = total
+        return [lots.lot_state(session, lot) for lot in rows]
+
+
+@blp.route("/lots/harvest")
+class Harvest(MethodView):
+    @protected(blp, *WRITERS)
+    @blp.arguments(HarvestIn)
+    @blp.response(201, LotOut)
+    def post(self, data):
+        """Record a harvest: a new harvest lot from one orchard on one day"""
+        session = get_session()
+        return lots.lot_state(session, lots.harvest(session, current_user(), data))
+
+
+@blp.route("/lots/<code>")
+class LotByCode(MethodView):
+    @protected(blp, *READERS)
+    @blp.response(200, LotOut)
+    def get(self, code):
+        """A lot's state: quantities in, used and left; cartons; where; hold"""
+        session = get_session()
+        return lots.lot_state(session, lots.get_lot(session, code))
+
+
+@blp.route("/lots/<code>/events")
+class LotEvents(MethodView):
+    @protected(blp, *READERS)
+    @blp.response(200, EventOut(many=True))
+    def get(self, code):
+        """A lot's timeline: every event that concerns it, in the order they happened"""
+        session = get_session()
+        lot = lots.get_lot(session, code)
+        return lots.events_of(session, [node("lot", lot.id)])
+
+
+def _event_route(path: str, schema, use_case, summary: str):
+    @protected(blp, *WRITERS)
+    @blp.arguments(schema)
+    @blp.response(201, EventOut)
+    def post(self, data, code):
+        return use_case(get_session(), current_user(), code, data)
+
+    post.__doc__ = summary
+    blp.route(f"/lots/<code>/{path}")(type(path.title(), (MethodView,), {"post": post}))
+
+
+_event_route("receipts", ReceiptIn, lots.receive, "Record that a lot arrived at a packing house")
+_event_route("coolings", CoolingIn, lots.cool, "Record a cooling (temperature, duration)")
+_event_route("treatments", TreatmentIn, lots.treat, "Record a treatment at a facility")
+_event_route(
+    "inspections", InspectionIn, lots.inspect, "Record an inspection (a fail holds the lot)"
+)

@@ -1,0 +1,54 @@
+"""/products: trade items (GTIN optional), names per language, net weight per carton."""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from trace.db.session import get_session
+from trace.services import masterdata
+
+from .auth import READERS
+from .common import protected
+from .schemas import ProductIn, ProductOut, ProductPatch, ProductQuery
+
+blp = Blueprint("products", __name__, description="Trade items")
+
+
+@blp.route("/products")
+class Products(MethodView):
+    @protected(blp, *READERS)
+    @blp.arguments(ProductQuery, location="query")
+    @blp.response(200, ProductOut(many=True))
+    @blp.paginate(page_size=50, max_page_size=500)
+    def get(self, query, pagination_parameters):
+        """List products"""
+        rows, total = masterdata.list_products(
+            get_session(),
+            query.get("q"),
+            pagination_parameters.page,
+            pagination_parameters.page_size,
+        )
+        pagination_parameters.item_count = total
+        return rows
+
+    @protected(blp, "admin")
+    @blp.arguments(ProductIn)
+    @blp.response(201, ProductOut)
+    def post(self, data):
+        """Create a product"""
+        return masterdata.create_product(get_session(), data)
+
+
+@blp.route("/products/<int:ident>")
+class ProductById(MethodView):
+    @protected(blp, *READERS)
+    @blp.response(200, ProductOut)
+    def get(self, ident):
+        """One product"""
+        return masterdata.get_product(get_session(), ident)
+
+    @protected(blp, "admin")
+    @blp.arguments(ProductPatch)
+    @blp.response(200, ProductOut)
+    def patch(self, data, ident):
+        """Change a product (its GTIN only while no lot uses it)"""
+        return masterdata.update_product(get_session(), ident, data)

@@ -1,0 +1,41 @@
+"""The application factory: the only module that sees every layer."""
+
+from __future__ import annotations
+
+from flask import Flask, redirect
+
+from trace import api, cli, config
+from trace.db import session
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """An app configured from defaults, TRACE_* variables, then `test_config`."""
+    app = Flask(
+        "trace",
+        static_folder=str(config.ROOT / "static"),
+        instance_path=str(config.INSTANCE),
+    )
+    app.config.from_mapping(config.DEFAULTS)
+    app.config.from_prefixed_env("TRACE")
+    app.config.update(test_config or {})
+    config.normalise(app.config)
+    _register_extensions(app)
+    _register_blueprints(app)
+    cli.init_app(app)
+    return app
+
+
+def _register_extensions(app: Flask) -> None:
+    session.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    api.init_app(app)
+
+    @app.get("/")
+    def home():
+        return redirect("/api/v1/docs/")
+
+    @app.get("/healthz")
+    def health():
+        return {"ok": True}

@@ -1,0 +1,31 @@
+"""The trace graph in SQL: one recursive query over `edge`, the same on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from .models import Edge
+
+
+def walk(session: Session, start: Iterable[str], direction: str) -> list[Edge]:
+    """Every edge reachable from `start`: upstream (`backward`) or downstream (`forward`).
+
+    A node is visited once however many paths lead to it (UNION, not UNION ALL), so the
+    query ends on any graph, and a mixed lot reached through two pallets costs one row.
+    """
+    start = list(start)
+    if not start:
+        return []
+    edge = Edge.__table__
+    cols = [edge.c.id, edge.c.src, edge.c.dst]
+    backward = direction == "backward"
+    near = edge.c.dst if backward else edge.c.src  # the end of an edge we arrive by
+    reach = select(*cols).where(near.in_(start)).cte("reach", recursive=True)
+    step = select(*cols).join(reach, near == (reach.c.src if backward else reach.c.dst))
+    reach = reach.union(step)
+    ids = select(reach.c.id)
+    rows = session.execute(select(Edge).where(Edge.id.in_(ids)).order_by(Edge.id)).scalars()
+    return list(rows)

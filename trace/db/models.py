@@ -1,0 +1,196 @@
+"""Tables. The event log (`event`) is the evidence; the other tables are its current state.
+
+Nodes of the trace graph are named by strings, the same in `edge` and `event_ref`:
+`location:<id>` (an orchard), `lot:<id>`, `pallet:<id>`, `shipment:<id>`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def node(kind: str, ident: int) -> str:
+    """The graph name of a row: `node("lot", 12) == "lot:12"`."""
+    return f"{kind}:{ident}"
+
+
+class Location(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=32, index=True)
+    name: str = Field(max_length=200)
+    gln: str | None = Field(default=None, max_length=13, unique=True)
+    address: dict = Field(default_factory=dict, sa_type=JSON)
+    created_at: datetime
+
+
+class LocationCode(SQLModel, table=True):
+    """An official code a location holds for one market (PUC, PHC, TFC…)."""
+
+    __tablename__ = "location_code"
+    __table_args__ = (UniqueConstraint("location_id", "scheme", "market", "value"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    location_id: int = Field(foreign_key="location.id", index=True)
+    scheme: str = Field(max_length=16)
+    value: str = Field(max_length=64)
+    market: str = Field(max_length=8)
+    status: str = Field(default="active", max_length=16)
+    issuer: str | None = Field(default=None, max_length=200)
+    season: str | None = Field(default=None, max_length=16)
+
+
+class Product(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    gtin: str | None = Field(default=None, max_length=14, unique=True)
+    name: dict = Field(default_factory=dict, sa_type=JSON)
+    commodity: str = Field(max_length=64)
+    variety: str | None = Field(default=None, max_length=64)
+    unit: str = Field(default="kg", max_length=8)
+    net_weight_kg: float | None = None
+    created_at: datetime
+
+
+class Lot(SQLModel, table=True):
+    """A quantity of one product with one history: a harvest lot or a packed lot."""
+
+    __table_args__ = (Index("ix_lot_kind_produced_on", "kind", "produced_on"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=20, unique=True)
+    kind: str = Field(max_length=16)  # harvest | packed
+    product_id: int | None = Field(default=None, foreign_key="product.id", index=True)
+    commodity: str = Field(max_length=64)
+    variety: str | None = Field(default=None, max_length=64)
+    orchard_id: int | None = Field(default=None, foreign_key="location.id", index=True)
+    location_id: int | None = Field(default=None, foreign_key="location.id", index=True)
+    unit: str = Field(default="kg", max_length=8)
+    quantity: float  # harvested (harvest lot) or packed net weight (packed lot)
+    received: float = 0  # harvest lot: sum of receipts
+    used: float = 0  # given out to packings
+    cartons: int | None = None  # packed lot: cartons packed
+    cartons_palletised: int = 0
+    produced_on: date  # harvested_on or packed_on
+    on_hold: bool = False  # the latest inspection failed
+    created_at: datetime
+
+
+class Pallet(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    sscc: str = Field(max_length=18, unique=True)
+    location_id: int = Field(foreign_key="location.id", index=True)
+    shipment_id: int | None = Field(default=None, foreign_key="shipment.id", index=True)
+    cartons: int
+    created_at: datetime
+
+
+class PalletContent(SQLModel, table=True):
+    __tablename__ = "pallet_content"
+
+    pallet_id: int = Field(foreign_key="pallet.id", primary_key=True)
+    lot_id: int = Field(foreign_key="lot.id", primary_key=True, index=True)
+    cartons: int
+
+
+class Shipment(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    exporter_id: int = Field(foreign_key="location.id")
+    consignee_id: int = Field(foreign_key="location.id", index=True)
+    market: str = Field(max_length=8, index=True)
+    container_no: str | None = Field(default=None, max_length=16, index=True)
+    seal_no: str | None = Field(default=None, max_length=32)
+    bill_of_lading: str | None = Field(default=None, max_length=64)
+    phyto_certificate_no: str | None = Field(default=None, max_length=64, index=True)
+    status: str = Field(default="loaded", max_length=16)  # loaded | departed | arrived
+    departed_at: datetime | None = None
+    arrived_at: datetime | None = None
+    created_at: datetime
+
+
+class Event(SQLModel, table=True):
+    """One thing that happened. Append-only: never updated, never deleted.
+
+    Columns map 1:1 to EPCIS 2.0: `epcis_type`, `action`, `biz_step`, `disposition`,
+    `read_point_id`/`biz_location_id`, and `data` holding quantity lists (UN/ECE units),
+    source/destination lists, business transactions, ILMD and our extension fields.
+    `hash` is the SHA-256 of the canonical content, which includes `prev_hash`.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: str = Field(max_length=64, unique=True)
+    type: str = Field(max_length=16, index=True)
+    epcis_type: str = Field(max_length=32)
+    action: str | None = Field(default=None, max_length=8)
+    biz_step: str | None = Field(default=None, max_length=64)
+    disposition: str | None = Field(default=None, max_length=64)
+    event_time: datetime = Field(index=True)  # UTC
+    tz_offset: str = Field(max_length=6)  # the local offset it happened in, "+07:00"
+    record_time: datetime  # UTC, the server's clock
+    read_point_id: int | None = Field(default=None, foreign_key="location.id")
+    biz_location_id: int | None = Field(default=None, foreign_key="location.id", index=True)
+    data: dict = Field(default_factory=dict, sa_type=JSON)
+    corrects_id: int | None = Field(default=None, foreign_key="event.id", index=True)
+    user_id: int | None = Field(default=None, foreign_key="user.id")
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+
+
+class EventRef(SQLModel, table=True):
+    """Which lots, pallets and shipments an event concerns (for their timelines)."""
+
+    __tablename__ = "event_ref"
+
+    event_id: int = Field(foreign_key="event.id", primary_key=True)
+    node: str = Field(max_length=40, primary_key=True, index=True)
+
+
+class Edge(SQLModel, table=True):
+    """A step of the trace graph: `src` went (partly) into `dst` through `event_id`."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    src: str = Field(max_length=40, index=True)
+    dst: str = Field(max_length=40, index=True)
+    event_id: int = Field(foreign_key="event.id")
+    quantity: float | None = None
+    uom: str | None = Field(default=None, max_length=8)
+
+
+class ChainHead(SQLModel, table=True):
+    """The single row every writer locks first: it serialises the hash chain."""
+
+    __tablename__ = "chain_head"
+
+    id: int = Field(default=1, primary_key=True)
+    last_event_id: int | None = None
+    last_hash: str = Field(max_length=64)
+    writes: int = 0
+
+
+class Counter(SQLModel, table=True):
+    """Named sequences (SSCC serial references, lot numbers), taken under the chain lock."""
+
+    name: str = Field(max_length=32, primary_key=True)
+    value: int = 0
+
+
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=64, unique=True)
+    role: str = Field(max_length=16)  # admin | worker | inspector | importer
+    location_id: int | None = Field(default=None, foreign_key="location.id")
+    created_at: datetime
+
+
+class ApiToken(SQLModel, table=True):
+    """A bearer token, stored as its SHA-256 (the token itself is shown once)."""
+
+    __tablename__ = "api_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime
+    expires_at: datetime | None = None
+    revoked_at: datetime | None = None

@@ -1,0 +1,82 @@
+"""Event kinds, their EPCIS 2.0 shapes, and the hash chain's canonical form.
+
+References: EPCIS 2.0 §7.4 (event types), CBV 2.0 §7.2 (bizStep), §7.3 (disposition);
+UN/ECE Recommendation 20 (units of measure).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+GENESIS_HASH = "0" * 64
+
+
+@dataclass(frozen=True)
+class Kind:
+    """How one kind of critical tracking event is expressed in EPCIS 2.0."""
+
+    epcis_type: str
+    action: str | None
+    biz_step: str | None
+    disposition: str | None
+
+
+KINDS: dict[str, Kind] = {
+    "harvest": Kind("ObjectEvent", "ADD", "creating_class_instance", "active"),
+    "receive": Kind("ObjectEvent", "OBSERVE", "receiving", "in_progress"),
+    "cool": Kind("ObjectEvent", "OBSERVE", "storing", "in_progress"),
+    "treat": Kind("ObjectEvent", "OBSERVE", "inspecting", "in_progress"),
+    "inspect": Kind("ObjectEvent", "OBSERVE", "inspecting", None),  # conformant | non_conformant
+    "pack": Kind("TransformationEvent", None, "creating_class_instance", "active"),
+    "palletise": Kind("AggregationEvent", "ADD", "packing", "in_progress"),
+    "load": Kind("ObjectEvent", "OBSERVE", "loading", "in_progress"),
+    "ship": Kind("ObjectEvent", "OBSERVE", "shipping", "in_transit"),
+    "arrive": Kind("ObjectEvent", "OBSERVE", "receiving", "in_progress"),
+    "correct": Kind("ObjectEvent", "OBSERVE", None, None),  # carries an errorDeclaration
+}
+
+# UN/ECE Recommendation 20 codes for the units the API accepts.
+UOM = {"kg": "KGM", "t": "TNE", "g": "GRM", "carton": "CT", "piece": "H87"}
+
+# Fields of an event's data a correction may set, by kind. Quantities re-run mass balance.
+CORRECTABLE: dict[str, frozenset[str]] = {
+    "harvest": frozenset({"quantity", "variety", "harvested_on", "crew"}),
+    "receive": frozenset({"quantity"}),
+    "cool": frozenset({"temperature_c", "duration_h"}),
+    "treat": frozenset({"method", "batch_no", "certificate_no", "parameters"}),
+    "inspect": frozenset({"result", "notes"}),
+    "pack": frozenset(),
+    "palletise": frozenset(),
+    "load": frozenset(),
+    "ship": frozenset(),
+    "arrive": frozenset(),
+}
+
+
+def utc_iso(moment: datetime) -> str:
+    """`2026-06-10T07:00:00.000000Z`: one spelling of an instant, whatever the database returns."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def offset_of(moment: datetime) -> str:
+    """The `+07:00` form of an aware datetime's UTC offset (EPCIS eventTimeZoneOffset)."""
+    delta = moment.utcoffset()
+    if delta is None:
+        raise ValueError("datetime without a time zone")
+    minutes = int(delta.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    minutes = abs(minutes)
+    return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def canonical(content: dict) -> bytes:
+    """The canonical bytes of an event's content: JSON, sorted keys, no spaces, UTF-8."""
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def chain_hash(content: dict, prev_hash: str) -> str:
+    """SHA-256 over the previous event's hash and this event's canonical content."""
+    return hashlib.sha256(prev_hash.encode() + b"\n" + canonical(content)).hexdigest()

@@ -1,0 +1,62 @@
+"""The one exception of `trace.gs1`, and how its messages show what was given.
+
+Every message has the shape ``<what> <input>: <what was expected>, found <what>``,
+so that a packer at a scanner or an API client can fix the input without reading code.
+"""
+
+from __future__ import annotations
+
+import json
+
+# Longer inputs are cut in messages: an error should not echo a megabyte back.
+_MAX_SHOWN = 48
+
+
+class GS1Error(ValueError):
+    """A GS1 identifier, attribute or Digital Link is malformed.
+
+    The message names the input, what was expected and what was found, e.g.
+    ``GTIN 08931234567895: check digit should be 7``.
+    """
+
+
+def quoted(text: str, limit: int = _MAX_SHOWN) -> str:
+    """Return ``text`` in double quotes, escaped and cut to ``limit`` characters."""
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return json.dumps(text, ensure_ascii=False)
+
+
+def shown(text: str) -> str:
+    """Return ``text`` as an error message shows it: bare if all digits, else quoted."""
+    if text and len(text) <= _MAX_SHOWN and is_ascii_digits(text):
+        return text
+    return quoted(text)
+
+
+def is_ascii_digits(text: str) -> bool:
+    """Tell whether ``text`` is made only of 0-9 (``str.isdigit`` also accepts "٣")."""
+    return all("0" <= char <= "9" for char in text)
+
+
+def require_digits(name: str, text: object) -> str:
+    """Return ``text`` if it is a string of ASCII digits, else raise `GS1Error`.
+
+    Args:
+        name: What the text is, for the message, e.g. ``"GTIN"``.
+        text: The value to check; may be empty (lengths are checked by the caller).
+
+    Returns:
+        ``text`` unchanged.
+
+    Raises:
+        GS1Error: If ``text`` is not a string or holds a character other than 0-9.
+    """
+    if not isinstance(text, str):
+        raise GS1Error(f"{name} {text!r}: should be text, found {type(text).__name__}")
+    for char in text:
+        if not "0" <= char <= "9":
+            raise GS1Error(
+                f"{name} {shown(text)}: character {quoted(char)} is not allowed (digits 0-9 only)"
+            )
+    return text

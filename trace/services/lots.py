@@ -1,0 +1,292 @@
+"""Harvest lots and what happens to a lot before packing: receive, cool, treat, inspect."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from trace.db.models import Event, EventRef, Location, Lot, Product, User, node
+from trace.domain.errors import Invalid, RuleViolation
+from trace.domain.events import UOM
+from trace.gs1 import validate_lot
+
+from .common import (
+    check_event_time,
+    fmt_qty,
+    get_lot,
+    location_for_field,
+    lock_chain,
+    next_value,
+    now,
+    record,
+    unit_of_work,
+)
+
+VIETNAM = timezone(timedelta(hours=7))
+
+
+def day_time(day: date) -> datetime:
+    """The event time of something known only by its day: noon in Vietnam."""
+    return datetime.combine(day, time(12, 0), VIETNAM)
+
+
+def new_lot_code(session: Session, prefix: str, day: date) -> str:
+    """`H260610-0007` (harvest) or `P260611-0012` (packed): short, readable, GS1 set 82."""
+    return validate_lot(f"{prefix}{day:%y%m%d}-{next_value(session, 'lot'):04d}")
+
+
+def harvest(session: Session, actor: User, data: dict) -> Lot:
+    """A harvest lot: one orchard, one day, one quantity (ObjectEvent ADD, ILMD)."""
+    with unit_of_work(session):
+        head = lock_chain(session)
+        orchard = location_for_field(session, data["orchard_id"], "orchard_id", "orchard")
+        day: date = data["harvested_on"]
+        if data.get("harvested_at"):
+            when = check_event_time(data["harvested_at"], "harvested_at")
+        elif day > now().astimezone(VIETNAM).date():
+            raise Invalid("harvested_on", f"{day.isoformat()} is in the future")
+        else:
+            when = min(day_time(day), now())
+        lot = Lot(
+            code=new_lot_code(session, "H", day),
+            kind="harvest",
+            commodity=data["commodity"],
+            variety=data.get("variety"),
+            orchard_id=orchard.id,
+            location_id=orchard.id,
+            unit=data["unit"],
+            quantity=data["quantity"],
+            produced_on=day,
+            created_at=when,
+        )
+        session.add(lot)
+        session.flush()
+        record(
+            session,
+            head,
+            "harvest",
+            event_time=when,
+            actor=actor,
+            location_id=orchard.id,
+            data={
+                "quantities": [{"lot": lot.code, "quantity": lot.quantity, "uom": UOM[lot.unit]}],
+                "ilmd": {
+                    "commodity": lot.commodity,
+                    "variety": lot.variety,
+                    "harvested_on": day.isoformat(),
+                    "crew": data.get("crew"),
+                },
+            },
+            refs=[node("lot", lot.id)],
+            edges=[
+                (node("location", orchard.id), node("lot", lot.id), lot.quantity, UOM[lot.unit])
+            ],
+        )
+    return lot
+
+
+def receive(session: Session, actor: User, code: str, data: dict) -> Event:
+    """A harvest lot arrives at a packing house (or cold store): received ≤ harvested."""
+    with unit_of_work(session):
+        head = lock_chain(session)
+        lot = get_lot(session, code)
+        place = location_for_field(
+            session,
+            data["location_id"],
+            "location_id",
+            "packing_house",
+            "cold_store",
+            "treatment_facility",
+        )
+        if lot.kind != "harvest":
+            raise RuleViolation(f"lot {lot.code} is a packed lot: pallets move packed lots")
+        if data["unit"] != lot.unit:
+            raise RuleViolation(f"lot {lot.code} is counted in {lot.unit}, not {data['unit']}")
+        quantity = data["quantity"]
+        left = lot.quantity - lot.received
+        if quantity > left + 1e-9:
+            raise RuleViolation(
+                f"lot {lot.code}: {fmt_qty(lot.quantity)} {lot.unit} harvested, "
+                f"{fmt_qty(lot.received)} received already; only {fmt_qty(left)} {lot.unit} "
+                f"can still be received, not {fmt_qty(quantity)}"
+            )
+        when = check_event_time(data["received_at"], "received_at")
+        lot.received += quantity
+        lot.location_id = place.id
+        session.add(lot)
+        origin = lot.orchard_id
+        return record(
+            session,
+            head,
+            "receive",
+            event_time=when,
+            actor=actor,
+            location_id=place.id,
+            data={
+                "quantities": [{"lot": lot.code, "quantity": quantity, "uom": UOM[lot.unit]}],
+                "sources": [{"type": "location", "location_id": origin}],
+                "destinations": [{"type": "location", "location_id": place.id}],
+                "quantity": quantity,
+            },
+            refs=[node("lot", lot.id)],
+        )
+
+
+def cool(session: Session, actor: User, code: str, data: dict) -> Event:
+    with unit_of_work(session):
+        head = lock_chain(session)
+        lot = get_lot(session, code)
+        place = location_for_field(session, data["location_id"], "location_id")
+        when = check_event_time(data["cooled_at"], "cooled_at")
+        return record(
+            session,
+            head,
+            "cool",
+            event_time=when,
+            actor=actor,
+            location_id=place.id,
+            data={
+                "quantities": [{"lot": lot.code, "uom": UOM[lot.unit]}],
+                "temperature_c": data["temperature_c"],
+                "duration_h": data.get("duration_h"),
+            },
+            refs=[node("lot", lot.id)],
+        )
+
+
+def treat(session: Session, actor: User, code: str, data: dict) -> Event:
+    """A phytosanitary treatment at a facility that holds a TFC (method, batch, parameters)."""
+    with unit_of_work(session):
+        head = lock_chain(session)
+        lot = get_lot(session, code)
+        facility = location_for_field(
+            session, data["facility_id"], "facility_id", "treatment_facility"
+        )
+        when = check_event_time(data["treated_at"], "treated_at")
+        return record(
+            session,
+            head,
+            "treat",
+            event_time=when,
+            actor=actor,
+            location_id=facility.id,
+            data={
+                "quantities": [{"lot": lot.code, "uom": UOM[lot.unit]}],
+                "method": data["method"],
+                "batch_no": data.get("batch_no"),
+                "certificate_no": data.get("certificate_no"),
+                "parameters": data.get("parameters") or {},
+                "biz_transactions": (
+                    [{"type": "cert", "id": data["certificate_no"]}]
+                    if data.get("certificate_no")
+                    else []
+                ),
+            },
+            refs=[node("lot", lot.id)],
+        )
+
+
+def inspect(session: Session, actor: User, code: str, data: dict) -> Event:
+    """An inspection; a failed one puts the lot on hold until a later one passes."""
+    with unit_of_work(session):
+        head = lock_chain(session)
+        lot = get_lot(session, code)
+        place = (
+            location_for_field(session, data["location_id"], "location_id")
+            if data.get("location_id")
+            else None
+        )
+        when = check_event_time(data["inspected_at"], "inspected_at")
+        lot.on_hold = data["result"] == "fail"
+        session.add(lot)
+        return record(
+            session,
+            head,
+            "inspect",
+            event_time=when,
+            actor=actor,
+            location_id=place.id if place else None,
+            disposition="non_conformant" if lot.on_hold else "conformant",
+            data={
+                "quantities": [{"lot": lot.code, "uom": UOM[lot.unit]}],
+                "result": data["result"],
+                "kind": data.get("kind"),
+                "notes": data.get("notes"),
+            },
+            refs=[node("lot", lot.id)],
+        )
+
+
+def lot_state(session: Session, lot: Lot) -> dict:
+    """What a lot holds now: quantities in, out and left; cartons; where; on hold."""
+    product = session.get(Product, lot.product_id) if lot.product_id else None
+    where = session.get(Location, lot.location_id) if lot.location_id else None
+    orchard = session.get(Location, lot.orchard_id) if lot.orchard_id else None
+    if lot.kind == "harvest":
+        quantities = {
+            "harvested": lot.quantity,
+            "received": lot.received,
+            "used": lot.used,
+            "left": lot.received - lot.used,
+            "not_received": lot.quantity - lot.received,
+        }
+    else:
+        quantities = {"packed": lot.quantity, "used": lot.used, "left": lot.quantity - lot.used}
+    cartons = None
+    if lot.cartons is not None:
+        cartons = {
+            "packed": lot.cartons,
+            "palletised": lot.cartons_palletised,
+            "left": lot.cartons - lot.cartons_palletised,
+        }
+    return {
+        "code": lot.code,
+        "kind": lot.kind,
+        "commodity": lot.commodity,
+        "variety": lot.variety,
+        "product": {"id": product.id, "gtin": product.gtin, "name": product.name}
+        if product
+        else None,
+        "orchard": {"id": orchard.id, "name": orchard.name} if orchard else None,
+        "location": {"id": where.id, "name": where.name, "kind": where.kind} if where else None,
+        "unit": lot.unit,
+        "produced_on": lot.produced_on,
+        "quantities": quantities,
+        "cartons": cartons,
+        "on_hold": lot.on_hold,
+    }
+
+
+def list_lots(session: Session, filters: dict, page: int, size: int):
+    query = select(Lot)
+    if filters.get("kind"):
+        query = query.where(Lot.kind == filters["kind"])
+    if filters.get("orchard_id"):
+        query = query.where(Lot.orchard_id == filters["orchard_id"])
+    if filters.get("location_id"):
+        query = query.where(Lot.location_id == filters["location_id"])
+    if filters.get("product_gtin"):
+        query = query.join(Product, Product.id == Lot.product_id).where(
+            Product.gtin == filters["product_gtin"]
+        )
+    if filters.get("from"):
+        query = query.where(Lot.produced_on >= filters["from"])
+    if filters.get("to"):
+        query = query.where(Lot.produced_on <= filters["to"])
+    if filters.get("on_hold") is not None:
+        query = query.where(Lot.on_hold == filters["on_hold"])
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = session.exec(query.order_by(Lot.id).offset((page - 1) * size).limit(size)).all()
+    return rows, total
+
+
+def events_of(session: Session, nodes: list[str]) -> list[Event]:
+    """Every event that concerns any of `nodes`, in the order they happened."""
+    if not nodes:
+        return []
+    ids = select(EventRef.event_id).where(EventRef.node.in_(nodes))
+    return list(
+        session.exec(select(Event).where(Event.id.in_(ids)).order_by(Event.event_time, Event.id))
+    )

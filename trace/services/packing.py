@@ -1,0 +1,212 @@
+"""Initial packing (inputs → a packed lot of cartons) and palletising (cartons → an SSCC)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import Session, select
+
+from trace.db.graph import walk
+from trace.db.models import Lot, Pallet, PalletContent, User, node
+from trace.domain.errors import Invalid, NotFound, RuleViolation
+from trace.domain.events import UOM
+from trace.gs1 import Sscc, validate_lot
+
+from .common import (
+    check_event_time,
+    fmt_qty,
+    location_for_field,
+    lock_chain,
+    lot_for_field,
+    next_value,
+    now,
+    record,
+    require_here,
+    unit_of_work,
+)
+from .lots import VIETNAM, day_time, new_lot_code
+from .masterdata import product_by_gtin
+
+
+def held_upstream(session: Session, lots: list[Lot]) -> list[Lot]:
+    """The lots among `lots` and everything they came from whose latest inspection failed."""
+    ids = {lot.id for lot in lots}
+    for edge in walk(session, [node("lot", i) for i in ids], "backward"):
+        kind, _, ident = edge.src.partition(":")
+        if kind == "lot":
+            ids.add(int(ident))
+    return list(session.exec(select(Lot).where(Lot.id.in_(ids), Lot.on_hold)))
+
+
+def refuse_held(session: Session, lots: list[Lot], doing: str) -> None:
+    held = held_upstream(session, lots)
+    if held:
+        names = ", ".join(sorted(lot.code for lot in held))
+        raise RuleViolation(
+            f"cannot {doing}: lot {names} is on hold (its latest inspection failed); "
+            "record a passing inspection first"
+        )
+
+
+def pack(session: Session, actor: User, data: dict) -> Lot:
+    """Initial packing: input lots (quantity each) → a new packed lot of `cartons` cartons."""
+    with unit_of_work(session):
+        head = lock_chain(session)
+        house = location_for_field(session, data["location_id"], "location_id", "packing_house")
+        product = product_by_gtin(session, data["product_gtin"], "product_gtin")
+        day: date = data["packed_on"]
+        if data.get("packed_at"):
+            when = check_event_time(data["packed_at"], "packed_at")
+        elif day > now().astimezone(VIETNAM).date():
+            raise Invalid("packed_on", f"{day.isoformat()} is in the future")
+        else:
+            when = min(day_time(day), now())
+        inputs = []
+        seen = set()
+        for i, item in enumerate(data["inputs"]):
+            lot = lot_for_field(session, item["lot"], f"inputs.{i}.lot")
+            if lot.id in seen:
+                raise Invalid(f"inputs.{i}.lot", f"lot {lot.code} is listed twice")
+            seen.add(lot.id)
+            inputs.append((lot, item["quantity"], item["unit"]))
+        refuse_held(session, [lot for lot, _, _ in inputs], "pack")
+        total = 0.0
+        for lot, quantity, unit in inputs:
+            require_here(lot, house, session)
+            if unit != lot.unit:
+                raise RuleViolation(f"lot {lot.code} is counted in {lot.unit}, not {unit}")
+            held = (lot.received if lot.kind == "harvest" else lot.quantity) - lot.used
+            if quantity > held + 1e-9:
+                raise RuleViolation(
+                    f"lot {lot.code} has only {fmt_qty(held)} {lot.unit} left "
+                    f"({fmt_qty(lot.received if lot.kind == 'harvest' else lot.quantity)} in, "
+                    f"{fmt_qty(lot.used)} used); cannot pack {fmt_qty(quantity)} {unit}"
+                )
+            lot.used += quantity
+            session.add(lot)
+            total += quantity if unit == "kg" else 0
+        cartons = data["cartons"]
+        net = (product.net_weight_kg or 0) * cartons
+        if net > total + 1e-9:
+            raise RuleViolation(
+                f"{cartons} cartons of {fmt_qty(product.net_weight_kg)} kg hold {fmt_qty(net)} kg "
+                f"but the inputs give only {fmt_qty(total)} kg"
+            )
+        code = data.get("lot_code")
+        if code:
+            validate_lot(code)
+            if session.exec(select(Lot.id).where(Lot.code == code)).first():
+                raise RuleViolation(f"lot code {code} is taken; choose another")
+        else:
+            code = new_lot_code(session, "P", day)
+        packed = Lot(
+            code=code,
+            kind="packed",
+            product_id=product.id,
+            commodity=product.commodity,
+            variety=product.variety,
+            location_id=house.id,
+            unit="kg",
+            quantity=net or total,
+            cartons=cartons,
+            produced_on=day,
+            created_at=when,
+        )
+        session.add(packed)
+        session.flush()
+        out = node("lot", packed.id)
+        record(
+            session,
+            head,
+            "pack",
+            event_time=when,
+            actor=actor,
+            location_id=house.id,
+            data={
+                "inputs": [
+                    {"lot": lot.code, "quantity": q, "uom": UOM[unit]} for lot, q, unit in inputs
+                ],
+                "outputs": [
+                    {"lot": packed.code, "gtin": product.gtin, "quantity": cartons, "uom": "CT"}
+                ],
+                "net_weight_kg": packed.quantity,
+                "packed_on": day.isoformat(),
+            },
+            refs=[out, *(node("lot", lot.id) for lot, _, _ in inputs)],
+            edges=[(node("lot", lot.id), out, q, UOM[unit]) for lot, q, unit in inputs],
+        )
+    return packed
+
+
+def palletise(
+    session: Session, actor: User, data: dict, company_prefix: str, extension_digit: int
+) -> Pallet:
+    """Cartons of one or more packed lots onto a pallet identified by a new SSCC."""
+    with unit_of_work(session):
+        head = lock_chain(session)
+        house = location_for_field(session, data["location_id"], "location_id")
+        when = check_event_time(data.get("palletised_at") or now(), "palletised_at")
+        contents = []
+        seen = set()
+        for i, item in enumerate(data["contents"]):
+            lot = lot_for_field(session, item["lot"], f"contents.{i}.lot")
+            if lot.id in seen:
+                raise Invalid(f"contents.{i}.lot", f"lot {lot.code} is listed twice")
+            seen.add(lot.id)
+            if lot.kind != "packed":
+                raise RuleViolation(f"lot {lot.code} is a harvest lot: pack it into cartons first")
+            require_here(lot, house, session)
+            left = lot.cartons - lot.cartons_palletised
+            if item["cartons"] > left:
+                raise RuleViolation(
+                    f"lot {lot.code} has {left} cartons left ({lot.cartons} packed, "
+                    f"{lot.cartons_palletised} on pallets); cannot palletise {item['cartons']}"
+                )
+            lot.cartons_palletised += item["cartons"]
+            session.add(lot)
+            contents.append((lot, item["cartons"]))
+        sscc = Sscc.build(extension_digit, company_prefix, next_value(session, "sscc"))
+        pallet = Pallet(
+            sscc=str(sscc),
+            location_id=house.id,
+            cartons=sum(n for _, n in contents),
+            created_at=when,
+        )
+        session.add(pallet)
+        session.flush()
+        session.add_all(
+            PalletContent(pallet_id=pallet.id, lot_id=lot.id, cartons=n) for lot, n in contents
+        )
+        target = node("pallet", pallet.id)
+        record(
+            session,
+            head,
+            "palletise",
+            event_time=when,
+            actor=actor,
+            location_id=house.id,
+            data={
+                "parent": pallet.sscc,
+                "children": [{"lot": lot.code, "quantity": n, "uom": "CT"} for lot, n in contents],
+            },
+            refs=[target, *(node("lot", lot.id) for lot, _ in contents)],
+            edges=[(node("lot", lot.id), target, n, "CT") for lot, n in contents],
+        )
+    return pallet
+
+
+def get_pallet(session: Session, sscc: str) -> Pallet:
+    pallet = session.exec(select(Pallet).where(Pallet.sscc == sscc)).first()
+    if pallet is None:
+        raise NotFound(f"no pallet with SSCC {sscc}")
+    return pallet
+
+
+def pallet_contents(session: Session, pallet: Pallet) -> list[tuple[Lot, int]]:
+    rows = session.exec(
+        select(Lot, PalletContent.cartons)
+        .join(PalletContent, PalletContent.lot_id == Lot.id)
+        .where(PalletContent.pallet_id == pallet.id)
+        .order_by(Lot.code)
+    )
+    return list(rows)

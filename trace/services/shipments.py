@@ -1,0 +1,256 @@
+"""Export shipments: load pallets (market checks), depart, arrive."""
+
+from __future__ import annotations
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from trace.db.graph import walk
+from trace.db.models import (
+    Event,
+    EventRef,
+    Location,
+    Lot,
+    Pallet,
+    PalletContent,
+    Shipment,
+    User,
+    node,
+)
+from trace.domain.errors import Forbidden, Invalid, NotFound, RuleViolation
+
+from .common import check_event_time, location_for_field, lock_chain, now, record, unit_of_work
+from .masterdata import CODE_SCHEME, codes_of
+from .packing import refuse_held
+
+
+def get_shipment(session: Session, ident: int, actor: User | None = None) -> Shipment:
+    shipment = session.get(Shipment, ident)
+    if shipment is None:
+        raise NotFound(f"no shipment with id {ident}")
+    if (
+        actor is not None
+        and actor.role == "importer"
+        and shipment.consignee_id != actor.location_id
+    ):
+        raise Forbidden(f"shipment {ident} is not consigned to you")
+    return shipment
+
+
+def pallets_of(session: Session, shipment: Shipment) -> list[Pallet]:
+    return list(
+        session.exec(select(Pallet).where(Pallet.shipment_id == shipment.id).order_by(Pallet.id))
+    )
+
+
+def chain_locations(session: Session, lots: list[Lot]) -> list[Location]:
+    """The orchards, packing houses and treatment facilities that `lots` went through."""
+    lot_ids = {lot.id for lot in lots}
+    for edge in walk(session, [node("lot", i) for i in lot_ids], "backward"):
+        kind, _, ident = edge.src.partition(":")
+        if kind == "lot":
+            lot_ids.add(int(ident))
+    place_ids = {
+        lot.orchard_id
+        for lot in session.exec(select(Lot).where(Lot.id.in_(lot_ids)))
+        if lot.orchard_id
+    }
+    refs = select(EventRef.event_id).where(EventRef.node.in_([node("lot", i) for i in lot_ids]))
+    place_ids |= set(
+        session.exec(
+            select(Event.biz_location_id).where(
+                Event.id.in_(refs), Event.type.in_(["pack", "treat"])
+            )
+        )
+    )
+    place_ids.discard(None)
+    return list(
+        session.exec(select(Location).where(Location.id.in_(place_ids)).order_by(Location.id))
+    )
+
+
+def market_gaps(session: Session, lots: list[Lot], market: str) -> list[str]:
+    """Why `lots` may not go to `market`: each place in their chain without an active code."""
+    places = chain_locations(session, lots)
+    codes = codes_of(session, [p.id for p in places])
+    gaps = []
+    for place in places:
+        scheme = CODE_SCHEME.get(place.kind)
+        if scheme is None:
+            continue
+        if not any(
+            c.scheme == scheme and c.market == market and c.status == "active"
+            for c in codes[place.id]
+        ):
+            kind = place.kind.replace("_", " ")
+            gaps.append(f"{kind} {place.name!r} has no active {scheme} for {market}")
+    return gaps
+
+
+def create(session: Session, actor: User, data: dict) -> Shipment:
+    """Load pallets into a container for one consignee in one market (each pallet ships once)."""
+    with unit_of_work(session):
+        head = lock_chain(session)
+        exporter = location_for_field(session, data["exporter_id"], "exporter_id", "exporter")
+        consignee = location_for_field(session, data["consignee_id"], "consignee_id", "importer")
+        when = check_event_time(data.get("loaded_at") or now(), "loaded_at")
+        pallets = []
+        for i, sscc in enumerate(data["pallets"]):
+            pallet = session.exec(select(Pallet).where(Pallet.sscc == sscc)).first()
+            if pallet is None:
+                raise Invalid(f"pallets.{i}", f"no pallet with SSCC {sscc}")
+            if pallet in pallets:
+                raise Invalid(f"pallets.{i}", f"pallet {sscc} is listed twice")
+            if pallet.shipment_id is not None:
+                raise RuleViolation(
+                    f"pallet {sscc} is already in shipment {pallet.shipment_id} (a pallet ships once)"
+                )
+            pallets.append(pallet)
+        lots = list(
+            session.exec(
+                select(Lot)
+                .join(PalletContent, PalletContent.lot_id == Lot.id)
+                .where(PalletContent.pallet_id.in_([p.id for p in pallets]))
+                .distinct()
+            )
+        )
+        refuse_held(session, lots, "ship")
+        market = data["market"]
+        gaps = market_gaps(session, lots, market)
+        if gaps:
+            raise RuleViolation(f"cannot ship to {market}: " + "; ".join(gaps))
+        shipment = Shipment(
+            exporter_id=exporter.id,
+            consignee_id=consignee.id,
+            market=market,
+            container_no=data.get("container_no"),
+            seal_no=data.get("seal_no"),
+            bill_of_lading=data.get("bill_of_lading"),
+            phyto_certificate_no=data.get("phyto_certificate_no"),
+            created_at=when,
+        )
+        session.add(shipment)
+        session.flush()
+        for pallet in pallets:
+            pallet.shipment_id = shipment.id
+            session.add(pallet)
+        target = node("shipment", shipment.id)
+        record(
+            session,
+            head,
+            "load",
+            event_time=when,
+            actor=actor,
+            location_id=pallets[0].location_id,
+            data={
+                "shipment_id": shipment.id,
+                "pallets": [p.sscc for p in pallets],
+                "market": market,
+                "container_no": shipment.container_no,
+            },
+            refs=[
+                target,
+                *(node("pallet", p.id) for p in pallets),
+                *(node("lot", lot.id) for lot in lots),
+            ],
+            edges=[(node("pallet", p.id), target, p.cartons, "CT") for p in pallets],
+        )
+    return shipment
+
+
+def _transactions(shipment: Shipment) -> list[dict]:
+    pairs = [("bol", shipment.bill_of_lading), ("cert", shipment.phyto_certificate_no)]
+    return [{"type": kind, "id": value} for kind, value in pairs if value]
+
+
+def _refs(session: Session, shipment: Shipment) -> list[str]:
+    pallets = pallets_of(session, shipment)
+    lot_ids = session.exec(
+        select(PalletContent.lot_id).where(PalletContent.pallet_id.in_([p.id for p in pallets]))
+    )
+    return [
+        node("shipment", shipment.id),
+        *(node("pallet", p.id) for p in pallets),
+        *(node("lot", i) for i in lot_ids),
+    ]
+
+
+def depart(session: Session, actor: User, ident: int, data: dict) -> Event:
+    with unit_of_work(session):
+        head = lock_chain(session)
+        shipment = get_shipment(session, ident)
+        if shipment.status != "loaded":
+            raise RuleViolation(f"shipment {ident} has {shipment.status} already")
+        when = check_event_time(data["departed_at"], "departed_at")
+        port = (
+            location_for_field(session, data["port_id"], "port_id", "port")
+            if data.get("port_id")
+            else None
+        )
+        shipment.status = "departed"
+        shipment.departed_at = when
+        session.add(shipment)
+        return record(
+            session,
+            head,
+            "ship",
+            event_time=when,
+            actor=actor,
+            location_id=port.id if port else shipment.exporter_id,
+            data={
+                "shipment_id": shipment.id,
+                "market": shipment.market,
+                "container_no": shipment.container_no,
+                "seal_no": shipment.seal_no,
+                "sources": [{"type": "owning_party", "location_id": shipment.exporter_id}],
+                "destinations": [{"type": "owning_party", "location_id": shipment.consignee_id}],
+                "biz_transactions": _transactions(shipment),
+            },
+            refs=_refs(session, shipment),
+        )
+
+
+def arrive(session: Session, actor: User, ident: int, data: dict) -> Event:
+    with unit_of_work(session):
+        head = lock_chain(session)
+        shipment = get_shipment(session, ident, actor)
+        if shipment.status == "arrived":
+            raise RuleViolation(f"shipment {ident} has arrived already")
+        if shipment.status != "departed":
+            raise RuleViolation(
+                f"shipment {ident} has not departed yet: record its departure first"
+            )
+        when = check_event_time(data["arrived_at"], "arrived_at")
+        if when < shipment.departed_at:
+            raise Invalid("arrived_at", "a shipment cannot arrive before it departed")
+        shipment.status = "arrived"
+        shipment.arrived_at = when
+        session.add(shipment)
+        return record(
+            session,
+            head,
+            "arrive",
+            event_time=when,
+            actor=actor,
+            location_id=shipment.consignee_id,
+            data={
+                "shipment_id": shipment.id,
+                "condition": data.get("condition"),
+                "sources": [{"type": "owning_party", "location_id": shipment.exporter_id}],
+                "destinations": [{"type": "owning_party", "location_id": shipment.consignee_id}],
+                "biz_transactions": _transactions(shipment),
+            },
+            refs=_refs(session, shipment),
+        )
+
+
+def list_shipments(session: Session, actor: User, filters: dict, page: int, size: int):
+    query = select(Shipment)
+    if actor.role == "importer":
+        query = query.where(Shipment.consignee_id == actor.location_id)
+    for key in ("market", "status", "container_no", "phyto_certificate_no"):
+        if filters.get(key):
+            query = query.where(getattr(Shipment, key) == filters[key])
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = session.exec(query.order_by(Shipment.id).offset((page - 1) * size).limit(size)).all()
+    return rows, total
