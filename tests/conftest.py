@@ -147,3 +147,19 @@ class Api:
 @pytest.fixture
 def api(client, tokens):
     return Api(client, tokens)
+
+
+@pytest.fixture
+def ids(api):
+    """The walkthrough's master data: orchard, house, facility, exporter, importer; a product."""
+    from tests.flows import master_data
+
+    return master_data(api)
+
+
+@pytest.fixture
+def season(api, ids):
+    """The walkthrough up to two full pallets of 100 cartons (no shipment yet)."""
+    from tests.flows import packed_season
+
+    return packed_season(api, ids)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup
 from sqlmodel import Session, select
 
 from trace.db import migrate
@@ -21,9 +22,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo)
 
 
-@click.group(help="The database: migrations.")
-def db():
-    pass
+db = AppGroup("db", help="The database: migrations.")
 
 
 @db.command("upgrade", help="Apply the migrations (creates the database on first use).")
@@ -39,9 +38,7 @@ def db_revision(message: str):
     migrate.revision(_engine(), message)
 
 
-@click.group(help="Users and their API tokens.")
-def users():
-    pass
+users = AppGroup("users", help="Users and their API tokens.")
 
 
 @users.command("create", help="Create a user; prints its API token as the last line.")
@@ -87,9 +84,7 @@ def users_revoke(token: str):
     click.echo("revoked")
 
 
-@click.group(help="The demo season.")
-def demo():
-    pass
+demo = AppGroup("demo", help="The demo season.")
 
 
 @demo.command("load", help="Load a believable lychee season (only into an empty database).")

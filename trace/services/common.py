@@ -150,13 +150,16 @@ def location_for_field(session: Session, ident: int, field: str, *kinds: str) ->
     if location is None:
         raise Invalid(field, f"no location with id {ident}")
     if kinds and location.kind not in kinds:
-        wanted = " or ".join(k.replace("_", " ") for k in kinds)
+        wanted = " or ".join(_a(k) for k in kinds)
         raise Invalid(
-            field,
-            f"location {ident} ({location.name}) is a {location.kind.replace('_', ' ')}, "
-            f"not a {wanted}",
+            field, f"location {ident} ({location.name}) is {_a(location.kind)}, not {wanted}"
         )
     return location
+
+
+def _a(kind: str) -> str:
+    words = kind.replace("_", " ")
+    return f"an {words}" if words[0] in "aeiou" else f"a {words}"
 
 
 def require_here(lot: Lot, location: Location, session: Session) -> None:

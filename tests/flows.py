@@ -1,0 +1,157 @@
+"""The season's steps as API calls, shared by the tests (the walkthrough's own bodies)."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+
+GTIN = "08931234567897"
+
+
+def count_rows(engine) -> dict[str, int]:
+    tables = ["event", "lot", "pallet", "shipment", "edge", "event_ref", "pallet_content"]
+    with engine.connect() as conn:
+        return {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in tables}
+
+
+def master_data(api) -> dict:
+    """The admin part of the walkthrough; returns the ids it created."""
+    admin = api.as_("admin")
+    ids = {}
+    bodies = {
+        "orchard": {
+            "kind": "orchard",
+            "name": "Vườn vải Thanh Quang 12",
+            "address": {
+                "commune": "Thanh Quang",
+                "district": "Thanh Hà",
+                "province": "Hải Dương",
+                "country": "VN",
+            },
+            "codes": [
+                {"scheme": "PUC", "value": "VN-HDTH-0112", "market": "JP", "status": "active"}
+            ],
+        },
+        "house": {
+            "kind": "packing_house",
+            "name": "Thanh Hà Fruit Packing",
+            "gln": "8931234000011",
+            "address": {"district": "Thanh Hà", "province": "Hải Dương", "country": "VN"},
+            "codes": [
+                {"scheme": "PHC", "value": "VN-PH-HD-007", "market": "JP", "status": "active"}
+            ],
+        },
+        "facility": {
+            "kind": "treatment_facility",
+            "name": "Hà Nội Fumigation Centre",
+            "address": {"province": "Hà Nội", "country": "VN"},
+            "codes": [
+                {"scheme": "TFC", "value": "VN-TF-HN-02", "market": "JP", "status": "active"}
+            ],
+        },
+        "exporter": {
+            "kind": "exporter",
+            "name": "Hải Dương Agri Export JSC",
+            "address": {"country": "VN"},
+        },
+        "importer": {
+            "kind": "importer",
+            "name": "Tokyo Fresh Trading KK",
+            "address": {"country": "JP"},
+        },
+    }
+    for key, body in bodies.items():
+        response = admin.post("/locations", json=body)
+        assert response.status_code == 201, response.json
+        ids[key] = response.json["id"]
+    response = admin.post(
+        "/products",
+        json={
+            "gtin": "08931234567897",
+            "name": {"vi": "Vải thiều Thanh Hà", "en": "Thanh Ha lychee", "ja": "タンハー・ライチ"},
+            "commodity": "lychee",
+            "variety": "Thanh Hà",
+            "unit": "kg",
+            "net_weight_kg": 5,
+        },
+    )
+    assert response.status_code == 201, response.json
+    return ids
+
+
+def packed_season(api, ids) -> dict:
+    """The worker part up to two pallets; returns codes."""
+    worker = api.as_("worker")
+    response = worker.post(
+        "/lots/harvest",
+        json={
+            "orchard_id": ids["orchard"],
+            "commodity": "lychee",
+            "variety": "Thanh Hà",
+            "quantity": 1200,
+            "unit": "kg",
+            "harvested_on": "2026-06-10",
+        },
+    )
+    assert response.status_code == 201, response.json
+    harvest = response.json["code"]
+    response = worker.post(
+        f"/lots/{harvest}/receipts",
+        json={
+            "location_id": ids["house"],
+            "received_at": "2026-06-10T14:00:00+07:00",
+            "quantity": 1180,
+            "unit": "kg",
+        },
+    )
+    assert response.status_code == 201, response.json
+    response = worker.post(
+        f"/lots/{harvest}/treatments",
+        json={
+            "facility_id": ids["facility"],
+            "method": "fumigation",
+            "batch_no": "MB-260611-03",
+            "certificate_no": "FUM-2026-0611-03",
+            "treated_at": "2026-06-11T08:00:00+07:00",
+            "parameters": {"agent": "methyl bromide", "dose_g_m3": 32, "duration_h": 2},
+        },
+    )
+    assert response.status_code == 201, response.json
+    response = worker.post(
+        "/packings",
+        json={
+            "location_id": ids["house"],
+            "product_gtin": "08931234567897",
+            "inputs": [{"lot": harvest, "quantity": 1000, "unit": "kg"}],
+            "cartons": 200,
+            "packed_on": "2026-06-11",
+        },
+    )
+    assert response.status_code == 201, response.json
+    assert response.json["cartons"] == 200
+    packed = response.json["lot"]
+    ssccs = []
+    for _ in range(2):
+        response = worker.post(
+            "/pallets",
+            json={
+                "location_id": ids["house"],
+                "contents": [{"lot": packed, "cartons": 100}],
+            },
+        )
+        assert response.status_code == 201, response.json
+        assert len(response.json["sscc"]) == 18 and response.json["sscc"].isdigit()
+        ssccs.append(response.json["sscc"])
+    return {"harvest": harvest, "packed": packed, "ssccs": ssccs}
+
+
+def shipment_body(ids, ssccs, market="JP") -> dict:
+    return {
+        "exporter_id": ids["exporter"],
+        "consignee_id": ids["importer"],
+        "market": market,
+        "container_no": "MSCU1234565",
+        "seal_no": "SL778812",
+        "bill_of_lading": "HPH-TYO-0611",
+        "phyto_certificate_no": "VN-PC-2026-118822",
+        "pallets": ssccs,
+    }
