@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlmodel import Session
 
 from .models import Edge
 
 
-def walk(session: Session, start: Iterable[str], direction: str) -> list[Edge]:
+def walk(session: Session, start: Iterable[str], direction: str) -> list[Row]:
     """Every edge reachable from `start`: upstream (`backward`) or downstream (`forward`).
 
     A node is visited once however many paths lead to it (UNION, not UNION ALL), so the
@@ -20,12 +20,11 @@ def walk(session: Session, start: Iterable[str], direction: str) -> list[Edge]:
     if not start:
         return []
     edge = Edge.__table__
-    cols = [edge.c.id, edge.c.src, edge.c.dst]
+    cols = [edge.c.id, edge.c.src, edge.c.dst, edge.c.event_id, edge.c.quantity, edge.c.uom]
     backward = direction == "backward"
     near = edge.c.dst if backward else edge.c.src  # the end of an edge we arrive by
     reach = select(*cols).where(near.in_(start)).cte("reach", recursive=True)
     step = select(*cols).join(reach, near == (reach.c.src if backward else reach.c.dst))
     reach = reach.union(step)
-    ids = select(reach.c.id)
-    rows = session.execute(select(Edge).where(Edge.id.in_(ids)).order_by(Edge.id)).scalars()
-    return list(rows)
+    # Plain rows (id, src, dst, event_id, quantity, uom), not ORM objects: this is a hot path.
+    return list(session.execute(select(reach).order_by(reach.c.id)))
