@@ -248,3 +248,40 @@ def test_openapi_documents_the_resources_and_the_bearer_scheme(client):
     docs = client.get("/api/v1/docs/")
     assert docs.status_code == 200 and b"swagger-ui" in docs.data
     assert b"cdn" not in docs.data.lower()
+
+
+def test_a_packing_house_may_give_its_own_lot_code_even_with_a_slash(api, ids, season):
+    worker = api.as_("worker")
+    body = {
+        "location_id": ids["house"],
+        "product_gtin": GTIN,
+        "packed_on": "2026-06-11",
+        "inputs": [{"lot": season["harvest"], "quantity": 50, "unit": "kg"}],
+        "cartons": 10,
+        "lot_code": "TH/26/A",
+    }
+    assert worker.post("/packings", json=body).json["lot"] == "TH/26/A"
+    assert api.get("/lots/TH/26/A").json["cartons"]["packed"] == 10
+    assert [e["type"] for e in api.get("/lots/TH/26/A/events").json] == ["pack"]
+    again = worker.post(
+        "/packings",
+        json={**body, "inputs": [{"lot": season["harvest"], "quantity": 50, "unit": "kg"}]},
+    )
+    assert again.status_code == 409 and "lot code TH/26/A is taken" in again.json["message"]
+
+
+def test_generated_lot_codes_skip_a_code_someone_took(api, ids, season):
+    worker = api.as_("worker")
+    # The walkthrough made lots 1 (harvest) and 2 (packed); take the next generated number.
+    taken = "P260611-0003"
+    body = {
+        "location_id": ids["house"],
+        "product_gtin": GTIN,
+        "packed_on": "2026-06-11",
+        "inputs": [{"lot": season["harvest"], "quantity": 50, "unit": "kg"}],
+        "cartons": 10,
+    }
+    assert worker.post("/packings", json={**body, "lot_code": taken}).status_code == 201
+    response = worker.post("/packings", json=body)
+    assert response.status_code == 201
+    assert response.json["lot"] == "P260611-0004"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from http import HTTPStatus
 
 from flask import Flask, jsonify
+from sqlalchemy.exc import IntegrityError
 
 from trace.domain.errors import DomainError, Forbidden, Invalid, NotFound, RuleViolation
 from trace.gs1 import GS1Error
@@ -27,6 +28,16 @@ def init_app(app: Flask) -> None:
                 code, errors={"json": {error.field: [error.message]}}, message=error.message
             )
         return _answer(code, message=error.message)
+
+    @app.errorhandler(IntegrityError)
+    def integrity_error(error: IntegrityError):
+        # Two requests raced past the same uniqueness check; the database kept one of them.
+        return _answer(
+            409,
+            message="this conflicts with a record written at the same moment "
+            "(a GLN, GTIN, lot code or name that must be unique); "
+            "look it up and retry if still needed",
+        )
 
     @app.errorhandler(GS1Error)
     def gs1_error(error: GS1Error):

@@ -52,7 +52,7 @@ class Harvest(MethodView):
         return lots.lot_state(session, lots.harvest(session, current_user(), data))
 
 
-@blp.route("/lots/<code>")
+@blp.route("/lots/<path:code>")
 class LotByCode(MethodView):
     @protected(blp, *READERS)
     @blp.response(200, LotOut)
@@ -62,7 +62,7 @@ class LotByCode(MethodView):
         return lots.lot_state(session, lots.get_lot(session, code))
 
 
-@blp.route("/lots/<code>/events")
+@blp.route("/lots/<path:code>/events")
 class LotEvents(MethodView):
     @protected(blp, *READERS)
     @blp.response(200, EventOut(many=True))
@@ -81,7 +81,7 @@ def _event_route(path: str, schema, use_case, summary: str):
         return use_case(get_session(), current_user(), code, data)
 
     post.__doc__ = summary
-    blp.route(f"/lots/<code>/{path}")(type(path.title(), (MethodView,), {"post": post}))
+    blp.route(f"/lots/<path:code>/{path}")(type(path.title(), (MethodView,), {"post": post}))
 
 
 _event_route("receipts", ReceiptIn, lots.receive, "Record that a lot arrived at a packing house")

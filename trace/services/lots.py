@@ -34,7 +34,10 @@ def day_time(day: date) -> datetime:
 
 def new_lot_code(session: Session, prefix: str, day: date) -> str:
     """`H260610-0007` (harvest) or `P260611-0012` (packed): short, readable, GS1 set 82."""
-    return validate_lot(f"{prefix}{day:%y%m%d}-{next_value(session, 'lot'):04d}")
+    while True:  # skip numbers someone took by giving their own lot code
+        code = validate_lot(f"{prefix}{day:%y%m%d}-{next_value(session, 'lot'):04d}")
+        if session.exec(select(Lot.id).where(Lot.code == code)).first() is None:
+            return code
 
 
 def harvest(session: Session, actor: User, data: dict) -> Lot:
