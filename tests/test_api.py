@@ -285,3 +285,55 @@ def test_generated_lot_codes_skip_a_code_someone_took(api, ids, season):
     response = worker.post("/packings", json=body)
     assert response.status_code == 201
     assert response.json["lot"] == "P260611-0004"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "kwargs", "status"),
+    [
+        ("POST", "/locations", {"data": "{bad json", "content_type": "application/json"}, 400),
+        ("POST", "/locations", {"json": [1, 2]}, 422),
+        (
+            "POST",
+            "/lots/harvest",
+            {
+                "json": {
+                    "orchard_id": 10**30,
+                    "commodity": "x",
+                    "quantity": 1,
+                    "harvested_on": "2026-01-01",
+                }
+            },
+            422,
+        ),
+        (
+            "POST",
+            "/lots/harvest",
+            {
+                "json": {
+                    "orchard_id": "1",
+                    "commodity": "x",
+                    "quantity": 1,
+                    "harvested_on": "2026-01-01",
+                }
+            },
+            422,
+        ),
+        ("GET", "/shipments/99999999999999999999", {}, 404),
+        ("GET", "/trace/99999999999", {}, 404),
+        ("GET", "/lots?page=0", {}, 422),
+        ("GET", "/nothing-here", {}, 404),
+    ],
+)
+def test_broken_requests_get_a_json_answer_not_a_crash(api, engine, method, path, kwargs, status):
+    before = count_rows(engine)
+    response = api._call(method, path, **kwargs)
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.json["code"] == status
+    assert response.json.get("message") or response.json.get("errors")
+    assert count_rows(engine) == before
+
+
+def test_a_wrong_method_is_405_with_allow(api):
+    response = api._call("DELETE", "/locations/1")
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].split(", ")) >= {"GET", "PATCH"}

@@ -28,12 +28,16 @@ PREFIX = "/api/v1"
 
 class TraceApi(Api):
     def handle_http_exception(self, error):
-        # flask-smorest drops the headers of some errors (405's Allow): keep them.
-        response = super().handle_http_exception(error)
+        """flask-smorest's JSON errors, keeping the error's own headers (405's Allow) and
+        always a message a person can act on."""
+        payload, code, headers = super().handle_http_exception(error)
+        headers = dict(headers or {})
         for key, value in error.get_headers():
             if key.lower() != "content-type":
-                response.headers.setdefault(key, value)
-        return response
+                headers.setdefault(key, value)
+        if "message" not in payload and "errors" not in payload and error.description:
+            payload["message"] = error.description
+        return payload, code, headers
 
 
 def init_app(app: Flask) -> None:

@@ -13,7 +13,7 @@ from .schemas import CorrectionIn, EventOut
 blp = Blueprint("events", __name__, description="Corrections of recorded events")
 
 
-@blp.route("/events/<int:ident>/corrections")
+@blp.route("/events/<int(max=2147483647):ident>/corrections")
 class Corrections(MethodView):
     @protected(blp, "admin", "worker")
     @blp.arguments(CorrectionIn)

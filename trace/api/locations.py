@@ -46,7 +46,7 @@ class Locations(MethodView):
         return dump(session, [masterdata.create_location(session, data)])[0]
 
 
-@blp.route("/locations/<int:ident>")
+@blp.route("/locations/<int(max=2147483647):ident>")
 class LocationById(MethodView):
     @protected(blp, *READERS)
     @blp.response(200, LocationOut)

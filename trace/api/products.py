@@ -38,7 +38,7 @@ class Products(MethodView):
         return masterdata.create_product(get_session(), data)
 
 
-@blp.route("/products/<int:ident>")
+@blp.route("/products/<int(max=2147483647):ident>")
 class ProductById(MethodView):
     @protected(blp, *READERS)
     @blp.response(200, ProductOut)

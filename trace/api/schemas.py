@@ -96,6 +96,11 @@ def Day(**kwargs):
     )
 
 
+def Id(**kwargs):
+    """The id of a record (a positive 32-bit integer)."""
+    return fields.Integer(strict=True, validate=validate.Range(1, 2**31 - 1), **kwargs)
+
+
 def Text(maximum: int, **kwargs):
     return fields.String(validate=validate.Length(min=1, max=maximum), **kwargs)
 
@@ -150,7 +155,7 @@ class LocationIn(In):
 
 
 class CodeStatus(In):
-    id = fields.Integer(required=True)
+    id = Id(required=True)
     status = fields.String(
         required=True, validate=validate.OneOf(["active", "suspended", "revoked"])
     )
@@ -252,7 +257,7 @@ class EventOut(Out):
 
 
 class HarvestIn(In):
-    orchard_id = fields.Integer(required=True)
+    orchard_id = Id(required=True)
     commodity = Text(64, required=True, metadata={"example": "lychee"})
     variety = Text(64, metadata={"example": "Thanh Hà"})
     quantity = Quantity(required=True)
@@ -263,21 +268,21 @@ class HarvestIn(In):
 
 
 class ReceiptIn(In):
-    location_id = fields.Integer(required=True)
+    location_id = Id(required=True)
     received_at = Aware(required=True)
     quantity = Quantity(required=True)
     unit = fields.String(load_default="kg", validate=validate.OneOf(["kg"]))
 
 
 class CoolingIn(In):
-    location_id = fields.Integer(required=True)
+    location_id = Id(required=True)
     cooled_at = Aware(required=True)
     temperature_c = fields.Float(required=True, allow_nan=False, validate=validate.Range(-40, 60))
     duration_h = fields.Float(allow_nan=False, validate=validate.Range(0, 24 * 60))
 
 
 class TreatmentIn(In):
-    facility_id = fields.Integer(required=True)
+    facility_id = Id(required=True)
     method = fields.String(required=True, validate=validate.OneOf(TREATMENTS))
     batch_no = Text(64)
     certificate_no = Text(64)
@@ -289,7 +294,7 @@ class TreatmentIn(In):
 
 
 class InspectionIn(In):
-    location_id = fields.Integer()
+    location_id = Id()
     inspected_at = Aware(required=True)
     result = fields.String(required=True, validate=validate.OneOf(["pass", "fail"]))
     kind = Text(64, metadata={"example": "phytosanitary"})
@@ -314,8 +319,8 @@ class LotOut(Out):
 class LotQuery(In):
     kind = fields.String(validate=validate.OneOf(["harvest", "packed"]))
     product_gtin = GtinField()
-    orchard_id = fields.Integer()
-    location_id = fields.Integer()
+    orchard_id = Id()
+    location_id = Id()
     on_hold = fields.Boolean()
     from_ = Day(data_key="from")
     to = Day()
@@ -328,7 +333,7 @@ class Input(In):
 
 
 class PackingIn(In):
-    location_id = fields.Integer(required=True)
+    location_id = Id(required=True)
     product_gtin = GtinField(required=True)
     inputs = fields.List(fields.Nested(Input), required=True, validate=validate.Length(1, 100))
     cartons = fields.Integer(required=True, validate=validate.Range(1, 1_000_000))
@@ -351,14 +356,14 @@ class Content(In):
 
 
 class PalletIn(In):
-    location_id = fields.Integer(required=True)
+    location_id = Id(required=True)
     contents = fields.List(fields.Nested(Content), required=True, validate=validate.Length(1, 100))
     palletised_at = Aware()
 
 
 class PalletOut(Out):
     sscc = fields.String()
-    location_id = fields.Integer()
+    location_id = Id()
     shipment_id = fields.Integer(allow_none=True)
     cartons = fields.Integer()
     contents = fields.List(fields.Dict())
@@ -366,8 +371,8 @@ class PalletOut(Out):
 
 
 class ShipmentIn(In):
-    exporter_id = fields.Integer(required=True)
-    consignee_id = fields.Integer(required=True)
+    exporter_id = Id(required=True)
+    consignee_id = Id(required=True)
     market = fields.String(required=True, validate=MARKET)
     container_no = fields.String(
         validate=validate.Regexp(r"^[A-Z]{4}\d{7}$", error="ISO 6346: 4 letters and 7 digits")
@@ -381,8 +386,8 @@ class ShipmentIn(In):
 
 class ShipmentOut(Out):
     id = fields.Integer()
-    exporter_id = fields.Integer()
-    consignee_id = fields.Integer()
+    exporter_id = Id()
+    consignee_id = Id()
     market = fields.String()
     container_no = fields.String(allow_none=True)
     seal_no = fields.String(allow_none=True)
@@ -405,7 +410,7 @@ class ShipmentQuery(In):
 
 class DepartureIn(In):
     departed_at = Aware(required=True)
-    port_id = fields.Integer()
+    port_id = Id()
 
 
 class ArrivalIn(In):

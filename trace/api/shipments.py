@@ -63,7 +63,7 @@ class Shipments(MethodView):
         return dump(session, shipment, container_warnings(shipment.container_no))
 
 
-@blp.route("/shipments/<int:ident>")
+@blp.route("/shipments/<int(max=2147483647):ident>")
 class ShipmentById(MethodView):
     @protected(blp, *READERS, "importer")
     @blp.response(200, ShipmentOut)
@@ -74,7 +74,7 @@ class ShipmentById(MethodView):
         return dump(session, shipment, container_warnings(shipment.container_no))
 
 
-@blp.route("/shipments/<int:ident>/departures")
+@blp.route("/shipments/<int(max=2147483647):ident>/departures")
 class Departures(MethodView):
     @protected(blp, "admin", "worker")
     @blp.arguments(DepartureIn)
@@ -84,7 +84,7 @@ class Departures(MethodView):
         return shipments.depart(get_session(), current_user(), ident, data)
 
 
-@blp.route("/shipments/<int:ident>/arrivals")
+@blp.route("/shipments/<int(max=2147483647):ident>/arrivals")
 class Arrivals(MethodView):
     @protected(blp, "admin", "worker", "importer")
     @blp.arguments(ArrivalIn)

@@ -66,7 +66,7 @@ def resolve(session: Session, code: str) -> str:
             place = None
         if place:
             return node("location", place.id)
-    if code.isdigit() and len(code) < 12 and session.get(Shipment, int(code)):
+    if code.isdigit() and len(code) <= 9 and session.get(Shipment, int(code)):
         return node("shipment", int(code))
     orchard = session.exec(
         select(LocationCode.location_id).where(LocationCode.value == code)
