@@ -233,3 +233,71 @@ def test_events_cannot_be_updated_or_deleted_in_the_database(api, ids, season, e
         with pytest.raises(DatabaseError, match="append-only"), engine.begin() as conn:
             conn.execute(text(statement))
     assert api.as_("inspector").get("/audit/verify").json["ok"] is True
+
+
+def test_nothing_happens_to_a_lot_before_it_was_harvested(api, ids, engine):
+    code = harvest(api, ids, 500, day="2026-06-15")
+    response = api.as_("worker").post(
+        f"/lots/{code}/receipts",
+        json={
+            "location_id": ids["house"],
+            "received_at": "2026-06-14T18:00:00+07:00",
+            "quantity": 10,
+            "unit": "kg",
+        },
+    )
+    assert response.status_code == 422
+    assert response.json["errors"]["json"]["received_at"] == [
+        f"2026-06-14T18:00:00+07:00 is before lot {code} was harvested (2026-06-15)"
+    ]
+    # The same evening in Vietnam is the next morning nowhere else: the local day counts.
+    early = receive(api, ids, code, 10)
+    assert early.status_code == 201
+
+
+def test_a_harvest_time_must_fall_on_its_harvest_day(api, ids):
+    response = api.as_("worker").post(
+        "/lots/harvest",
+        json={
+            "orchard_id": ids["orchard"],
+            "commodity": "lychee",
+            "quantity": 100,
+            "harvested_on": "2026-06-15",
+            "harvested_at": "2026-06-16T05:00:00+07:00",
+        },
+    )
+    assert response.status_code == 422
+    assert "is not on 2026-06-15" in response.json["errors"]["json"]["harvested_at"][0]
+
+
+def test_a_facility_treats_only_by_its_own_methods(api, ids, engine):
+    api.patch(f"/locations/{ids['facility']}", json={"methods": ["fumigation"]})
+    code = harvest(api, ids, 500)
+    message = rejected(
+        lambda: api.as_("worker").post(
+            f"/lots/{code}/treatments",
+            json={
+                "facility_id": ids["facility"],
+                "method": "irradiation",
+                "treated_at": "2026-06-16T08:00:00+07:00",
+            },
+        ),
+        engine,
+    )
+    assert message == (
+        "Hà Nội Fumigation Centre does not treat by irradiation (it does: fumigation)"
+    )
+
+
+def test_pallets_are_built_at_a_packing_house_or_cold_store(api, ids, season):
+    response = api.as_("worker").post(
+        "/pallets",
+        json={
+            "location_id": ids["orchard"],
+            "contents": [{"lot": season["packed"], "cartons": 1}],
+        },
+    )
+    assert response.status_code == 422
+    assert (
+        "not a packing house or a cold store" in (response.json["errors"]["json"]["location_id"][0])
+    )

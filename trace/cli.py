@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
@@ -102,3 +104,9 @@ def demo_load(force: bool):
             extension_digit=current_app.config["SSCC_EXTENSION_DIGIT"],
         )
     click.echo(summary)
+    # The tokens are shown once; keep them beside the laptop database for the demo's users.
+    saved = Path(current_app.instance_path) / "demo-tokens.txt"
+    saved.parent.mkdir(parents=True, exist_ok=True)
+    saved.write_text(summary + "\n")
+    saved.chmod(0o600)
+    click.echo(f"(also saved in {saved})")

@@ -40,6 +40,7 @@ def upgrade() -> None:
         sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
         sa.Column("gln", sqlmodel.sql.sqltypes.AutoString(length=13), nullable=True),
         sa.Column("address", sa.JSON(), nullable=False),
+        sa.Column("methods", sa.JSON(), nullable=False),
         sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("gln"),

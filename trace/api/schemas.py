@@ -152,6 +152,11 @@ class LocationIn(In):
     gln = GlnField(allow_none=True)
     address = fields.Nested(Address, load_default=dict)
     codes = fields.List(fields.Nested(CodeIn), load_default=list)
+    methods = fields.List(
+        fields.String(validate=validate.OneOf(TREATMENTS)),
+        load_default=list,
+        metadata={"description": "a treatment facility's methods; empty: any"},
+    )
 
 
 class CodeStatus(In):
@@ -165,6 +170,7 @@ class LocationPatch(In):
     name = Text(200)
     gln = GlnField(allow_none=True)
     address = fields.Nested(Address)
+    methods = fields.List(fields.String(validate=validate.OneOf(TREATMENTS)))
     codes = fields.List(fields.Nested(CodeIn), metadata={"description": "codes to add"})
     code_status = fields.List(
         fields.Nested(CodeStatus), metadata={"description": "suspend, revoke or reactivate codes"}
@@ -177,6 +183,7 @@ class LocationOut(Out):
     name = fields.String()
     gln = fields.String(allow_none=True)
     address = fields.Dict()
+    methods = fields.List(fields.String())
     codes = fields.List(fields.Nested(CodeOut))
     created_at = fields.DateTime()
 

@@ -23,6 +23,8 @@ class Location(SQLModel, table=True):
     name: str = Field(max_length=200)
     gln: str | None = Field(default=None, max_length=13, unique=True)
     address: dict = Field(default_factory=dict, sa_type=JSON)
+    # A treatment facility's methods (fumigation, vapour_heat, irradiation…); empty: any.
+    methods: list = Field(default_factory=list, sa_type=JSON)
     created_at: datetime
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 from sqlalchemy import update
 from sqlmodel import Session, select
@@ -13,6 +13,10 @@ from sqlmodel import Session, select
 from trace.db.models import ChainHead, Counter, Edge, Event, EventRef, Location, Lot, User
 from trace.domain.errors import Invalid, NotFound, RuleViolation
 from trace.domain.events import KINDS, chain_hash, offset_of, utc_iso
+
+# Where the season happens: the day of a date-only event (harvested_on, packed_on) is a
+# Vietnamese day.
+VIETNAM = timezone(timedelta(hours=7))
 
 # How far ahead of the server's clock an event time may be (clocks of tablets drift).
 CLOCK_SKEW = timedelta(minutes=5)
@@ -81,6 +85,17 @@ def check_event_time(moment: datetime, field: str) -> datetime:
     if moment > now() + CLOCK_SKEW:
         raise Invalid(field, f"{moment.isoformat()} is in the future; record what has happened")
     return moment
+
+
+def not_before(lot: Lot, moment: datetime, field: str) -> None:
+    """Nothing happens to a lot before the day it was harvested or packed (its local date)."""
+    if moment.astimezone(VIETNAM).date() < lot.produced_on:
+        what = "harvested" if lot.kind == "harvest" else "packed"
+        raise Invalid(
+            field,
+            f"{moment.isoformat()} is before lot {lot.code} was {what} "
+            f"({lot.produced_on.isoformat()})",
+        )
 
 
 def record(

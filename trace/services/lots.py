@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -13,18 +13,18 @@ from trace.domain.events import UOM
 from trace.gs1 import validate_lot
 
 from .common import (
+    VIETNAM,
     check_event_time,
     fmt_qty,
     get_lot,
     location_for_field,
     lock_chain,
     next_value,
+    not_before,
     now,
     record,
     unit_of_work,
 )
-
-VIETNAM = timezone(timedelta(hours=7))
 
 
 def day_time(day: date) -> datetime:
@@ -48,6 +48,8 @@ def harvest(session: Session, actor: User, data: dict) -> Lot:
         day: date = data["harvested_on"]
         if data.get("harvested_at"):
             when = check_event_time(data["harvested_at"], "harvested_at")
+            if when.astimezone(VIETNAM).date() != day:
+                raise Invalid("harvested_at", f"{when.isoformat()} is not on {day.isoformat()}")
         elif day > now().astimezone(VIETNAM).date():
             raise Invalid("harvested_on", f"{day.isoformat()} is in the future")
         else:
@@ -116,6 +118,7 @@ def receive(session: Session, actor: User, code: str, data: dict) -> Event:
                 f"can still be received, not {fmt_qty(quantity)}"
             )
         when = check_event_time(data["received_at"], "received_at")
+        not_before(lot, when, "received_at")
         lot.received += quantity
         lot.location_id = place.id
         session.add(lot)
@@ -143,6 +146,7 @@ def cool(session: Session, actor: User, code: str, data: dict) -> Event:
         lot = get_lot(session, code)
         place = location_for_field(session, data["location_id"], "location_id")
         when = check_event_time(data["cooled_at"], "cooled_at")
+        not_before(lot, when, "cooled_at")
         return record(
             session,
             head,
@@ -168,6 +172,13 @@ def treat(session: Session, actor: User, code: str, data: dict) -> Event:
             session, data["facility_id"], "facility_id", "treatment_facility"
         )
         when = check_event_time(data["treated_at"], "treated_at")
+        not_before(lot, when, "treated_at")
+        methods = facility.methods or []
+        if methods and data["method"] not in methods:
+            raise RuleViolation(
+                f"{facility.name} does not treat by {data['method'].replace('_', ' ')} "
+                f"(it does: {', '.join(m.replace('_', ' ') for m in methods)})"
+            )
         return record(
             session,
             head,
@@ -202,6 +213,7 @@ def inspect(session: Session, actor: User, code: str, data: dict) -> Event:
             else None
         )
         when = check_event_time(data["inspected_at"], "inspected_at")
+        not_before(lot, when, "inspected_at")
         lot.on_hold = data["result"] == "fail"
         session.add(lot)
         return record(

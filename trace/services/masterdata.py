@@ -42,6 +42,7 @@ def codes_of(session: Session, location_ids: list[int]) -> dict[int, list[Locati
 
 
 def create_location(session: Session, data: dict) -> Location:
+    data = dict(data)
     codes = data.pop("codes", [])
     with unit_of_work(session):
         gln = data.get("gln")
@@ -65,6 +66,7 @@ def get_location(session: Session, ident: int) -> Location:
 
 def update_location(session: Session, ident: int, data: dict) -> Location:
     """Change name, address, GLN; add codes; change a code's status (suspend, revoke)."""
+    data = dict(data)
     with unit_of_work(session):
         location = get_location(session, ident)
         for status in data.pop("code_status", []):
@@ -96,6 +98,7 @@ def list_locations(session: Session, kind: str | None, q: str | None, page: int,
 
 
 def create_product(session: Session, data: dict) -> Product:
+    data = dict(data)
     with unit_of_work(session):
         if data.get("gtin"):
             data["gtin"] = str(Gtin.parse(data["gtin"]))
@@ -122,6 +125,7 @@ def product_by_gtin(session: Session, gtin: str, field: str) -> Product:
 
 
 def update_product(session: Session, ident: int, data: dict) -> Product:
+    data = dict(data)
     with unit_of_work(session):
         product = get_product(session, ident)
         if "gtin" in data and data["gtin"] != product.gtin:

@@ -19,6 +19,7 @@ from .common import (
     lock_chain,
     lot_for_field,
     next_value,
+    not_before,
     now,
     record,
     require_here,
@@ -65,6 +66,7 @@ def pack(session: Session, actor: User, data: dict) -> Lot:
         seen = set()
         for i, item in enumerate(data["inputs"]):
             lot = lot_for_field(session, item["lot"], f"inputs.{i}.lot")
+            not_before(lot, when, "packed_on")
             if lot.id in seen:
                 raise Invalid(f"inputs.{i}.lot", f"lot {lot.code} is listed twice")
             seen.add(lot.id)
@@ -144,7 +146,9 @@ def palletise(
     """Cartons of one or more packed lots onto a pallet identified by a new SSCC."""
     with unit_of_work(session):
         head = lock_chain(session)
-        house = location_for_field(session, data["location_id"], "location_id")
+        house = location_for_field(
+            session, data["location_id"], "location_id", "packing_house", "cold_store"
+        )
         when = check_event_time(data.get("palletised_at") or now(), "palletised_at")
         contents = []
         seen = set()
@@ -152,6 +156,7 @@ def palletise(
             lot = lot_for_field(session, item["lot"], f"contents.{i}.lot")
             if lot.id in seen:
                 raise Invalid(f"contents.{i}.lot", f"lot {lot.code} is listed twice")
+            not_before(lot, when, "palletised_at")
             seen.add(lot.id)
             if lot.kind != "packed":
                 raise RuleViolation(f"lot {lot.code} is a harvest lot: pack it into cartons first")

@@ -135,14 +135,16 @@ def create(session: Session, actor: User, data: dict) -> Shipment:
             pallet.shipment_id = shipment.id
             session.add(pallet)
         target = node("shipment", shipment.id)
+        places = sorted({p.location_id for p in pallets})
         record(
             session,
             head,
             "load",
             event_time=when,
             actor=actor,
-            location_id=pallets[0].location_id,
+            location_id=places[0] if len(places) == 1 else None,
             data={
+                "sources": [{"type": "location", "location_id": i} for i in places],
                 "shipment_id": shipment.id,
                 "pallets": [p.sscc for p in pallets],
                 "market": market,
