@@ -82,8 +82,10 @@ def database_url(request, tmp_path):
 
 
 @pytest.fixture
-def app(database_url):
-    app = create_app({"TESTING": True, "DATABASE_URL": database_url})
+def app(database_url, tmp_path):
+    app = create_app(
+        {"TESTING": True, "DATABASE_URL": database_url, "INSTANCE_PATH": str(tmp_path)}
+    )
     yield app
     app.extensions["trace.engine"].dispose()
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import uuid
 from datetime import date, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -232,6 +233,13 @@ def test_cli_loads_the_demo_once(app):
     assert first.exit_code == 0, first.output
     assert "demo API tokens" in first.output
     assert "tokyo-importer" in first.output
+    saved = (Path(app.instance_path) / "demo-tokens.txt").read_text()
+    token = saved.split("tokyo-importer")[1].split()[1]
+    response = app.test_client().get(
+        "/api/v1/shipments", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert response.status_code == 200 and response.json, "the saved token works"
+    assert {s["consignee_id"] for s in response.json} == {response.json[0]["consignee_id"]}
     second = runner.invoke(args=["demo", "load"])
     assert second.exit_code == 0, second.output
     assert "holds data already" in second.output

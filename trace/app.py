@@ -10,14 +10,15 @@ from trace.db import session
 
 def create_app(test_config: dict | None = None) -> Flask:
     """An app configured from defaults, TRACE_* variables, then `test_config`."""
+    test_config = test_config or {}
     app = Flask(
         "trace",
         static_folder=str(config.ROOT / "static"),
-        instance_path=str(config.INSTANCE),
+        instance_path=str(test_config.get("INSTANCE_PATH", config.INSTANCE)),
     )
     app.config.from_mapping(config.DEFAULTS)
     app.config.from_prefixed_env("TRACE")
-    app.config.update(test_config or {})
+    app.config.update(test_config)
     config.normalise(app.config)
     _register_extensions(app)
     _register_blueprints(app)
