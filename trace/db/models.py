@@ -196,3 +196,28 @@ class ApiToken(SQLModel, table=True):
     created_at: datetime
     expires_at: datetime | None = None
     revoked_at: datetime | None = None
+
+
+class LabelJob(SQLModel, table=True):
+    """Labels printed: who, when, what, and for cartons which serials (AI 21).
+
+    Serials are numbered per product (GTIN), as GS1 requires of a GTIN + serial pair, so a
+    serial names one carton of one lot; a reprint records the same serials again.
+    """
+
+    __tablename__ = "label_job"
+    __table_args__ = (Index("ix_label_job_product_serials", "product_id", "serial_first"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)  # carton | pallet | sticker
+    product_id: int | None = Field(default=None, foreign_key="product.id")
+    lot_id: int | None = Field(default=None, foreign_key="lot.id", index=True)
+    pallet_id: int | None = Field(default=None, foreign_key="pallet.id", index=True)
+    size: str = Field(max_length=16)
+    format: str = Field(max_length=8)
+    count: int
+    serial_first: int | None = None
+    serial_last: int | None = None
+    reprint: bool = False
+    user_id: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime

@@ -50,13 +50,13 @@ def lock_chain(session: Session) -> ChainHead:
     return head
 
 
-def next_value(session: Session, name: str) -> int:
-    """The next number of a named sequence; call under the chain lock."""
+def next_value(session: Session, name: str, step: int = 1) -> int:
+    """Take `step` numbers of a named sequence and return the last; call under the chain lock."""
     counter = session.get(Counter, name, populate_existing=True)
     if counter is None:
         counter = Counter(name=name, value=0)
         session.add(counter)
-    counter.value += 1
+    counter.value += step
     session.flush()
     return counter.value
 
