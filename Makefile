@@ -39,7 +39,9 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	for script in bench/core.py $(filter-out bench/core.py bench/report.py,$(wildcard bench/*.py)); do \
+		$(BIN)/python $$script || exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache .hypothesis

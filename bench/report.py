@@ -1,0 +1,28 @@
+"""docs/benchmarks.md is shared by the benchmarks: each replaces only its own section."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+HEADER = (
+    "# Benchmarks\n\n"
+    "Written by `make bench` (each script in `bench/` rewrites its own section); figures from "
+    "one machine, with the reference measured in the same run.\n"
+)
+
+
+def write_section(path: str | Path, name: str, markdown: str) -> None:
+    """Replace the section between `<!-- bench:name -->` markers (or add it at the end)."""
+    path = Path(path)
+    text = path.read_text() if path.exists() else HEADER
+    block = f"<!-- bench:{name} -->\n{markdown.strip()}\n<!-- /bench:{name} -->"
+    pattern = re.compile(
+        rf"<!-- bench:{re.escape(name)} -->.*?<!-- /bench:{re.escape(name)} -->", re.S
+    )
+    text = (
+        pattern.sub(lambda _: block, text)
+        if pattern.search(text)
+        else (text.rstrip() + "\n\n" + block + "\n")
+    )
+    path.write_text(text)
