@@ -28,3 +28,13 @@ def walk(session: Session, start: Iterable[str], direction: str) -> list[Row]:
     reach = reach.union(step)
     # Plain rows (id, src, dst, event_id, quantity, uom), not ORM objects: this is a hot path.
     return list(session.execute(select(reach).order_by(reach.c.id)))
+
+
+def upstream_lot_ids(session: Session, lot_ids: Iterable[int]) -> set[int]:
+    """`lot_ids` and the ids of every lot they came from."""
+    ids = set(lot_ids)
+    for edge in walk(session, [f"lot:{i}" for i in ids], "backward"):
+        kind, _, ident = edge.src.partition(":")
+        if kind == "lot":
+            ids.add(int(ident))
+    return ids

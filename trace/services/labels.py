@@ -6,11 +6,38 @@ lookup page can tell a printed serial from an invented one.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from trace.db.models import LabelJob, Lot, Pallet, Product, User
+from trace.db.graph import upstream_lot_ids
+from trace.db.models import (
+    Counter,
+    Event,
+    EventRef,
+    LabelJob,
+    Location,
+    LocationCode,
+    Lot,
+    Pallet,
+    PalletContent,
+    Product,
+    Shipment,
+    User,
+    node,
+)
 from trace.domain.errors import Invalid, NotFound, RuleViolation
+from trace.labels.content import (
+    LotFacts,
+    PalletFacts,
+    PalletLine,
+    Party,
+    Treatment,
+    carton_labels,
+    pallet_label,
+    sticker_label,
+)
 
 from .common import get_lot, lock_chain, next_value, now, unit_of_work
 
@@ -150,6 +177,8 @@ def serial_status(session: Session, gtin: str, lot_code: str, serial: str) -> di
     if not serial.isdigit() or len(serial) > 9:
         return {"status": "never_printed"}
     number = int(serial)
+    # The job whose range starts at or below the serial, nearest first: one index step on
+    # (product_id, serial_first) however many jobs the product has had.
     row = session.exec(
         select(LabelJob, Lot.code)
         .join(Product, Product.id == LabelJob.product_id)
@@ -159,12 +188,205 @@ def serial_status(session: Session, gtin: str, lot_code: str, serial: str) -> di
             LabelJob.kind == "carton",
             LabelJob.reprint.is_(False),
             LabelJob.serial_first <= number,
-            LabelJob.serial_last >= number,
         )
+        .order_by(LabelJob.serial_first.desc())
+        .limit(1)
     ).first()
+    if row is not None and row[0].serial_last < number:
+        row = None
     if row is None:
         return {"status": "never_printed"}
     job, code = row
     if code != lot_code:
         return {"status": "other_lot", "lot": code}
     return {"status": "printed", "printed_at": job.created_at}
+
+
+# --- what goes on the labels ---------------------------------------------------------------
+
+
+def _code(session: Session, location_id: int | None, scheme: str, market: str) -> str | None:
+    if location_id is None:
+        return None
+    return session.exec(
+        select(LocationCode.value)
+        .where(
+            LocationCode.location_id == location_id,
+            LocationCode.scheme == scheme,
+            LocationCode.market == market,
+            LocationCode.status == "active",
+        )
+        .order_by(LocationCode.id)
+    ).first()
+
+
+def market_of(session: Session, lot: Lot) -> str | None:
+    """The market of the shipment the lot's cartons are on, if any."""
+    return session.exec(
+        select(Shipment.market)
+        .join(Pallet, Pallet.shipment_id == Shipment.id)
+        .join(PalletContent, PalletContent.pallet_id == Pallet.id)
+        .where(PalletContent.lot_id == lot.id)
+        .order_by(Shipment.id)
+    ).first()
+
+
+def lot_facts(session: Session, lot: Lot, market: str, base_url: str) -> LotFacts:
+    """What a carton label of `lot` says for `market`: names, codes of its chain, treatment."""
+    product = session.get(Product, lot.product_id)
+    lineage = upstream_lot_ids(session, [lot.id])
+    orchards = sorted(
+        {o for o in session.exec(select(Lot.orchard_id).where(Lot.id.in_(lineage))) if o}
+    )
+    areas = tuple(
+        dict.fromkeys(code for code in (_code(session, o, "PUC", market) for o in orchards) if code)
+    )
+    refs = select(EventRef.event_id).where(EventRef.node.in_([node("lot", i) for i in lineage]))
+    steps = session.exec(
+        select(Event)
+        .where(Event.id.in_(refs), Event.type.in_(["pack", "treat"]))
+        .order_by(Event.event_time)
+    ).all()
+    pack = next(
+        (
+            e
+            for e in steps
+            if e.type == "pack" and any(o["lot"] == lot.code for o in e.data.get("outputs", []))
+        ),
+        None,
+    )
+    treat = next((e for e in reversed(steps) if e.type == "treat"), None)
+    treatment = None
+    if treat is not None:
+        treatment = Treatment(
+            facility_code=_code(session, treat.biz_location_id, "TFC", market) or "",
+            batch=treat.data.get("batch_no") or "",
+        )
+    return LotFacts(
+        names=product.name,
+        gtin=product.gtin,
+        variety=lot.variety or product.variety or "",
+        net_weight_kg=product.net_weight_kg or 0,
+        lot=lot.code,
+        pack_date=lot.produced_on,
+        growing_areas=areas,
+        packing_house=_code(
+            session, pack.biz_location_id if pack else lot.location_id, "PHC", market
+        ),
+        treatment=treatment,
+        market=market,
+        base_url=base_url,
+    )
+
+
+def _party(location: Location | None) -> Party:
+    if location is None:
+        return Party(name="", country="")
+    return Party(name=location.name, country=location.address.get("country", ""))
+
+
+def pallet_facts(
+    session: Session, pallet: Pallet, market: str | None, company_prefix: str
+) -> PalletFacts:
+    shipment = session.get(Shipment, pallet.shipment_id) if pallet.shipment_id else None
+    rows = session.exec(
+        select(Lot, Product.gtin, PalletContent.cartons)
+        .join(PalletContent, PalletContent.lot_id == Lot.id)
+        .outerjoin(Product, Product.id == Lot.product_id)
+        .where(PalletContent.pallet_id == pallet.id)
+        .order_by(Lot.code)
+    ).all()
+    market = (shipment.market if shipment else None) or market
+    if market is None:
+        raise Invalid(
+            "market", f"pallet {pallet.sscc} is in no shipment yet: say which market it is for"
+        )
+    return PalletFacts(
+        sscc=pallet.sscc,
+        contents=tuple(PalletLine(gtin=gtin, lot=lot.code, cartons=n) for lot, gtin, n in rows),
+        ship_from=_party(
+            session.get(Location, shipment.exporter_id)
+            if shipment
+            else session.get(Location, pallet.location_id)
+        ),
+        ship_to=_party(session.get(Location, shipment.consignee_id) if shipment else None),
+        market=market,
+        company_prefix=company_prefix if pallet.sscc[1:].startswith(company_prefix) else None,
+    )
+
+
+def prepare(
+    session: Session,
+    actor: User,
+    request: dict,
+    *,
+    base_url: str,
+    company_prefix: str,
+    preview: bool = False,
+) -> tuple[Iterable, str]:
+    """Record the job (allocating serials for new cartons) and return the labels to render,
+    lazily, with a file name. Everything that needs the database happens here, so the
+    caller can stream the rendering without holding a transaction.
+
+    A preview records nothing: a carton preview shows the next serial that would be printed.
+    """
+    kind, size, fmt = request["kind"], request["size"], request["format"]
+    if kind == "pallet":
+        pallet = session.exec(select(Pallet).where(Pallet.sscc == request["sscc"])).first()
+        if pallet is None:
+            raise NotFound(f"no pallet with SSCC {request['sscc']}")
+        facts = pallet_facts(session, pallet, request.get("market"), company_prefix)
+        if preview:
+            return [pallet_label(facts)], f"pallet-{pallet.sscc}"
+        other_job(
+            session,
+            actor,
+            "pallet",
+            lot_code=None,
+            sscc=pallet.sscc,
+            count=request["count"],
+            size=size,
+            fmt=fmt,
+        )
+        return [pallet_label(facts)] * request["count"], f"pallet-{pallet.sscc}"
+    lot = get_lot(session, request["lot"])
+    if kind == "sticker":
+        if preview:
+            return [sticker_label(base_url, lot.code)], f"sticker-{lot.code}"
+        other_job(
+            session,
+            actor,
+            "sticker",
+            lot_code=lot.code,
+            sscc=None,
+            count=request["count"],
+            size=size,
+            fmt=fmt,
+        )
+        label = sticker_label(base_url, lot.code)
+        return [label] * request["count"], f"stickers-{lot.code}"
+    market = request.get("market") or market_of(session, lot)
+    if market is None:
+        raise Invalid(
+            "market",
+            f"lot {lot.code} is on no shipment yet: say which market its "
+            "cartons are for (it sets the languages and stamps)",
+        )
+    if lot.kind != "packed" or lot.product_id is None:
+        raise RuleViolation(f"lot {lot.code} is a harvest lot: carton labels are for packed lots")
+    facts = lot_facts(session, lot, market, base_url)
+    if preview:
+        following = (session.get(Counter, f"serial:{lot.product_id}") or Counter()).value + 1
+        serial = (request.get("serials") or [following])[0]
+        return carton_labels(facts, [str(serial)]), f"carton-{lot.code}-{serial}"
+    _, _, _, serials = carton_job(
+        session,
+        actor,
+        lot.code,
+        count=request.get("count"),
+        serials=request.get("serials"),
+        size=size,
+        fmt=fmt,
+    )
+    name = f"cartons-{lot.code}-{serials[0]}-{serials[-1]}"
+    return carton_labels(facts, (str(s) for s in serials)), name

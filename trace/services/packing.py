@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from trace.db.graph import walk
+from trace.db.graph import upstream_lot_ids
 from trace.db.models import Lot, Pallet, PalletContent, User, node
 from trace.domain.errors import Invalid, NotFound, RuleViolation
 from trace.domain.events import UOM
@@ -31,11 +31,7 @@ from .masterdata import product_by_gtin
 
 def held_upstream(session: Session, lots: list[Lot]) -> list[Lot]:
     """The lots among `lots` and everything they came from whose latest inspection failed."""
-    ids = {lot.id for lot in lots}
-    for edge in walk(session, [node("lot", i) for i in ids], "backward"):
-        kind, _, ident = edge.src.partition(":")
-        if kind == "lot":
-            ids.add(int(ident))
+    ids = upstream_lot_ids(session, (lot.id for lot in lots))
     return list(session.exec(select(Lot).where(Lot.id.in_(ids), Lot.on_hold)))
 
 

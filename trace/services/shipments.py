@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from trace.db.graph import walk
+from trace.db.graph import upstream_lot_ids
 from trace.db.models import (
     Event,
     EventRef,
@@ -45,11 +45,7 @@ def pallets_of(session: Session, shipment: Shipment) -> list[Pallet]:
 
 def chain_locations(session: Session, lots: list[Lot]) -> list[Location]:
     """The orchards, packing houses and treatment facilities that `lots` went through."""
-    lot_ids = {lot.id for lot in lots}
-    for edge in walk(session, [node("lot", i) for i in lot_ids], "backward"):
-        kind, _, ident = edge.src.partition(":")
-        if kind == "lot":
-            lot_ids.add(int(ident))
+    lot_ids = upstream_lot_ids(session, (lot.id for lot in lots))
     place_ids = {
         lot.orchard_id
         for lot in session.exec(select(Lot).where(Lot.id.in_(lot_ids)))

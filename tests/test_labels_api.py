@@ -1,0 +1,195 @@
+"""A worker prints the walkthrough's labels through the API; every one is decoded as printed."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+
+from tests.flows import GTIN, count_rows, shipment_body
+from tests.labels.decoding import decode, gs1_reads, pages
+
+BASE = "http://127.0.0.1:5000"  # TRACE_PUBLIC_BASE_URL's default
+
+
+def images(response, fmt):
+    if fmt == "png":
+        return [Image.open(io.BytesIO(response.data))]
+    return pages(response.data, 300)
+
+
+@pytest.mark.parametrize("size", ["100x150mm", "4x6in", "50x30mm", "a4-24"])
+@pytest.mark.parametrize("fmt", ["pdf", "png"])
+def test_carton_labels_decode_to_the_cartons_digital_links(api, season, size, fmt):
+    count = 24 if size == "a4-24" else 2
+    response = api.as_("worker").post(
+        "/labels",
+        json={
+            "kind": "carton",
+            "lot": season["packed"],
+            "count": count,
+            "size": size,
+            "format": fmt,
+            "market": "JP",
+        },
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    assert response.content_type == {"pdf": "application/pdf", "png": "image/png"}[fmt]
+    assert (
+        f'filename="cartons-{season["packed"]}-1-{count}.{fmt}"'
+        in (response.headers["Content-Disposition"])
+    )
+    reads = [r for image in images(response, fmt) for r in decode(image)]
+    links = sorted(r.text for r in reads if r.format == "QRCode")
+    printed = count if fmt == "pdf" else (24 if size == "a4-24" else 1)
+    assert links == sorted(
+        f"{BASE}/01/{GTIN}/10/{season['packed']}/21/{n}" for n in range(1, printed + 1)
+    )
+    if size in ("100x150mm", "4x6in"):
+        elements = dict(e for symbol in gs1_reads(reads) for e in symbol)
+        assert elements["01"] == GTIN and elements["10"] == season["packed"]
+        assert elements["13"] == "260611" and elements["21"] in {"1", "2"}
+
+
+def test_zpl_carton_labels_carry_the_data(api, season):
+    response = api.as_("worker").post(
+        "/labels",
+        json={
+            "kind": "carton",
+            "lot": season["packed"],
+            "count": 3,
+            "size": "100x150mm",
+            "format": "zpl",
+            "market": "JP",
+        },
+    )
+    assert response.status_code == 200
+    zpl = response.get_data(as_text=True)
+    assert zpl.count("^XA") == 3 and zpl.count("^XZ") == 3
+    for serial in (1, 2, 3):
+        assert f"^FDMA,{BASE}/01/{GTIN}/10/{season['packed']}/21/{serial}^FS" in zpl
+
+
+def test_pallet_label_carries_the_sscc_and_its_one_lot(api, ids, season):
+    worker = api.as_("worker")
+    worker.post("/shipments", json=shipment_body(ids, season["ssccs"]))
+    sscc = season["ssccs"][0]
+    response = worker.post(
+        "/labels",
+        json={
+            "kind": "pallet",
+            "sscc": sscc,
+            "size": "100x150mm",
+            "format": "pdf",
+        },
+    )
+    assert response.status_code == 200
+    symbols = gs1_reads([r for image in pages(response.data, 203) for r in decode(image)])
+    found = dict(e for symbol in symbols for e in symbol)
+    assert found["00"] == sscc
+    assert found["02"] == GTIN and found["37"] == "100" and found["10"] == season["packed"]
+
+
+def test_reprints_give_the_same_serials_and_new_labels_never_exceed_the_cartons(
+    api, season, engine
+):
+    worker = api.as_("worker")
+    body = {
+        "kind": "carton",
+        "lot": season["packed"],
+        "size": "100x150mm",
+        "format": "zpl",
+        "market": "JP",
+    }
+    assert worker.post("/labels", json={**body, "count": 200}).status_code == 200
+    before = count_rows(engine)
+    response = worker.post("/labels", json={**body, "count": 1})
+    assert response.status_code == 409
+    assert "0 more can be printed" in response.json["message"]
+    reprint = worker.post("/labels", json={**body, "serials": [42]})
+    assert reprint.status_code == 200
+    assert "/21/42^FS" in reprint.get_data(as_text=True)
+    assert count_rows(engine) == before  # labels are no tracking event
+
+
+def test_preview_shows_the_next_serial_and_records_nothing(api, season, engine):
+    worker = api.as_("worker")
+    body = {
+        "kind": "carton",
+        "lot": season["packed"],
+        "size": "100x150mm",
+        "format": "pdf",
+        "count": 5,
+        "market": "JP",
+    }
+    first = worker.post("/labels/preview", json=body)
+    second = worker.post("/labels/preview", json=body)
+    assert first.content_type == "image/png" and first.data == second.data
+    [link] = [r.text for r in decode(Image.open(io.BytesIO(first.data))) if r.format == "QRCode"]
+    assert link.endswith("/21/1")
+    printed = worker.post("/labels", json=body)
+    assert printed.status_code == 200
+    assert printed.headers["Content-Disposition"].endswith('-1-5.pdf"')
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"kind": "carton", "size": "100x150mm", "format": "pdf", "count": 1}, "lot"),
+        ({"kind": "pallet", "size": "100x150mm", "format": "pdf"}, "sscc"),
+        ({"kind": "carton", "lot": "X", "size": "100x150mm", "format": "pdf"}, "count"),
+        (
+            {"kind": "pallet", "sscc": "089312340000000011", "size": "50x30mm", "format": "pdf"},
+            "size",
+        ),
+        ({"kind": "sticker", "lot": "X", "size": "a4-24", "format": "zpl"}, "format"),
+        ({"kind": "carton", "lot": "X", "size": "A5", "format": "pdf", "count": 1}, "size"),
+    ],
+)
+def test_impossible_label_requests_are_422(api, body, field):
+    response = api.as_("worker").post("/labels", json=body)
+    assert response.status_code == 422
+    assert field in response.json["errors"]["json"]
+
+
+def test_carton_labels_need_a_market_until_the_lot_ships(api, ids, season):
+    worker = api.as_("worker")
+    body = {
+        "kind": "carton",
+        "lot": season["packed"],
+        "count": 1,
+        "size": "50x30mm",
+        "format": "zpl",
+    }
+    response = worker.post("/labels", json=body)
+    assert response.status_code == 422
+    assert "which market" in response.json["errors"]["json"]["market"][0]
+    worker.post("/shipments", json=shipment_body(ids, season["ssccs"]))
+    assert worker.post("/labels", json=body).status_code == 200
+
+
+def test_inspectors_do_not_print(api, season):
+    response = api.as_("inspector").post(
+        "/labels",
+        json={
+            "kind": "sticker",
+            "lot": season["packed"],
+            "size": "50x30mm",
+            "format": "pdf",
+        },
+    )
+    assert response.status_code == 403
+
+
+def test_a_japan_carton_label_names_its_chain_in_vietnamese_and_japanese(api, season):
+    from tests.labels.decoding import pdf_text
+
+    response = api.as_("worker").post("/labels", json={
+        "kind": "carton", "lot": season["packed"], "count": 1, "size": "100x150mm",
+        "format": "pdf", "market": "JP",
+    })
+    text = pdf_text(response.data)
+    for expected in ["Vải thiều Thanh Hà", "タンハー・ライチ", "VN-HDTH-0112", "VN-PH-HD-007",
+                     "VN-TF-HN-02", "MB-260611-03", season["packed"], "Product of Vietnam"]:
+        assert expected in text, expected

@@ -1,0 +1,112 @@
+"""/labels: carton, pallet and sticker labels as PDF, PNG or ZPL, streamed."""
+
+from __future__ import annotations
+
+from flask import Response, current_app
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from trace.db.session import get_session
+from trace.labels.render import FORMATS, SIZES, content_type, render, suffix
+from trace.services import labels
+
+from .auth import current_user
+from .common import protected
+from .schemas import MARKET, In, LotCodeField, SsccField
+
+blp = Blueprint("labels", __name__, description="Labels that scanners read first time")
+FILE = {
+    "description": "the label file (PDF and ZPL are streamed as they are drawn)",
+    "content": {
+        content_type(f): {"schema": {"type": "string", "format": "binary"}} for f in FORMATS
+    },
+}
+
+
+class LabelIn(In):
+    kind = fields.String(required=True, validate=validate.OneOf(["carton", "pallet", "sticker"]))
+    lot = LotCodeField(metadata={"description": "cartons and stickers: the packed lot"})
+    sscc = SsccField(metadata={"description": "pallet labels: the pallet"})
+    count = fields.Integer(
+        validate=validate.Range(1, 20_000),
+        metadata={"description": "how many labels; cartons: new serials are allocated"},
+    )
+    serials = fields.List(
+        fields.Integer(validate=validate.Range(1, 999_999_999)),
+        validate=validate.Length(1, 20_000),
+        metadata={"description": "cartons: reprint these serials instead (same labels again)"},
+    )
+    size = fields.String(required=True, validate=validate.OneOf(SIZES))
+    format = fields.String(required=True, validate=validate.OneOf(FORMATS))
+    dpi = fields.Integer(
+        validate=validate.OneOf([203, 300, 600]),
+        metadata={"description": "printer resolution; default 203 (thermal) or 300 (A4 sheets)"},
+    )
+    market = fields.String(
+        validate=MARKET,
+        metadata={
+            "description": "destination market (languages, stamps); default: the lot's shipment's"
+        },
+    )
+
+    @validates_schema
+    def _consistent(self, data, **_):
+        kind = data["kind"]
+        if kind == "pallet" and "sscc" not in data:
+            raise ValidationError("a pallet label needs the pallet's sscc", "sscc")
+        if kind != "pallet" and "lot" not in data:
+            raise ValidationError(f"a {kind} label needs the lot", "lot")
+        if kind == "carton" and ("count" in data) == ("serials" in data):
+            raise ValidationError(
+                "give count (new labels) or serials (reprints), not both", "count"
+            )
+        if kind != "carton" and "count" not in data:
+            data["count"] = 1
+        if kind == "pallet" and data["size"] in ("50x30mm", "a4-24"):
+            raise ValidationError("a pallet label needs 100x150mm or 4x6in", "size")
+        if data["format"] == "zpl" and data["size"] == "a4-24":
+            raise ValidationError("ZPL is for thermal printers: choose a thermal size", "format")
+        if data.get("dpi") == 600 and data["format"] == "zpl":
+            raise ValidationError("Zebra printers print at 203 or 300 dpi", "dpi")
+
+
+def _file(request: dict, *, preview: bool) -> Response:
+    config = current_app.config
+    chosen, name = labels.prepare(
+        get_session(),
+        current_user(),
+        request,
+        base_url=config["PUBLIC_BASE_URL"],
+        company_prefix=config["GS1_COMPANY_PREFIX"],
+        preview=preview,
+    )
+    fmt = "png" if preview else request["format"]
+    disposition = "inline" if preview else "attachment"
+    return Response(
+        render(chosen, request["size"], fmt, request.get("dpi")),
+        content_type=content_type(fmt),
+        headers={"Content-Disposition": f'{disposition}; filename="{name}{suffix(fmt)}"'},
+    )
+
+
+@blp.route("/labels")
+class Labels(MethodView):
+    @protected(blp, "admin", "worker")
+    @blp.arguments(LabelIn)
+    @blp.doc(responses={"200": FILE})
+    def post(self, request):
+        """Print labels: carton (allocates serials), pallet (SSCC) or sticker"""
+        return _file(request, preview=False)
+
+
+@blp.route("/labels/preview")
+class Preview(MethodView):
+    @protected(blp, "admin", "worker")
+    @blp.arguments(LabelIn)
+    @blp.doc(
+        responses={"200": {"description": "PNG of the first label", "content": {"image/png": {}}}}
+    )
+    def post(self, request):
+        """A PNG of the first label the same request would print; records and allocates nothing"""
+        return _file(request, preview=True)

@@ -1,0 +1,589 @@
+"""What a label says: carton, pallet and sticker labels as plain, frozen values.
+
+PURE: the standard library, `trace.gs1` and `trace.labels.code128` only (no reportlab,
+Flask or SQLAlchemy). The service layer fills the *facts* from the database; the
+builders here turn them into *label content*: the text lines, the QR code's data and
+the GS1-128 element strings, already split into symbols. Renderers (`pdf`, `png`,
+`zpl`) only draw what this module decided, and the tests check it by decoding.
+
+Why the split lives here: PDF and ZPL must carry the same symbols, and which element
+strings share a symbol is a fact about the label (what a scanner reads), not about one
+renderer. The split assumes the narrowest label that carries GS1-128: 100 mm wide.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from urllib.parse import quote
+
+from trace.gs1 import GS1Error, Gtin, Sscc, digital_link, validate_lot, validate_serial
+
+from . import code128
+
+# Width a GS1-128 symbol and its quiet zones may take: a 100 mm label less 2 mm a side
+# (thermal printers drift by about a millimetre).
+SYMBOL_SPACE_MM = 96.0
+QUIET_ZONE_MODULES = 10  # each side; GS1 General Specifications §5.4.4.2
+MAX_DATA_CHARACTERS = 48  # per symbol, AIs and FNC1 separators included; §5.4.4.3
+
+# X-dimensions (module widths). GS1 logistic labels target 0.495 mm (§5.12.3, symbol
+# specification table for logistic units; Logistics Label Guideline §4); the SSCC always
+# gets it. Carton data rarely fits a 100 mm label at that size, so carton and pallet
+# content symbols are split until each reaches X_GOOD_MM, and go no smaller than
+# X_MIN_MM (0.25 mm: 2 dots at 203 dpi, which FINDINGS item 6 measured to decode).
+X_TARGET_MM = 0.495
+X_GOOD_MM = 0.375
+X_MIN_MM = 0.25
+
+# AIs whose value has a fixed length: no FNC1 after them (§7.8.5.1, figure 7.8.5-2).
+_FIXED_LENGTH_AIS = frozenset({"00", "01", "02", "13"})
+
+# Market -> language of the second product name; a missing name falls back to English.
+_MARKET_LANGUAGES = {"JP": "ja", "KR": "ko", "US": "en", "AU": "en", "EU": "en"}
+_ORIGIN = {"AU": "Product of Vietnam for Australia"}
+_MARKET_STAMPS = {
+    "US": ("Not for importation into or distribution in the State of Florida",),
+}
+
+
+# --- Input facts: plain values the service layer reads from the database -------------
+
+
+@dataclass(frozen=True)
+class Treatment:
+    """A phytosanitary treatment the lot went through.
+
+    Attributes:
+        facility_code: The treatment facility's code (TFC) for the market.
+        batch: The treatment batch number.
+    """
+
+    facility_code: str
+    batch: str
+
+
+@dataclass(frozen=True)
+class LotFacts:
+    """What the database knows about a packed lot, for its carton labels.
+
+    Attributes:
+        names: Product names by language, e.g. ``{"vi": "Vải thiều Thanh Hà",
+            "en": "Thanh Ha lychee", "ja": "タンハー・ライチ"}``; ``"vi"`` is required.
+        gtin: The product's GTIN (8-14 digits), or None for a product without one.
+        variety: The variety, e.g. ``"Thanh Hà"``.
+        net_weight_kg: Net weight of one carton in kilograms.
+        lot: The traceability lot code (AI 10).
+        pack_date: The day the lot was packed (AI 13).
+        growing_areas: Growing-area codes (PUC) of the orchards in the lot.
+        packing_house: The packing-house code (PHC) for the market, if any.
+        treatment: The treatment, if the lot was treated.
+        market: Destination market, two letters: ``"JP"``, ``"US"``, ``"AU"``,
+            ``"EU"``, ``"KR"``…
+        base_url: Public base URL of trace's resolver, e.g. ``"https://trace.example.vn"``.
+        stamps: Extra lines the market requires, added after the market's own.
+    """
+
+    names: Mapping[str, str]
+    gtin: str | None
+    variety: str
+    net_weight_kg: Decimal | float | int
+    lot: str
+    pack_date: date
+    growing_areas: tuple[str, ...]
+    packing_house: str | None
+    treatment: Treatment | None
+    market: str
+    base_url: str
+    stamps: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Party:
+    """A sender or receiver on a logistic label.
+
+    Attributes:
+        name: Company name (and address line, if wanted).
+        country: Country name or ISO code.
+    """
+
+    name: str
+    country: str
+
+
+@dataclass(frozen=True)
+class PalletLine:
+    """One lot on a pallet.
+
+    Attributes:
+        gtin: The cartons' GTIN, or None for a product without one.
+        lot: The lot code.
+        cartons: How many cartons of that lot are on the pallet.
+    """
+
+    gtin: str | None
+    lot: str
+    cartons: int
+
+
+@dataclass(frozen=True)
+class PalletFacts:
+    """What the database knows about a pallet, for its logistic label.
+
+    Attributes:
+        sscc: The pallet's SSCC, 18 digits.
+        contents: The lots on it; one entry means the pallet holds one lot.
+        ship_from: The sender (exporter or packing house).
+        ship_to: The consignee.
+        market: Destination market, two letters.
+        company_prefix: The GS1 company prefix inside the SSCC, if known: the
+            human-readable SSCC is then grouped as extension digit, prefix, serial
+            reference and check digit.
+    """
+
+    sscc: str
+    contents: tuple[PalletLine, ...]
+    ship_from: Party
+    ship_to: Party
+    market: str
+    company_prefix: str | None = None
+
+
+# --- Label content: what the renderers draw -------------------------------------------
+
+
+@dataclass(frozen=True)
+class Field:
+    """A line of text with a data title, e.g. ``Field("Lot", "LOT26A")``."""
+
+    title: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Barcode:
+    """One linear symbol: GS1-128 or, for products without a GTIN, plain Code 128.
+
+    Attributes:
+        gs1: True for GS1-128 (FNC1 after the start character).
+        elements: ``(ai, value)`` pairs in symbol order; for plain Code 128 a single
+            pair with an empty AI.
+        data: The encoded message: AIs and values, ``GS`` (``"\\x1d"``) after a
+            variable-length value that is not last. A scanner transmits it after
+            the symbology identifier ``]C1`` (GS1-128) or ``]C0``.
+        hri: The human readable interpretation printed under the bars, e.g.
+            ``"(01)08931234567897(13)260615"``.
+        x_target_mm: The X-dimension a renderer should aim for (it may go down to
+            `X_MIN_MM` to fit).
+
+    References:
+        GS1 General Specifications, sections 5.4 (GS1-128), 4.15 (HRI) and 7.8.5
+        (concatenation, FNC1 separators).
+    """
+
+    gs1: bool
+    elements: tuple[tuple[str, str], ...]
+    data: str
+    hri: str
+    x_target_mm: float = X_TARGET_MM
+
+    @property
+    def values(self) -> tuple[int, ...]:
+        """The Code 128 symbol values (start, data, check, stop)."""
+        return code128.encode(self.data, gs1=self.gs1)
+
+
+@dataclass(frozen=True)
+class CartonLabel:
+    """A carton's label.
+
+    Attributes:
+        names: The product name in Vietnamese, then in the market's language
+            (when that name is known and differs).
+        variety: The variety.
+        fields: Titled lines: net weight, lot, serial, pack date, growing area(s),
+            PHC, treatment.
+        origin: ``"Product of Vietnam"`` (or the market's wording).
+        stamps: Lines the market requires, e.g. the US Florida restriction.
+        qr: The QR code's data: the carton's GS1 Digital Link, or a short
+            ``{base}/t/{lot}`` link for a product without a GTIN.
+        barcodes: GS1-128 symbols, or one Code 128 of the lot without a GTIN.
+        lot: The lot code.
+        serial: The carton's serial number (AI 21).
+        market: The destination market.
+    """
+
+    names: tuple[str, ...]
+    variety: str
+    fields: tuple[Field, ...]
+    origin: str
+    stamps: tuple[str, ...]
+    qr: str
+    barcodes: tuple[Barcode, ...]
+    lot: str
+    serial: str
+    market: str
+    kind: str = "carton"
+
+
+@dataclass(frozen=True)
+class PalletLabel:
+    """A GS1 logistic label for a pallet.
+
+    Attributes:
+        ship_from: The "FROM" block.
+        ship_to: The "TO" block.
+        market: The destination market.
+        fields: Titled lines of the middle section: SSCC (grouped with spaces),
+            content GTIN, count and batch/lot (one lot), or the lots (mixed).
+        barcodes: Content symbols first, the SSCC symbol last: it is printed
+            lowest on the label.
+        sscc: The SSCC, 18 digits.
+
+    References:
+        GS1 General Specifications, section 6.6 (logistic label: free-format,
+        text and barcode sections; SSCC lowest); GS1 Logistics Label Guideline.
+    """
+
+    ship_from: Party
+    ship_to: Party
+    market: str
+    fields: tuple[Field, ...]
+    barcodes: tuple[Barcode, ...]
+    sscc: str
+    kind: str = "pallet"
+
+
+@dataclass(frozen=True)
+class StickerLabel:
+    """A small sticker: a QR code and its short code printed under it.
+
+    Attributes:
+        code: The short code, printed in plain text.
+        qr: ``{base}/t/{code}``.
+    """
+
+    code: str
+    qr: str
+    kind: str = "sticker"
+
+
+Label = CartonLabel | PalletLabel | StickerLabel
+
+
+# --- Builders ---------------------------------------------------------------------------
+
+
+def market_language(market: str, names: Mapping[str, str]) -> str:
+    """Pick the language of the second product name for a market.
+
+    Args:
+        market: Two letters, e.g. ``"JP"``.
+        names: The product names by language.
+
+    Returns:
+        ``"ja"`` for JP, ``"ko"`` for KR when a Korean name is given, else ``"en"``.
+
+    References:
+        GS1 General Specifications, section 6.6.4.2 (data titles in English unless
+        trading partners agree otherwise; a second language is optional).
+    """
+    language = _MARKET_LANGUAGES.get(_market(market), "en")
+    return language if language in names else "en"
+
+
+def carton_label(facts: LotFacts, serial: str) -> CartonLabel:
+    """Build the label of one carton.
+
+    Args:
+        facts: The lot's facts.
+        serial: The carton's serial number (AI 21), 1-20 characters of set 82.
+
+    Returns:
+        The carton label. With a GTIN, the QR holds
+        ``{base}/01/{gtin}/10/{lot}/21/{serial}`` and GS1-128 symbols carry
+        (01)(13)(10)(21), split into as few symbols as fit a 100 mm label at a
+        readable X-dimension. Without one, the QR holds ``{base}/t/{lot}`` and a
+        plain Code 128 carries the lot code.
+
+    Raises:
+        GS1Error: If the GTIN, lot or serial is malformed.
+        ValueError: If the Vietnamese name is missing or the market is not two letters.
+
+    References:
+        GS1 General Specifications, sections 3.3.2, 3.4.1, 3.4.5, 3.5.2 (AIs 01, 10,
+        13, 21), 5.4.4 (GS1-128 size limits) and 7.8.5 (concatenation); GS1 Digital
+        Link Standard: URI Syntax, section 4.
+    """
+    market = _market(facts.market)
+    lot = validate_lot(facts.lot)
+    serial = validate_serial(serial)
+    if "vi" not in facts.names:
+        raise ValueError(f"product names {dict(facts.names)!r}: a Vietnamese name is required")
+    names = [facts.names["vi"]]
+    second = facts.names.get(market_language(market, facts.names))
+    if second and second != names[0]:
+        names.append(second)
+    fields = [
+        Field("Net weight", f"{_number(facts.net_weight_kg)} kg"),
+        Field("Lot", lot),
+        Field("Serial", serial),
+        Field("Packed", facts.pack_date.isoformat()),
+    ]
+    if facts.growing_areas:
+        title = "Growing area" if len(facts.growing_areas) == 1 else "Growing areas"
+        fields.append(Field(title, ", ".join(facts.growing_areas)))
+    if facts.packing_house:
+        fields.append(Field("PHC", facts.packing_house))
+    if facts.treatment:
+        fields.append(
+            Field("Treatment", f"{facts.treatment.facility_code} batch {facts.treatment.batch}")
+        )
+    if facts.gtin is None:
+        qr = short_link(facts.base_url, lot)
+        barcodes: tuple[Barcode, ...] = (Barcode(False, (("", lot),), lot, lot, X_TARGET_MM),)
+    else:
+        gtin = Gtin.parse(facts.gtin).value
+        qr = digital_link(facts.base_url, gtin, lot, serial)
+        elements = [
+            ("01", gtin),
+            ("13", facts.pack_date.strftime("%y%m%d")),
+            ("10", lot),
+            ("21", serial),
+        ]
+        barcodes = split_symbols(elements)
+    return CartonLabel(
+        names=tuple(names),
+        variety=facts.variety,
+        fields=tuple(fields),
+        origin=_ORIGIN.get(market, "Product of Vietnam"),
+        stamps=_MARKET_STAMPS.get(market, ()) + tuple(facts.stamps),
+        qr=qr,
+        barcodes=barcodes,
+        lot=lot,
+        serial=serial,
+        market=market,
+    )
+
+
+def carton_labels(facts: LotFacts, serials: Iterable[str]) -> Iterator[CartonLabel]:
+    """Build one label per serial, lazily (a lot may have thousands of cartons).
+
+    Args:
+        facts: The lot's facts, shared by every carton.
+        serials: The cartons' serial numbers.
+
+    Yields:
+        One `CartonLabel` per serial, in order.
+
+    References:
+        GS1 General Specifications, section 3.5.2 (AI 21).
+    """
+    for serial in serials:
+        yield carton_label(facts, serial)
+
+
+def pallet_label(facts: PalletFacts) -> PalletLabel:
+    """Build the GS1 logistic label of a pallet.
+
+    Args:
+        facts: The pallet's facts.
+
+    Returns:
+        The label: the SSCC as its own GS1-128 symbol (00), lowest; when the
+        pallet holds one lot of a product with a GTIN, content symbols with
+        (02) the cartons' GTIN, (37) their count and (10) the lot. A mixed pallet
+        lists its lots as text only: AI 02 may only describe one trade item.
+
+    Raises:
+        GS1Error: If the SSCC, a GTIN or a lot is malformed.
+        ValueError: If the pallet is empty, a carton count is not positive or the
+            market is not two letters.
+
+    References:
+        GS1 General Specifications, sections 3.3.1 (AI 00), 3.3.3 (AI 02, with AI 37),
+        3.6.4 (AI 37) and 6.6 (logistic label); GS1 Logistics Label Guideline.
+    """
+    sscc = Sscc.parse(facts.sscc).value
+    market = _market(facts.market)
+    if not facts.contents:
+        raise ValueError(f"pallet {sscc}: should hold at least one lot, found none")
+    for line in facts.contents:
+        validate_lot(line.lot)
+        if isinstance(line.cartons, bool) or not isinstance(line.cartons, int) or line.cartons < 1:
+            raise ValueError(
+                f"pallet {sscc}, lot {line.lot}: carton count should be a positive"
+                f" integer, found {line.cartons!r}"
+            )
+    fields = [Field("SSCC", _spaced_sscc(sscc, facts.company_prefix))]
+    barcodes: tuple[Barcode, ...] = ()
+    if len(facts.contents) == 1:
+        line = facts.contents[0]
+        if line.gtin is not None:
+            gtin = Gtin.parse(line.gtin).value
+            fields.append(Field("Content", gtin))
+            barcodes = split_symbols([("02", gtin), ("37", str(line.cartons)), ("10", line.lot)])
+        fields += [Field("Count", str(line.cartons)), Field("Batch/Lot", line.lot)]
+    else:
+        total = sum(line.cartons for line in facts.contents)
+        fields.append(Field("Count", f"{total} cartons, {len(facts.contents)} lots"))
+        for line in facts.contents:
+            what = f"{line.lot} × {line.cartons}"
+            fields.append(Field("Lot", what if line.gtin is None else f"{what} ({line.gtin})"))
+    barcodes += (_barcode([("00", sscc)]),)
+    return PalletLabel(
+        ship_from=facts.ship_from,
+        ship_to=facts.ship_to,
+        market=market,
+        fields=tuple(fields),
+        barcodes=barcodes,
+        sscc=sscc,
+    )
+
+
+def sticker_label(base_url: str, code: str) -> StickerLabel:
+    """Build a sticker: a QR code with ``{base}/t/{code}`` and the code under it.
+
+    Args:
+        base_url: Public base URL of trace's resolver.
+        code: The short code, 1-20 characters of GS1 character set 82.
+
+    Returns:
+        The sticker.
+
+    Raises:
+        GS1Error: If the code is empty, too long or has a character outside set 82.
+
+    References:
+        GS1 General Specifications, figure 7.11-1 (character set 82), which keeps
+        short codes printable by every renderer and scanner.
+    """
+    return StickerLabel(code=validate_lot(code), qr=short_link(base_url, code))
+
+
+def short_link(base_url: str, code: str) -> str:
+    """Return trace's short link ``{base}/t/{code}``, the code percent-encoded.
+
+    References:
+        RFC 3986, section 2.1 (percent-encoding); trace DESIGN §4 (``GET /t/{code}``).
+    """
+    if "?" in base_url or "#" in base_url:
+        raise GS1Error(f"base URL {base_url!r}: should have no query or fragment")
+    return f"{base_url.rstrip('/')}/t/{quote(code, safe='')}"
+
+
+def split_symbols(elements: list[tuple[str, str]]) -> tuple[Barcode, ...]:
+    """Put element strings into as few GS1-128 symbols as read well on a 100 mm label.
+
+    The order of ``elements`` is kept (fixed-length AIs first, as GS1 recommends:
+    the FNC1 separators are then fewest). The first number of symbols whose
+    narrowest X-dimension reaches `X_GOOD_MM` wins; failing that, the fewest that
+    reach `X_MIN_MM`; ties go to the split with the widest X. Each symbol holds at
+    most 48 data characters.
+
+    Args:
+        elements: ``(ai, value)`` pairs, values already validated.
+
+    Returns:
+        The symbols, in order.
+
+    Raises:
+        ValueError: If even one element string per symbol does not fit.
+
+    References:
+        GS1 General Specifications, sections 5.4.4.2 (quiet zones of 10X),
+        5.4.4.3 (at most 48 data characters and 165 mm) and 7.8.5 (concatenation);
+        GS1 Logistics Label Guideline (several GS1-128 symbols per label).
+    """
+    fallback: tuple[float, tuple[Barcode, ...]] | None = None
+    for count in range(1, len(elements) + 1):
+        best: tuple[float, tuple[Barcode, ...]] | None = None
+        for cuts in itertools.combinations(range(1, len(elements)), count - 1):
+            bounds = (0, *cuts, len(elements))
+            groups = [elements[a:b] for a, b in itertools.pairwise(bounds)]
+            symbols = tuple(_barcode(group) for group in groups)
+            if any(_data_characters(symbol) > MAX_DATA_CHARACTERS for symbol in symbols):
+                continue
+            x = min(_x_fit(symbol) for symbol in symbols)
+            if best is None or x > best[0]:
+                best = (x, symbols)
+        if best is None:
+            continue
+        if best[0] >= X_GOOD_MM:
+            return best[1]
+        if fallback is None and best[0] >= X_MIN_MM:
+            fallback = best
+    if fallback is None:
+        raise ValueError(f"element strings {elements!r}: do not fit a 100 mm label")
+    return fallback[1]
+
+
+def _barcode(elements: list[tuple[str, str]]) -> Barcode:
+    """One GS1-128 symbol: FNC1 (``GS``) after each variable-length value but the last."""
+    data = ""
+    for index, (ai, value) in enumerate(elements):
+        data += ai + value
+        if ai not in _FIXED_LENGTH_AIS and index < len(elements) - 1:
+            data += code128.GS
+    hri = "".join(f"({ai}){value}" for ai, value in elements)
+    return Barcode(True, tuple(elements), data, hri)
+
+
+def _data_characters(symbol: Barcode) -> int:
+    return len(symbol.data)  # GS stands for the FNC1 separator, which counts
+
+
+def _x_fit(symbol: Barcode) -> float:
+    """The widest X at which the symbol and its quiet zones fit `SYMBOL_SPACE_MM`."""
+    modules = code128.symbol_width(symbol.values) + 2 * QUIET_ZONE_MODULES
+    return SYMBOL_SPACE_MM / modules
+
+
+def _market(market: str) -> str:
+    if not (isinstance(market, str) and len(market) == 2 and market.isascii() and market.isalpha()):
+        raise ValueError(f"market {market!r}: should be two letters, e.g. JP")
+    return market.upper()
+
+
+def _number(value: Decimal | float | int) -> str:
+    """``10`` -> ``"10"``, ``4.50`` -> ``"4.5"``."""
+    return format(Decimal(str(value)).normalize(), "f")
+
+
+def _spaced_sscc(sscc: str, company_prefix: str | None) -> str:
+    """``0 8931234 000000042 4``: extension digit, company prefix, serial reference, check digit.
+
+    Without a known prefix, only the extension and check digits are set apart.
+
+    References:
+        GS1 General Specifications, figure 3.3.1-1 (SSCC format).
+    """
+    if company_prefix and sscc[1:].startswith(company_prefix):
+        end = 1 + len(company_prefix)
+        return f"{sscc[0]} {sscc[1:end]} {sscc[end:17]} {sscc[17]}"
+    return f"{sscc[0]} {sscc[1:17]} {sscc[17]}"
+
+
+__all__ = [
+    "Barcode",
+    "CartonLabel",
+    "Field",
+    "Label",
+    "LotFacts",
+    "PalletFacts",
+    "PalletLabel",
+    "PalletLine",
+    "Party",
+    "StickerLabel",
+    "Treatment",
+    "carton_label",
+    "carton_labels",
+    "market_language",
+    "pallet_label",
+    "short_link",
+    "split_symbols",
+    "sticker_label",
+]
