@@ -1,0 +1,139 @@
+"""The lookup page in a real browser at a phone's size (390×844): Debian's Chromium driven by
+Playwright, the app served on a free port of 127.0.0.1.
+
+Skips where /usr/bin/chromium is missing, except under CI (CI=true), where it fails: `.ci/run`
+installs Debian's chromium. `TRACE_SCREENSHOTS=docs` (`make screenshots`) writes the README's
+screenshots to docs/; otherwise they go to the test's temporary folder.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session
+from werkzeug.serving import make_server
+
+from tests.conftest import IN_CI, Api
+from tests.flows import master_data
+from tests.lookup.conftest import LOT_URL, print_labels, record_story
+from trace.app import create_app
+from trace.services import users
+
+CHROMIUM = Path("/usr/bin/chromium")
+PHONE = {"width": 390, "height": 844}
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def _require_browser():
+    reason = None
+    if not CHROMIUM.exists():
+        reason = "no /usr/bin/chromium: apt-get install -y chromium (Debian's package)"
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            reason = "the playwright package is missing: pip install -r requirements-dev.txt"
+    if reason:
+        if IN_CI:
+            pytest.fail(reason + " — CI must run the browser tests")
+        pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def site(sqlite_template, tmp_path_factory):
+    """The app with the story recorded, served by werkzeug in a thread."""
+    _require_browser()
+    folder = tmp_path_factory.mktemp("browser")
+    shutil.copy(sqlite_template, folder / "trace.db")
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": f"sqlite:///{folder / 'trace.db'}",
+            "INSTANCE_PATH": str(folder),
+            "LOOKUP_CONTACT_NAME": "Hải Dương Agri Export JSC",
+            "LOOKUP_CONTACT_EMAIL": "trace@haiduongagri.example",
+        }
+    )
+    engine = app.extensions["trace.engine"]
+    tokens = {}
+    with Session(engine, expire_on_commit=False) as session:
+        for role in ("admin", "worker", "inspector"):
+            _, tokens[role] = users.create(session, f"{role}-1", role)
+    api = Api(app.test_client(), tokens)
+    record_story(api, master_data(api))
+    print_labels(engine, "LOT/26A", 10)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(5)
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser(site):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
+def shots(tmp_path: Path) -> Path:
+    return Path("docs") if os.environ.get("TRACE_SCREENSHOTS") == "docs" else tmp_path
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "timeline"),
+    [
+        ("ja", "タンハー・ライチ", "各工程の記録"),
+        ("vi", "Vải thiều Thanh Hà", "Từng công đoạn đã diễn ra"),
+        ("en", "Thanh Ha lychee", "What happened, step by step"),
+    ],
+)
+def test_the_page_fits_a_phone_in_each_language(site, browser, tmp_path, language, title, timeline):
+    context = browser.new_context(viewport=PHONE, locale=language)
+    page = context.new_page()
+    response = page.goto(f"{site}{LOT_URL}/21/3")  # the language from Accept-Language
+    assert response.status == 200
+    assert page.locator("html").get_attribute("lang") == language
+    assert page.locator("h1").inner_text() == title
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page.get_by_role("heading", name=timeline).is_visible()
+    steps = page.locator("#timeline li")
+    assert steps.count() >= 8
+    steps.last.scroll_into_view_if_needed()
+    assert steps.first.is_visible() and steps.last.is_visible()
+    page.screenshot(path=str(shots(tmp_path) / f"lookup-{language}.png"), full_page=True)
+    context.close()
+
+
+def test_the_language_switcher_works_and_is_remembered(site, browser):
+    context = browser.new_context(viewport=PHONE, locale="ja-JP")
+    page = context.new_page()
+    page.goto(f"{site}{LOT_URL}")
+    assert page.locator("html").get_attribute("lang") == "ja"
+    page.get_by_role("link", name="Tiếng Việt").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "vi"
+    assert "Thu hoạch" in page.locator("#timeline").inner_text()
+    page.goto(f"{site}/01/08931234567897")  # the next code opens in the language chosen
+    assert page.locator("html").get_attribute("lang") == "vi"
+    context.close()
+
+
+def test_a_typo_is_explained_on_a_phone(site, browser, tmp_path):
+    context = browser.new_context(viewport=PHONE, locale="ja")
+    page = context.new_page()
+    response = page.goto(f"{site}/01/08931234567895/10/LOT%2F26A")
+    assert response.status == 400
+    assert "正しくは 7 です" in page.locator("main").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.screenshot(path=str(shots(tmp_path) / "lookup-error-ja.png"), full_page=True)
+    context.close()

@@ -1,0 +1,68 @@
+"""Public lookup pages and the GS1 Digital Link resolver (no login).
+
+What a phone reaches when it scans a carton: `/01/{gtin}[/10/{lot}[/21/{serial}]]`, `/00/{sscc}`,
+`/414/{gln}`, `/t/{code}`, `/.well-known/gs1resolver`. Views are thin: they read the code,
+call `trace.services.lookup` for a plain public view, and render it in the reader's language
+(Flask-Babel catalogues in `translations/`, Jinja templates in `templates/lookup/`).
+
+Imports `trace.services`, `trace.db` (the session), `trace.gs1`; the JSON API and the labels
+are not its business.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+
+from flask import Flask, current_app, request
+from flask_babel import Babel
+from flask_limiter import Limiter
+from markupsafe import Markup
+
+from trace.config import ROOT
+
+from . import views
+from .i18n import LANGUAGES, select_language
+
+TRANSLATIONS = ROOT / "trace" / "lookup" / "translations"
+STYLESHEET = ROOT / "static" / "lookup.css"
+
+
+def client_address() -> str:
+    """The reader's address for rate limiting: the connecting address, or with
+    RATELIMIT_PROXIES = n the address the n-th proxy from us saw (X-Forwarded-For)."""
+    proxies = current_app.config["RATELIMIT_PROXIES"]
+    hops = [request.remote_addr or "?"]
+    if proxies:
+        forwarded = request.headers.get("X-Forwarded-For", "")
+        hops = [h.strip() for h in forwarded.split(",") if h.strip()] + hops
+    return hops[-(proxies + 1)] if len(hops) > proxies else hops[0]
+
+
+def init_app(app: Flask) -> None:
+    """Register the lookup blueprint with its translations, rate limit and inline stylesheet."""
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", "en")
+    Babel(app, locale_selector=select_language)
+
+    # The stylesheet is small and goes inline: a phone on a slow network makes one request.
+    css = STYLESHEET.read_text(encoding="utf-8")
+    digest = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
+    app.extensions["trace.lookup"] = {
+        "css": Markup(css),
+        "csp": (
+            f"default-src 'none'; style-src 'sha256-{digest}'; img-src 'self' data:; "
+            "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+        ),
+        "languages": LANGUAGES,
+    }
+
+    limiter = Limiter(
+        client_address,
+        app=app,
+        storage_uri=app.config["RATELIMIT_STORAGE_URL"],
+        enabled=app.config["RATELIMIT_ENABLED"],
+        key_prefix="trace-lookup",
+    )
+    limiter.limit(lambda: current_app.config["RATELIMIT_PUBLIC"])(views.bp)
+    app.register_blueprint(views.bp)

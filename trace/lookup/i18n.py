@@ -1,0 +1,56 @@
+"""The reader's language and how dates, countries and names are written in it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from babel import Locale
+from flask import request
+from flask_babel import format_date
+
+# The languages with a catalogue (the first is the fallback for a product name).
+LANGUAGES = ["en", "vi", "ja"]
+NATIVE = {"en": "English", "vi": "Tiếng Việt", "ja": "日本語"}
+COOKIE = "lang"
+
+
+def select_language() -> str:
+    """?lang= (the switcher's links), then the cookie the switcher set, then Accept-Language."""
+    if not request:
+        return "en"
+    for choice in (request.args.get("lang"), request.cookies.get(COOKIE)):
+        if choice in LANGUAGES:
+            return choice
+    return request.accept_languages.best_match(LANGUAGES) or "en"
+
+
+def name_in(names: dict | None, language: str) -> str | None:
+    """A product's name in the reader's language, else English, else Vietnamese, else any."""
+    if not names:
+        return None
+    for choice in (language, "en", "vi"):
+        if names.get(choice):
+            return names[choice]
+    return next(iter(names.values()), None)
+
+
+def country(code: str | None, language: str) -> str:
+    """ISO 3166 code → the country's name in the reader's language (`JP` → 日本)."""
+    if not code:
+        return ""
+    return Locale.parse(language).territories.get(code.upper(), code)
+
+
+def day(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.date()
+    return format_date(value, "medium")
+
+
+def moment(value: datetime | None) -> str:
+    """A date and the local time where it happened (the datetime carries that place's offset)."""
+    if value is None:
+        return ""
+    return f"{day(value)} {value:%H:%M}"

@@ -1,0 +1,382 @@
+"""The resolver's routes: read the code, ask `trace.services.lookup`, answer HTML, a linkset or
+a redirect. Caching and counting are decided here; see docs/lookup.md."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote, unquote, urlsplit
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    g,
+    json,
+    redirect,
+    render_template,
+    request,
+)
+from flask_babel import get_locale
+from werkzeug.exceptions import HTTPException
+
+from trace.db.session import get_session
+from trace.gs1 import GS1Error, parse_digital_link
+from trace.services import lookup
+
+from . import i18n, words
+
+bp = Blueprint("lookup", __name__, template_folder="templates")
+
+LINKSET = "application/linkset+json"
+JSON_OFFERS = (LINKSET, "application/json")
+
+
+@dataclass
+class Found:
+    """What a code names, ready to answer: the page's template and data, and its links."""
+
+    template: str
+    view: dict
+    links: dict
+    carton: tuple[str, str, str] | None = None  # gtin, lot, serial of a serialised carton
+
+
+class Answer(Exception):
+    """An error answer (400, 404) decided while reading the code."""
+
+    def __init__(self, status: int, kind: str, problem: lookup.Problem | None = None):
+        super().__init__(kind)
+        self.status, self.kind, self.problem = status, kind, problem
+
+
+# --- routes ----------------------------------------------------------------------------------
+
+
+@bp.route("/01/<path:_rest>")
+@bp.route("/00/<path:_rest>")
+@bp.route("/414/<path:_rest>")
+def digital_link(_rest: str):
+    """A GS1 Digital Link: GTIN[/lot[/serial]], SSCC or GLN."""
+    return _answer(_read_link)
+
+
+@bp.route("/t/<path:_rest>")
+def short_code(_rest: str):
+    """Our own short code (a lot code) for products without a GTIN."""
+    return _answer(_read_short)
+
+
+@bp.route("/.well-known/gs1resolver")
+def resolver_description():
+    """The resolver description file (GS1-Conformant Resolver standard)."""
+    config = current_app.config
+    contact = {"fn": config["LOOKUP_CONTACT_NAME"] or "trace"}
+    if config["LOOKUP_CONTACT_EMAIL"]:
+        contact["hasEmail"] = f"mailto:{config['LOOKUP_CONTACT_EMAIL']}"
+    if config["LOOKUP_CONTACT_PHONE"]:
+        contact["hasTelephone"] = f"tel:{config['LOOKUP_CONTACT_PHONE']}"
+    types = {
+        "gs1:pip": "Product information page",
+        "gs1:traceability": "Where and when it was grown, packed, treated and shipped",
+        "gs1:epcis": "EPCIS 2.0 events of the lot",
+        "gs1:certificationInfo": "Treatment and phytosanitary certificates",
+        "gs1:locationInfo": "A location's public page",
+        "gs1:defaultLink": "The item's public page",
+    }
+    body = {
+        "name": "trace GS1 Digital Link resolver",
+        "resolverRoot": config["PUBLIC_BASE_URL"],
+        "supportedPrimaryKeys": ["01", "00", "414"],
+        "supportedLinkType": [{"namespace": lookup.GS1_VOC, "prefix": "gs1:"}],
+        "linkTypeDefaultCanBeAll": False,
+        "supportsLanguageVariants": True,
+        "supportsSemanticInterpretation": False,
+        "validatesAIcombinations": True,
+        "contact": contact,
+        "activeLinkTypes": {
+            "en": {
+                curie: {"title": title, "url": lookup.GS1_VOC + curie[4:]}
+                for curie, title in types.items()
+            }
+        },
+    }
+    response = _json(body, "application/json")
+    response.headers["Cache-Control"] = f"public, max-age={config['LOOKUP_MAX_AGE']}"
+    return response
+
+
+@bp.after_request
+def _headers(response: Response) -> Response:
+    """Every answer of the resolver: its linkset's address, CORS, Vary, a strict CSP."""
+    headers = response.headers
+    if "linkset" in g:
+        headers["Link"] = f'<{g.linkset}>; rel="linkset"; type="{LINKSET}"'
+    headers["Access-Control-Allow-Origin"] = "*"
+    headers["Access-Control-Expose-Headers"] = "Link, Location, ETag"
+    if request.method == "OPTIONS":
+        headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+        headers["Access-Control-Allow-Headers"] = "Accept, Accept-Language"
+        headers["Access-Control-Max-Age"] = "86400"
+    headers["Vary"] = "Accept, Accept-Language, Cookie"
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["Referrer-Policy"] = "no-referrer"
+    if response.mimetype == "text/html":
+        headers["Content-Security-Policy"] = current_app.extensions["trace.lookup"]["csp"]
+    return response
+
+
+@bp.errorhandler(Answer)
+def _error_answer(error: Answer):
+    return _error(error.status, error.kind, error.problem)
+
+
+@bp.errorhandler(429)
+def _too_many(error: HTTPException):
+    response = _error(429, "busy")
+    limit = getattr(error, "limit", None)
+    seconds = limit.limit.get_expiry() if limit is not None else 60
+    response.headers["Retry-After"] = str(seconds)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.context_processor
+def _template_helpers() -> dict:
+    language = str(get_locale() or "en")
+    return {
+        "lang": language,
+        "languages": [(code, i18n.NATIVE[code]) for code in i18n.LANGUAGES],
+        "switch_to": _switch_url,
+        "css": current_app.extensions["trace.lookup"]["css"],
+        "name_in": lambda names: i18n.name_in(names, language),
+        "country": lambda code: i18n.country(code, language),
+        "day": i18n.day,
+        "moment": i18n.moment,
+        "event_name": lambda kind: words.word(words.EVENTS, kind),
+        "method_name": lambda method: words.word(words.METHODS, method),
+        "commodity_name": lambda commodity: words.word(words.COMMODITIES, commodity),
+        "place_kind": lambda kind: words.word(words.PLACES, kind),
+        "code_name": lambda scheme: words.word(words.CODES, scheme),
+        "contact": {
+            key: current_app.config[f"LOOKUP_CONTACT_{key.upper()}"]
+            for key in ("name", "email", "phone")
+        },
+    }
+
+
+# --- reading the code --------------------------------------------------------------------------
+
+
+def _raw_path() -> str:
+    """The path as sent, still percent-encoded (a lot "A/1" arrives as A%2F1), without the
+    application's mount point."""
+    raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI")
+    path = urlsplit(raw).path if raw else quote(request.path)
+    root = quote(request.script_root)
+    return path[len(root) :] if root and path.startswith(root) else path
+
+
+def _read_link(session) -> Found:
+    path = _raw_path()
+    try:
+        link = parse_digital_link(f"{path}?{request.query_string.decode('latin-1')}")
+    except GS1Error as error:
+        raise Answer(400, "malformed", lookup.explain(error)) from None
+    problem = lookup.check_attributes(link.attributes)
+    if problem:
+        raise Answer(400, "malformed", problem)
+    base, languages = current_app.config["PUBLIC_BASE_URL"], i18n.LANGUAGES
+    if link.gtin is not None:
+        gtin = link.gtin.value
+        g.linkset = f"{base}{lookup.gtin_path(gtin, link.lot, link.serial)}?linkType=linkset"
+        if link.lot is None:
+            product = lookup.find_product(session, link.gtin)
+            if product is None:
+                raise Answer(404, "unknown")
+            view = lookup.product_page(session, product)
+            links = lookup.linkset(base, languages, product=view["product"], gtin=gtin)
+            return Found("lookup/product.html", view, links)
+        lot = lookup.find_lot(session, link.gtin, link.lot)
+        if lot is None:
+            raise Answer(404, "unknown")
+        view = lookup.lot_page(session, lot)
+        links = lookup.linkset(
+            base, languages, product=view["product"], lot=view, serial=link.serial, gtin=gtin
+        )
+        carton = (gtin, link.lot, link.serial) if link.serial is not None else None
+        return Found("lookup/lot.html", view, links, carton)
+    if link.sscc is not None:
+        g.linkset = f"{base}/00/{link.sscc.value}?linkType=linkset"
+        pallet = lookup.find_pallet(session, link.sscc)
+        if pallet is None:
+            raise Answer(404, "unknown")
+        view = lookup.pallet_page(session, pallet)
+        return Found("lookup/pallet.html", view, lookup.linkset(base, languages, pallet=view))
+    g.linkset = f"{base}/414/{link.gln.value}?linkType=linkset"
+    place = lookup.find_place(session, link.gln)
+    if place is None:
+        raise Answer(404, "unknown_place")
+    view = lookup.place_page(session, place)
+    return Found("lookup/place.html", view, lookup.linkset(base, languages, place=view))
+
+
+def _read_short(session) -> Found:
+    path = _raw_path()
+    encoded = path.split("/t/", 1)[1]
+    code = unquote(encoded[:-1] if encoded.endswith("/") else encoded)
+    base = current_app.config["PUBLIC_BASE_URL"]
+    g.linkset = f"{base}/t/{quote(code, safe='')}?linkType=linkset"
+    try:
+        lookup.read_short_code(code)
+    except GS1Error as error:
+        raise Answer(400, "malformed", lookup.explain(error)) from None
+    lot = lookup.find_lot(session, None, code)
+    if lot is None:
+        raise Answer(404, "unknown")
+    view = lookup.lot_page(session, lot)
+    gtin = (view["product"] or {}).get("gtin")
+    if gtin:
+        g.linkset = f"{base}{lookup.gtin_path(gtin, code)}?linkType=linkset"
+    links = lookup.linkset(base, i18n.LANGUAGES, product=view["product"], lot=view, gtin=gtin)
+    return Found("lookup/lot.html", view, links)
+
+
+# --- answering -----------------------------------------------------------------------------------
+
+
+def _answer(read) -> Response:
+    session = get_session()
+    found = read(session)
+    link_type = request.args.get("linkType")
+    if link_type in ("linkset", "all") or (not link_type and _wants_json()):
+        response = _json(found.links, _json_type())
+        return _cacheable(response)
+    if link_type:
+        return _redirect(found, link_type)
+    carton = None
+    if found.carton is not None:
+        carton = _check_carton(session, *found.carton)
+    html = render_template(found.template, **found.view, carton=carton, links=found.links)
+    response = Response(html, mimetype="text/html")
+    _remember_language(response)
+    if carton is not None:
+        # Each view of a carton is a counted scan: never served from a cache.
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
+    return _cacheable(response)
+
+
+def _check_carton(session, gtin: str, lot: str, serial: str) -> dict:
+    """Count this scan (a person's GET, not a HEAD or a browser's prefetch) and check the label."""
+    prefetch = "prefetch" in (
+        request.headers.get("Sec-Purpose", "") + request.headers.get("Purpose", "")
+    )
+    if request.method == "GET" and not prefetch:
+        scans, first = lookup.count_scan(session, gtin, lot, serial)
+    else:
+        scans, first = lookup.scans_of(session, gtin, lot, serial)
+    return lookup.carton_check(
+        session, gtin, lot, serial, scans, first, current_app.config["LOOKUP_SCAN_ALERT"]
+    )
+
+
+def _redirect(found: Found, link_type: str) -> Response:
+    """?linkType=gs1:… → 307 to that link, passing on the rest of the query string."""
+    wanted = lookup.link_type(link_type)
+    target = wanted and lookup.find_link(found.links, wanted, str(get_locale() or "en"))
+    if target is None:
+        raise Answer(404, "no_link")
+    href = target["href"]
+    fragment = ""
+    if "#" in href:
+        href, fragment = href.split("#", 1)
+        fragment = "#" + fragment
+    passed = [
+        pair
+        for pair in request.query_string.decode("latin-1").split("&")
+        if pair and not pair.startswith("linkType=")
+    ]
+    if passed:
+        href += ("&" if "?" in href else "?") + "&".join(passed)
+    response = redirect(href + fragment, 307)
+    return _cacheable(response)
+
+
+def _wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["text/html", *JSON_OFFERS])
+    return best in JSON_OFFERS
+
+
+def _json_type() -> str:
+    """application/linkset+json unless the client asked for plain JSON only."""
+    best = request.accept_mimetypes.best_match([LINKSET, "application/json"])
+    return "application/json" if best == "application/json" else LINKSET
+
+
+def _json(body: dict, mimetype: str) -> Response:
+    return Response(json.dumps(body, ensure_ascii=False), mimetype=mimetype)
+
+
+def _cacheable(response: Response) -> Response:
+    """Shared caches may keep it for LOOKUP_MAX_AGE seconds; after that a conditional request
+    with the ETag (a hash of the body) costs no body when nothing changed."""
+    if "Cache-Control" not in response.headers:
+        scope = "private" if "Set-Cookie" in response.headers else "public"
+        response.headers["Cache-Control"] = (
+            f"{scope}, max-age={current_app.config['LOOKUP_MAX_AGE']}"
+        )
+    if response.status_code == 200:
+        response.add_etag()
+        response.make_conditional(request)
+    return response
+
+
+def _remember_language(response: Response) -> None:
+    """The switcher's ?lang= is remembered, so the next carton opens in the same language."""
+    chosen = request.args.get("lang")
+    if chosen in i18n.LANGUAGES and request.cookies.get(i18n.COOKIE) != chosen:
+        response.set_cookie(
+            i18n.COOKIE,
+            chosen,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            httponly=True,
+            secure=request.is_secure,
+        )
+
+
+def _switch_url(language: str) -> str:
+    """This page in another language (the query string kept, e.g. ?17=260731)."""
+    args = [(k, v) for k, v in request.args.items(multi=True) if k not in ("lang", "linkType")]
+    args.append(("lang", language))
+    query = "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in args)
+    return f"{quote(request.script_root)}{_raw_path()}?{query}"
+
+
+def _error(status: int, kind: str, problem: lookup.Problem | None = None) -> Response:
+    """A page (or JSON for a linkset client) that says what went wrong and what to do."""
+    if "linkset" not in g and request.blueprint == "lookup":
+        g.linkset = f"{current_app.config['PUBLIC_BASE_URL']}{_raw_path()}?linkType=linkset"
+    if _wants_json() or request.args.get("linkType") in ("linkset", "all"):
+        body = {
+            "code": status,
+            "status": {400: "Bad Request", 404: "Not Found", 429: "Too Many Requests"}[status],
+            "message": problem.detail if problem else kind.replace("_", " "),
+        }
+        response = _json(body, "application/json")
+    else:
+        message = words.problem_text(problem) if problem else None
+        html = render_template(
+            "lookup/error.html",
+            status=status,
+            kind=kind,
+            message=message,
+            detail=problem.detail if problem else None,
+            typed=unquote(_raw_path()),
+            path=quote(request.script_root) + _raw_path(),
+        )
+        response = Response(html, mimetype="text/html")
+    response.status_code = status
+    max_age = current_app.config["LOOKUP_MAX_AGE"]
+    response.headers["Cache-Control"] = f"public, max-age={max_age}"
+    return response

@@ -1,0 +1,148 @@
+"""The words a page needs for the codes the data holds (event kinds, methods, commodities) and
+the sentences that say what is wrong with a code, in the reader's language.
+
+Markers here are extracted by `make translations` (pybabel) like those in the templates.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
+
+from trace.services.lookup import Problem
+
+EVENTS = {
+    "harvest": _l("Harvested"),
+    "receive": _l("Received at the packing house"),
+    "cool": _l("Cooled"),
+    "treat": _l("Treated against pests"),
+    "inspect": _l("Inspected"),
+    "pack": _l("Packed into cartons"),
+    "palletise": _l("Put on a pallet"),
+    "load": _l("Loaded for export"),
+    "ship": _l("Departed"),
+    "arrive": _l("Arrived"),
+}
+
+METHODS = {
+    "fumigation": _l("fumigation"),
+    "vapour_heat": _l("vapour heat treatment"),
+    "hot_water": _l("hot water treatment"),
+    "irradiation": _l("irradiation"),
+    "cold": _l("cold treatment"),
+}
+
+COMMODITIES = {
+    "lychee": _l("lychee"),
+    "longan": _l("longan"),
+    "mango": _l("mango"),
+    "dragon_fruit": _l("dragon fruit"),
+    "dragon fruit": _l("dragon fruit"),
+    "durian": _l("durian"),
+    "rambutan": _l("rambutan"),
+    "mangosteen": _l("mangosteen"),
+    "pomelo": _l("pomelo"),
+    "passion_fruit": _l("passion fruit"),
+    "passion fruit": _l("passion fruit"),
+    "banana": _l("banana"),
+    "coconut": _l("coconut"),
+    "jackfruit": _l("jackfruit"),
+    "star_apple": _l("star apple"),
+}
+
+PLACES = {
+    "orchard": _l("Orchard"),
+    "packing_house": _l("Packing house"),
+    "treatment_facility": _l("Treatment facility"),
+    "exporter": _l("Exporter"),
+    "port": _l("Port"),
+    "cold_store": _l("Cold store"),
+}
+
+CODES = {
+    "PUC": _l("Growing-area code"),
+    "PHC": _l("Packing-house code"),
+    "TFC": _l("Treatment-facility code"),
+}
+
+KEYS = {
+    "GTIN": _l("product number (GTIN)"),
+    "SSCC": _l("pallet number (SSCC)"),
+    "GLN": _l("location number (GLN)"),
+    "lot": _l("lot number"),
+    "serial": _l("serial number"),
+}
+
+
+def word(table: dict, key: str | None) -> str:
+    """The reader's word for a code, or the code itself when we have no word for it."""
+    if key is None:
+        return ""
+    found = table.get(key)
+    return str(found) if found is not None else key.replace("_", " ")
+
+
+def problem_text(problem: Problem) -> Markup:
+    """One or two sentences saying what is wrong with a code and how to fix it."""
+    p = {k: escape(v) for k, v in problem.params.items()}
+    key = word(KEYS, problem.params.get("key"))
+    sentences = {
+        "check_digit": lambda: gettext(
+            "The last digit of the %(key)s %(value)s does not match the others: it should be "
+            "%(expected)s. A digit was probably mistyped or misread.",
+            key=key,
+            value=p["value"],
+            expected=p["expected"],
+        ),
+        "length": lambda: gettext(
+            "The %(key)s %(value)s has %(found)s digits; it should have %(expected)s.",
+            key=key,
+            value=p["value"],
+            found=p["found"],
+            expected=p["expected"].replace(" or ", "/"),
+        ),
+        "not_digits": lambda: gettext(
+            "The %(key)s may only contain digits 0-9, but it contains “%(char)s”.",
+            key=key,
+            char=p["char"],
+        ),
+        "character": lambda: gettext(
+            "The %(key)s contains “%(char)s”, a character that GS1 codes do not allow.",
+            key=key,
+            char=p["char"],
+        ),
+        "too_long": lambda: gettext(
+            "The %(key)s has %(found)s characters; at most %(expected)s are allowed.",
+            key=key,
+            found=p["found"],
+            expected=p["expected"],
+        ),
+        "empty": lambda: gettext("The %(key)s is empty.", key=key),
+        "order": lambda: gettext(
+            "The parts of the code are in the wrong order: the lot (10) must come before the "
+            "serial number (21)."
+        ),
+        "qualifier": lambda: gettext(
+            "After %(key)s the code has “%(found)s”, which does not belong there.",
+            key=p["key"],
+            found=p["found"],
+        ),
+        "repeated": lambda: gettext(
+            "The part %(found)s appears twice in the code.", found=p["found"]
+        ),
+        "missing_value": lambda: gettext(
+            "The code ends after %(found)s: the value that should follow it is missing.",
+            found=p["found"],
+        ),
+        "no_key": lambda: gettext("This is not a product, pallet or location code we can read."),
+        "date": lambda: gettext(
+            "The date %(value)s (%(found)s) is not a date in the form YYMMDD.",
+            value=p["value"],
+            found=p["found"],
+        ),
+    }
+    make = sentences.get(problem.kind)
+    if make is None:
+        return Markup(escape(gettext("This code cannot be read.")))
+    return Markup(make())

@@ -1,0 +1,670 @@
+"""The public lookup: what a phone that scans a code may see, its linkset, and the scan counter.
+
+Every page is a plain dict built from a whitelist of fields, never from a whole row: the
+public sees places (name, commune, district, province, official codes), products, dates,
+treatments, certificates, markets and a timeline, and never prices, people (users, crews,
+inspectors), consignees, container or seal numbers, bills of lading or notes. New columns
+or event fields stay private until they are added here.
+
+No Flask: the views in `trace/lookup/` translate and render what these functions return.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta, timezone
+from urllib.parse import quote
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, select
+
+from trace.db.graph import walk
+from trace.db.models import (
+    Event,
+    EventRef,
+    Location,
+    LocationCode,
+    Lot,
+    Pallet,
+    PalletContent,
+    Product,
+    ScanCounter,
+    Shipment,
+    node,
+)
+from trace.gs1 import Gln, GS1Error, Gtin, Sscc, validate_lot
+
+from .labels import serial_status
+
+# Kinds of location a public page may name. Importers are consignees: never shown.
+PUBLIC_PLACES = frozenset(
+    {"orchard", "packing_house", "treatment_facility", "exporter", "port", "cold_store"}
+)
+# Event kinds a timeline shows, in words the templates translate.
+TIMELINE_KINDS = frozenset(
+    {
+        "harvest",
+        "receive",
+        "cool",
+        "treat",
+        "inspect",
+        "pack",
+        "palletise",
+        "load",
+        "ship",
+        "arrive",
+    }
+)
+# Query-string attributes that are dates (YYMMDD, DD may be 00): GS1 General Specifications
+# 3.4.2-3.4.7 (AIs 11, 12, 13, 15, 16, 17).
+DATE_ATTRIBUTES = frozenset({"11", "12", "13", "15", "16", "17"})
+
+GS1_VOC = "https://ref.gs1.org/voc/"
+# Older and CURIE spellings of the same link types that clients send as ?linkType=.
+_VOC_PREFIXES = ("gs1:", "https://ref.gs1.org/voc/", "https://gs1.org/voc/", "http://gs1.org/voc/")
+
+
+# --- reading what was scanned or typed ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a code cannot be read, as a kind and its values (the edge words it per language).
+
+    Attributes:
+        kind: `check_digit`, `length`, `not_digits`, `character`, `too_long`, `empty`,
+            `qualifier`, `order`, `repeated`, `missing_value`, `no_key`, `date` or
+            `unreadable` (anything else; `detail` says what).
+        params: The values the sentence needs, e.g. ``{"key": "GTIN", "expected": "7"}``.
+        detail: The English message of `trace.gs1`, for the curious and for logs.
+    """
+
+    kind: str
+    params: dict = field(default_factory=dict)
+    detail: str = ""
+
+
+# (kind, pattern on the end of a GS1Error message); the messages are pinned by tests/gs1.
+_EXPLAINED = [
+    ("check_digit", r"(?P<key>GTIN|GLN|SSCC) (?P<value>\d+): check digit should be (?P<expected>\d)$"),
+    ("length", r"(?P<key>GTIN|GLN|SSCC) (?P<value>\S+): should have (?P<expected>[\d, or]+) digits, found (?P<found>\d+)$"),
+    ("not_digits", r"(?P<key>GTIN|GLN|SSCC) (?P<value>.+): character (?P<char>\".+\") is not allowed \(digits 0-9 only\)$"),
+    ("character", r"(?P<key>lot|serial) (?P<value>.+): character (?P<char>\".+\") is not allowed \(GS1 character set 82\)$"),
+    ("too_long", r"(?P<key>lot|serial) (?P<value>.+): at most (?P<expected>\d+) characters, found (?P<found>\d+)$"),
+    ("empty", r"(?P<key>lot|serial) \"\": should have 1 to \d+ characters, found 0$"),
+    ("order", r": qualifiers must be in the order (?P<expected>.+), found (?P<found>\d+) after (?P<previous>\d+)$"),
+    ("qualifier", r": after (?P<key>\d+) expected (?P<expected>.+), found (?P<found>.+)$"),
+    ("repeated", r": (?:qualifier|attribute) (?P<found>\d+) appears more than once$"),
+    ("missing_value", r": expected a value after (?P<found>\d+), found the end$"),
+    ("no_key", r": expected a primary key 01 \(GTIN\), 00 \(SSCC\) or 414 \(GLN\) followed by its value, found none$"),
+]  # fmt: skip
+
+
+def explain(error: GS1Error) -> Problem:
+    """Turn a `GS1Error` into a `Problem` a page can word in the reader's language."""
+    message = str(error)
+    for kind, pattern in _EXPLAINED:
+        match = re.search(pattern, message)
+        if match:
+            params = {k: v.strip('"') if k == "char" else v for k, v in match.groupdict().items()}
+            return Problem(kind, params, message)
+    return Problem("unreadable", {}, message)
+
+
+def check_attributes(attributes: dict[str, str]) -> Problem | None:
+    """Date attributes (``?17=260731``) must be YYMMDD with a real month and day (or 00)."""
+    for ai, value in attributes.items():
+        if ai not in DATE_ATTRIBUTES:
+            continue
+        ok = len(value) == 6 and value.isascii() and value.isdigit()
+        if ok:
+            month, day = int(value[2:4]), int(value[4:6])
+            ok = 1 <= month <= 12 and day <= 31
+            if ok and day:
+                try:
+                    date(2000 + int(value[:2]), month, day)
+                except ValueError:
+                    ok = False
+        if not ok:
+            return Problem(
+                "date",
+                {"found": ai, "value": value},
+                f"attribute {ai} {value!r}: not a YYMMDD date",
+            )
+    return None
+
+
+def read_short_code(code: str) -> str:
+    """A lot code typed after /t/ (products without a GTIN): 1-20 characters of set 82."""
+    return validate_lot(code)
+
+
+# --- finding what a code names -------------------------------------------------------------
+
+
+def find_product(session: Session, gtin: Gtin) -> Product | None:
+    return session.exec(select(Product).where(Product.gtin == gtin.value)).first()
+
+
+def find_lot(session: Session, gtin: Gtin | None, code: str) -> Lot | None:
+    """The lot `code`; with a GTIN, only if it is a lot of that product."""
+    query = select(Lot).where(Lot.code == code)
+    if gtin is not None:
+        query = query.join(Product, Product.id == Lot.product_id).where(Product.gtin == gtin.value)
+    return session.exec(query).first()
+
+
+def find_pallet(session: Session, sscc: Sscc) -> Pallet | None:
+    return session.exec(select(Pallet).where(Pallet.sscc == sscc.value)).first()
+
+
+def find_place(session: Session, gln: Gln) -> Location | None:
+    """A location by GLN, if it is one the public may see (never an importer)."""
+    place = session.exec(select(Location).where(Location.gln == gln.value)).first()
+    return place if place is not None and place.kind in PUBLIC_PLACES else None
+
+
+# --- the pages' data ---------------------------------------------------------------------
+
+
+def _tz(offset: str) -> timezone:
+    sign = -1 if offset.startswith("-") else 1
+    hours, _, minutes = offset.lstrip("+-").partition(":")
+    return timezone(sign * timedelta(hours=int(hours), minutes=int(minutes or 0)))
+
+
+def _local(moment: datetime | None, offset: str = "+07:00") -> datetime | None:
+    """An instant as the clock showed it where it happened (Vietnam unless the event says)."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(_tz(offset))
+
+
+def _place(location: Location | None, codes: list[LocationCode], markets: set[str]) -> dict | None:
+    """A location as the public sees it; None for a consignee or nothing."""
+    if location is None or location.kind not in PUBLIC_PLACES:
+        return None
+    address = location.address or {}
+    wanted = [c for c in codes if c.status == "active"]
+    if markets:  # the codes that matter for where this fruit went
+        wanted = [c for c in wanted if c.market in markets] or wanted
+    return {
+        "name": location.name,
+        "kind": location.kind,
+        "gln": location.gln,
+        "commune": address.get("commune"),
+        "district": address.get("district"),
+        "province": address.get("province"),
+        "country": address.get("country"),
+        "codes": [{"scheme": c.scheme, "value": c.value, "market": c.market} for c in wanted],
+    }
+
+
+def _places(session: Session, ids: set[int], markets: set[str]) -> dict[int, dict]:
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    locations = session.exec(select(Location).where(Location.id.in_(ids))).all()
+    codes: dict[int, list[LocationCode]] = {i: [] for i in ids}
+    for code in session.exec(
+        select(LocationCode).where(LocationCode.location_id.in_(ids)).order_by(LocationCode.id)
+    ):
+        codes[code.location_id].append(code)
+    out = {}
+    for location in locations:
+        shown = _place(location, codes[location.id], markets)
+        if shown is not None:
+            out[location.id] = shown
+    return out
+
+
+def _product(product: Product | None) -> dict | None:
+    if product is None:
+        return None
+    return {
+        "gtin": product.gtin,
+        "name": dict(product.name or {}),
+        "commodity": product.commodity,
+        "variety": product.variety,
+        "net_weight_kg": product.net_weight_kg,
+    }
+
+
+def product_page(session: Session, product: Product) -> dict:
+    """A trade item without a lot: what it is (scan a carton's full code for its history)."""
+    return {"product": _product(product)}
+
+
+def _corrected(session: Session, events: list[Event]) -> dict[int, dict]:
+    """Each event's data with its corrections applied (the original stays in the log)."""
+    data = {e.id: dict(e.data or {}) for e in events}
+    if data:
+        fixes = session.exec(
+            select(Event).where(Event.corrects_id.in_(list(data))).order_by(Event.id)
+        )
+        for fix in fixes:
+            data[fix.corrects_id].update((fix.data or {}).get("changes", {}))
+            data[fix.corrects_id]["_corrected"] = True
+    return data
+
+
+def _chain(session: Session, lot: Lot) -> dict:
+    """The lot's graph neighbourhood: upstream lots and orchards, downstream pallets, shipments."""
+    start = node("lot", lot.id)
+    up = walk(session, [start], "backward")
+    down = walk(session, [start], "forward")
+    ids: dict[str, set[int]] = {
+        "lot": {lot.id},
+        "location": set(),
+        "pallet": set(),
+        "shipment": set(),
+    }
+    for edge in up:
+        for name in (edge.src, edge.dst):
+            kind, _, ident = name.partition(":")
+            if kind in ("lot", "location"):
+                ids[kind].add(int(ident))
+    for edge in down:  # a repack's lots downstream are another product's story
+        kind, _, ident = edge.dst.partition(":")
+        if kind in ("pallet", "shipment"):
+            ids[kind].add(int(ident))
+    return ids
+
+
+def _events(session: Session, lot: Lot, chain: dict, lots: list[Lot]) -> list[tuple[Event, dict]]:
+    """The events of the lot's story, with corrected data, in the order they happened."""
+    own = {node("lot", lot.id)}
+    own |= {node("pallet", i) for i in chain["pallet"]}
+    own |= {node("shipment", i) for i in chain["shipment"]}
+    upstream = {node("lot", i) for i in chain["lot"] - {lot.id}}
+    refs: dict[int, set[str]] = {}
+    for event_id, name in session.exec(
+        select(EventRef.event_id, EventRef.node).where(EventRef.node.in_(own | upstream))
+    ):
+        refs.setdefault(event_id, set()).add(name)
+    if not refs:
+        return []
+    events = list(
+        session.exec(
+            select(Event).where(Event.id.in_(list(refs))).order_by(Event.event_time, Event.id)
+        )
+    )
+    codes = {other.code for other in lots}
+    kept = []
+    for event in events:
+        if event.type not in TIMELINE_KINDS:
+            continue
+        if (
+            event.type == "pack"
+        ):  # the packings that made this lot or used it, not its inputs' other ones
+            outputs = {o.get("lot") for o in (event.data or {}).get("outputs", [])}
+            if not outputs & codes and node("lot", lot.id) not in refs[event.id]:
+                continue
+        elif not refs[event.id] & own and event.event_time > lot.created_at:
+            continue  # what happened to an input lot's rest after this lot was packed
+        kept.append(event)
+    data = _corrected(session, kept)
+    return [(event, data[event.id]) for event in kept]
+
+
+def lot_page(session: Session, lot: Lot) -> dict:
+    """Everything a shopper, a buyer or an inspector may see about one lot, and its timeline."""
+    chain = _chain(session, lot)
+    lots = list(session.exec(select(Lot).where(Lot.id.in_(chain["lot"]))))
+    shipments = list(
+        session.exec(
+            select(Shipment).where(Shipment.id.in_(chain["shipment"])).order_by(Shipment.id)
+        )
+    )
+    markets = {s.market for s in shipments}
+    events = _events(session, lot, chain, lots)
+    place_ids = set(chain["location"]) | {x.orchard_id for x in lots}
+    place_ids |= {e.biz_location_id for e, _ in events} | {s.exporter_id for s in shipments}
+    places = _places(session, place_ids, markets)
+    product = session.get(Product, lot.product_id) if lot.product_id else None
+
+    orchards: dict[int, dict] = {}
+    for harvest in sorted((x for x in lots if x.kind == "harvest"), key=lambda x: x.produced_on):
+        if harvest.orchard_id in places:
+            entry = orchards.setdefault(
+                harvest.orchard_id, {**places[harvest.orchard_id], "harvested_on": []}
+            )
+            if harvest.produced_on not in entry["harvested_on"]:
+                entry["harvested_on"].append(harvest.produced_on)
+
+    timeline, treatments, certificates = [], [], []
+    packing = None
+    departures: dict[int, dict] = {}
+    for event, data in events:
+        at = _local(event.event_time, event.tz_offset)
+        place = places.get(event.biz_location_id)
+        entry = {"kind": event.type, "at": at, "place": place, "corrected": "_corrected" in data}
+        if event.type == "cool":
+            entry["temperature_c"] = data.get("temperature_c")
+        elif event.type == "treat":
+            entry["method"] = data.get("method")
+            treatment = {
+                "method": data.get("method"),
+                "facility": place,
+                "at": at,
+                "certificate_no": data.get("certificate_no"),
+            }
+            if treatment not in treatments:  # two input lots treated in one batch
+                treatments.append(treatment)
+        elif event.type == "inspect":
+            entry["passed"] = data.get("result") == "pass"
+        elif event.type == "pack":
+            outputs = {o.get("lot") for o in data.get("outputs", [])}
+            if lot.code in outputs:
+                packing = {"house": place, "at": at, "packed_on": lot.produced_on}
+        elif event.type in ("load", "ship", "arrive"):
+            shipment_id = data.get("shipment_id")
+            market = data.get("market") or next(
+                (s.market for s in shipments if s.id == shipment_id), None
+            )
+            entry["market"] = market
+            if event.type == "arrive":
+                entry["place"] = None  # the consignee's premises
+            if event.type == "ship":
+                port = place if place and place["kind"] == "port" else None
+                departures[shipment_id] = {"at": at, "port": port}
+        if entry not in timeline:
+            timeline.append(entry)
+
+    for treatment in treatments:
+        if treatment["certificate_no"]:
+            certificates.append(
+                {
+                    "kind": "treatment",
+                    "method": treatment["method"],
+                    "number": treatment["certificate_no"],
+                }
+            )
+    shipped = []
+    for shipment in shipments:
+        departure = departures.get(shipment.id, {})
+        shipped.append(
+            {
+                "market": shipment.market,
+                "status": shipment.status,
+                "departed_at": departure.get("at") or _local(shipment.departed_at),
+                "port": departure.get("port"),
+                "arrived_at": _local(shipment.arrived_at),
+                "exporter": places.get(shipment.exporter_id),
+            }
+        )
+        if shipment.phyto_certificate_no:
+            certificates.append(
+                {
+                    "kind": "phytosanitary",
+                    "market": shipment.market,
+                    "number": shipment.phyto_certificate_no,
+                }
+            )
+    return {
+        "lot": {"code": lot.code, "kind": lot.kind, "produced_on": lot.produced_on},
+        "product": _product(product),
+        "commodity": lot.commodity,
+        "variety": lot.variety,
+        "orchards": list(orchards.values()),
+        "packing": packing,
+        "treatments": treatments,
+        "shipments": shipped,
+        "certificates": certificates,
+        "timeline": timeline,
+        "on_hold": lot.on_hold,
+    }
+
+
+def pallet_page(session: Session, pallet: Pallet) -> dict:
+    """A pallet (SSCC): where it was built, the lots on it, and where it went."""
+    rows = session.exec(
+        select(Lot, PalletContent.cartons, Product.gtin)
+        .join(PalletContent, PalletContent.lot_id == Lot.id)
+        .join(Product, Product.id == Lot.product_id, isouter=True)
+        .where(PalletContent.pallet_id == pallet.id)
+        .order_by(Lot.code)
+    )
+    shipment = session.get(Shipment, pallet.shipment_id) if pallet.shipment_id else None
+    markets = {shipment.market} if shipment else set()
+    ids = {pallet.location_id} | ({shipment.exporter_id} if shipment else set())
+    places = _places(session, ids, markets)
+    lots = []
+    for lot, cartons, gtin in rows:
+        product = session.get(Product, lot.product_id) if lot.product_id else None
+        lots.append(
+            {
+                "code": lot.code,
+                "gtin": gtin,
+                "path": lot_path(lot.code, gtin),
+                "cartons": cartons,
+                "packed_on": lot.produced_on,
+                "product": _product(product),
+                "commodity": lot.commodity,
+                "variety": lot.variety,
+            }
+        )
+    return {
+        "pallet": {
+            "sscc": pallet.sscc,
+            "cartons": pallet.cartons,
+            "built_at": _local(pallet.created_at),
+        },
+        "house": places.get(pallet.location_id),
+        "lots": lots,
+        "shipment": {
+            "market": shipment.market,
+            "status": shipment.status,
+            "departed_at": _local(shipment.departed_at),
+            "arrived_at": _local(shipment.arrived_at),
+            "exporter": places.get(shipment.exporter_id),
+        }
+        if shipment
+        else None,
+    }
+
+
+def place_page(session: Session, place: Location) -> dict:
+    """A public location (GLN): what it is, where, and the official codes it holds."""
+    return {"place": _places(session, {place.id}, set())[place.id]}
+
+
+# --- genuineness: the scan counter -----------------------------------------------------------
+
+
+def count_scan(
+    session: Session, gtin: str, lot: str, serial: str, when: datetime | None = None
+) -> tuple[int, datetime]:
+    """Count one scan of a carton's code; return the count so far and when it was first seen.
+
+    One statement: an upsert that bumps the row of the code and returns it, atomic on SQLite
+    and PostgreSQL alike, so scans at the same moment are all counted.
+    """
+    when = when or datetime.now(UTC)
+    table = ScanCounter.__table__
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = (
+        dialect.insert(table)
+        .values(gtin=gtin, lot=lot, serial=serial, count=1, first_at=when, last_at=when)
+        .on_conflict_do_update(
+            index_elements=[table.c.gtin, table.c.lot, table.c.serial],
+            set_={"count": table.c.count + 1, "last_at": when},
+        )
+        .returning(table.c.count, table.c.first_at)
+    )
+    try:
+        count, first_at = session.execute(statement).one()
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return count, _local(first_at)
+
+
+def scans_of(session: Session, gtin: str, lot: str, serial: str) -> tuple[int, datetime | None]:
+    """How often a carton's code was scanned and when first, without counting (HEAD, tests)."""
+    row = session.get(ScanCounter, (gtin, lot, serial))
+    return (row.count, _local(row.first_at)) if row else (0, None)
+
+
+def carton_check(
+    session: Session, gtin: str, lot: str, serial: str, scans: int, first_at, alert_after: int
+) -> dict:
+    """Is this carton's label genuine? Printed for this lot, and not scanned suspiciously often."""
+    status = serial_status(session, gtin, lot, serial)
+    return {
+        "serial": serial,
+        "status": status["status"],  # printed | other_lot | never_printed
+        "other_lot": status.get("lot"),
+        "printed_at": _local(status.get("printed_at")),
+        "scans": scans,
+        "first_scan": first_at,
+        "copied": scans > alert_after,
+    }
+
+
+# --- the linkset (RFC 9264, GS1 Digital Link resolver) -----------------------------------------
+
+
+def link_type(name: str) -> str | None:
+    """``gs1:epcis``, ``https://gs1.org/voc/epcis`` … → ``https://ref.gs1.org/voc/epcis``."""
+    for prefix in _VOC_PREFIXES:
+        if name.startswith(prefix) and len(name) > len(prefix):
+            term = name[len(prefix) :]
+            if re.fullmatch(r"[A-Za-z]+", term):
+                return GS1_VOC + term
+    return None
+
+
+def gtin_path(gtin: str, lot: str | None = None, serial: str | None = None) -> str:
+    path = f"/01/{gtin}"
+    if lot is not None:
+        path += f"/10/{quote(lot, safe='')}"
+    if serial is not None:
+        path += f"/21/{quote(serial, safe='')}"
+    return path
+
+
+def lot_path(lot_code: str, gtin: str | None) -> str:
+    """Where a lot's page lives: its Digital Link, or /t/{code} for a product without GTIN."""
+    return gtin_path(gtin, lot_code) if gtin else f"/t/{quote(lot_code, safe='')}"
+
+
+def _link(href: str, title: str, kind: str | None = "text/html", langs=None) -> dict:
+    link = {"href": href, "title": title}
+    if kind:
+        link["type"] = kind
+    if langs:
+        link["hreflang"] = list(langs)
+    return link
+
+
+def _pages(anchor: str, title: str, languages: list[str]) -> list[dict]:
+    """The HTML page of an anchor, once per language (the resolver picks by Accept-Language)."""
+    return [_link(f"{anchor}?lang={lang}", f"{title} ({lang})", langs=[lang]) for lang in languages]
+
+
+def linkset(
+    base: str,
+    languages: list[str],
+    *,
+    product: dict | None = None,
+    lot: dict | None = None,
+    serial: str | None = None,
+    pallet: dict | None = None,
+    place: dict | None = None,
+    gtin: str | None = None,
+) -> dict:
+    """The links of a code and of every level above it (carton → lot → product).
+
+    The default link of each anchor is its own HTML page (the resolver serves it in place);
+    the same page is also typed gs1:pip (product) or gs1:traceability (lot, carton, pallet).
+    """
+    entries = []
+    name = (product or {}).get("name") or {}
+    item = name.get("en") or next(iter(name.values()), None) or (product or {}).get("commodity")
+    if pallet is not None:
+        anchor = f"{base}/00/{pallet['pallet']['sscc']}"
+        entries.append(
+            {
+                "anchor": anchor,
+                "itemDescription": f"Pallet {pallet['pallet']['sscc']}",
+                GS1_VOC + "traceability": _pages(anchor, "Where this pallet came from", languages),
+                GS1_VOC + "defaultLink": [_link(anchor, "Where this pallet came from", None)],
+            }
+        )
+    if place is not None:
+        anchor = f"{base}/414/{place['place']['gln']}"
+        entries.append(
+            {
+                "anchor": anchor,
+                "itemDescription": place["place"]["name"],
+                GS1_VOC + "locationInfo": _pages(anchor, place["place"]["name"], languages),
+                GS1_VOC + "defaultLink": [_link(anchor, place["place"]["name"], None)],
+            }
+        )
+    if lot is not None:
+        code = lot["lot"]["code"]
+        what = item or lot["commodity"]
+        lot_anchor = base + lot_path(code, gtin)
+        if serial is not None:
+            anchor = base + gtin_path(gtin, code, serial)
+            title = f"{what}, lot {code}, carton {serial}"
+            entries.append(
+                {
+                    "anchor": anchor,
+                    "itemDescription": title,
+                    GS1_VOC + "traceability": _pages(anchor, "History and label check", languages),
+                    GS1_VOC + "defaultLink": [_link(anchor, "History and label check", None)],
+                }
+            )
+        links = {
+            "anchor": lot_anchor,
+            "itemDescription": f"{what}, lot {code}",
+            GS1_VOC + "traceability": _pages(lot_anchor, "Where and when it was grown", languages),
+            GS1_VOC + "epcis": [
+                _link(
+                    f"{base}/api/v1/exports/epcis?lot={quote(code, safe='')}",
+                    f"EPCIS 2.0 events of lot {code}",
+                    "application/ld+json",
+                )
+            ],
+        }
+        certificates = [
+            _link(
+                f"{lot_anchor}#certificates",
+                f"{'Phytosanitary' if c['kind'] == 'phytosanitary' else 'Treatment'} certificate {c['number']}",
+            )
+            for c in lot["certificates"]
+        ]
+        if certificates:
+            links[GS1_VOC + "certificationInfo"] = certificates
+        links[GS1_VOC + "defaultLink"] = [_link(lot_anchor, "Where and when it was grown", None)]
+        entries.append(links)
+    if product is not None and gtin is not None:
+        anchor = f"{base}/01/{gtin}"
+        entries.append(
+            {
+                "anchor": anchor,
+                "itemDescription": item or gtin,
+                GS1_VOC + "pip": _pages(anchor, item or "Product information", languages),
+                GS1_VOC + "defaultLink": [_link(anchor, item or "Product information", None)],
+            }
+        )
+    return {"linkset": entries}
+
+
+def find_link(links: dict, wanted: str, language: str) -> dict | None:
+    """The link of type `wanted` for the most specific anchor that has one, in `language`
+    if there is a link in it."""
+    for entry in links["linkset"]:
+        candidates = entry.get(wanted)
+        if candidates:
+            for link in candidates:
+                if language in link.get("hreflang", []):
+                    return link
+            return candidates[0]
+    return None
