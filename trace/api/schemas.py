@@ -480,3 +480,7 @@ class VerifyOut(Out):
     events_checked = fields.Integer()
     first_broken = fields.Dict(allow_none=True)
     last_hash = fields.String()
+    checkpoints = fields.List(
+        fields.Dict(),
+        metadata={"description": "each signed checkpoint checked against the recomputed chain"},
+    )

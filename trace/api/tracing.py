@@ -4,10 +4,13 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from trace.db.session import get_session
-from trace.services import tracing
+from trace.services import reports, tracing
+from trace.services.common import now
 
 from .auth import READERS
 from .common import protected
+from .epcis_schemas import SignedQuery
+from .exports import SIGNED, deliver
 from .schemas import RecallOut, TraceOut, TraceQuery
 
 blp = Blueprint("trace", __name__, description="Trace backward and forward; recall reports")
@@ -30,3 +33,33 @@ class Recall(MethodView):
     def get(self, code):
         """Everything downstream: shipments, markets, consignees, cartons, pallets on hand"""
         return tracing.recall(get_session(), code)
+
+
+# The reports' routes end in .csv / .pdf: Werkzeug tries them before /recall/<path:code>.
+@blp.route("/recall/<path:code>.csv")
+class RecallCsv(MethodView):
+    @protected(blp, *READERS)
+    @blp.arguments(SignedQuery, location="query")
+    @blp.response(200, content_type="text/csv", description=f"one row per pallet; {SIGNED}")
+    def get(self, args, code):
+        """The recall report as CSV: one row per affected pallet, shipped or on hand"""
+        data = reports.recall_report(get_session(), code)
+        return deliver(
+            reports.recall_csv(data),
+            "text/csv; charset=utf-8",
+            f"recall_{code}.csv",
+            args["signed"],
+        )
+
+
+@blp.route("/recall/<path:code>.pdf")
+class RecallPdf(MethodView):
+    @protected(blp, *READERS)
+    @blp.arguments(SignedQuery, location="query")
+    @blp.response(200, content_type="application/pdf", description=f"printable A4; {SIGNED}")
+    def get(self, args, code):
+        """The recall report as a printable PDF with the chain drawn"""
+        data = reports.recall_report(get_session(), code)
+        return deliver(
+            reports.recall_pdf(data, now()), "application/pdf", f"recall_{code}.pdf", args["signed"]
+        )

@@ -53,6 +53,9 @@ CORRECTABLE: dict[str, frozenset[str]] = {
     "load": frozenset(),
     "ship": frozenset(),
     "arrive": frozenset(),
+    # An EPCIS event captured from a partner: kept as sent. A correction may only record why
+    # it is doubted; the sender corrects it with an EPCIS error declaration.
+    "captured": frozenset(),
 }
 
 

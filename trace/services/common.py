@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta, timezone
+from functools import lru_cache
+from json.encoder import encode_basestring
 
-from sqlalchemy import update
+from sqlalchemy import func, text, update
 from sqlmodel import Session, select
 
 from trace.db.models import ChainHead, Counter, Edge, Event, EventRef, Location, Lot, User
 from trace.domain.errors import Invalid, NotFound, RuleViolation
-from trace.domain.events import KINDS, chain_hash, offset_of, utc_iso
+from trace.domain.events import KINDS, canonical, chain_hash, offset_of, utc_iso
 
 # Where the season happens: the day of a date-only event (harvested_on, packed_on) is a
 # Vietnamese day.
@@ -142,6 +146,143 @@ def record(
     for src, dst, quantity, uom in edges:
         session.add(Edge(src=src, dst=dst, event_id=event.id, quantity=quantity, uom=uom))
     return event
+
+
+EVENT_COLUMNS = (
+    "id",
+    "event_id",
+    "type",
+    "epcis_type",
+    "action",
+    "biz_step",
+    "disposition",
+    "event_time",
+    "tz_offset",
+    "record_time",
+    "read_point_id",
+    "biz_location_id",
+    "data",
+    "corrects_id",
+    "user_id",
+    "prev_hash",
+    "hash",
+)
+
+
+def append_events(session: Session, head: ChainHead, rows: list[dict]) -> list[int]:
+    """Append many events at once, in order, under the chain lock `head` (the bulk path of
+    `record`): ids are taken after the newest event, each hash is chained to the one before
+    exactly as `record` chains it, and the rows go in with one bulk insert. Returns the ids.
+
+    Each row holds the Event columns but `id`, `prev_hash` and `hash`.
+    """
+    if not rows:
+        return []
+    session.flush()
+    first = (session.execute(select(func.max(Event.id))).scalar() or 0) + 1
+    prev = head.last_hash
+    values = []
+    times: dict[datetime, str] = {}  # a capture's events share one record time
+    for offset, row in enumerate(rows):
+        row = {**row, "id": first + offset, "prev_hash": prev}
+        # The data's canonical JSON is written once: it is hashed inside the content and stored
+        # as the column's text (JSON with sorted keys reads back as the same dict).
+        data_text = canonical(row["data"]).decode()
+        row["hash"] = prev = _spliced_hash(row, data_text, prev, times)
+        row["data"] = data_text
+        values.append(tuple(row[column] for column in EVENT_COLUMNS))
+    bulk_insert(session, "event", EVENT_COLUMNS, values)
+    if session.connection().dialect.name == "postgresql":
+        session.execute(
+            text("SELECT setval(pg_get_serial_sequence('event', 'id'), :last)"),
+            {"last": first + len(rows) - 1},
+        )
+    head.last_hash = prev
+    head.last_event_id = first + len(rows) - 1
+    session.add(head)
+    return list(range(first, first + len(rows)))
+
+
+def _spliced_hash(row: dict, data_text: str, prev: str, times: dict) -> str:
+    """`chain_hash(event_content(row), prev)` without building and sorting the content: its
+    canonical JSON written field by field in sorted key order, the data's canonical text put in
+    its place as it is (tests/epcis/test_domain.py holds the two equal)."""
+    record_time = times.get(row["record_time"]) or times.setdefault(
+        row["record_time"], utc_iso(row["record_time"])
+    )
+    text_ = (
+        f'{{"action":{_json(row["action"])},"biz_location_id":{_json(row["biz_location_id"])},'
+        f'"biz_step":{_json(row["biz_step"])},"corrects_id":{_json(row["corrects_id"])},'
+        f'"data":{data_text},"disposition":{_json(row["disposition"])},'
+        f'"epcis_type":{_json(row["epcis_type"])},"event_id":{_json(row["event_id"])},'
+        f'"event_time":"{utc_iso(row["event_time"])}",'
+        f'"read_point_id":{_json(row["read_point_id"])},"record_time":"{record_time}",'
+        f'"type":{_json(row["type"])},"tz_offset":{_json(row["tz_offset"])},'
+        f'"user_id":{_json(row["user_id"])}}}'
+    )
+    return hashlib.sha256(prev.encode() + b"\n" + text_.encode()).hexdigest()
+
+
+def _json(value) -> str:
+    """One value of the content as `canonical` writes it (strings, integers, null)."""
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return encode_basestring(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return int.__repr__(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def bulk_insert(
+    session: Session, table: str, columns: Sequence[str], rows: Sequence[tuple]
+) -> None:
+    """Insert plain rows in the session's transaction as fast as the database takes them:
+    COPY on PostgreSQL, executemany on SQLite (FINDINGS.md §11). Dicts and lists become JSON,
+    strings go as they are (a JSON column may be given its text); datetimes must be aware."""
+    if not rows:
+        return
+    connection = session.connection()
+    names = ", ".join(columns)
+    if connection.dialect.name == "postgresql":
+        driver = connection.connection.driver_connection
+        with driver.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([_pg_value(value) for value in row])
+        return
+    convert = [_sqlite_converter(rows, i) for i in range(len(columns))]
+    _sqlite_time.cache_clear()
+    if any(convert):
+        rows = [
+            tuple(value if f is None else f(value) for f, value in zip(convert, row, strict=True))
+            for row in rows
+        ]
+    marks = ", ".join("?" * len(columns))
+    connection.exec_driver_sql(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+
+
+def _pg_value(value):
+    return json.dumps(value) if isinstance(value, dict | list) else value
+
+
+@lru_cache(maxsize=1024)
+def _sqlite_time(value: datetime) -> str:
+    """As SQLAlchemy writes DateTime on SQLite, in UTC."""
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _sqlite_converter(rows: Sequence[tuple], index: int):
+    """How a column's values must change for sqlite3 (None: they go as they are)."""
+    kinds = {type(row[index]) for row in rows[:1000]} - {type(None), str, int, float, bool}
+    return _sqlite_value if kinds else None
+
+
+def _sqlite_value(value):
+    if isinstance(value, datetime):
+        return _sqlite_time(value)
+    if isinstance(value, dict | list):
+        return json.dumps(value)
+    return value
 
 
 def get_lot(session: Session, code: str) -> Lot:

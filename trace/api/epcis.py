@@ -1,0 +1,191 @@
+"""/epcis: the EPCIS 2.0 REST binding, the part trace implements (capture and event queries).
+
+Capture is synchronous and all or nothing (`GS1-Capture-Error-Behaviour: rollback`, the
+binding's default): 202 with the capture job in `Location` when every event was kept, 400 with
+an RFC 7807 problem naming each bad event's index and reason when none was.
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask import current_app, jsonify, request, url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import RAISE
+from sqlmodel import select
+
+from trace.db.models import CaptureJob
+from trace.db.session import get_session
+from trace.domain.epcis import Names, Query, query_document
+from trace.services import epcis
+from trace.services.common import now
+
+from .auth import current_user
+from .common import protected
+from .epcis_schemas import CaptureJobOut, EventsQuery
+
+blp = Blueprint("epcis", __name__, description="EPCIS 2.0 REST binding: capture and query")
+
+VERSIONS = {"GS1-EPCIS-Version": "2.0.0", "GS1-CBV-Version": "2.0.0"}
+
+
+def names() -> Names:
+    return Names(current_app.config["PUBLIC_BASE_URL"])
+
+
+@blp.errorhandler(epcis.CaptureRefused)
+def refused(error: epcis.CaptureRefused):
+    """The binding's errors are RFC 7807 problems (`epcisException:…`)."""
+    kinds = {400: "ValidationException", 413: "CaptureLimitExceededException"}
+    body = {
+        "type": f"epcisException:{kinds.get(error.status, 'ImplementationException')}",
+        "title": error.message,
+        "status": error.status,
+        "detail": error.message,
+        "message": error.message,
+        "errors": error.errors,
+    }
+    response = jsonify(body)
+    response.status_code = error.status
+    response.content_type = "application/problem+json"
+    response.headers.update(VERSIONS)
+    return response
+
+
+def _document() -> dict:
+    """The request body as JSON; NaN and Infinity are not JSON numbers (nor EPCIS decimals)."""
+
+    def refuse(constant):
+        raise ValueError(f"{constant} is not a JSON number")
+
+    try:
+        return json.loads(request.get_data(), parse_constant=refuse)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise epcis.CaptureRefused(f"the body is not JSON: {error}") from None
+
+
+def _job(job: CaptureJob):
+    return CaptureJobOut().dump(job)
+
+
+@blp.route("/epcis/capture")
+class Capture(MethodView):
+    @protected(blp, "admin", "worker", "importer")
+    @blp.doc(
+        requestBody={
+            "required": True,
+            "description": "An EPCISDocument (or EPCISQueryDocument), EPCIS 2.0 JSON-LD.",
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        },
+        responses={
+            "202": {
+                "description": "every event kept; the capture job is at `Location`",
+                "content": {"application/json": {"schema": CaptureJobOut}},
+            },
+            "400": {"description": "nothing kept: RFC 7807 problem with `errors[].index/reason`"},
+            "413": {"description": "more events than GS1-EPCIS-Capture-Limit"},
+        },
+    )
+    def post(self):
+        """Capture an EPCIS document: every event or none, chained into the event log"""
+        behaviour = request.headers.get("GS1-Capture-Error-Behaviour", "rollback").strip()
+        if behaviour != "rollback":
+            raise epcis.CaptureRefused(
+                f"GS1-Capture-Error-Behaviour {behaviour!r}: this repository captures all or "
+                "nothing (rollback)"
+            )
+        config = current_app.config
+        job = epcis.capture(
+            get_session(),
+            current_user(),
+            _document(),
+            names(),
+            config["EPCIS_SCHEMA_PATH"],
+            config["EPCIS_CAPTURE_LIMIT"],
+        )
+        location = url_for("epcis.CaptureJobById", capture_id=job.capture_id)
+        return _job(job), 202, {"Location": location, **VERSIONS}
+
+    @protected(blp, "admin", "worker", "importer", "inspector")
+    @blp.response(200, CaptureJobOut(many=True))
+    def get(self):
+        """The latest capture jobs (your own; all of them for admins and inspectors)"""
+        query = select(CaptureJob).order_by(CaptureJob.id.desc()).limit(100)
+        user = current_user()
+        if user.role not in ("admin", "inspector"):
+            query = query.where(CaptureJob.user_id == user.id)
+        return list(get_session().exec(query))
+
+    def options(self):
+        """What this capture interface supports (REST binding discovery)"""
+        return (
+            "",
+            204,
+            {
+                **VERSIONS,
+                "GS1-EPCIS-Capture-Limit": str(current_app.config["EPCIS_CAPTURE_LIMIT"]),
+                "GS1-Capture-Error-Behaviour": "rollback",
+                "Allow": "GET, POST, OPTIONS",
+            },
+        )
+
+
+@blp.route("/epcis/capture/<string(maxlength=64):capture_id>", endpoint="CaptureJobById")
+class CaptureJobById(MethodView):
+    @protected(blp, "admin", "worker", "importer", "inspector")
+    @blp.response(200, CaptureJobOut)
+    def get(self, capture_id):
+        """A capture job: when, whether it succeeded, how many events were kept"""
+        return epcis.capture_job(get_session(), capture_id, current_user())
+
+
+@blp.route("/epcis/events")
+class Events(MethodView):
+    @protected(blp, "admin", "inspector")
+    @blp.arguments(EventsQuery, location="query", unknown=RAISE)  # never ignore a filter
+    @blp.doc(
+        responses={
+            "200": {
+                "description": 'an EPCISQueryDocument; a `Link: <…>; rel="next"` header when '
+                "more events answer (pass its nextPageToken)",
+                "content": {"application/json": {"schema": {"type": "object"}}},
+            }
+        }
+    )
+    def get(self, args):
+        """Query events (SimpleEventQuery): type, time, bizStep, bizLocation, EPCs, classes"""
+        token = args.pop("nextPageToken", None)
+        per_page = args.pop("perPage")
+        params = dict(args)
+        digest = epcis.fingerprint(params)
+        after, left = epcis.read_token(token, digest) if token else (0, None)
+        if left is None:
+            left = params.get("eventCountLimit")
+        count = per_page if left is None else min(per_page, left)
+        query = Query.build(
+            event_types=params.get("eventType"),
+            ge_event_time=params.get("GE_eventTime"),
+            lt_event_time=params.get("LT_eventTime"),
+            biz_steps=params.get("EQ_bizStep"),
+            biz_locations=params.get("EQ_bizLocation"),
+            match_epc=params.get("MATCH_epc"),
+            match_any_epc=params.get("MATCH_anyEPC"),
+            match_epc_class=params.get("MATCH_epcClass"),
+            match_any_epc_class=params.get("MATCH_anyEPCClass"),
+        )
+        events, last = (
+            epcis.query_events(get_session(), query, names(), after=after, count=count)
+            if count > 0
+            else ([], None)
+        )
+        document = query_document(events, current_app.config["EPCIS_EXTENSION_NAMESPACE"], now())
+        response = jsonify(document)
+        response.headers.update(VERSIONS)
+        remaining = None if left is None else left - len(events)
+        if last is not None and (remaining is None or remaining > 0):
+            args_next = {k: v for k, v in request.args.items() if k != "nextPageToken"}
+            args_next["nextPageToken"] = epcis.page_token(last, remaining, digest)
+            link = url_for("epcis.Events", _external=False, **args_next)
+            response.headers["Link"] = f'<{link}>; rel="next"'
+        return response

@@ -1,0 +1,180 @@
+"""/exports and /evidence: EPCIS 2.0 documents, the FSMA 204 spreadsheet, signed evidence.
+
+Any file here (and the recall reports in `tracing.py`) can be asked for `signed=true`: the
+answer is then a JSON envelope with the file, its SHA-256, an Ed25519 signature and a fresh
+signed checkpoint of the hash chain, which `tools/verify_evidence.py` checks offline.
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask import Response, current_app
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from trace.config import signing_key_path
+from trace.db.session import get_session
+from trace.domain.epcis import Names
+from trace.domain.errors import Forbidden
+from trace.services import epcis, evidence, fsma
+from trace.services.common import now
+
+from .auth import current_user
+from .common import protected
+from .epcis_schemas import (
+    CheckpointOut,
+    ExportQuery,
+    FsmaQuery,
+    PublicKeyOut,
+    SignedQuery,
+    span,
+)
+
+blp = Blueprint("exports", __name__, description="EPCIS and FSMA 204 exports; signed evidence")
+
+SIGNED = "a signed evidence envelope (JSON) when signed=true"
+
+
+def names() -> Names:
+    return Names(current_app.config["PUBLIC_BASE_URL"])
+
+
+def key_path():
+    return signing_key_path(current_app.config, current_app.instance_path)
+
+
+def deliver(content: bytes, content_type: str, file_name: str, signed: bool) -> Response:
+    """The file as a download, or (signed) its evidence envelope."""
+    file_name = file_name.replace("/", "-")
+    if signed:
+        key = evidence.require_key(key_path())
+        envelope = evidence.sign_file(get_session(), key, content, content_type, file_name)
+        content = json.dumps(envelope, indent=1).encode()
+        content_type, file_name = "application/json", f"{file_name}.signed.json"
+    return Response(
+        content,
+        content_type=content_type,
+        headers={"Content-Disposition": f'attachment; filename="{file_name}"'},
+    )
+
+
+def _scope(args: dict, lot: str | None = None) -> epcis.Scope:
+    user = current_user()
+    if user.role == "importer" and not args.get("shipment"):
+        raise Forbidden("an importer exports its own shipments: give shipment=<id>")
+    start, end = span(args.get("from_"), args.get("to"))
+    return epcis.Scope(lot=lot, shipment=args.get("shipment"), start=start, end=end)
+
+
+@blp.route("/exports/epcis")
+class EpcisExport(MethodView):
+    @protected(blp, "admin", "inspector", "importer")
+    @blp.arguments(ExportQuery, location="query")
+    @blp.response(
+        200,
+        content_type="application/ld+json",
+        description=f"an EPCISDocument (EPCIS 2.0 JSON-LD); {SIGNED}",
+    )
+    def get(self, args):
+        """An EPCIS 2.0 document of a lot's trace graph, a shipment, or a time range"""
+        scope = _scope(args, args.get("lot"))
+        document = epcis.export_document(
+            get_session(),
+            scope,
+            names(),
+            current_app.config["EPCIS_EXTENSION_NAMESPACE"],
+            current_user(),
+        )
+        content = json.dumps(document, ensure_ascii=False, indent=1).encode()
+        return deliver(
+            content, "application/ld+json", f"epcis_{scope.label()}.jsonld", args["signed"]
+        )
+
+
+def _fsma(args: dict, fmt: str) -> Response:
+    lots = args.get("lot") or [None]
+    session = get_session()
+    table, seen = [], set()
+    for code in lots:  # each lot's graph; a row shared by two lots' graphs appears once
+        for row in fsma.rows(session, _scope(args, code), names(), current_user()):
+            key = (row["EPCIS Event ID"], row["Traceability Lot Code"], row["Internal Lot Code"])
+            if key not in seen:
+                seen.add(key)
+                table.append(row)
+    label = _scope(args, "-".join(args.get("lot") or []) or None).label()
+    if fmt == "csv":
+        return deliver(
+            fsma.to_csv(table), "text/csv; charset=utf-8", f"fsma204_{label}.csv", args["signed"]
+        )
+    content = fsma.to_xlsx(table, f"FSMA 204 records {label}", now())
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return deliver(content, xlsx, f"fsma204_{label}.xlsx", args["signed"])
+
+
+class FsmaSignedQuery(FsmaQuery, SignedQuery):
+    pass
+
+
+@blp.route("/exports/fsma204.csv")
+class FsmaCsv(MethodView):
+    @protected(blp, "admin", "inspector", "importer")
+    @blp.arguments(FsmaSignedQuery, location="query")
+    @blp.response(200, content_type="text/csv", description=f"one row per CTE; {SIGNED}")
+    def get(self, args):
+        """FSMA 204 sortable spreadsheet (CSV): one row per critical tracking event and lot"""
+        return _fsma(args, "csv")
+
+
+@blp.route("/exports/fsma204.xlsx")
+class FsmaXlsx(MethodView):
+    @protected(blp, "admin", "inspector", "importer")
+    @blp.arguments(FsmaSignedQuery, location="query")
+    @blp.response(
+        200,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        description=f"the KDE sheet and a Glossary sheet; {SIGNED}",
+    )
+    def get(self, args):
+        """FSMA 204 sortable spreadsheet (XLSX) with a glossary sheet"""
+        return _fsma(args, "xlsx")
+
+
+@blp.route("/exports/fsma204-glossary.csv")
+class FsmaGlossary(MethodView):
+    @protected(blp, "admin", "inspector", "importer")
+    @blp.response(200, content_type="text/csv")
+    def get(self):
+        """What each column of the FSMA 204 spreadsheet holds, and its 21 CFR paragraph"""
+        return deliver(
+            fsma.glossary_csv(), "text/csv; charset=utf-8", "fsma204_glossary.csv", False
+        )
+
+
+@blp.route("/evidence/public-key")
+class PublicKey(MethodView):
+    @protected(blp, "admin", "worker", "inspector", "importer")
+    @blp.response(200, PublicKeyOut)
+    def get(self):
+        """The organisation's public key (Ed25519) that signs evidence, and its fingerprint"""
+        key = evidence.require_key(key_path())
+        return {
+            "algorithm": "Ed25519",
+            "fingerprint": evidence.fingerprint(evidence.raw_public(key)),
+            "public_key_pem": evidence.public_pem(key).decode(),
+        }
+
+
+@blp.route("/evidence/checkpoints")
+class Checkpoints(MethodView):
+    @protected(blp, "admin", "inspector")
+    @blp.response(200, CheckpointOut(many=True))
+    def get(self):
+        """Signed checkpoints of the hash chain, oldest first"""
+        return evidence.list_checkpoints(get_session())
+
+    @protected(blp, "admin")
+    @blp.response(201, CheckpointOut)
+    def post(self):
+        """Sign the chain head as it is now (a checkpoint)"""
+        return evidence.make_checkpoint(get_session(), evidence.require_key(key_path()), "api")

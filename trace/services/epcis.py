@@ -1,0 +1,746 @@
+"""EPCIS 2.0: the log exported as documents, documents captured into the log, queries answered.
+
+The mapping itself is pure (`trace.domain.epcis`); this module gathers what it needs from the
+database, and keeps captured events: validated against GS1's JSON schema, all or nothing,
+chained into the log like every event, linked to our lots and pallets where they name them.
+"""
+
+from __future__ import annotations
+
+import base64
+import gc
+import hashlib
+import json
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import unquote
+
+from sqlalchemy import or_
+from sqlmodel import Session, select
+
+from trace.db.graph import walk
+from trace.db.models import (
+    CaptureJob,
+    Event,
+    EventRef,
+    EventUri,
+    LabelJob,
+    Location,
+    LocationCode,
+    Lot,
+    Pallet,
+    Product,
+    Shipment,
+    User,
+    node,
+)
+from trace.domain import epcis
+from trace.domain.epcis import CaptureError, Lookup, Names, Query
+from trace.domain.errors import DomainError, Invalid, NotFound
+
+from .common import CLOCK_SKEW, append_events, bulk_insert, lock_chain, now, unit_of_work
+from .shipments import get_shipment
+
+CHUNK = 500  # identifiers per IN (…) clause
+
+
+class CaptureRefused(DomainError):
+    """A document that cannot be captured; `errors` name each event (index) and why."""
+
+    def __init__(self, message: str, errors: list[dict] | None = None, status: int = 400):
+        super().__init__(message)
+        self.errors = errors or []
+        self.status = status
+
+
+# --- the official schema -----------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4)
+def _schema(path: str) -> dict:
+    try:
+        return json.loads(Path(path).read_text())
+    except OSError as error:
+        raise CaptureRefused(
+            f"the EPCIS JSON schema is not at {path} (set TRACE_EPCIS_SCHEMA_PATH): {error}",
+            status=503,
+        ) from None
+
+
+@lru_cache(maxsize=4)
+def _fast_validator(path: str):
+    # fastjsonschema compiles the schema to Python once: ~50 µs an event instead of ~1 ms with
+    # the reference `jsonschema`, which agrees with it (tests/epcis/test_schema.py) and still
+    # writes the messages when a document fails. `format: uri` is not enforced, as `jsonschema`
+    # does not without rfc3987: the FSMA 204 examples carry non-URI top-level comment keys.
+    import fastjsonschema
+
+    return fastjsonschema.compile(_schema(path), formats={"uri": lambda _value: True})
+
+
+def _reference_validator(path: str):
+    import jsonschema
+
+    return jsonschema.Draft7Validator(
+        _schema(path), format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER
+    )
+
+
+def event_list(document: dict) -> list:
+    """The events of an EPCISDocument or EPCISQueryDocument (REST binding: capture takes both)."""
+    body = document.get("epcisBody") if isinstance(document, dict) else None
+    if not isinstance(body, dict):
+        return []
+    if isinstance(body.get("eventList"), list):
+        return body["eventList"]
+    results = (body.get("queryResults") or {}).get("resultsBody") or {}
+    return results.get("eventList") if isinstance(results.get("eventList"), list) else []
+
+
+def schema_errors(document: dict, schema_path: str) -> list[dict]:
+    """What is wrong with `document` against EPCIS-JSON-Schema.json: `[]`, or one entry per
+    failing event (`index`, `reason`) and for the envelope (`index: None`)."""
+    import fastjsonschema
+
+    if not isinstance(document, dict) or document.get("type") not in (
+        "EPCISDocument",
+        "EPCISQueryDocument",
+    ):
+        return [{"index": None, "reason": "send an EPCISDocument or EPCISQueryDocument"}]
+    try:
+        _fast_validator(schema_path)(document)
+        return []
+    except fastjsonschema.JsonSchemaException:
+        pass
+    import jsonschema
+
+    reference = _reference_validator(schema_path)
+    errors = []
+    events = event_list(document)
+    for index, event in enumerate(events):
+        problem = jsonschema.exceptions.best_match(reference.iter_errors(_alone(event, document)))
+        if problem is not None:
+            errors.append({"index": index, "reason": _reason(problem)})
+    if not errors:
+        problem = jsonschema.exceptions.best_match(reference.iter_errors(document))
+        errors.append(
+            {"index": None, "reason": _reason(problem) if problem else "does not match the schema"}
+        )
+    return errors
+
+
+def _alone(event, document: dict):
+    """An event checked on its own, as the schema checks events (they need an @context)."""
+    if isinstance(event, dict) and "@context" not in event:
+        return {"@context": document.get("@context", []), **event}
+    return event
+
+
+def _reason(error) -> str:
+    where = "/".join(str(p) for p in error.absolute_path)
+    message = error.message if len(error.message) < 300 else error.message[:300] + "…"
+    return f"{where}: {message}" if where else message
+
+
+# --- gathering what the mapping needs ----------------------------------------------------------
+
+
+def _chunks(values: Iterable, size: int = CHUNK) -> Iterator[list]:
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def record_of(event: Event) -> dict:
+    return {
+        "event_id": event.event_id,
+        "type": event.type,
+        "epcis_type": event.epcis_type,
+        "action": event.action,
+        "biz_step": event.biz_step,
+        "disposition": event.disposition,
+        "event_time": event.event_time,
+        "tz_offset": event.tz_offset,
+        "record_time": event.record_time,
+        "read_point_id": event.read_point_id,
+        "biz_location_id": event.biz_location_id,
+        "data": event.data,
+        "corrects_id": event.corrects_id,
+    }
+
+
+def lookup(session: Session, events: list[Event]) -> Lookup:
+    """The lots, places and shipments `events` name."""
+    codes, place_ids, shipment_ids = set(), set(), set()
+    for event in events:
+        data = event.data or {}
+        place_ids |= {event.read_point_id, event.biz_location_id}
+        for key in ("quantities", "inputs", "outputs", "children"):
+            codes |= {item["lot"] for item in data.get(key, []) if item.get("lot")}
+        for key in ("sources", "destinations"):
+            place_ids |= {item.get("location_id") for item in data.get(key, [])}
+        if data.get("shipment_id"):
+            shipment_ids.add(data["shipment_id"])
+    look = Lookup()
+    for chunk in _chunks(shipment_ids):
+        for shipment in session.exec(select(Shipment).where(Shipment.id.in_(chunk))):
+            pallets = session.exec(
+                select(Pallet.sscc).where(Pallet.shipment_id == shipment.id).order_by(Pallet.id)
+            ).all()
+            look.shipments[shipment.id] = epcis.ShipInfo(
+                id=shipment.id,
+                pallets=tuple(pallets),
+                market=shipment.market,
+                exporter_id=shipment.exporter_id,
+                consignee_id=shipment.consignee_id,
+                container_no=shipment.container_no,
+                seal_no=shipment.seal_no,
+                bill_of_lading=shipment.bill_of_lading,
+                phyto_certificate_no=shipment.phyto_certificate_no,
+            )
+            place_ids |= {shipment.exporter_id, shipment.consignee_id}
+    for chunk in _chunks(codes):
+        rows = session.exec(
+            select(Lot, Product.gtin)
+            .join(Product, Product.id == Lot.product_id, isouter=True)
+            .where(Lot.code.in_(chunk))
+        )
+        for lot, gtin in rows:
+            look.lots[lot.code] = epcis.LotInfo(lot.code, gtin, lot.kind)
+    look.places.update(places(session, place_ids))
+    return look
+
+
+def places(session: Session, ids: Iterable[int | None]) -> dict[int, epcis.Place]:
+    ids = {i for i in ids if i is not None}
+    out: dict[int, epcis.Place] = {}
+    codes: dict[int, list[dict]] = defaultdict(list)
+    for chunk in _chunks(ids):
+        for code in session.exec(
+            select(LocationCode)
+            .where(LocationCode.location_id.in_(chunk))
+            .order_by(LocationCode.id)
+        ):
+            codes[code.location_id].append(
+                {
+                    "scheme": code.scheme,
+                    "value": code.value,
+                    "market": code.market,
+                    "status": code.status,
+                }
+            )
+        for place in session.exec(select(Location).where(Location.id.in_(chunk))):
+            out[place.id] = epcis.Place(
+                id=place.id,
+                kind=place.kind,
+                name=place.name,
+                gln=place.gln,
+                address=dict(place.address or {}),
+                codes=tuple(codes[place.id]),
+            )
+    return out
+
+
+def corrections_of(session: Session, ids: Iterable[int]) -> dict[int, list[Event]]:
+    out: dict[int, list[Event]] = defaultdict(list)
+    for chunk in _chunks(ids):
+        for fix in session.exec(
+            select(Event).where(Event.corrects_id.in_(chunk)).order_by(Event.id)
+        ):
+            out[fix.corrects_id].append(fix)
+    return out
+
+
+def to_epcis(
+    session: Session, events: list[Event], names: Names, look: Lookup | None = None
+) -> list[dict]:
+    """`events` (no corrections among them) as EPCIS events. A corrected event carries an
+    errorDeclaration and is followed by its corrective events, each declaring the next."""
+    fixes = corrections_of(session, [e.id for e in events])
+    look = look or lookup(session, [*events, *(f for group in fixes.values() for f in group)])
+    out = []
+    for event in events:
+        record = record_of(event)
+        chain = fixes.get(event.id, [])
+        mapped = epcis.map_event(record, look, names)
+        data = dict(event.data)
+        versions = []
+        for fix in chain:
+            data = epcis.corrected_data(event.type, data, fix.data.get("changes", {}))
+            versions.append(epcis.corrective_event(record, record_of(fix), data, look, names))
+        for i, fix in enumerate(chain):
+            earlier = mapped if i == 0 else versions[i - 1]
+            declared = epcis.declare_error(
+                earlier, fix.event_time, [fix.event_id], fix.data.get("reason", "")
+            )
+            if i == 0:
+                mapped = declared
+            else:
+                versions[i - 1] = declared
+        out.append(mapped)
+        out.extend(versions)
+    return out
+
+
+# --- export ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which events a document or a spreadsheet holds (docs/epcis.md, "What an export holds")."""
+
+    lot: str | None = None
+    shipment: int | None = None
+    start: datetime | None = None  # inclusive
+    end: datetime | None = None  # exclusive
+
+    def label(self) -> str:
+        parts = []
+        if self.lot:
+            parts.append(f"lot-{self.lot}")
+        if self.shipment:
+            parts.append(f"shipment-{self.shipment}")
+        if self.start:
+            parts.append(f"from-{self.start:%Y%m%d}")
+        if self.end:
+            parts.append(f"to-{self.end:%Y%m%d}")
+        return "_".join(parts).replace("/", "-") or "all"
+
+
+def scope_events(session: Session, scope: Scope, actor: User | None = None) -> list[Event]:
+    """The events in `scope`, in the order they happened, corrections left out (they travel
+    with the event they correct).
+
+    - `lot`: the lot's whole trace graph, upstream (harvest lots, orchards) and downstream
+      (pallets, shipments), with every event that concerns any lot, pallet or shipment in it
+      (captured events too, where they name one of them);
+    - `shipment`: the shipment and everything upstream of it (an importer: its own only);
+    - `start`/`end`: events that happened in the range (alone, or narrowing the above).
+    """
+    query = select(Event).where(Event.type != "correct")
+    if scope.lot or scope.shipment:
+        if scope.lot:
+            found = session.exec(select(Lot.id).where(Lot.code == scope.lot)).first()
+            if found is None:
+                raise NotFound(f"no lot with code {scope.lot!r}")
+            start = node("lot", found)
+            edges = [*walk(session, [start], "backward"), *walk(session, [start], "forward")]
+        else:
+            shipment = get_shipment(session, scope.shipment, actor)
+            start = node("shipment", shipment.id)
+            edges = walk(session, [start], "backward")
+        nodes = {start} | {e.src for e in edges} | {e.dst for e in edges}
+        nodes = sorted(n for n in nodes if not n.startswith("location:"))
+        query = query.where(Event.id.in_(select(EventRef.event_id).where(EventRef.node.in_(nodes))))
+    if scope.start:
+        query = query.where(Event.event_time >= scope.start)
+    if scope.end:
+        query = query.where(Event.event_time < scope.end)
+    return list(session.exec(query.order_by(Event.event_time, Event.id)))
+
+
+def export_document(
+    session: Session, scope: Scope, names: Names, namespace: str, actor: User | None = None
+) -> dict:
+    """An EPCISDocument of every event in `scope` (EPCIS 2.0 §9.2)."""
+    events = to_epcis(session, scope_events(session, scope, actor), names)
+    return epcis.epcis_document(events, namespace, now(), f"urn:uuid:{uuid.uuid4()}")
+
+
+# --- capture -----------------------------------------------------------------------------------
+
+
+@contextmanager
+def no_gc() -> Iterator[None]:
+    """The cyclic garbage collector off for one bulk operation: a large document is hundreds of
+    thousands of live objects that every collection would walk again (the pauses cost more
+    than the hashing); reference counting still frees what the operation drops."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def capture(
+    session: Session,
+    actor: User | None,
+    document: dict,
+    names: Names,
+    schema_path: str,
+    limit: int,
+) -> CaptureJob:
+    """Keep every event of an EPCISDocument, or none (EPCIS 2.0 §8.2.2, REST binding
+    `POST /capture` with `GS1-Capture-Error-Behaviour: rollback`).
+
+    Each event keeps the sender's eventID (one is generated when absent); an exact re-send of
+    an event already held is ignored, a different event under a held eventID refused. Events
+    are appended to the hash chain in document order and linked (event_ref) to the lots and
+    pallets whose identifiers they name.
+
+    Raises:
+        CaptureRefused: the errors, each naming the event's index and the reason; nothing was
+            written.
+    """
+    with no_gc():
+        return _capture(session, actor, document, names, schema_path, limit)
+
+
+def _capture(
+    session: Session,
+    actor: User | None,
+    document: dict,
+    names: Names,
+    schema_path: str,
+    limit: int,
+) -> CaptureJob:
+    events = event_list(document)
+    if len(events) > limit:
+        raise CaptureRefused(
+            f"{len(events)} events in one document; this repository captures at most {limit} "
+            "at a time: split the document",
+            status=413,
+        )
+    errors = schema_errors(document, schema_path)
+    if errors:
+        raise CaptureRefused(_summary(errors), errors)
+    received = now()
+    read: list[epcis.Captured | None] = []
+    seen: dict[str, int] = {}
+    for index, event in enumerate(events):
+        try:
+            item = epcis.read_captured(event, index)
+            if item.event_time > received + CLOCK_SKEW:
+                raise CaptureError(
+                    index, f"eventTime {event['eventTime']} is in the future; capture what happened"
+                )
+            if item.event_id in seen:
+                first = seen[item.event_id]
+                if not epcis.same_event(read[first].event, item.event):
+                    raise CaptureError(
+                        index,
+                        f"eventID {item.event_id} is also event {first}, with different content",
+                    )
+                item = None  # the same event twice in one document: kept once
+            elif item.event_id:
+                seen[item.event_id] = index
+        except CaptureError as error:
+            errors.append({"index": error.index, "reason": error.reason})
+            item = None
+        read.append(item)
+    if errors:
+        raise CaptureRefused(_summary(errors), errors)
+    capture_id = f"c{uuid.uuid4().hex}"
+    with unit_of_work(session):
+        head = lock_chain(session)
+        held = _held(session, list(seen))
+        fresh: list[epcis.Captured] = []
+        duplicates = sum(1 for item in read if item is None)
+        for index, item in enumerate(read):
+            if item is None:
+                continue
+            kept = held.get(item.event_id)
+            if kept is None:
+                fresh.append(item)
+            elif kept.type == "captured" and epcis.same_event(kept.data["epcis"], item.event):
+                duplicates += 1
+            else:
+                what = "another captured event" if kept.type == "captured" else "one of our events"
+                errors.append(
+                    {
+                        "index": index,
+                        "reason": f"eventID {item.event_id} is held already as {what} with "
+                        "different content; an event is never rewritten: declare the error "
+                        "(errorDeclaration) and send the corrective event under a new eventID",
+                    }
+                )
+        if errors:
+            errors.sort(key=lambda e: e["index"])
+            raise CaptureRefused(_summary(errors), errors)
+        _store(session, head, actor, fresh, names, capture_id, received)
+        job = CaptureJob(
+            capture_id=capture_id,
+            created_at=received,
+            finished_at=now(),
+            running=False,
+            success=True,
+            events=len(events),
+            stored=len(fresh),
+            duplicates=duplicates,
+            errors=[],
+            user_id=actor.id if actor else None,
+        )
+        session.add(job)
+    return job
+
+
+def _summary(errors: list[dict]) -> str:
+    first = errors[0]
+    where = "the document" if first["index"] is None else f"event {first['index']}"
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return f"nothing was captured: {where}: {first['reason']}{more}"
+
+
+def _held(session: Session, event_ids: list[str]) -> dict[str, Event]:
+    held = {}
+    for chunk in _chunks(event_ids):
+        for event in session.exec(select(Event).where(Event.event_id.in_(chunk))):
+            held[event.event_id] = event
+    return held
+
+
+def _store(
+    session: Session,
+    head,
+    actor: User | None,
+    items: list[epcis.Captured],
+    names: Names,
+    capture_id: str,
+    received: datetime,
+) -> None:
+    canonical = [epcis.identifiers(item.event) for item in items]  # canonical already
+    nodes = resolve_nodes(session, set().union(*canonical), names) if items else {}
+    rows = []
+    for item in items:
+        kept = item.event
+        if not item.event_id:
+            kept = {**kept, "eventID": f"urn:uuid:{uuid.uuid4()}"}
+        read_point = _place_id(kept.get("readPoint"), nodes)
+        rows.append(
+            {
+                "event_id": kept["eventID"],
+                "type": "captured",
+                "epcis_type": item.epcis_type,
+                "action": item.action,
+                "biz_step": item.biz_step,
+                "disposition": item.disposition,
+                "event_time": item.event_time,
+                "tz_offset": item.tz_offset,
+                "record_time": received,
+                "read_point_id": read_point,
+                "biz_location_id": _place_id(kept.get("bizLocation"), nodes),
+                "data": {"epcis": kept, "capture": capture_id},
+                "corrects_id": None,
+                "user_id": actor.id if actor else None,
+            }
+        )
+    ids = append_events(session, head, rows)
+    refs, uri_rows = [], []
+    for ident, uris in zip(ids, canonical, strict=True):
+        linked = {nodes[uri] for uri in uris if uri in nodes and not nodes[uri].startswith("loc")}
+        refs.extend((ident, name) for name in sorted(linked))
+        uri_rows.extend((uri, ident) for uri in sorted(uris))
+    bulk_insert(session, "event_ref", ("event_id", "node"), refs)
+    bulk_insert(session, "event_uri", ("uri", "event_id"), uri_rows)
+
+
+def _place_id(where, nodes: dict[str, str]) -> int | None:
+    if not isinstance(where, dict) or not where.get("id"):
+        return None
+    found = nodes.get(epcis.canonical_id(where["id"]), "")
+    return int(found.split(":")[1]) if found.startswith("location:") else None
+
+
+def resolve_nodes(session: Session, uris: Iterable[str], names: Names) -> dict[str, str]:
+    """Which of our lots, pallets and places canonical identifiers name: `{uri: node}`.
+
+    A lot by its Digital Link (GTIN + lot) or our own lot URI; a carton (GTIN + serial) by
+    the label job that printed its serial; a pallet by its SSCC; a place by its GLN or our own
+    location URI.
+    """
+    lots: dict[tuple[str, str], list[str]] = defaultdict(list)
+    serials: dict[tuple[str, int], list[str]] = defaultdict(list)
+    own_lots: dict[str, list[str]] = defaultdict(list)
+    ssccs: dict[str, list[str]] = defaultdict(list)
+    glns: dict[str, list[str]] = defaultdict(list)
+    out: dict[str, str] = {}
+    for uri in uris:
+        if uri.startswith(f"{epcis.GS1}/"):
+            parts = uri[len(epcis.GS1) + 1 :].split("/")
+            if parts[0] == "01" and len(parts) == 4 and parts[2] == "10":
+                lots[(parts[1], unquote(parts[3]))].append(uri)
+            elif parts[0] == "01" and len(parts) == 4 and parts[2] == "21" and parts[3].isdigit():
+                serials[(parts[1], int(parts[3]))].append(uri)
+            elif parts[0] == "00" and len(parts) == 2:
+                ssccs[parts[1]].append(uri)
+            elif parts[0] in ("414", "417") and len(parts) == 2:
+                glns[parts[1]].append(uri)
+        else:
+            own = names.own(uri)
+            if own and own[0] == "lot":
+                own_lots[own[1]].append(uri)
+            elif own and own[0] == "location" and own[1].isdigit():
+                out[uri] = node("location", int(own[1]))
+    codes = {code for _, code in lots} | set(own_lots)
+    for chunk in _chunks(codes):
+        for lot_id, code, gtin in session.exec(
+            select(Lot.id, Lot.code, Product.gtin)
+            .join(Product, Product.id == Lot.product_id, isouter=True)
+            .where(Lot.code.in_(chunk))
+        ):
+            for uri in lots.get((gtin, code), []) + own_lots.get(code, []):
+                out[uri] = node("lot", lot_id)
+    for (gtin, serial), found in serials.items():
+        lot_id = session.exec(
+            select(LabelJob.lot_id)
+            .join(Product, Product.id == LabelJob.product_id)
+            .where(
+                Product.gtin == gtin,
+                LabelJob.kind == "carton",
+                LabelJob.serial_first <= serial,
+                LabelJob.serial_last >= serial,
+                LabelJob.lot_id.is_not(None),
+            )
+        ).first()
+        if lot_id:
+            out.update(dict.fromkeys(found, node("lot", lot_id)))
+    for chunk in _chunks(ssccs):
+        for pallet_id, sscc in session.exec(
+            select(Pallet.id, Pallet.sscc).where(Pallet.sscc.in_(chunk))
+        ):
+            out.update(dict.fromkeys(ssccs[sscc], node("pallet", pallet_id)))
+    for chunk in _chunks(glns):
+        for place_id, gln in session.exec(
+            select(Location.id, Location.gln).where(Location.gln.in_(chunk))
+        ):
+            out.update(dict.fromkeys(glns[gln], node("location", place_id)))
+    return out
+
+
+def capture_job(session: Session, capture_id: str, actor: User | None = None) -> CaptureJob:
+    job = session.exec(select(CaptureJob).where(CaptureJob.capture_id == capture_id)).first()
+    if job is None or (
+        actor is not None and actor.role not in ("admin", "inspector") and job.user_id != actor.id
+    ):
+        raise NotFound(f"no capture job {capture_id!r}")
+    return job
+
+
+# --- query -------------------------------------------------------------------------------------
+
+
+def query_events(
+    session: Session,
+    query: Query,
+    names: Names,
+    *,
+    after: int = 0,
+    count: int = 100,
+) -> tuple[list[dict], int | None]:
+    """Events answering `query`, oldest record first, from after event row `after`: at most
+    `count` of them, and where to go on from (the last row used) when more answer.
+
+    The database narrows (type, time, bizStep, the identifiers' events); `epcis.matches`
+    decides on the events as EPCIS shows them. A corrected event comes with its corrective
+    events and is never split from them.
+    """
+    base = select(Event).where(Event.type != "correct")
+    if query.event_types:
+        base = base.where(Event.epcis_type.in_(query.event_types))
+    if query.ge_event_time:
+        base = base.where(Event.event_time >= query.ge_event_time)
+    if query.lt_event_time:
+        base = base.where(Event.event_time < query.lt_event_time)
+    if query.biz_steps:
+        forms = [form for step in query.biz_steps for form in epcis.cbv_forms(step)]
+        base = base.where(Event.biz_step.in_(forms))
+    for values in (
+        query.match_epc,
+        query.match_any_epc,
+        query.match_epc_class,
+        query.match_any_epc_class,
+    ):
+        if values and not any(_is_pattern(v) for v in values):
+            base = base.where(Event.id.in_(_naming(session, values, names)))
+    if query.biz_locations:
+        base = base.where(_at(session, query.biz_locations, names))
+    found: list[dict] = []
+    last = after
+    while True:
+        batch = list(session.exec(base.where(Event.id > last).order_by(Event.id).limit(200)))
+        if not batch:
+            return found, None
+        mapped = to_epcis(session, batch, names)
+        groups = _group(batch, mapped)
+        for event, group in groups:
+            hits = [e for e in group if epcis.matches(e, query)]
+            if hits and len(found) + len(hits) > count and found:
+                return found, last
+            found.extend(hits)
+            last = event.id
+            if len(found) >= count:
+                more = session.exec(base.where(Event.id > last).limit(1)).first()
+                return found, (last if more is not None else None)
+
+
+def _group(batch: list[Event], mapped: list[dict]) -> list[tuple[Event, list[dict]]]:
+    """Pair each row with its EPCIS events (itself, then its corrective events)."""
+    by_id: dict[str, int] = {}
+    for i, event in enumerate(batch):
+        by_id[event.event_id] = i
+    groups: list[tuple[Event, list[dict]]] = [(event, []) for event in batch]
+    current = -1
+    for item in mapped:
+        index = by_id.get(item.get("eventID"))
+        if index is not None and epcis.t("corrects") not in item:
+            current = index
+        groups[current][1].append(item)
+    return groups
+
+
+def _is_pattern(value: str) -> bool:
+    return value.endswith("/*") or (value.startswith(f"{epcis.GS1}/01/") and value.count("/") == 4)
+
+
+def _naming(session: Session, uris: tuple[str, ...], names: Names):
+    """The ids of events that name any of `uris`: captured ones by their identifiers, ours by
+    the lots and pallets the identifiers resolve to."""
+    nodes = [n for n in resolve_nodes(session, uris, names).values() if not n.startswith("loc")]
+    by_uri = select(EventUri.event_id).where(EventUri.uri.in_(uris))
+    by_node = select(EventRef.event_id).where(EventRef.node.in_(nodes or [""]))
+    return by_uri.union(by_node)
+
+
+def _at(session: Session, uris: tuple[str, ...], names: Names):
+    places = [
+        int(n.split(":")[1])
+        for n in resolve_nodes(session, uris, names).values()
+        if n.startswith("location:")
+    ]
+    return or_(
+        Event.biz_location_id.in_(places or [-1]),
+        Event.id.in_(select(EventUri.event_id).where(EventUri.uri.in_(uris))),
+    )
+
+
+def page_token(after: int, left: int | None, fingerprint: str) -> str:
+    raw = json.dumps({"after": after, "left": left, "q": fingerprint}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def read_token(token: str, fingerprint: str) -> tuple[int, int | None]:
+    """The position a nextPageToken points at; refused if it belongs to another query."""
+    try:
+        padded = token + "=" * (-len(token) % 4)
+        data = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        after, left = int(data["after"]), data.get("left")
+        ok = data.get("q") == fingerprint and after >= 0
+    except (ValueError, KeyError, TypeError):
+        ok = False
+    if not ok:
+        raise Invalid("nextPageToken", "this token does not belong to this query: start again")
+    return after, (None if left is None else int(left))
+
+
+def fingerprint(params: dict) -> str:
+    """A short digest of a query's parameters (a page token is valid for its query only)."""
+    text = json.dumps(params, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]

@@ -1,0 +1,317 @@
+"""The inspector's recall report as CSV (one row per affected pallet) and as a printable PDF
+with a picture of the chain: orchards → lots → pallets → shipments (reportlab graphics).
+
+Both are built from `tracing.recall` (what is affected) and the trace graph around the code
+(`tracing.trace` backward and forward, for the picture), so they say what the JSON says.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from trace.db.models import Location, Lot, Pallet, PalletContent
+
+from . import tracing
+
+CSV_COLUMNS = [
+    "Code recalled",
+    "Shipment",
+    "Status",
+    "Market",
+    "Consignee (importer)",
+    "Consignee country",
+    "Exporter",
+    "Container",
+    "Bill of lading",
+    "Phytosanitary certificate",
+    "Departed",
+    "Arrived",
+    "Pallet SSCC",
+    "Affected cartons on pallet",
+    "Where (pallets not shipped)",
+]
+
+# DejaVu Sans draws Vietnamese (ộ, ỹ, ươ, Đ), which reportlab's Helvetica drops (FINDINGS §7).
+_FONT_FILES = [
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/TTF/DejaVuSans.ttf",
+]
+
+
+def recall_report(session: Session, code: str) -> dict:
+    """The recall (affected shipments, pallets, lots) and the chain around `code`."""
+    report = tracing.recall(session, code)
+    backward = tracing.trace(session, code, "backward")
+    forward = tracing.trace(session, code, "forward")
+    nodes = {n["id"]: n for n in [*backward["nodes"], *forward["nodes"]]}
+    edges = {(e["from"], e["to"]): e for e in [*backward["edges"], *forward["edges"]]}
+    per_pallet = _pallet_rows(session, report)
+    return {
+        "code": code,
+        "recall": report,
+        "nodes": list(nodes.values()),
+        "edges": list(edges.values()),
+        "pallet_rows": per_pallet,
+    }
+
+
+def _pallet_rows(session: Session, report: dict) -> list[dict]:
+    codes = [lot["code"] for lot in report["lots"]] or [""]
+    affected = set(session.exec(select(Lot.id).where(Lot.code.in_(codes))))
+    rows = []
+    for shipment in report["shipments"]:
+        for sscc in shipment["pallets"]:
+            pallet = session.exec(select(Pallet).where(Pallet.sscc == sscc)).one()
+            cartons = sum(
+                c.cartons
+                for c in session.exec(
+                    select(PalletContent).where(PalletContent.pallet_id == pallet.id)
+                )
+                if c.lot_id in affected
+            )
+            rows.append({"shipment": shipment, "sscc": sscc, "cartons": cartons, "where": ""})
+    for pallet in report["pallets_not_shipped"]:
+        place = session.get(Location, pallet["location_id"])
+        rows.append(
+            {
+                "shipment": None,
+                "sscc": pallet["sscc"],
+                "cartons": pallet["cartons"],
+                "where": place.name if place else "",
+            }
+        )
+    return rows
+
+
+def recall_csv(data: dict) -> bytes:
+    """One row per affected pallet (shipped or on hand), sortable; UTF-8 with a BOM."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in data["pallet_rows"]:
+        s = row["shipment"] or {}
+        consignee = s.get("consignee") or {}
+        writer.writerow(
+            [
+                data["code"],
+                s.get("id", ""),
+                s.get("status", "not shipped"),
+                s.get("market", ""),
+                consignee.get("name", ""),
+                consignee.get("country") or "",
+                (s.get("exporter") or {}).get("name", ""),
+                s.get("container_no") or "",
+                s.get("bill_of_lading") or "",
+                s.get("phyto_certificate_no") or "",
+                s.get("departed_at") or "",
+                s.get("arrived_at") or "",
+                row["sscc"],
+                row["cartons"],
+                row["where"],
+            ]
+        )
+    return ("\ufeff" + out.getvalue()).encode()
+
+
+# --- PDF ---------------------------------------------------------------------------------------
+
+
+def _fonts() -> tuple[str, str]:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    for path in _FONT_FILES:
+        if Path(path).exists():
+            if "DejaVu" not in pdfmetrics.getRegisteredFontNames():
+                pdfmetrics.registerFont(TTFont("DejaVu", path))
+                bold = Path(path).with_name("DejaVuSans-Bold.ttf")
+                pdfmetrics.registerFont(TTFont("DejaVu-Bold", bold if bold.exists() else path))
+            return "DejaVu", "DejaVu-Bold"
+    return "Helvetica", "Helvetica-Bold"
+
+
+COLUMN_ORDER = ["location", "lot", "pallet", "shipment"]
+COLUMN_TITLES = ["Orchards", "Lots", "Pallets", "Shipments"]
+
+
+def chain_drawing(data: dict, width: float, font: str):
+    """The chain as four columns of boxes (orchards, lots, pallets, shipments) joined by the
+    trace graph's edges; the recalled code's own box is drawn thicker."""
+    from reportlab.graphics.shapes import Drawing, Line, Rect, String
+    from reportlab.lib import colors
+
+    columns: dict[str, list[dict]] = {kind: [] for kind in COLUMN_ORDER}
+    for item in sorted(data["nodes"], key=lambda n: n["id"]):
+        columns[item["id"].split(":")[0]].append(item)
+    shown = {kind: items[:14] for kind, items in columns.items()}
+    rows = max([len(v) for v in shown.values()] + [1])
+    box_w, box_h, gap = (width - 3 * 30) / 4, 26, 8
+    height = 24 + rows * (box_h + gap)
+    drawing = Drawing(width, height)
+    where = {}
+    start = data["recall"]["start"]
+    for col, kind in enumerate(COLUMN_ORDER):
+        x = col * (box_w + 30)
+        drawing.add(String(x, height - 12, COLUMN_TITLES[col], fontName=font, fontSize=9))
+        for row, item in enumerate(shown[kind]):
+            y = height - 24 - (row + 1) * (box_h + gap) + gap
+            fill = colors.HexColor("#fde2e1") if kind in ("pallet", "shipment") else colors.white
+            drawing.add(
+                Rect(
+                    x,
+                    y,
+                    box_w,
+                    box_h,
+                    fillColor=fill,
+                    strokeColor=colors.black,
+                    strokeWidth=2 if item["id"] == start else 0.6,
+                )
+            )
+            drawing.add(
+                String(x + 4, y + 15, _fit(item["label"], box_w), fontName=font, fontSize=7)
+            )
+            drawing.add(String(x + 4, y + 5, _fit(_detail(item), box_w), fontName=font, fontSize=6))
+            where[item["id"]] = (x, y)
+        hidden = len(columns[kind]) - len(shown[kind])
+        if hidden > 0:
+            drawing.add(String(x, 2, f"… and {hidden} more", fontName=font, fontSize=7))
+    for edge in data["edges"]:
+        if edge["from"] in where and edge["to"] in where:
+            (x1, y1), (x2, y2) = where[edge["from"]], where[edge["to"]]
+            if x2 > x1:
+                drawing.add(
+                    Line(x1 + box_w, y1 + box_h / 2, x2, y2 + box_h / 2, strokeColor=colors.grey)
+                )
+    return drawing
+
+
+def _fit(text: str, width: float) -> str:
+    limit = max(int(width / 3.6), 8)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _detail(item: dict) -> str:
+    kind = item["kind"]
+    if kind == "orchard" or item["id"].startswith("location:"):
+        codes = [c["value"] for c in item.get("codes", []) if c["scheme"] == "PUC"]
+        return ", ".join(codes) or kind.replace("_", " ")
+    if item["id"].startswith("lot:"):
+        return f"{item['quantity']:g} {item['unit']} · {item['produced_on']}"
+    if kind == "pallet":
+        return f"{item['cartons']} cartons"
+    return f"{item.get('market', '')} · {item.get('container_no') or ''} · {item['status']}"
+
+
+def recall_pdf(data: dict, generated: datetime) -> bytes:
+    """A4 report: what was recalled, totals, affected shipments, pallets on hand, lots, and
+    the chain drawn."""
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+
+    font, bold = _fonts()
+    styles = getSampleStyleSheet()
+    for name in ("Normal", "Title", "Heading2"):
+        styles[name].fontName = bold if name != "Normal" else font
+    out = io.BytesIO()
+    page = landscape(A4)
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=page,
+        leftMargin=12 * mm,
+        rightMargin=12 * mm,
+        topMargin=12 * mm,
+        bottomMargin=12 * mm,
+        title=f"Recall report {data['code']}",
+        author="trace",
+    )
+    recall = data["recall"]
+    totals = recall["totals"]
+    story = [
+        Paragraph(f"Recall report: {_esc(data['code'])}", styles["Title"]),
+        Paragraph(
+            f"Generated {generated:%Y-%m-%d %H:%M} UTC. Markets: "
+            f"{_esc(', '.join(recall['markets']) or 'none')}. Importers: "
+            f"{_esc(', '.join(recall['consignees']) or 'none')}.",
+            styles["Normal"],
+        ),
+        Paragraph(
+            f"{totals['shipments']} shipment(s), {totals['cartons_shipped']} cartons shipped, "
+            f"{totals['cartons_on_pallets_not_shipped']} cartons on pallets not shipped, "
+            f"{totals['cartons_not_palletised']} cartons not palletised.",
+            styles["Normal"],
+        ),
+        Spacer(1, 4 * mm),
+        Paragraph("The chain", styles["Heading2"]),
+        chain_drawing(data, page[0] - 24 * mm, font),
+        Spacer(1, 4 * mm),
+        Paragraph("Affected shipments", styles["Heading2"]),
+    ]
+    head = ["Shipment", "Market", "Importer", "Country", "Container", "B/L", "Phyto cert.",
+            "Departed", "Arrived", "Pallets", "Cartons"]  # fmt: skip
+    body = [
+        [
+            s["id"],
+            s["market"],
+            s["consignee"]["name"],
+            s["consignee"].get("country") or "",
+            s["container_no"] or "",
+            s["bill_of_lading"] or "",
+            s["phyto_certificate_no"] or "",
+            (s["departed_at"] or "")[:16],
+            (s["arrived_at"] or "")[:16],
+            "\n".join(s["pallets"]),
+            s["cartons"],
+        ]
+        for s in recall["shipments"]
+    ]
+    story.append(
+        _table([head, *body], font, bold) if body else Paragraph("None.", styles["Normal"])
+    )
+    story += [Spacer(1, 3 * mm), Paragraph("Pallets not shipped", styles["Heading2"])]
+    on_hand = [
+        [r["sscc"], r["where"], r["cartons"]] for r in data["pallet_rows"] if r["shipment"] is None
+    ]
+    story.append(
+        _table([["SSCC", "Where", "Cartons"], *on_hand], font, bold)
+        if on_hand
+        else Paragraph("None.", styles["Normal"])
+    )
+    story += [Spacer(1, 3 * mm), Paragraph("Lots concerned", styles["Heading2"])]
+    lots = [
+        [lot["code"], lot["kind"], f"{lot['quantity']:g} {lot['unit']}", lot["cartons"] or "",
+         "on hold" if lot["on_hold"] else ""]
+        for lot in recall["lots"]
+    ]  # fmt: skip
+    story.append(_table([["Lot", "Kind", "Quantity", "Cartons", "Hold"], *lots], font, bold))
+    doc.build(story)
+    return out.getvalue()
+
+
+def _table(rows: list[list], font: str, bold: str):
+    from reportlab.lib import colors
+    from reportlab.platypus import Table, TableStyle
+
+    table = Table(rows, repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), font, 7.5),
+                ("FONT", (0, 0), (-1, 0), bold, 7.5),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    return table
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
