@@ -1,12 +1,16 @@
-"""Users and API tokens. A token is shown once; the database keeps its SHA-256 only."""
+"""Users, API tokens and web passwords. A token is shown once; the database keeps its SHA-256
+only. A password is kept as werkzeug's salted scrypt hash (slow on purpose: passwords are
+guessable, tokens are not)."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
 from datetime import datetime
+from functools import cache
 
 from sqlmodel import Session, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from trace.db.models import ApiToken, Location, User
 from trace.domain.errors import Invalid, RuleViolation
@@ -22,11 +26,19 @@ def _digest(token: str) -> str:
 
 
 def create(
-    session: Session, name: str, role: str, location_id: int | None = None
+    session: Session,
+    name: str,
+    role: str,
+    location_id: int | None = None,
+    password: str | None = None,
 ) -> tuple[User, str]:
-    """A new user and its first API token (returned in clear, once)."""
+    """A new user and its first API token (returned in clear, once); with `password`, the user
+    may also log in to the staff web pages."""
     if role not in ROLES:
         raise Invalid("role", f"role must be one of {', '.join(ROLES)}, not {role!r}")
+    if not name.strip() or len(name) > 64:
+        raise Invalid("name", "a user name has 1 to 64 characters")
+    password_hash = _hash(password) if password is not None else None
     with unit_of_work(session):
         if session.exec(select(User).where(User.name == name)).first():
             raise RuleViolation(f"a user called {name!r} exists already")
@@ -34,7 +46,13 @@ def create(
             place = session.get(Location, location_id) if location_id else None
             if place is None or place.kind != "importer":
                 raise Invalid("location", "an importer user needs the id of its importer location")
-        user = User(name=name, role=role, location_id=location_id, created_at=now())
+        user = User(
+            name=name,
+            role=role,
+            location_id=location_id,
+            created_at=now(),
+            password_hash=password_hash,
+        )
         session.add(user)
         session.flush()
         token = _issue(session, user)
@@ -70,6 +88,73 @@ def revoke(session: Session, token: str) -> bool:
     with unit_of_work(session):
         row = session.exec(select(ApiToken).where(ApiToken.token_hash == _digest(token))).first()
         if row is None or row.revoked_at is not None:
+            return False
+        row.revoked_at = now()
+        session.add(row)
+    return True
+
+
+# --- web passwords ---------------------------------------------------------------------------
+
+MIN_PASSWORD = 8
+
+
+@cache
+def _unknown() -> str:
+    """Checked when the name is unknown, so a wrong name costs as long as a wrong password."""
+    return generate_password_hash("not the password of anyone")
+
+
+def _hash(password: str) -> str:
+    if len(password) < MIN_PASSWORD:
+        raise Invalid("password", f"a password needs at least {MIN_PASSWORD} characters")
+    if len(password) > 200:
+        raise Invalid("password", "a password has at most 200 characters")
+    return generate_password_hash(password)
+
+
+def set_password(session: Session, user: User, password: str | None) -> User:
+    """Set (or with None remove) the user's web password; API tokens are not touched."""
+    password_hash = _hash(password) if password is not None else None
+    with unit_of_work(session):
+        row = session.get(User, user.id)
+        row.password_hash = password_hash
+        session.add(row)
+    return row
+
+
+def authenticate_password(session: Session, name: str, password: str) -> User | None:
+    """The user called `name` if `password` is theirs, else None (also for a user without a
+    web password)."""
+    user = session.exec(select(User).where(User.name == name)).first()
+    if user is None or not user.password_hash:
+        check_password_hash(_unknown(), password)
+        return None
+    return user if check_password_hash(user.password_hash, password) else None
+
+
+def get_by_name(session: Session, name: str) -> User | None:
+    return session.exec(select(User).where(User.name == name)).first()
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.exec(select(User).order_by(User.name)))
+
+
+def tokens_of(session: Session, user: User) -> list[ApiToken]:
+    """A user's API tokens, newest first (their hashes only: tokens are never kept)."""
+    return list(
+        session.exec(
+            select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())
+        )
+    )
+
+
+def revoke_by_id(session: Session, user: User, token_id: int) -> bool:
+    """Revoke one of `user`'s tokens by its id (an admin page never sees the token itself)."""
+    with unit_of_work(session):
+        row = session.get(ApiToken, token_id)
+        if row is None or row.user_id != user.id or row.revoked_at is not None:
             return False
         row.revoked_at = now()
         session.add(row)

@@ -1,0 +1,87 @@
+"""The administrator's pages: locations and their codes per market, products, users."""
+
+from __future__ import annotations
+
+import re
+
+from tests.web.page import Page
+
+
+def test_a_location_with_a_code_then_suspended(as_, api, ids):
+    admin = as_("admin")
+    admin.open("/app/admin/locations/new")
+    admin.send(
+        {
+            "kind": "orchard",
+            "name": "Vườn Lục Ngạn 3",
+            "province": "Bắc Giang",
+            "gln": "8931234000018",
+        },
+        form="place-form",
+    )
+    assert "GLN 8931234000018: check digit should be 1" in admin.text()
+    admin.send({"gln": ""}, form="place-form")
+    assert re.match(r"/app/admin/locations/\d+$", admin.url)
+    admin.send(
+        {"code-value": "VN-BG-LN-03", "code-market": "JP", "code-scheme": "PUC"}, form="code-form"
+    )
+    assert "Code VN-BG-LN-03 added." in admin.text()
+    codes = re.search(r'<table class="table" id="codes">.*?</table>', admin.html, re.S).group(0)
+    assert "VN-BG-LN-03" in codes and "active" in codes
+    forms = re.findall(r'<form method="post" class="inline".*?</form>', codes, re.S)
+    suspend = next(f for f in forms if 'value="suspended"' in f)
+    data = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', suspend))
+    admin.client.post(admin.url, data=data)
+    admin.open(admin.url)
+    codes = re.search(r'<table class="table" id="codes">.*?</table>', admin.html, re.S).group(0)
+    assert "suspended" in codes
+    response = api.as_("inspector").get("/locations?q=Lục")
+    assert response.json[0]["codes"][0]["status"] == "suspended"
+
+
+def test_a_product(as_):
+    admin = as_("admin")
+    admin.open("/app/admin/products/new")
+    admin.send({"commodity": "longan"}, form="product-form")
+    assert "Give the name in at least one language." in admin.text()
+    admin.send(
+        {
+            "commodity": "longan",
+            "name_vi": "Nhãn lồng Hưng Yên",
+            "gtin": "08931234567880",
+            "net_weight_kg": "10",
+        },
+        form="product-form",
+    )
+    assert admin.url == "/app/admin/products"
+    assert "Nhãn lồng Hưng Yên" in admin.text()
+
+
+def test_a_user_with_a_password_and_tokens(as_, client, ids):
+    admin = as_("admin")
+    admin.open("/app/admin/users")
+    admin.send(
+        {"name": "lan", "role": "worker", "location_id": ids["house"], "password": "lan-password"},
+        form="user-form",
+    )
+    assert re.match(r"/app/admin/users/\d+$", admin.url)
+    token = re.search(r'id="new-token">.*?<code>([^<]+)</code>', admin.html, re.S).group(1)
+    assert (
+        client.get("/api/v1/lots", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    )
+    admin.open(admin.url)
+    assert token not in admin.html  # shown once
+    lan = Page(client.application.test_client())
+    lan.open("/login")
+    lan.send({"username": "lan", "password": "lan-password"})
+    assert lan.url == "/app/" and "Thanh Hà Fruit Packing" in lan.text()
+    forms = re.findall(r'<form method="post" class="inline".*?</form>', admin.html, re.S)
+    data = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', forms[0]))
+    admin.client.post(admin.url, data=data)
+    assert (
+        client.get("/api/v1/lots", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    )
+    admin.open(admin.url)
+    admin.send({"pw-password": ""}, form="password-form")
+    assert "Web login removed." in admin.text()
+    assert lan.client.get("/app/").status_code == 302  # the session ended with the password

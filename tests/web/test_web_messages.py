@@ -1,0 +1,158 @@
+"""Every rule message a worker can meet is shown in Vietnamese: the messages are made by the
+real use cases (through the API), then read by trace/web/messages.py. A reworded message in a
+service fails here, not silently on the packing line."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session
+
+from tests.flows import GTIN, shipment_body
+from trace.domain.errors import DomainError
+from trace.services import users
+from trace.web import base, messages
+
+
+def _messages(api, ids, season) -> list[str]:
+    worker = api.as_("worker")
+    out = []
+
+    def refused(method, path, body):
+        response = getattr(worker, method)(path, json=body)
+        assert response.status_code in (404, 409, 422), (path, response.json)
+        out.append(response.json["message"])
+
+    house, harvest, packed = ids["house"], season["harvest"], season["packed"]
+    fresh = worker.post(
+        "/lots/harvest",
+        json={
+            "orchard_id": ids["orchard"],
+            "commodity": "lychee",
+            "quantity": 500,
+            "harvested_on": "2026-06-10",
+        },
+    ).json["code"]
+    receipt = {"location_id": house, "received_at": "2026-06-10T14:00:00+07:00", "quantity": 1}
+    refused("post", f"/lots/{fresh}/receipts", {**receipt, "quantity": 600})
+    refused(
+        "post", f"/lots/{fresh}/receipts", {**receipt, "received_at": "2099-01-01T00:00:00+07:00"}
+    )
+    refused(
+        "post", f"/lots/{fresh}/receipts", {**receipt, "received_at": "2026-06-09T10:00:00+07:00"}
+    )
+    refused("post", f"/lots/{packed}/receipts", receipt)
+    packing = {"location_id": house, "product_gtin": GTIN, "cartons": 10, "packed_on": "2026-06-11"}
+    refused("post", "/packings", {**packing, "inputs": [{"lot": harvest, "quantity": 300}]})
+    refused(
+        "post",
+        "/packings",
+        {**packing, "cartons": 100, "inputs": [{"lot": harvest, "quantity": 100}]},
+    )
+    refused("post", "/packings", {**packing, "inputs": [{"lot": fresh, "quantity": 50}]})
+    refused("post", "/packings", {**packing, "inputs": [{"lot": "NOPE-1", "quantity": 50}]})
+    refused("post", "/packings", {**packing, "inputs": [{"lot": harvest, "quantity": 5}] * 2})
+    refused(
+        "post",
+        "/packings",
+        {**packing, "lot_code": packed, "inputs": [{"lot": harvest, "quantity": 50}]},
+    )
+    refused("post", "/pallets", {"location_id": house, "contents": [{"lot": packed, "cartons": 1}]})
+    refused(
+        "post", "/pallets", {"location_id": house, "contents": [{"lot": harvest, "cartons": 1}]}
+    )
+    refused("post", "/shipments", shipment_body(ids, season["ssccs"], "US"))
+    label = {"kind": "carton", "lot": packed, "size": "100x150mm", "format": "pdf", "market": "JP"}
+    refused("post", "/labels", {**label, "count": 201})
+    refused("post", "/labels", {**label, "lot": harvest, "count": 1})
+    refused("post", "/labels", {**{k: v for k, v in label.items() if k != "market"}, "count": 1})
+    refused(
+        "post",
+        "/labels",
+        {"kind": "pallet", "sscc": season["ssccs"][0], "size": "100x150mm", "format": "pdf"},
+    )
+    refused(
+        "post",
+        "/lots/harvest",
+        {
+            "orchard_id": ids["orchard"],
+            "commodity": "lychee",
+            "quantity": 5,
+            "harvested_on": "2026-06-10",
+            "harvested_at": "2026-06-11T08:00:00+07:00",
+        },
+    )
+    shipment = worker.post("/shipments", json=shipment_body(ids, season["ssccs"])).json["id"]
+    refused("post", f"/shipments/{shipment}/arrivals", {"arrived_at": "2026-06-19T09:00:00+09:00"})
+    refused("post", "/shipments", shipment_body(ids, season["ssccs"]))
+    worker.post(
+        f"/shipments/{shipment}/departures", json={"departed_at": "2026-06-12T22:00:00+07:00"}
+    )
+    refused(
+        "post", f"/shipments/{shipment}/departures", {"departed_at": "2026-06-12T22:00:00+07:00"}
+    )
+    refused("post", f"/shipments/{shipment}/arrivals", {"arrived_at": "2026-06-12T10:00:00+07:00"})
+    worker.post(f"/shipments/{shipment}/arrivals", json={"arrived_at": "2026-06-19T09:00:00+09:00"})
+    refused("post", f"/shipments/{shipment}/arrivals", {"arrived_at": "2026-06-19T09:00:00+09:00"})
+    worker.post(
+        f"/lots/{harvest}/inspections",
+        json={"inspected_at": "2026-06-11T09:00:00+07:00", "result": "fail"},
+    )
+    refused("post", "/packings", {**packing, "inputs": [{"lot": harvest, "quantity": 5}]})
+    facility = (
+        api.as_("admin")
+        .post(
+            "/locations",
+            json={
+                "kind": "treatment_facility",
+                "name": "VHT Bình Dương",
+                "methods": ["vapour_heat"],
+            },
+        )
+        .json["id"]
+    )
+    refused(
+        "post",
+        f"/lots/{fresh}/treatments",
+        {
+            "facility_id": facility,
+            "method": "fumigation",
+            "treated_at": "2026-06-11T08:00:00+07:00",
+        },
+    )
+    return out
+
+
+def _service_messages(session) -> list[str]:
+    out = []
+    for call in (
+        lambda: users.create(session, "worker-1", "worker"),
+        lambda: users.create(session, "someone", "worker", password="short"),
+    ):
+        with pytest.raises(DomainError) as caught:
+            call()
+        out.append(caught.value.message)
+    return out
+
+
+def test_every_rule_message_is_translated(app, api, ids, season, engine):
+    found = _messages(api, ids, season)
+    with Session(engine) as session:
+        found += _service_messages(session)
+    assert len(found) == 27
+    with app.test_request_context("/app/", headers={"Accept-Language": "vi"}):
+        base.DOMAIN.as_default()
+        for message in found:
+            text, hint = messages.translate(message)
+            assert hint is not None, f"no pattern for: {message}"
+            assert text != message, f"not translated: {message}"
+    with app.test_request_context("/app/", headers={"Accept-Language": "en"}):
+        base.DOMAIN.as_default()
+        for message in found:
+            text, _hint = messages.translate(message)
+            assert not text[:1].islower() and text.endswith("."), text
+
+
+def test_an_unknown_message_is_shown_as_it_is(app):
+    with app.test_request_context("/app/", headers={"Accept-Language": "vi"}):
+        base.DOMAIN.as_default()
+        assert messages.translate("something new") == ("something new", None)

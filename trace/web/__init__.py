@@ -1,0 +1,71 @@
+"""Staff pages: workers record and print from a tablet, inspectors audit the chain, admins keep
+the master data (server-rendered Jinja, Flask-Login, Flask-WTF, Flask-Babel).
+
+`/login`, `/search`, `/app/…`. Views are thin: they read a form, call one use case in
+`trace.services`, and show its result or its error beside the field. Pages work without
+JavaScript; `static/web/web.js` only adds scanner comfort (Enter in a scan field scans) and
+disables a button once tapped. Every POST carries a CSRF token (checked here only: the JSON
+API and the public lookup pages keep theirs); a form that records carries a one-time token too.
+
+Imports `trace.services`, `trace.db` (the session and its tables), `trace.labels` (rendering),
+`trace.gs1`; never `trace.api` or `trace.lookup`.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Flask, request
+from flask.sessions import SecureCookieSessionInterface
+from flask_babel import Babel
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFProtect
+
+from . import admin, auth, inspect, worker  # noqa: F401  (their routes join the blueprint)
+from .base import bp, load_user, select_language
+
+csrf = CSRFProtect()
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """The session cookie is Secure whenever the page came over HTTPS (or always, with
+    SESSION_COOKIE_SECURE), HttpOnly and SameSite=Lax."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or bool(request and request.is_secure)
+
+
+def init_app(app: Flask) -> None:
+    """Register the staff pages: logins, CSRF, their translations and the blueprint."""
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=app.config["WEB_SESSION_HOURS"])
+    app.session_interface = SessionInterface()
+
+    # CSRF is checked by the staff blueprint only (see base.py): the API takes bearer tokens
+    # and the public pages take no form.
+    app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # valid as long as the login session
+    csrf.init_app(app)
+
+    login = LoginManager()
+    # current_user reaches the staff pages' templates only (base.py), so a public lookup page
+    # never loads a user.
+    login.init_app(app, add_context_processor=False)
+    login.user_loader(load_user)
+    login.login_view = "web.login"
+
+    # One Babel per app: the public pages set it up; the staff pages choose their language
+    # their own way (vi or en) and use their own catalogue (base.DOMAIN).
+    babel = app.extensions.get("babel")
+    if babel is None:
+        Babel(app, locale_selector=select_language)
+    else:
+        others = babel.locale_selector
+
+        def choose():
+            if request and request.blueprint == "web":
+                return select_language()
+            return others() if others else None
+
+        babel.locale_selector = choose
+
+    app.register_blueprint(bp)

@@ -1,0 +1,339 @@
+"""The administrator's pages: locations with their per-market codes (add, suspend, revoke),
+products, users with their web passwords and API tokens."""
+
+from __future__ import annotations
+
+from flask import flash, request, session, url_for
+from flask_babel import gettext as _
+from sqlmodel import select
+
+from trace.db.models import Location, User
+from trace.db.session import get_session
+from trace.services import masterdata, users
+
+from . import words
+from .base import bp, me, new_token, render, roles, submit_once
+from .forms import (
+    CodeForm,
+    CodeStatusForm,
+    LocationForm,
+    PasswordForm,
+    ProductForm,
+    RevokeForm,
+    UserForm,
+    options,
+)
+
+ADDRESS = ("street", "commune", "district", "province", "country")
+
+
+def _fresh(form):
+    form.once.data = new_token()
+    return form
+
+
+# --- locations ----------------------------------------------------------------------------------
+
+
+@bp.route("/app/admin/locations")
+@roles("admin")
+def locations():
+    """Every location and its codes."""
+    db = get_session()
+    rows, _total = masterdata.list_locations(db, request.args.get("kind") or None, None, 1, 10_000)
+    codes = masterdata.codes_of(db, [r.id for r in rows])
+    return render("web/admin_locations.html", locations=rows, codes=codes)
+
+
+def _location_form(form: LocationForm) -> None:
+    form.kind.choices = options((k, words.word(words.PLACES, k)) for k in words.PLACES)
+    form.methods.choices = options((m, words.word(words.METHODS, m)) for m in words.METHODS)
+
+
+def _location_data(form: LocationForm) -> dict:
+    address = {k: getattr(form, k).data.strip() for k in ADDRESS if getattr(form, k).data}
+    return {
+        "name": form.name.data.strip(),
+        "gln": form.gln.data or None,
+        "address": address,
+        "methods": form.methods.data or [],
+    }
+
+
+@bp.route("/app/admin/locations/new", methods=["GET", "POST"])
+@roles("admin")
+def location_new():
+    """Add a location."""
+    form = LocationForm()
+    _location_form(form)
+    if request.method == "GET":
+        _fresh(form)
+    elif form.validate():
+
+        def record() -> str:
+            place = masterdata.create_location(
+                get_session(), {"kind": form.kind.data, **_location_data(form)}
+            )
+            flash(_("%(name)s added.", name=place.name), "ok")
+            return url_for("web.location_edit", ident=place.id)
+
+        response = submit_once(form, record)
+        if response is not None:
+            return response
+    return render("web/admin_location.html", form=form, place=None)
+
+
+@bp.route("/app/admin/locations/<int:ident>", methods=["GET", "POST"])
+@roles("admin")
+def location_edit(ident: int):
+    """Change a location; add a code; suspend, revoke or reactivate one."""
+    db = get_session()
+    place = masterdata.get_location(db, ident)
+    which = request.form.get("form") if request.method == "POST" else None
+    if which == "place":
+        form = LocationForm(prefix="place")
+    else:
+        form = _fresh(LocationForm(formdata=None, prefix="place", obj=place))
+        for key in ADDRESS:
+            getattr(form, key).data = place.address.get(key, "")
+        form.methods.data = place.methods
+    _location_form(form)
+    code_form = (
+        CodeForm(prefix="code")
+        if which == "code"
+        else _fresh(CodeForm(formdata=None, prefix="code"))
+    )
+    status_form = CodeStatusForm(prefix="status")
+    if which == "place" and form.validate():
+        data = _location_data(form)
+
+        def record() -> str:
+            masterdata.update_location(db, ident, data)
+            flash(_("Saved."), "ok")
+            return url_for("web.location_edit", ident=ident)
+
+        response = submit_once(form, record)
+        if response is not None:
+            return response
+    elif which == "code" and code_form.validate():
+
+        def record() -> str:
+            code = {
+                "scheme": code_form.scheme.data,
+                "value": code_form.value.data.strip(),
+                "market": code_form.market.data,
+                "status": "active",
+                "issuer": code_form.issuer.data or None,
+                "season": code_form.season.data or None,
+            }
+            masterdata.update_location(db, ident, {"codes": [code]})
+            flash(_("Code %(code)s added.", code=code["value"]), "ok")
+            return url_for("web.location_edit", ident=ident)
+
+        response = submit_once(code_form, record)
+        if response is not None:
+            return response
+    elif which == "status" and status_form.validate():
+        status = status_form.status.data
+        if status in ("active", "suspended", "revoked") and status_form.code_id.data.isdigit():
+            code_id = int(status_form.code_id.data)
+
+            def record() -> str:
+                masterdata.update_location(
+                    db, ident, {"code_status": [{"id": code_id, "status": status}]}
+                )
+                flash(
+                    _("The code is %(status)s now.", status=words.word(words.STATUSES, status)),
+                    "ok",
+                )
+                return url_for("web.location_edit", ident=ident)
+
+            response = submit_once(status_form, record)
+            if response is not None:
+                return response
+    codes = masterdata.codes_of(db, [place.id])[place.id]
+    return render(
+        "web/admin_location.html",
+        form=form,
+        place=place,
+        codes=codes,
+        code_form=code_form,
+        token=new_token,
+    )
+
+
+# --- products -----------------------------------------------------------------------------------
+
+
+@bp.route("/app/admin/products")
+@roles("admin")
+def products():
+    """Every product (trade item)."""
+    rows, _total = masterdata.list_products(get_session(), None, 1, 10_000)
+    return render("web/admin_products.html", products=rows)
+
+
+def _product_data(form: ProductForm) -> dict:
+    names = {
+        lang: getattr(form, f"name_{lang}").data.strip()
+        for lang in ("vi", "en", "ja")
+        if getattr(form, f"name_{lang}").data
+    }
+    return {
+        "gtin": form.gtin.data or None,
+        "name": names,
+        "commodity": form.commodity.data.strip(),
+        "variety": (form.variety.data or "").strip() or None,
+        "net_weight_kg": form.net_weight_kg.data,
+    }
+
+
+@bp.route("/app/admin/products/new", methods=["GET", "POST"])
+@roles("admin")
+def product_new():
+    """Add a product."""
+    form = ProductForm()
+    if request.method == "GET":
+        _fresh(form)
+    elif form.validate():
+
+        def record() -> str:
+            masterdata.create_product(get_session(), _product_data(form))
+            flash(_("Product added."), "ok")
+            return url_for("web.products")
+
+        response = submit_once(form, record)
+        if response is not None:
+            return response
+    return render("web/admin_product.html", form=form, product=None)
+
+
+@bp.route("/app/admin/products/<int:ident>", methods=["GET", "POST"])
+@roles("admin")
+def product_edit(ident: int):
+    """Change a product (its GTIN only while no lot is packed under it)."""
+    db = get_session()
+    product = masterdata.get_product(db, ident)
+    form = ProductForm()
+    if request.method == "GET":
+        form = ProductForm(formdata=None, obj=product)
+        for lang in ("vi", "en", "ja"):
+            getattr(form, f"name_{lang}").data = product.name.get(lang, "")
+        _fresh(form)
+    elif form.validate():
+
+        def record() -> str:
+            masterdata.update_product(db, ident, _product_data(form))
+            flash(_("Saved."), "ok")
+            return url_for("web.products")
+
+        response = submit_once(form, record)
+        if response is not None:
+            return response
+    return render("web/admin_product.html", form=form, product=product)
+
+
+# --- users --------------------------------------------------------------------------------------
+
+
+def _houses() -> list[tuple[int, str]]:
+    rows = get_session().exec(
+        select(Location)
+        .where(Location.kind.in_(["packing_house", "cold_store", "importer"]))
+        .order_by(Location.name)
+    )
+    return [(0, "—")] + [(p.id, p.name) for p in rows]
+
+
+@bp.route("/app/admin/users", methods=["GET", "POST"])
+@roles("admin")
+def user_list():
+    """Users, and a form to add one (with a web password and a first API token)."""
+    db = get_session()
+    form = UserForm()
+    form.role.choices = options(
+        (r, words.word(words.ROLES, r)) for r in ("worker", "inspector", "admin")
+    )
+    form.location_id.choices = options(_houses())
+    if request.method == "GET":
+        _fresh(form)
+    elif form.validate():
+
+        def record() -> str:
+            user, token = users.create(
+                db,
+                form.name.data.strip(),
+                form.role.data,
+                form.location_id.data or None,
+                form.password.data,
+            )
+            _show_token(token)
+            return url_for("web.user_page", ident=user.id)
+
+        response = submit_once(form, record)
+        if response is not None:
+            return response
+    return render("web/admin_users.html", users=users.list_users(db), form=form)
+
+
+def _show_token(token: str) -> None:
+    session["new_token"] = token  # shown once, on the next page, then forgotten
+
+
+@bp.route("/app/admin/users/<int:ident>", methods=["GET", "POST"])
+@roles("admin")
+def user_page(ident: int):
+    """A user: set or remove the web password, issue or revoke API tokens."""
+    db = get_session()
+    user = db.get(User, ident)
+    if user is None:
+        return render("web/error.html", 404, title=_("Not found"), message=_("No such user."))
+    which = request.form.get("form") if request.method == "POST" else None
+    password_form = PasswordForm(prefix="pw")
+    revoke_form = RevokeForm(prefix="revoke")
+    token_form = PasswordForm(prefix="token")
+    if which == "password" and password_form.validate():
+
+        def record() -> str:
+            users.set_password(db, user, password_form.password.data or None)
+            flash(
+                _("Password changed.") if password_form.password.data else _("Web login removed."),
+                "ok",
+            )
+            return url_for("web.user_page", ident=ident)
+
+        response = submit_once(password_form, record, {"password": "password"})
+        if response is not None:
+            return response
+    elif which == "token" and token_form.validate():
+
+        def record() -> str:
+            _show_token(users.issue_token(db, user))
+            return url_for("web.user_page", ident=ident)
+
+        response = submit_once(token_form, record)
+        if response is not None:
+            return response
+    elif which == "revoke" and revoke_form.validate() and revoke_form.token_id.data.isdigit():
+        token_id = int(revoke_form.token_id.data)
+
+        def record() -> str:
+            if users.revoke_by_id(db, user, token_id):
+                flash(_("Token revoked."), "ok")
+            return url_for("web.user_page", ident=ident)
+
+        response = submit_once(revoke_form, record)
+        if response is not None:
+            return response
+    if which != "password":
+        password_form = PasswordForm(formdata=None, prefix="pw")
+    _fresh(password_form)
+    return render(
+        "web/admin_user.html",
+        user=user,
+        tokens=users.tokens_of(db, user),
+        password_form=password_form,
+        token=new_token,
+        new_token=session.pop("new_token", None),
+        me=me(),
+    )

@@ -1,0 +1,120 @@
+"""Logging in and out, and the home page of each role."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import flash, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from trace.db.session import get_session
+from trace.services import lots, shipments, users
+
+from .base import (
+    READERS,
+    WORKERS,
+    Staff,
+    bp,
+    current_house,
+    me,
+    packing_houses,
+    render,
+    roles,
+    today,
+)
+from .forms import EmptyForm, LoginForm
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a page of this site (never //elsewhere or https://elsewhere)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("web.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """The login form."""
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = users.authenticate_password(
+            get_session(), form.username.data.strip(), form.password.data
+        )
+        if user is None:
+            form.password.errors.append(_("Wrong user name or password."))
+        elif user.role not in READERS:
+            form.password.errors.append(
+                _("Your role has no staff pages: use the API with your token.")
+            )
+        else:
+            session.clear()  # a new session for a new login (never one planted before)
+            login_user(Staff(user))
+            session.permanent = True  # ends WEB_SESSION_HOURS after the last page
+            return redirect(_safe_next(request.args.get("next")))
+    status = 401 if form.is_submitted() else 200
+    return render("web/login.html", status, form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    """Log out (a POST with the CSRF token, so another site cannot log a worker out)."""
+    logout_user()
+    session.clear()
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("web.login"))
+
+
+@bp.route("/")
+def root():
+    """The staff home when logged in, else the login page."""
+    if current_user.is_authenticated:
+        return redirect(url_for("web.home"))
+    return redirect(url_for("web.login"))
+
+
+@bp.route("/app/")
+@roles(*READERS)
+def home():
+    """A worker's lots at the packing house today; an inspector's search and shipments."""
+    if current_user.role in WORKERS:
+        return _worker_home()
+    rows, _total = shipments.list_shipments(get_session(), me(), {}, 1, 500)
+    recent = sorted(rows, key=lambda s: s.id, reverse=True)[:20]
+    return render("web/home_inspector.html", shipments=recent)
+
+
+def _worker_home():
+    db = get_session()
+    house = current_house()
+    stock, recent = [], []
+    if house is not None:
+        rows, _total = lots.list_lots(db, {"location_id": house.id}, 1, 10_000)
+        since = today() - timedelta(days=1)
+        for lot in sorted(rows, key=lambda lot: lot.id, reverse=True):
+            state = lots.lot_state(db, lot)
+            left = state["quantities"]["left"]
+            cartons_left = (state["cartons"] or {}).get("left", 0)
+            if left > 1e-9 or cartons_left > 0:
+                stock.append(state)
+            elif lot.produced_on >= since:
+                recent.append(state)
+    return render(
+        "web/home_worker.html",
+        house=house,
+        houses=packing_houses(),
+        stock=stock[:100],
+        recent=recent[:30],
+        house_form=EmptyForm(),
+    )
+
+
+@bp.route("/app/house", methods=["POST"])
+@roles(*WORKERS)
+def choose_house():
+    """Work at another packing house (remembered in the session)."""
+    EmptyForm().validate_on_submit()  # the CSRF token is checked for every staff POST
+    chosen = request.form.get("house", type=int)
+    if chosen in {h.id for h in packing_houses()}:
+        session["house"] = chosen
+    return redirect(url_for("web.home"))

@@ -1,0 +1,273 @@
+"""The staff pages' forms (Flask-WTF: each carries its CSRF token). Checks mirror the API's
+schemas (trace/api/schemas.py) so a form is refused for the same reasons, in the reader's
+language; the rules themselves (mass balance, markets, holds) stay in the use cases."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    FloatField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+
+from trace.gs1 import Gln, GS1Error, Gtin, validate_lot
+
+from .base import INPUT_FORMAT
+
+REQUIRED = _l("Required.")
+MARKET_CODE = Regexp(r"^[A-Z]{2}$", message=_l("A market is a two-letter code such as JP, US, EU."))
+TREATMENTS = ["fumigation", "vapour_heat", "irradiation", "hot_water", "cold_treatment"]
+LOCATION_KINDS = [
+    "orchard",
+    "packing_house",
+    "treatment_facility",
+    "exporter",
+    "importer",
+    "port",
+    "cold_store",
+]
+
+
+def options(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as a select's options."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def same(values) -> list[SelectChoice]:
+    return [SelectChoice(value, value) for value in values]
+
+
+def required():
+    return DataRequired(message=REQUIRED)
+
+
+def positive(maximum: float = 1e9):
+    return NumberRange(
+        min=0.001, max=maximum, message=_l("A number greater than 0 (at most %(max)s).")
+    )
+
+
+def count(maximum: int):
+    return NumberRange(min=1, max=maximum, message=_l("A whole number from 1 to %(max)s."))
+
+
+def text(maximum: int):
+    return Length(max=maximum, message=_l("At most %(max)d characters."))
+
+
+def lot_code(_form, field):
+    if field.data:
+        try:
+            field.data = validate_lot(field.data.strip())
+        except GS1Error:
+            raise ValidationError(
+                _l("1 to 20 letters, digits or -./_ (GS1 lot characters).")
+            ) from None
+
+
+def gs1(parser, what):
+    def check(_form, field):
+        if field.data:
+            try:
+                field.data = str(parser(field.data.strip()))
+            except GS1Error as error:
+                raise ValidationError(f"{what}: {error}") from None
+
+    return check
+
+
+class Form(FlaskForm):
+    """A staff form. Its CSRF token is checked before any view runs, for every POST of the
+    staff pages (base.py), so the forms do not check it a second time."""
+
+    class Meta:
+        csrf = False
+
+
+class Once(Form):
+    """A form that records something: its one-time token makes a second tap harmless."""
+
+    once = HiddenField()
+
+
+def when(label):
+    return DateTimeLocalField(label, format=INPUT_FORMAT, validators=[InputRequired(REQUIRED)])
+
+
+class LoginForm(Form):
+    username = StringField(_l("User name"), validators=[required(), text(64)])
+    password = PasswordField(_l("Password"), validators=[required(), text(200)])
+
+
+class EmptyForm(Form):
+    """Only the CSRF token: log out, choose the packing house."""
+
+
+class ReceiveForm(Once):
+    scan = StringField(_l("Scan or type the growing-area code, or a harvest lot code"))
+    lot = HiddenField()  # an existing harvest lot being received (scanned)
+    orchard_id = SelectField(_l("Orchard"), coerce=int, validators=[Optional()])
+    commodity = StringField(_l("Fruit"), validators=[Optional(), text(64)])
+    variety = StringField(_l("Variety"), validators=[Optional(), text(64)])
+    harvested = FloatField(_l("Harvested (kg)"), validators=[Optional(), positive()])
+    quantity = FloatField(_l("Received here (kg)"), validators=[Optional(), positive()])
+    harvested_on = DateField(_l("Harvest day"), validators=[Optional()])
+    received_at = when(_l("Received at"))
+    crew = StringField(_l("Crew or cooperative (optional)"), validators=[Optional(), text(200)])
+
+
+class TreatForm(Once):
+    scan = StringField(_l("Scan or type the lot code"))
+    lot = SelectField(_l("Lot"), validators=[required()])
+    facility_id = SelectField(_l("Treatment facility"), coerce=int, validators=[required()])
+    method = SelectField(_l("Method"), choices=same(TREATMENTS), validators=[required()])
+    batch_no = StringField(_l("Batch number"), validators=[Optional(), text(64)])
+    certificate_no = StringField(_l("Certificate number"), validators=[Optional(), text(64)])
+    treated_at = when(_l("Treated at"))
+    agent = StringField(_l("Agent (e.g. methyl bromide)"), validators=[Optional(), text(64)])
+    dose_g_m3 = FloatField(_l("Dose (g/m³)"), validators=[Optional(), positive(1e6)])
+    temperature_c = FloatField(_l("Temperature (°C)"), validators=[Optional()])
+    duration_h = FloatField(_l("Duration (hours)"), validators=[Optional(), positive(1e4)])
+
+
+class PackForm(Once):
+    scan = StringField(_l("Scan or type a lot code to use it"))
+    product_gtin = SelectField(_l("Product"), validators=[required()])
+    cartons = IntegerField(_l("Cartons"), validators=[InputRequired(REQUIRED), count(1_000_000)])
+    packed_on = DateField(_l("Pack day"), validators=[InputRequired(REQUIRED)])
+    lot_code = StringField(
+        _l("Lot code (empty: a new one is given)"), validators=[Optional(), lot_code]
+    )
+
+
+class LabelForm(Once):
+    scan = StringField(_l("Scan or type a lot code or a pallet's SSCC"))
+    kind = SelectField(_l("Kind"), validators=[required()])
+    lot = StringField(_l("Lot"), validators=[Optional(), lot_code])
+    sscc = StringField(_l("Pallet SSCC"), validators=[Optional(), text(40)])
+    count = IntegerField(_l("How many"), validators=[InputRequired(REQUIRED), count(20_000)])
+    size = SelectField(_l("Size"), validators=[required()])
+    format = SelectField(_l("Printer"), validators=[required()])
+    market = SelectField(_l("Market"), validators=[Optional()])
+
+
+class PalletForm(Once):
+    scan = StringField(_l("Scan a carton (or type a lot code)"))
+    palletised_at = when(_l("Palletised at"))
+
+
+class ShipmentForm(Once):
+    scan = StringField(_l("Scan a pallet's SSCC"))
+    market = SelectField(_l("Market"), validators=[required(), MARKET_CODE])
+    exporter_id = SelectField(_l("Exporter"), coerce=int, validators=[required()])
+    consignee_id = SelectField(_l("Consignee (importer)"), coerce=int, validators=[required()])
+    container_no = StringField(
+        _l("Container number"),
+        validators=[
+            Optional(),
+            Regexp(r"^[A-Z]{4}\d{7}$", message=_l("ISO 6346: 4 letters and 7 digits.")),
+        ],
+    )
+    seal_no = StringField(_l("Seal number"), validators=[Optional(), text(32)])
+    bill_of_lading = StringField(_l("Bill of lading"), validators=[Optional(), text(64)])
+    phyto_certificate_no = StringField(
+        _l("Phytosanitary certificate"), validators=[Optional(), text(64)]
+    )
+    loaded_at = when(_l("Loaded at"))
+
+
+class DepartForm(Once):
+    departed_at = when(_l("Departed at"))
+    port_id = SelectField(_l("Port (optional)"), coerce=int, validators=[Optional()])
+
+
+class ArriveForm(Once):
+    arrived_at = when(_l("Arrived at"))
+    condition = StringField(_l("Condition on arrival"), validators=[Optional(), text(500)])
+
+
+# --- admin ----------------------------------------------------------------------------------------
+
+
+class LocationForm(Once):
+    kind = SelectField(_l("Kind"), choices=same(LOCATION_KINDS))
+    name = StringField(_l("Name"), validators=[required(), text(200)])
+    gln = StringField(_l("GLN (optional)"), validators=[Optional(), gs1(Gln.parse, "GLN")])
+    street = StringField(_l("Street"), validators=[Optional(), text(200)])
+    commune = StringField(_l("Commune"), validators=[Optional(), text(100)])
+    district = StringField(_l("District"), validators=[Optional(), text(100)])
+    province = StringField(_l("Province"), validators=[Optional(), text(100)])
+    country = StringField(
+        _l("Country"),
+        default="VN",
+        validators=[Optional(), Regexp(r"^[A-Z]{2}$", message=_l("ISO 3166 code, e.g. VN."))],
+    )
+    methods = SelectMultipleField(_l("Treatment methods (facilities)"), choices=same(TREATMENTS))
+
+
+class CodeForm(Once):
+    scheme = SelectField(_l("Scheme"), choices=same(("PUC", "PHC", "TFC")))
+    value = StringField(_l("Code"), validators=[required(), text(64)])
+    market = StringField(_l("Market"), validators=[required(), MARKET_CODE])
+    issuer = StringField(_l("Issuer"), validators=[Optional(), text(200)])
+    season = StringField(_l("Season"), validators=[Optional(), text(16)])
+
+
+class CodeStatusForm(Once):
+    code_id = HiddenField(validators=[required()])
+    status = HiddenField(validators=[required()])
+
+
+class ProductForm(Once):
+    gtin = StringField(_l("GTIN (optional)"), validators=[Optional(), gs1(Gtin.parse, "GTIN")])
+    name_vi = StringField(_l("Name in Vietnamese"), validators=[Optional(), text(200)])
+    name_en = StringField(_l("Name in English"), validators=[Optional(), text(200)])
+    name_ja = StringField(_l("Name in Japanese"), validators=[Optional(), text(200)])
+    commodity = StringField(_l("Fruit"), validators=[required(), text(64)])
+    variety = StringField(_l("Variety"), validators=[Optional(), text(64)])
+    net_weight_kg = FloatField(
+        _l("Net weight per carton (kg)"), validators=[Optional(), positive()]
+    )
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if not (self.name_vi.data or self.name_en.data or self.name_ja.data):
+            self.name_vi.errors = [
+                *self.name_vi.errors,
+                _l("Give the name in at least one language."),
+            ]
+            return False
+        return valid
+
+
+class UserForm(Once):
+    name = StringField(_l("User name"), validators=[required(), text(64)])
+    role = SelectField(_l("Role"), choices=same(("worker", "inspector", "admin")))
+    location_id = SelectField(_l("Packing house"), coerce=int, validators=[Optional()])
+    password = PasswordField(_l("Password (at least 8 characters)"), validators=[required()])
+
+
+class PasswordForm(Once):
+    password = PasswordField(_l("New password (empty: no web login)"), validators=[Optional()])
+
+
+class RevokeForm(Once):
+    token_id = HiddenField(validators=[required()])

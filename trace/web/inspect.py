@@ -1,0 +1,427 @@
+"""The inspector's pages: search any code, the chain drawn, a lot's timeline and mass balance,
+pallets and shipments, the recall report, the hash chain's integrity, and the exports."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Response, abort, current_app, redirect, request, url_for
+from flask_babel import gettext as _
+from sqlmodel import select
+
+from trace.config import signing_key_path
+from trace.db.graph import walk
+from trace.db.models import LabelJob, Location, Pallet, PalletContent, Shipment, User, node
+from trace.db.session import get_session
+from trace.domain.epcis import Names
+from trace.domain.errors import NotFound
+from trace.gs1 import digital_link
+from trace.services import (
+    audit,
+    epcis,
+    evidence,
+    fsma,
+    lots,
+    packing,
+    reports,
+    shipments,
+    tracing,
+)
+from trace.services import labels as label_service
+from trace.services.common import get_lot, now
+
+from . import chain, scan, words
+from .base import AUDITORS, READERS, WORKERS, bp, can, me, render, roles, shown_time
+from .lookups import market_check, new_arrive_form, new_depart_form
+
+# --- search ---------------------------------------------------------------------------------------
+
+
+def _shipments_by(text: str) -> list[Shipment]:
+    db = get_session()
+    found = list(
+        db.exec(
+            select(Shipment)
+            .where(
+                (Shipment.container_no == text.upper())
+                | (Shipment.phyto_certificate_no == text)
+                | (Shipment.bill_of_lading == text)
+            )
+            .order_by(Shipment.id.desc())
+        )
+    )
+    if not found and text.isdigit() and len(text) <= 9:
+        one = db.get(Shipment, int(text))
+        found = [one] if one else []
+    return found
+
+
+@bp.route("/search")
+@roles(*READERS)
+def search():
+    """Find anything by a code: lot, carton QR, SSCC, container, phyto certificate, bill of
+    lading, shipment number, growing-area code or GLN."""
+    text = (request.args.get("q") or "").strip()
+    if not text:
+        return render("web/search.html", q="", results=None)
+    db = get_session()
+    found = scan.read(db, text)
+    if found.kind in ("lot", "carton"):
+        return redirect(url_for("web.lot", code=found.lot.code))
+    if found.kind == "pallet":
+        return redirect(url_for("web.pallet_page", sscc=found.sscc))
+    matches = _shipments_by(text)
+    if len(matches) == 1:
+        return redirect(url_for("web.shipment_page", ident=matches[0].id))
+    if found.kind == "place":
+        return redirect(url_for("web.chain_page", start=node("location", found.place.id)))
+    status = 200 if matches else 404
+    return render("web/search.html", status, q=text, results=matches)
+
+
+# --- the chain ------------------------------------------------------------------------------------
+
+
+def around(start: str) -> tuple[list[dict], list[dict]]:
+    """The graph upstream and downstream of a node, described for the picture."""
+    db = get_session()
+    edges = {}
+    for direction in ("backward", "forward"):
+        for row in walk(db, [start], direction):
+            edges[(row.src, row.dst)] = {
+                "from": row.src,
+                "to": row.dst,
+                "quantity": row.quantity,
+                "uom": row.uom,
+            }
+    names = {start} | {e["from"] for e in edges.values()} | {e["to"] for e in edges.values()}
+    return tracing.describe(db, names), list(edges.values())
+
+
+def _href(item: dict) -> str | None:
+    kind, _, ident = item["id"].partition(":")
+    if kind == "lot":
+        return url_for("web.lot", code=item["label"])
+    if kind == "pallet":
+        return url_for("web.pallet_page", sscc=item["label"])
+    if kind == "shipment":
+        return url_for("web.shipment_page", ident=int(ident))
+    return url_for("web.chain_page", start=item["id"])
+
+
+def _detail(item: dict) -> str:
+    kind = item["kind"]
+    if kind in words.PLACES:
+        active = [c["value"] for c in item.get("codes", []) if c["status"] == "active"]
+        return ", ".join(active) or words.word(words.PLACES, kind)
+    if kind.endswith("_lot"):
+        parts = [f"{item['quantity']:g} {item['unit']}", item["produced_on"]]
+        if item.get("cartons"):
+            parts[0] = _("%(n)s cartons", n=item["cartons"])
+        if item.get("on_hold"):
+            parts.append(_("ON HOLD"))
+        return " · ".join(parts)
+    if kind == "pallet":
+        return _("%(n)s cartons", n=item["cartons"])
+    return " · ".join(
+        x
+        for x in (
+            item.get("market"),
+            item.get("container_no"),
+            words.word(words.STATUSES, item.get("status")),
+        )
+        if x
+    )
+
+
+def picture(start: str, title: str):
+    nodes, edges = around(start)
+    for item in nodes:
+        if item["kind"] == "shipment":
+            item["label"] = _("Shipment %(id)s", id=item["id"].partition(":")[2])
+    return chain.svg(
+        nodes,
+        edges,
+        href=_href,
+        detail=_detail,
+        titles={
+            "place": str(words.NODES["orchard"]),
+            **{k: str(v) for k, v in words.NODES.items()},
+        },
+        start=start,
+        title=title,
+    )
+
+
+@bp.route("/app/chain/<start>")
+@roles(*READERS)
+def chain_page(start: str):
+    """The chain around one node (an orchard, lot, pallet or shipment), drawn."""
+    kind, _sep, ident = start.partition(":")
+    if kind not in ("location", "lot", "pallet", "shipment") or not ident.isdigit():
+        abort(404)
+    db = get_session()
+    title = start
+    if kind == "location":
+        place = db.get(Location, int(ident))
+        if place is None:
+            abort(404)
+        title = place.name
+    svg = picture(start, _("The chain of %(what)s", what=title))
+    return render("web/chain.html", svg=svg, title=title)
+
+
+# --- a lot --------------------------------------------------------------------------------------
+
+
+def timeline(db, events) -> list[dict]:
+    """Events as lines a person reads: when, what, where, the figures that matter."""
+    ids = {e.biz_location_id for e in events} | {
+        s.get("location_id") for e in events for s in e.data.get("sources", []) or []
+    }
+    ids.discard(None)
+    places = {p.id: p for p in db.exec(select(Location).where(Location.id.in_(ids or {0})))}
+    people = {u.id: u.name for u in db.exec(select(User))}
+    out = []
+    for event in events:
+        data = event.data or {}
+        facts = []
+        for q in data.get("quantities", []) or []:
+            if q.get("quantity") is not None:
+                facts.append(f"{q.get('lot', '')} {q['quantity']:g} {_unit(q.get('uom'))}")
+        for key, label in (
+            ("method", _("method")),
+            ("batch_no", _("batch")),
+            ("certificate_no", _("certificate")),
+            ("result", _("result")),
+            ("temperature_c", "°C"),
+            ("container_no", _("container")),
+            ("market", _("market")),
+            ("parent", "SSCC"),
+        ):
+            if data.get(key) not in (None, ""):
+                value = data[key]
+                if key == "method":
+                    value = words.word(words.METHODS, value)
+                facts.append(f"{label}: {value}")
+        for item in data.get("inputs", []) or []:
+            facts.append(_("used %(lot)s %(qty)s kg", lot=item["lot"], qty=f"{item['quantity']:g}"))
+        for item in data.get("outputs", []) or []:
+            facts.append(_("made %(lot)s, %(n)s cartons", lot=item["lot"], n=item["quantity"]))
+        for item in data.get("children", []) or []:
+            facts.append(_("%(lot)s: %(n)s cartons", lot=item["lot"], n=item["quantity"]))
+        place = places.get(event.biz_location_id)
+        out.append(
+            {
+                "id": event.id,
+                "kind": event.type,
+                "name": words.word(words.EVENTS, event.type),
+                "when": shown_time(event.event_time, event.tz_offset),
+                "where": place.name if place else "",
+                "facts": facts,
+                "who": people.get(event.user_id, ""),
+                "corrects": event.corrects_id,
+                "hash": event.hash[:12],
+            }
+        )
+    return out
+
+
+def _unit(uom: str | None) -> str:
+    return {"KGM": "kg", "CT": _("cartons")}.get(uom or "", uom or "")
+
+
+@bp.route("/app/lots/<path:code>")
+@roles(*READERS)
+def lot(code: str):
+    """A lot: what it holds (mass balance), its codes, its timeline, its chain."""
+    db = get_session()
+    row = get_lot(db, code)
+    state = lots.lot_state(db, row)
+    events = lots.events_of(db, [node("lot", row.id)])
+    base = current_app.config["PUBLIC_BASE_URL"]
+    gtin = (state["product"] or {}).get("gtin")
+    codes = {"lot": row.code}
+    if gtin:
+        codes["gtin"] = gtin
+        codes["link"] = digital_link(base, gtin, lot=row.code)
+    printed = label_service.printed_serials(db, row) if row.kind == "packed" else []
+    pallets = list(
+        db.exec(
+            select(Pallet, PalletContent.cartons)
+            .join(PalletContent, PalletContent.pallet_id == Pallet.id)
+            .where(PalletContent.lot_id == row.id)
+            .order_by(Pallet.id)
+        )
+    )
+    jobs = db.exec(
+        select(LabelJob).where(LabelJob.lot_id == row.id).order_by(LabelJob.id.desc())
+    ).all()
+    return render(
+        "web/lot.html",
+        lot=row,
+        state=state,
+        events=timeline(db, events),
+        codes=codes,
+        printed=printed,
+        pallets=pallets,
+        jobs=jobs[:20],
+        svg=picture(node("lot", row.id), _("The chain of lot %(lot)s", lot=row.code)),
+    )
+
+
+# --- a pallet, a shipment -------------------------------------------------------------------------
+
+
+@bp.route("/app/pallets/<sscc>")
+@roles(*READERS)
+def pallet_page(sscc: str):
+    """A pallet: its SSCC, what is on it, its shipment, its label."""
+    db = get_session()
+    row = packing.get_pallet(db, sscc)
+    contents = packing.pallet_contents(db, row)
+    events = lots.events_of(db, [node("pallet", row.id)])
+    place = db.get(Location, row.location_id)
+    shipment = db.get(Shipment, row.shipment_id) if row.shipment_id else None
+    return render(
+        "web/pallet_page.html",
+        pallet=row,
+        contents=contents,
+        place=place,
+        shipment=shipment,
+        events=timeline(db, events),
+        svg=picture(node("pallet", row.id), _("The chain of pallet %(sscc)s", sscc=row.sscc)),
+    )
+
+
+def show_shipment(ident: int, depart=None, arrive=None, status: int = 200):
+    """The shipment page (also shown again with a departure or arrival form's errors)."""
+    db = get_session()
+    row = shipments.get_shipment(db, ident)
+    pallets = shipments.pallets_of(db, row)
+    events = lots.events_of(db, [node("shipment", row.id)])
+    forms = {}
+    if can(*WORKERS):
+        if row.status == "loaded":
+            forms["depart"] = depart or new_depart_form()
+        if row.status == "departed":
+            forms["arrive"] = arrive or new_arrive_form()
+    return render(
+        "web/shipment.html",
+        status,
+        shipment=row,
+        exporter=db.get(Location, row.exporter_id),
+        consignee=db.get(Location, row.consignee_id),
+        pallets=[(p, packing.pallet_contents(db, p)) for p in pallets],
+        events=timeline(db, events),
+        forms=forms,
+        check=market_check([p.sscc for p in pallets], row.market, own=row.id),
+        svg=picture(node("shipment", row.id), _("The chain of shipment %(id)s", id=row.id)),
+    )
+
+
+@bp.route("/app/shipments/<int:ident>")
+@roles(*READERS)
+def shipment_page(ident: int):
+    """A shipment: container, certificate, pallets, the chain back to the orchards."""
+    return show_shipment(ident)
+
+
+# --- recall, audit, exports -----------------------------------------------------------------------
+
+
+@bp.route("/app/recall")
+@roles(*READERS)
+def recall_form():
+    """Ask for a recall report by any code."""
+    code = (request.args.get("code") or "").strip()
+    if code:
+        return redirect(url_for("web.recall", code=code))
+    return render("web/recall_ask.html")
+
+
+@bp.route("/app/recall/<path:code>")
+@roles(*READERS)
+def recall(code: str):
+    """Everything downstream of a code: shipments, markets, consignees, pallets, lots."""
+    report = tracing.recall(get_session(), code)
+    return render("web/recall.html", code=code, report=report)
+
+
+def _download(content: bytes, content_type: str, name: str) -> Response:
+    return Response(
+        content,
+        content_type=content_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{name.replace("/", "-")}"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+@bp.route("/app/recall/<path:code>/report.<any(csv, pdf):fmt>")
+@roles(*READERS)
+def recall_file(code: str, fmt: str):
+    """The recall report as the API gives it: CSV (one row per pallet) or PDF (chain drawn)."""
+    data = reports.recall_report(get_session(), code)
+    if fmt == "csv":
+        return _download(reports.recall_csv(data), "text/csv; charset=utf-8", f"recall_{code}.csv")
+    return _download(reports.recall_pdf(data, now()), "application/pdf", f"recall_{code}.pdf")
+
+
+@bp.route("/app/audit")
+@roles(*AUDITORS)
+def integrity():
+    """The hash chain of the event log recomputed, and the signed checkpoints checked."""
+    key = evidence.load_key(signing_key_path(current_app.config, current_app.instance_path))
+    result = audit.verify(get_session(), evidence.raw_public(key) if key else None)
+    return render("web/audit.html", result=result, status=200 if result["ok"] else 409)
+
+
+def _scope() -> epcis.Scope:
+    lot_code = request.args.get("lot") or None
+    shipment = request.args.get("shipment", type=int)
+    if lot_code:
+        get_lot(get_session(), lot_code)
+    if shipment:
+        shipments.get_shipment(get_session(), shipment)
+    if not lot_code and not shipment:
+        raise NotFound("give a lot or a shipment")
+    return epcis.Scope(lot=lot_code, shipment=shipment)
+
+
+@bp.route("/app/exports")
+@roles(*AUDITORS)
+def exports():
+    """The exports of a lot or shipment: EPCIS 2.0, the FSMA 204 spreadsheet, the API's links."""
+    return render(
+        "web/exports.html",
+        lot=request.args.get("lot", ""),
+        shipment=request.args.get("shipment", ""),
+    )
+
+
+@bp.route("/app/exports/epcis.jsonld")
+@roles(*AUDITORS)
+def export_epcis():
+    """An EPCIS 2.0 document of a lot's or shipment's events (as the API's /exports/epcis)."""
+    scope = _scope()
+    config = current_app.config
+    document = epcis.export_document(
+        get_session(),
+        scope,
+        Names(config["PUBLIC_BASE_URL"]),
+        config["EPCIS_EXTENSION_NAMESPACE"],
+        me(),
+    )
+    content = json.dumps(document, ensure_ascii=False, indent=1).encode()
+    return _download(content, "application/ld+json", f"epcis_{scope.label()}.jsonld")
+
+
+@bp.route("/app/exports/fsma204.csv")
+@roles(*AUDITORS)
+def export_fsma():
+    """The FSMA 204 sortable spreadsheet of a lot or shipment (as the API's CSV)."""
+    scope = _scope()
+    table = fsma.rows(get_session(), scope, Names(current_app.config["PUBLIC_BASE_URL"]), me())
+    return _download(fsma.to_csv(table), "text/csv; charset=utf-8", f"fsma204_{scope.label()}.csv")

@@ -1,0 +1,91 @@
+"""What several staff pages read: places of a kind, the markets to offer, the market check of
+a set of pallets, and the fresh departure and arrival forms of a shipment page."""
+
+from __future__ import annotations
+
+from sqlalchemy import func
+from sqlmodel import select
+
+from trace.db.models import Location, LocationCode, Lot, Pallet, PalletContent
+from trace.db.session import get_session
+from trace.services import packing, shipments
+
+from . import messages
+from .base import local_now, new_token
+from .forms import ArriveForm, DepartForm, options
+
+# Markets Vietnamese fresh fruit is exported to, offered even before a place holds a code for
+# them (the market check then says what is missing).
+EXPORT_MARKETS = ("AU", "CN", "EU", "GB", "JP", "KR", "NZ", "SG", "TW", "US")
+
+
+def places(kind: str) -> list[Location]:
+    return list(
+        get_session().exec(select(Location).where(Location.kind == kind).order_by(Location.name))
+    )
+
+
+def usual_market() -> str | None:
+    """The market most places hold an active code for (the shipment form's first choice)."""
+    row = (
+        get_session()
+        .exec(
+            select(LocationCode.market, func.count())
+            .where(LocationCode.status == "active")
+            .group_by(LocationCode.market)
+            .order_by(func.count().desc(), LocationCode.market)
+        )
+        .first()
+    )
+    return row[0] if row else None
+
+
+def markets() -> list[str]:
+    """The markets some location holds a code for, and the usual export markets."""
+    held = set(get_session().exec(select(LocationCode.market).distinct()))
+    return sorted(held | set(EXPORT_MARKETS))
+
+
+def market_check(ssccs: list[str], market: str | None, own: int | None = None) -> dict:
+    """What the use case would refuse, before it is asked: the places in the pallets' chain
+    without an active code for the market, lots on hold, pallets in another shipment (`own`:
+    the shipment the pallets are in, when it is recorded)."""
+    db = get_session()
+    pallets = list(db.exec(select(Pallet).where(Pallet.sscc.in_(ssccs or [""]))))
+    lots = list(
+        db.exec(
+            select(Lot)
+            .join(PalletContent, PalletContent.lot_id == Lot.id)
+            .where(PalletContent.pallet_id.in_([p.id for p in pallets] or [0]))
+            .distinct()
+        )
+    )
+    gaps = shipments.market_gaps(db, lots, market) if market and lots else []
+    held = packing.held_upstream(db, lots) if lots else []
+    shipped = [p.sscc for p in pallets if p.shipment_id not in (None, own)]
+    checked = bool(market and lots)
+    return {
+        "market": market,
+        "checked": checked,
+        "gaps": [messages.gap_text(g) for g in gaps],
+        "held": sorted(lot.code for lot in held),
+        "shipped": shipped,
+        "ok": checked and not gaps and not held and not shipped,
+    }
+
+
+def port_choices():
+    return options([(0, "—")] + [(p.id, p.name) for p in places("port")])
+
+
+def new_depart_form() -> DepartForm:
+    form = DepartForm(formdata=None)
+    form.port_id.choices = port_choices()
+    form.once.data, form.departed_at.data = new_token(), local_now()
+    return form
+
+
+def new_arrive_form() -> ArriveForm:
+    form = ArriveForm(formdata=None)
+    form.once.data, form.arrived_at.data = new_token(), local_now()
+    return form

@@ -1,0 +1,85 @@
+"""Names of the codes the data holds (event kinds, places, roles, states) in the reader's
+language. Extracted by `make translations` like the templates' texts."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+EVENTS = {
+    "harvest": _l("Harvested"),
+    "receive": _l("Received"),
+    "cool": _l("Cooled"),
+    "treat": _l("Treated"),
+    "inspect": _l("Inspected"),
+    "pack": _l("Packed"),
+    "palletise": _l("Palletised"),
+    "load": _l("Loaded"),
+    "ship": _l("Departed"),
+    "arrive": _l("Arrived"),
+    "correct": _l("Corrected"),
+    "capture": _l("Captured (EPCIS)"),
+}
+
+PLACES = {
+    "orchard": _l("Orchard"),
+    "packing_house": _l("Packing house"),
+    "treatment_facility": _l("Treatment facility"),
+    "exporter": _l("Exporter"),
+    "importer": _l("Importer"),
+    "port": _l("Port"),
+    "cold_store": _l("Cold store"),
+}
+
+NODES = {
+    "orchard": _l("Orchards"),
+    "harvest_lot": _l("Harvest lots"),
+    "packed_lot": _l("Packed lots"),
+    "pallet": _l("Pallets"),
+    "shipment": _l("Shipments"),
+}
+
+ROLES = {
+    "admin": _l("Administrator"),
+    "worker": _l("Worker"),
+    "inspector": _l("Inspector"),
+    "importer": _l("Importer"),
+}
+
+STATUSES = {
+    "active": _l("active"),
+    "suspended": _l("suspended"),
+    "revoked": _l("revoked"),
+    "loaded": _l("loaded"),
+    "departed": _l("departed"),
+    "arrived": _l("arrived"),
+}
+
+METHODS = {
+    "fumigation": _l("Fumigation"),
+    "vapour_heat": _l("Vapour heat"),
+    "irradiation": _l("Irradiation"),
+    "hot_water": _l("Hot water"),
+    "cold_treatment": _l("Cold treatment"),
+}
+
+LABEL_KINDS = {
+    "carton": _l("Carton labels"),
+    "pallet": _l("Pallet label"),
+    "sticker": _l("QR stickers"),
+}
+
+LABEL_SIZES = {
+    "100x150mm": _l("100 × 150 mm (thermal)"),
+    "4x6in": _l("4 × 6 in (thermal)"),
+    "50x30mm": _l("50 × 30 mm sticker"),
+    "a4-24": _l("A4 sheet of 24 (office printer)"),
+}
+
+LABEL_FORMATS = {"pdf": _l("PDF (any printer)"), "zpl": _l("ZPL (Zebra printer)")}
+
+
+def word(table: dict, key: str | None) -> str:
+    if key is None:
+        return ""
+    value = table.get(key)
+    return str(value) if value is not None else key.replace("_", " ")
