@@ -9,16 +9,40 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint bench install clean
+.PHONY: run test lint bench install clean translations screenshots
+
+# The pages' translations (public lookup pages, staff pages): compiled .mo files are committed;
+# make rebuilds one whenever its .po is newer.
+I18N := trace/lookup/translations
+WEB_I18N := trace/web/translations
+CATALOGUES := $(wildcard $(I18N)/*/LC_MESSAGES/messages.po) $(wildcard $(WEB_I18N)/*/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGUES:.po=.mo)
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) $(COMPILED)
 
-run: $(STAMP)
+%.mo: %.po | $(STAMP)
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+# After changing a text of the pages: extract, merge, translate the new entries in each
+# messages.po (tests/lookup and tests/web fail while one is missing), then `make`.
+# The staff pages keep their own catalogue (mapping in trace/web/babel.cfg).
+translations: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l --no-location --sort-output --project trace -o $(I18N)/messages.pot .
+	$(BIN)/pybabel update -i $(I18N)/messages.pot -d $(I18N) --no-fuzzy-matching
+	$(BIN)/pybabel extract -F trace/web/babel.cfg -k _l --no-location --sort-output --project trace -o $(WEB_I18N)/messages.pot trace/web
+	$(BIN)/pybabel update -i $(WEB_I18N)/messages.pot -d $(WEB_I18N) --no-fuzzy-matching
+	$(MAKE) $(COMPILED)
+
+# The README's screenshots of the lookup page and the staff pages (needs Debian's chromium).
+screenshots: $(STAMP) $(COMPILED)
+	TRACE_SCREENSHOTS=docs $(BIN)/python -m pytest -q tests/lookup/test_browser.py tests/web/test_web_browser.py
+
+run: $(STAMP) $(COMPILED)
 	$(FLASK) db upgrade
 	$(FLASK) demo load
 	@echo
@@ -26,10 +50,11 @@ run: $(STAMP)
 	@echo "  API docs (try it):  http://$(HOST):$(PORT)/api/v1/docs/"
 	@echo "  OpenAPI document:   http://$(HOST):$(PORT)/api/v1/openapi.json"
 	@echo "  demo API tokens:    instance/demo-tokens.txt"
+	@echo "  staff pages:        http://$(HOST):$(PORT)/  (log in as worker / worker-demo)"
 	@echo
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: $(STAMP)
+test: $(STAMP) $(COMPILED)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, redirect
+from flask import Flask
 
-from trace import api, cli, config
+from trace import api, cli, config, lookup, web
 from trace.db import session
 
 
@@ -32,10 +32,8 @@ def _register_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     api.init_app(app)
-
-    @app.get("/")
-    def home():
-        return redirect("/api/v1/docs/")
+    lookup.init_app(app)  # the public pages: /01/…, /00/…, /414/…, /t/…
+    web.init_app(app)  # the staff pages: /, /login, /search, /app/…
 
     @app.get("/healthz")
     def health():

@@ -1,4 +1,5 @@
-"""Commands: `flask --app wsgi db upgrade`, `users create`, `demo load`. Thin: parse, call, echo."""
+"""Commands: `flask --app wsgi db upgrade`, `users create|password`, `demo load`, `keys create`,
+`checkpoint`, `verify [FILE]`. Thin: parse, call, echo."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlmodel import Session, select
 
 from trace.db import migrate
@@ -22,6 +23,10 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(db)
     app.cli.add_command(users)
     app.cli.add_command(demo)
+    app.cli.add_command(labels)
+    app.cli.add_command(keys)
+    app.cli.add_command(checkpoint)
+    app.cli.add_command(verify)
 
 
 db = AppGroup("db", help="The database: migrations.")
@@ -48,17 +53,42 @@ users = AppGroup("users", help="Users and their API tokens.")
 @click.option(
     "--role", required=True, type=click.Choice(["admin", "worker", "inspector", "importer"])
 )
-@click.option("--location", "location_id", type=int, help="an importer's location id")
-def users_create(name: str, role: str, location_id: int | None):
+@click.option(
+    "--location",
+    "location_id",
+    type=int,
+    help="an importer's location id; a worker's packing house (the web pages start there)",
+)
+@click.option("--password", help="a password for the staff web pages (at least 8 characters)")
+def users_create(name: str, role: str, location_id: int | None, password: str | None):
     from trace.services import users as service
 
     with Session(_engine(), expire_on_commit=False) as session:
         try:
-            user, token = service.create(session, name, role, location_id)
+            user, token = service.create(session, name, role, location_id, password)
         except DomainError as error:
             raise click.ClickException(error.message) from None
+    if password is not None:
+        click.echo(f"{user.name!r} can log in to the staff pages at /login")
     click.echo(f"created {user.role} {user.name!r} (id {user.id}); its API token, shown once:")
     click.echo(token)
+
+
+@users.command("password", help="Set a user's password for the staff web pages.")
+@click.argument("name")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def users_password(name: str, password: str):
+    from trace.services import users as service
+
+    with Session(_engine(), expire_on_commit=False) as session:
+        user = service.get_by_name(session, name)
+        if user is None:
+            raise click.ClickException(f"no user called {name!r}")
+        try:
+            service.set_password(session, user, password)
+        except DomainError as error:
+            raise click.ClickException(error.message) from None
+    click.echo(f"{name!r} can log in to the staff pages with the new password")
 
 
 @users.command("token", help="Issue another API token for a user; prints it as the last line.")
@@ -110,3 +140,175 @@ def demo_load(force: bool):
     saved.write_text(summary + "\n")
     saved.chmod(0o600)
     click.echo(f"(also saved in {saved})")
+
+
+keys = AppGroup("keys", help="The organisation's Ed25519 key that signs evidence.")
+
+
+def _key_path() -> Path:
+    from trace.config import signing_key_path
+
+    return signing_key_path(current_app.config, current_app.instance_path)
+
+
+@keys.command("create", help="Create the signing key (private key file, public key beside it).")
+@click.option("--force", is_flag=True, help="replace an existing key (old signatures stay valid)")
+def keys_create(force: bool):
+    from trace.services import evidence
+
+    path = _key_path()
+    try:
+        key = evidence.create_key(path, force=force)
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"private key: {path} (keep it secret; back it up)")
+    click.echo(f"public key for inspectors: {evidence.public_path(path)}")
+    click.echo(f"fingerprint: {evidence.fingerprint(evidence.raw_public(key))}")
+
+
+@keys.command("show", help="Print the public key (PEM) and its fingerprint.")
+def keys_show():
+    from trace.services import evidence
+
+    try:
+        key = evidence.require_key(_key_path())
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(evidence.public_pem(key).decode().strip())
+    click.echo(f"fingerprint: {evidence.fingerprint(evidence.raw_public(key))}")
+
+
+@click.command("checkpoint", help="Sign the hash chain's head as it is now (a checkpoint).")
+@with_appcontext
+def checkpoint():
+    from trace.services import evidence
+
+    with Session(_engine(), expire_on_commit=False) as session:
+        try:
+            point = evidence.make_checkpoint(session, evidence.require_key(_key_path()), "cli")
+        except DomainError as error:
+            raise click.ClickException(error.message) from None
+    click.echo(
+        f"checkpoint {point.id}: {point.events} events, last event {point.last_event_id}, "
+        f"chain hash {point.chain_hash}, signed by key {point.key_fingerprint[:16]}…"
+    )
+
+
+@click.command(
+    "verify",
+    help="Without FILE: check the event log's hash chain and signed checkpoints. With FILE: "
+    "check a signed evidence file offline (as tools/verify_evidence.py does).",
+)
+@click.argument(
+    "file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option("--public-key", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def verify(file: Path | None, public_key: Path | None):
+    import importlib.util
+
+    from trace.config import ROOT
+
+    if file is not None:
+        spec = importlib.util.spec_from_file_location(
+            "verify_evidence", ROOT / "tools" / "verify_evidence.py"
+        )
+        tool = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(tool)
+        args = [str(file)] + (["--public-key", str(public_key)] if public_key else [])
+        if tool.main(args) != 0:
+            raise SystemExit(1)
+        return
+    from trace.services import audit, evidence
+
+    key = evidence.load_key(_key_path())
+    with Session(_engine()) as session:
+        result = audit.verify(session, evidence.raw_public(key) if key else None)
+    click.echo(f"{result['events_checked']} events checked")
+    for point in result["checkpoints"]:
+        state = "ok  " if point["ok"] else "FAIL"
+        click.echo(
+            f"  {state} checkpoint {point['id']} (event {point['last_event_id']}, "
+            f"{point['created_at']})" + ("" if point["ok"] else ": " + "; ".join(point["problems"]))
+        )
+    if not result["ok"]:
+        broken = result["first_broken"]
+        click.echo(f"BROKEN at event {broken['id']}: {broken['reason']}")
+        raise SystemExit(1)
+    click.echo("the chain and its checkpoints hold")
+
+
+labels = AppGroup("labels", help="Print labels to a file (PDF, PNG, ZPL).")
+
+
+@labels.command("print", help="Print labels to a file; carton labels allocate serials.")
+@click.option("--user", "user_name", required=True, help="who prints (a worker or admin)")
+@click.option("--kind", type=click.Choice(["carton", "pallet", "sticker"]), required=True)
+@click.option("--lot", help="the packed lot (cartons, stickers)")
+@click.option("--sscc", help="the pallet (pallet labels)")
+@click.option("--count", type=click.IntRange(1, 20_000), help="how many labels")
+@click.option("--serials", help="reprint these carton serials, e.g. 17,18,42")
+@click.option(
+    "--size",
+    type=click.Choice(["100x150mm", "4x6in", "50x30mm", "a4-24"]),
+    default="100x150mm",
+    show_default=True,
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["pdf", "png", "zpl"]), default="pdf", show_default=True
+)
+@click.option("--dpi", type=click.Choice(["203", "300", "600"]))
+@click.option("--market", help="destination market, e.g. JP (default: the lot's shipment's)")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="file to write (default: a name like cartons-LOT-1-200.pdf)",
+)
+def labels_print(user_name, kind, lot, sscc, count, serials, size, fmt, dpi, market, output):
+    from trace.api.labels import LabelIn
+    from trace.labels.render import render, suffix
+    from trace.services import labels as service
+
+    request = {"kind": kind, "size": size, "format": fmt}
+    for key, value in [
+        ("lot", lot),
+        ("sscc", sscc),
+        ("count", count),
+        ("market", market),
+        ("dpi", dpi and int(dpi)),
+    ]:
+        if value is not None:
+            request[key] = value
+    if serials:
+        request["serials"] = [int(s) for s in serials.split(",") if s.strip()]
+    errors = LabelIn().validate(request)
+    if errors:
+        raise click.ClickException(f"{errors}")
+    request = LabelIn().load(request)
+    with Session(_engine(), expire_on_commit=False) as session:
+        user = session.exec(select(User).where(User.name == user_name)).first()
+        if user is None or user.role not in ("admin", "worker"):
+            raise click.ClickException(f"{user_name!r} is not a worker or admin")
+        try:
+            chosen, name = service.prepare(
+                session,
+                user,
+                request,
+                base_url=current_app.config["PUBLIC_BASE_URL"],
+                company_prefix=current_app.config["GS1_COMPANY_PREFIX"],
+            )
+        except DomainError as error:
+            raise click.ClickException(error.message) from None
+    output = output or Path(name + suffix(fmt))
+    total = len(request.get("serials") or []) or request.get("count") or 1
+    with open(output, "wb") as out, click.progressbar(length=total, label="labels") as bar:
+
+        def counted(items):
+            for item in items:
+                yield item
+                bar.update(1)
+
+        for chunk in render(counted(chosen), request["size"], fmt, request.get("dpi")):
+            out.write(chunk)
+    click.echo(f"wrote {output}")

@@ -24,6 +24,42 @@ DEFAULTS = {
     "SSCC_EXTENSION_DIGIT": 0,
     # API lists: default and largest page size.
     "PAGE_SIZE": 50,
+    # EPCIS 2.0: the official JSON schema captured documents are validated against (GS1's file,
+    # kept in shared/standards beside the repository).
+    "EPCIS_SCHEMA_PATH": str(
+        ROOT.parent / "shared" / "standards" / "epcis" / "EPCIS-JSON-Schema.json"
+    ),
+    # The IRI of our EPCIS extension fields (prefix `trace:`); empty: {PUBLIC_BASE_URL}/ns/epcis/.
+    "EPCIS_EXTENSION_NAMESPACE": "",
+    # Most events one capture request may carry (GS1-EPCIS-Capture-Limit); more: 413.
+    "EPCIS_CAPTURE_LIMIT": 100_000,
+    # The organisation's Ed25519 private key (PEM) that signs evidence; never in the database.
+    # Empty: signing-key.pem in the instance folder. `flask --app wsgi keys create` writes it.
+    "SIGNING_KEY_PATH": "",
+    # Public lookup pages (trace/lookup): whom a reader of a doubtful code should contact.
+    "LOOKUP_CONTACT_NAME": "",
+    "LOOKUP_CONTACT_EMAIL": "",
+    "LOOKUP_CONTACT_PHONE": "",
+    # A carton's code scanned more often than this is flagged as a possibly copied label.
+    "LOOKUP_SCAN_ALERT": 20,
+    # Seconds browsers and CDNs may keep a lot's page before asking again (ETag makes it cheap).
+    "LOOKUP_MAX_AGE": 60,
+    # Rate limit of the public pages, per client address (Flask-Limiter syntax).
+    "RATELIMIT_ENABLED": True,
+    "RATELIMIT_PUBLIC": "60/minute",
+    # Where the limiter counts: memory:// (one process) or redis://host:6379 (shared).
+    "RATELIMIT_STORAGE_URL": "memory://",
+    # How many reverse proxies (nginx, a CDN) stand in front: the client is the address they
+    # saw, taken from X-Forwarded-For. 0: the connecting address is the client.
+    "RATELIMIT_PROXIES": 0,
+    # Staff web pages (trace/web): a login lasts this many hours after the last page opened.
+    "WEB_SESSION_HOURS": 12,
+    # The session cookie is Secure whenever a page is served over HTTPS; set true behind a
+    # TLS proxy that talks plain HTTP to the app, so the cookie is never sent unencrypted.
+    "SESSION_COOKIE_SECURE": False,
+    # Session cookies are never sent with another site's request (with the CSRF tokens, a
+    # second guard against forged forms); they are HttpOnly (Flask's default).
+    "SESSION_COOKIE_SAMESITE": "Lax",
 }
 
 
@@ -33,3 +69,28 @@ def normalise(config) -> None:
     config["SSCC_EXTENSION_DIGIT"] = int(config["SSCC_EXTENSION_DIGIT"])
     config["PAGE_SIZE"] = int(config["PAGE_SIZE"])
     config["PUBLIC_BASE_URL"] = str(config["PUBLIC_BASE_URL"]).rstrip("/")
+    config["EPCIS_CAPTURE_LIMIT"] = int(config["EPCIS_CAPTURE_LIMIT"])
+    config["EPCIS_EXTENSION_NAMESPACE"] = str(
+        config["EPCIS_EXTENSION_NAMESPACE"] or f"{config['PUBLIC_BASE_URL']}/ns/epcis/"
+    )
+    config["LOOKUP_SCAN_ALERT"] = int(config["LOOKUP_SCAN_ALERT"])
+    config["LOOKUP_MAX_AGE"] = int(config["LOOKUP_MAX_AGE"])
+    config["RATELIMIT_ENABLED"] = _flag(config["RATELIMIT_ENABLED"])
+    config["RATELIMIT_PROXIES"] = int(config["RATELIMIT_PROXIES"])
+    config["WEB_SESSION_HOURS"] = float(config["WEB_SESSION_HOURS"])
+    config["SESSION_COOKIE_SECURE"] = _flag(config["SESSION_COOKIE_SECURE"])
+    for key in ("LOOKUP_CONTACT_NAME", "LOOKUP_CONTACT_EMAIL", "LOOKUP_CONTACT_PHONE"):
+        config[key] = str(config[key] or "")
+
+
+def _flag(value) -> bool:
+    """true/false, 1/0, yes/no, on/off (TRACE_X=off arrives as the string "off")."""
+    if isinstance(value, str):
+        return value.strip().lower() not in ("", "0", "false", "no", "off")
+    return bool(value)
+
+
+def signing_key_path(config, instance_path: str | Path) -> Path:
+    """Where the signing key is: SIGNING_KEY_PATH, or signing-key.pem in the instance folder."""
+    value = str(config.get("SIGNING_KEY_PATH") or "")
+    return Path(value) if value else Path(instance_path) / "signing-key.pem"

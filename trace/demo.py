@@ -626,11 +626,20 @@ def load(session: Session, company_prefix: str, extension_digit: int, seed: int 
         names[f"gtin-{house}"] = product.gtin
     actors, tokens = {}, []
     for name, role, place in USERS:
-        actors[name], token = users.create(session, name, role, names[place] if place else None)
+        # Staff may log in to the web pages with a demo password (importers use the API).
+        password = demo_password(name) if role != "importer" else None
+        actors[name], token = users.create(
+            session, name, role, names[place] if place else None, password
+        )
         tokens.append((name, role, token))
     for step in plan(seed):
         _write(session, step, actors[step.by], names, (company_prefix, extension_digit))
     return _summary(session, seed, tokens)
+
+
+def demo_password(name: str) -> str:
+    """The demo users' web password: for a laptop's demo season only, printed by `demo load`."""
+    return f"{name}-demo"
 
 
 def _count(session: Session, model, *where) -> int:
@@ -676,6 +685,10 @@ def _summary(session: Session, seed: int, tokens: list[tuple[str, str, str]]) ->
         + ", ".join(f"{statuses.get(status, 0)} {label}" for status, label in progress)
         + ")",
         f"  events     {_count(session, Event)}",
+        "staff pages (/login): "
+        + ", ".join(
+            f"{name} / {demo_password(name)}" for name, role, _ in tokens if role != "importer"
+        ),
         "demo API tokens (name role token; each shown once):",
         *(f"  {name:<15} {role:<10} {token}" for name, role, token in tokens),
     ]

@@ -12,8 +12,11 @@ from flask_swagger_ui import get_swaggerui_blueprint
 
 from . import (
     audit,
+    epcis,
     errors,
     events,
+    exports,
+    labels,
     locations,
     lots,
     packings,
@@ -58,7 +61,20 @@ def init_app(app: Flask) -> None:
     )
     api = TraceApi(app)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
-    for module in (locations, products, lots, packings, pallets, shipments, events, tracing, audit):
+    for module in (
+        locations,
+        products,
+        lots,
+        packings,
+        pallets,
+        shipments,
+        events,
+        tracing,
+        audit,
+        labels,
+    ):
+        api.register_blueprint(module.blp, url_prefix=PREFIX)
+    for module in (exports, epcis):  # EPCIS 2.0, FSMA 204, signed evidence
         api.register_blueprint(module.blp, url_prefix=PREFIX)
     # The interactive docs page, served from the package's own copy (no CDN).
     app.register_blueprint(

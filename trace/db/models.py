@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Index, UniqueConstraint
+from sqlalchemy import JSON, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -121,12 +121,13 @@ class Event(SQLModel, table=True):
     """
 
     id: int | None = Field(default=None, primary_key=True)
-    event_id: str = Field(max_length=64, unique=True)
+    # EPCIS eventIDs are URIs: ours are urn:uuid:…, captured ones may be ni:///sha-256;… (92+).
+    event_id: str = Field(max_length=255, unique=True)
     type: str = Field(max_length=16, index=True)
-    epcis_type: str = Field(max_length=32)
+    epcis_type: str = Field(max_length=64)
     action: str | None = Field(default=None, max_length=8)
-    biz_step: str | None = Field(default=None, max_length=64)
-    disposition: str | None = Field(default=None, max_length=64)
+    biz_step: str | None = Field(default=None, max_length=255)
+    disposition: str | None = Field(default=None, max_length=255)
     event_time: datetime = Field(index=True)  # UTC
     tz_offset: str = Field(max_length=6)  # the local offset it happened in, "+07:00"
     record_time: datetime  # UTC, the server's clock
@@ -183,6 +184,8 @@ class User(SQLModel, table=True):
     role: str = Field(max_length=16)  # admin | worker | inspector | importer
     location_id: int | None = Field(default=None, foreign_key="location.id")
     created_at: datetime
+    # The staff web pages' password (werkzeug's scrypt hash); None: API tokens only.
+    password_hash: str | None = Field(default=None, max_length=255)
 
 
 class ApiToken(SQLModel, table=True):
@@ -221,3 +224,81 @@ class LabelJob(SQLModel, table=True):
     reprint: bool = False
     user_id: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime
+
+
+class ScanCounter(SQLModel, table=True):
+    """How often the public page of one serialised carton (GTIN + lot + serial) was opened.
+
+    One row per code, bumped by a single upsert (`INSERT … ON CONFLICT DO UPDATE … RETURNING`)
+    so concurrent scans never lose a count and a read is one primary-key row, however often a
+    copied label is scanned. Nothing about the reader is stored.
+    """
+
+    __tablename__ = "scan_counter"
+
+    gtin: str = Field(max_length=14, primary_key=True)
+    lot: str = Field(max_length=20, primary_key=True)
+    serial: str = Field(max_length=20, primary_key=True)
+    count: int = 0
+    first_at: datetime
+    last_at: datetime
+
+
+class EventUri(SQLModel, table=True):
+    """The identifiers a captured EPCIS event names (EPCs, classes, parent, locations),
+    canonical form (`https://id.gs1.org/…` for GS1 keys): what EPCIS queries look up."""
+
+    __tablename__ = "event_uri"
+
+    # The key starts with the URI: the one index a query by identifier needs.
+    uri: str = Field(sa_type=Text, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", primary_key=True)
+
+
+class CaptureJob(SQLModel, table=True):
+    """One EPCIS capture (REST binding `/capture/{captureID}`): what was sent, what was kept."""
+
+    __tablename__ = "capture_job"
+
+    id: int | None = Field(default=None, primary_key=True)
+    capture_id: str = Field(max_length=64, unique=True)
+    created_at: datetime
+    finished_at: datetime | None = None
+    running: bool = False
+    success: bool = True
+    error_behaviour: str = Field(default="rollback", max_length=16)
+    events: int = 0  # in the document
+    stored: int = 0  # new events appended to the log
+    duplicates: int = 0  # exact re-sends of events already held, ignored
+    errors: list = Field(default_factory=list, sa_type=JSON)
+    user_id: int | None = Field(default=None, foreign_key="user.id")
+
+
+class Checkpoint(SQLModel, table=True):
+    """The chain head at a moment, signed with the organisation's Ed25519 key.
+
+    Rewriting history before `last_event_id`, even with every later hash recomputed, no
+    longer reaches `chain_hash`, and a new signature needs the private key (never stored here).
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    last_event_id: int | None = None
+    events: int = 0
+    chain_hash: str = Field(max_length=64)
+    created_at: datetime
+    key_fingerprint: str = Field(max_length=64)
+    public_key: str = Field(max_length=64)  # raw Ed25519 public key, base64
+    signature: str = Field(max_length=128)  # base64 over the checkpoint's canonical statement
+    reason: str = Field(default="manual", max_length=32)
+
+
+class FormOnce(SQLModel, table=True):
+    """A staff page's one-time form token: the first submission is recorded, a repeat (a
+    worker tapping twice) is answered with where the first one went, never recorded again."""
+
+    __tablename__ = "form_once"
+
+    token: str = Field(max_length=64, primary_key=True)
+    user_id: int = Field(foreign_key="user.id")
+    created_at: datetime = Field(index=True)
+    result: str | None = Field(default=None, max_length=500)  # the page the first one led to
