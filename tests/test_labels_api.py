@@ -153,7 +153,9 @@ def test_impossible_label_requests_are_422(api, body, field):
     assert field in response.json["errors"]["json"]
 
 
-def test_carton_labels_need_a_market_until_the_lot_ships(api, ids, season):
+def test_the_market_comes_from_the_shipment_or_the_only_market_the_chain_is_open_to(
+    api, ids, season
+):
     worker = api.as_("worker")
     body = {
         "kind": "carton",
@@ -162,11 +164,21 @@ def test_carton_labels_need_a_market_until_the_lot_ships(api, ids, season):
         "size": "50x30mm",
         "format": "zpl",
     }
+    # The walkthrough's orchard, packing house and facility hold codes for Japan only.
+    response = worker.post("/labels", json=body)
+    assert response.status_code == 200
+    assert "タンハー・ライチ" in response.get_data(as_text=True)
+    for place, scheme in [("orchard", "PUC"), ("house", "PHC"), ("facility", "TFC")]:
+        api.patch(
+            f"/locations/{ids[place]}",
+            json={"codes": [{"scheme": scheme, "value": f"US-{scheme}-1", "market": "US"}]},
+        )
     response = worker.post("/labels", json=body)
     assert response.status_code == 422
-    assert "which market" in response.json["errors"]["json"]["market"][0]
+    assert "say which market" in response.json["errors"]["json"]["market"][0]
     worker.post("/shipments", json=shipment_body(ids, season["ssccs"]))
-    assert worker.post("/labels", json=body).status_code == 200
+    response = worker.post("/labels", json=body)
+    assert response.status_code == 200 and "タンハー・ライチ" in response.get_data(as_text=True)
 
 
 def test_inspectors_do_not_print(api, season):
@@ -185,11 +197,26 @@ def test_inspectors_do_not_print(api, season):
 def test_a_japan_carton_label_names_its_chain_in_vietnamese_and_japanese(api, season):
     from tests.labels.decoding import pdf_text
 
-    response = api.as_("worker").post("/labels", json={
-        "kind": "carton", "lot": season["packed"], "count": 1, "size": "100x150mm",
-        "format": "pdf", "market": "JP",
-    })
+    response = api.as_("worker").post(
+        "/labels",
+        json={
+            "kind": "carton",
+            "lot": season["packed"],
+            "count": 1,
+            "size": "100x150mm",
+            "format": "pdf",
+            "market": "JP",
+        },
+    )
     text = pdf_text(response.data)
-    for expected in ["Vải thiều Thanh Hà", "タンハー・ライチ", "VN-HDTH-0112", "VN-PH-HD-007",
-                     "VN-TF-HN-02", "MB-260611-03", season["packed"], "Product of Vietnam"]:
+    for expected in [
+        "Vải thiều Thanh Hà",
+        "タンハー・ライチ",
+        "VN-HDTH-0112",
+        "VN-PH-HD-007",
+        "VN-TF-HN-02",
+        "MB-260611-03",
+        season["packed"],
+        "Product of Vietnam",
+    ]:
         assert expected in text, expected

@@ -40,6 +40,7 @@ from trace.labels.content import (
 )
 
 from .common import get_lot, lock_chain, next_value, now, unit_of_work
+from .shipments import market_gaps
 
 
 def _allocated(session: Session, lot: Lot) -> int:
@@ -221,14 +222,22 @@ def _code(session: Session, location_id: int | None, scheme: str, market: str) -
 
 
 def market_of(session: Session, lot: Lot) -> str | None:
-    """The market of the shipment the lot's cartons are on, if any."""
-    return session.exec(
+    """The lot's market: its shipment's, else the only market its whole chain (orchards,
+    packing house, treatment) holds active codes for; None when that is not one market."""
+    shipped = session.exec(
         select(Shipment.market)
         .join(Pallet, Pallet.shipment_id == Shipment.id)
         .join(PalletContent, PalletContent.pallet_id == Pallet.id)
         .where(PalletContent.lot_id == lot.id)
         .order_by(Shipment.id)
     ).first()
+    if shipped:
+        return shipped
+    markets = set(
+        session.exec(select(LocationCode.market).where(LocationCode.status == "active").distinct())
+    )
+    open_to = [m for m in sorted(markets) if not market_gaps(session, [lot], m)]
+    return open_to[0] if len(open_to) == 1 else None
 
 
 def lot_facts(session: Session, lot: Lot, market: str, base_url: str) -> LotFacts:
@@ -369,8 +378,8 @@ def prepare(
     if market is None:
         raise Invalid(
             "market",
-            f"lot {lot.code} is on no shipment yet: say which market its "
-            "cartons are for (it sets the languages and stamps)",
+            f"lot {lot.code} is on no shipment yet and its chain is open to several markets "
+            "(or none): say which market its cartons are for (it sets the languages and stamps)",
         )
     if lot.kind != "packed" or lot.product_id is None:
         raise RuleViolation(f"lot {lot.code} is a harvest lot: carton labels are for packed lots")
