@@ -24,11 +24,9 @@ DEFAULTS = {
     "SSCC_EXTENSION_DIGIT": 0,
     # API lists: default and largest page size.
     "PAGE_SIZE": 50,
-    # EPCIS 2.0: the official JSON schema captured documents are validated against (GS1's file,
-    # kept in shared/standards beside the repository).
-    "EPCIS_SCHEMA_PATH": str(
-        ROOT.parent / "shared" / "standards" / "epcis" / "EPCIS-JSON-Schema.json"
-    ),
+    # EPCIS 2.0: the official JSON schema captured documents are validated against (GS1's
+    # file, shipped with the service: trace/standards/README.md says where it comes from).
+    "EPCIS_SCHEMA_PATH": str(ROOT / "trace" / "standards" / "EPCIS-JSON-Schema.json"),
     # The IRI of our EPCIS extension fields (prefix `trace:`); empty: {PUBLIC_BASE_URL}/ns/epcis/.
     "EPCIS_EXTENSION_NAMESPACE": "",
     # Most events one capture request may carry (GS1-EPCIS-Capture-Limit); more: 413.

@@ -1,0 +1,11 @@
+"""The schema the service validates captures against is GS1's file, byte for byte."""
+
+from __future__ import annotations
+
+from tests.epcis.conftest import SCHEMA
+from trace.config import DEFAULTS
+
+
+def test_the_shipped_schema_is_gs1s():
+    shipped = open(DEFAULTS["EPCIS_SCHEMA_PATH"], "rb").read()
+    assert shipped == SCHEMA.read_bytes()
