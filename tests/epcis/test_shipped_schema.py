@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from tests.epcis.conftest import SCHEMA
 from trace.config import DEFAULTS
 
 
 def test_the_shipped_schema_is_gs1s():
-    shipped = open(DEFAULTS["EPCIS_SCHEMA_PATH"], "rb").read()
-    assert shipped == SCHEMA.read_bytes()
+    assert Path(DEFAULTS["EPCIS_SCHEMA_PATH"]).read_bytes() == SCHEMA.read_bytes()
