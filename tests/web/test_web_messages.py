@@ -64,6 +64,12 @@ def _messages(api, ids, season) -> list[str]:
     label = {"kind": "carton", "lot": packed, "size": "100x150mm", "format": "pdf", "market": "JP"}
     refused("post", "/labels", {**label, "count": 201})
     refused("post", "/labels", {**label, "lot": harvest, "count": 1})
+    for place, scheme in [("orchard", "PUC"), ("house", "PHC"), ("facility", "TFC")]:
+        api.patch(
+            f"/locations/{ids[place]}",
+            json={"codes": [{"scheme": scheme, "value": f"US-{scheme}", "market": "US"}]},
+        )
+    # Now open to JP and US: the market must be named.
     refused("post", "/labels", {**{k: v for k, v in label.items() if k != "market"}, "count": 1})
     refused(
         "post",

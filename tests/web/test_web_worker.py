@@ -149,6 +149,12 @@ def test_labels_zpl_download_and_the_serials_are_not_printed_twice(as_, api, ids
     worker.open(f"/app/labels?kind=carton&lot={code}&count=5")
     worker.send({"market": "JP"})
     assert "4 more can be printed, not 5" in errors_of(worker.html, "count")
+    # With codes for two markets in the chain, the market cannot be guessed: it is asked for.
+    for place, scheme in [("orchard", "PUC"), ("house", "PHC"), ("facility", "TFC")]:
+        api.patch(
+            f"/locations/{ids[place]}",
+            json={"codes": [{"scheme": scheme, "value": f"US-{scheme}", "market": "US"}]},
+        )
     worker.send({"market": "", "count": "4"})
     assert "on no shipment yet" in errors_of(worker.html, "market")
     worker.send({"market": "JP", "count": "3", "format": "zpl"})

@@ -70,7 +70,7 @@ PATTERNS = [
         "count",
     ),
     (
-        r"lot (?P<lot>\S+) is on no shipment yet: say which market",
+        r"lot (?P<lot>\S+) is on no shipment yet\b.*: say which market",
         _l("Lot %(lot)s is on no shipment yet: choose the market its cartons are for."),
         "market",
     ),
