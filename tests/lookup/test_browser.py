@@ -8,55 +8,26 @@ screenshots to docs/; otherwise they go to the test's temporary folder.
 
 from __future__ import annotations
 
-import os
-import shutil
-import threading
-from pathlib import Path
-
 import pytest
 from sqlmodel import Session
-from werkzeug.serving import make_server
 
-from tests.conftest import IN_CI, Api
+from tests.browser import PHONE, chromium, require_browser, served, shots, sqlite_app
+from tests.conftest import Api
 from tests.flows import master_data
 from tests.lookup.conftest import LOT_URL, print_labels, record_story
-from trace.app import create_app
 from trace.services import users
-
-CHROMIUM = Path("/usr/bin/chromium")
-PHONE = {"width": 390, "height": 844}
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
-
-def _require_browser():
-    reason = None
-    if not CHROMIUM.exists():
-        reason = "no /usr/bin/chromium: apt-get install -y chromium (Debian's package)"
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError:
-            reason = "the playwright package is missing: pip install -r requirements-dev.txt"
-    if reason:
-        if IN_CI:
-            pytest.fail(reason + " — CI must run the browser tests")
-        pytest.skip(reason)
 
 
 @pytest.fixture(scope="module")
 def site(sqlite_template, tmp_path_factory):
     """The app with the story recorded, served by werkzeug in a thread."""
-    _require_browser()
+    require_browser()
     folder = tmp_path_factory.mktemp("browser")
-    shutil.copy(sqlite_template, folder / "trace.db")
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATABASE_URL": f"sqlite:///{folder / 'trace.db'}",
-            "INSTANCE_PATH": str(folder),
-            "LOOKUP_CONTACT_NAME": "Hải Dương Agri Export JSC",
-            "LOOKUP_CONTACT_EMAIL": "trace@haiduongagri.example",
-        }
+    app = sqlite_app(
+        sqlite_template,
+        folder,
+        LOOKUP_CONTACT_NAME="Hải Dương Agri Export JSC",
+        LOOKUP_CONTACT_EMAIL="trace@haiduongagri.example",
     )
     engine = app.extensions["trace.engine"]
     tokens = {}
@@ -66,27 +37,14 @@ def site(sqlite_template, tmp_path_factory):
     api = Api(app.test_client(), tokens)
     record_story(api, master_data(api))
     print_labels(engine, "LOT/26A", 10)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(5)
-    engine.dispose()
+    with served(app) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
 def browser(site):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    with chromium() as browser:
         yield browser
-        browser.close()
-
-
-def shots(tmp_path: Path) -> Path:
-    return Path("docs") if os.environ.get("TRACE_SCREENSHOTS") == "docs" else tmp_path
 
 
 @pytest.mark.parametrize(

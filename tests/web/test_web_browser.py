@@ -11,85 +11,41 @@ Skips where /usr/bin/chromium is missing, except under CI (CI=true), where it fa
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import threading
-from pathlib import Path
 
 import pytest
 from sqlmodel import Session
-from werkzeug.serving import make_server
 
-from tests.conftest import IN_CI, Api
+from tests.browser import PHONE, TABLET, chromium, require_browser, served, shots, sqlite_app
+from tests.conftest import Api
 from tests.flows import GTIN, master_data
 from tests.labels.decoding import decode, pages
 from tests.web.page import PASSWORDS
-from trace.app import create_app
 from trace.services import users
 
-CHROMIUM = Path("/usr/bin/chromium")
-TABLET = {"width": 1024, "height": 768}
-PHONE = {"width": 390, "height": 844}
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 ORCHARD = "Vườn vải Thanh Quang 12"
-
-
-def _require_browser():
-    reason = None
-    if not CHROMIUM.exists():
-        reason = "no /usr/bin/chromium: apt-get install -y chromium (Debian's package)"
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError:
-            reason = "the playwright package is missing: pip install -r requirements-dev.txt"
-    if reason:
-        if IN_CI:
-            pytest.fail(reason + " — CI must run the browser tests")
-        pytest.skip(reason)
 
 
 @pytest.fixture(scope="module")
 def site(sqlite_template, tmp_path_factory):
     """The app with the walkthrough's master data and three staff users, served in a thread."""
-    _require_browser()
+    require_browser()
     folder = tmp_path_factory.mktemp("web-browser")
-    shutil.copy(sqlite_template, folder / "trace.db")
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATABASE_URL": f"sqlite:///{folder / 'trace.db'}",
-            "INSTANCE_PATH": str(folder),
-        }
-    )
+    app = sqlite_app(sqlite_template, folder)
     engine = app.extensions["trace.engine"]
     tokens = {}
     with Session(engine, expire_on_commit=False) as session:
         for role, password in PASSWORDS.items():
             _, tokens[role] = users.create(session, f"{role}-1", role, password=password)
     master_data(Api(app.test_client(), tokens))
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", app
-    server.shutdown()
-    thread.join(5)
-    engine.dispose()
+    with served(app) as base:
+        yield base, app
 
 
 @pytest.fixture(scope="module")
 def browser(site):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    with chromium() as browser:
         yield browser
-        browser.close()
-
-
-def shots(tmp_path: Path) -> Path:
-    return Path("docs") if os.environ.get("TRACE_SCREENSHOTS") == "docs" else tmp_path
 
 
 def _login(page, base: str, role: str, user: str, password: str) -> None:
