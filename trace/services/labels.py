@@ -94,19 +94,8 @@ def carton_job(
                         f"serial {serial} was never printed for lot {lot.code}; "
                         "only printed cartons can be reprinted",
                     )
-            job = LabelJob(
-                kind="carton",
-                product_id=product.id,
-                lot_id=lot.id,
-                size=size,
-                format=fmt,
-                count=len(serials),
-                serial_first=min(serials),
-                serial_last=max(serials),
-                reprint=True,
-                user_id=actor.id,
-                created_at=now(),
-            )
+            job = _carton_job(lot, actor, size, fmt, min(serials), max(serials), len(serials))
+            job.reprint = True
             session.add(job)
             return job, lot, product, list(serials)
         left = lot.cartons - _allocated(session, lot)
@@ -118,20 +107,26 @@ def carton_job(
             )
         last = next_value(session, f"serial:{product.id}", count)
         first = last - count + 1
-        job = LabelJob(
-            kind="carton",
-            product_id=product.id,
-            lot_id=lot.id,
-            size=size,
-            format=fmt,
-            count=count,
-            serial_first=first,
-            serial_last=last,
-            user_id=actor.id,
-            created_at=now(),
-        )
+        job = _carton_job(lot, actor, size, fmt, first, last, count)
         session.add(job)
     return job, lot, product, list(range(first, last + 1))
+
+
+def _carton_job(
+    lot: Lot, actor: User, size: str, fmt: str, first: int, last: int, count: int
+) -> LabelJob:
+    return LabelJob(
+        kind="carton",
+        product_id=lot.product_id,
+        lot_id=lot.id,
+        size=size,
+        format=fmt,
+        count=count,
+        serial_first=first,
+        serial_last=last,
+        user_id=actor.id,
+        created_at=now(),
+    )
 
 
 def other_job(
@@ -238,6 +233,18 @@ def market_of(session: Session, lot: Lot) -> str | None:
     )
     open_to = [m for m in sorted(markets) if not market_gaps(session, [lot], m)]
     return open_to[0] if len(open_to) == 1 else None
+
+
+def carton_market(session: Session, lot: Lot, asked: str | None) -> str:
+    """The market carton labels of `lot` are for: `asked`, else `market_of`, else ask (422)."""
+    market = asked or market_of(session, lot)
+    if market is None:
+        raise Invalid(
+            "market",
+            f"lot {lot.code} is on no shipment yet and its chain is open to several markets "
+            "(or none): say which market its cartons are for (it sets the languages and stamps)",
+        )
+    return market
 
 
 def lot_facts(session: Session, lot: Lot, market: str, base_url: str) -> LotFacts:
@@ -374,13 +381,7 @@ def prepare(
         )
         label = sticker_label(base_url, lot.code)
         return [label] * request["count"], f"stickers-{lot.code}"
-    market = request.get("market") or market_of(session, lot)
-    if market is None:
-        raise Invalid(
-            "market",
-            f"lot {lot.code} is on no shipment yet and its chain is open to several markets "
-            "(or none): say which market its cartons are for (it sets the languages and stamps)",
-        )
+    market = carton_market(session, lot, request.get("market"))
     if lot.kind != "packed" or lot.product_id is None:
         raise RuleViolation(f"lot {lot.code} is a harvest lot: carton labels are for packed lots")
     facts = lot_facts(session, lot, market, base_url)

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from trace.db.session import get_session
-from trace.domain.errors import DomainError, Invalid
+from trace.domain.errors import DomainError
 from trace.labels.content import carton_labels, pallet_label, sticker_label
 from trace.labels.render import SIZES, content_type, render, suffix
 from trace.services import labels as service
@@ -177,12 +177,7 @@ def _record(wanted: dict) -> str:
     job["user"] = me().id
     if wanted["kind"] == "carton":
         lot = get_lot(db, wanted["lot"])
-        market = wanted.get("market") or service.market_of(db, lot)
-        if market is None:
-            raise Invalid(
-                "market",
-                f"lot {lot.code} is on no shipment yet: say which market its cartons are for",
-            )
+        market = service.carton_market(db, lot, wanted.get("market"))
         _job, lot, _product, serials = service.carton_job(
             db,
             me(),
