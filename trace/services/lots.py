@@ -32,6 +32,20 @@ def day_time(day: date) -> datetime:
     return datetime.combine(day, time(12, 0), VIETNAM)
 
 
+def day_event_time(data: dict, verb: str) -> datetime:
+    """When a harvest or packing happened: `{verb}_at` if given (on the day `{verb}_on`), else
+    noon of that day, or now if the day is today and noon has not come yet."""
+    day: date = data[f"{verb}_on"]
+    if data.get(f"{verb}_at"):
+        when = check_event_time(data[f"{verb}_at"], f"{verb}_at")
+        if when.astimezone(VIETNAM).date() != day:
+            raise Invalid(f"{verb}_at", f"{when.isoformat()} is not on {day.isoformat()}")
+        return when
+    if day > now().astimezone(VIETNAM).date():
+        raise Invalid(f"{verb}_on", f"{day.isoformat()} is in the future")
+    return min(day_time(day), now())
+
+
 def new_lot_code(session: Session, prefix: str, day: date) -> str:
     """`H260610-0007` (harvest) or `P260611-0012` (packed): short, readable, GS1 set 82."""
     while True:  # skip numbers someone took by giving their own lot code
@@ -46,14 +60,7 @@ def harvest(session: Session, actor: User, data: dict) -> Lot:
         head = lock_chain(session)
         orchard = location_for_field(session, data["orchard_id"], "orchard_id", "orchard")
         day: date = data["harvested_on"]
-        if data.get("harvested_at"):
-            when = check_event_time(data["harvested_at"], "harvested_at")
-            if when.astimezone(VIETNAM).date() != day:
-                raise Invalid("harvested_at", f"{when.isoformat()} is not on {day.isoformat()}")
-        elif day > now().astimezone(VIETNAM).date():
-            raise Invalid("harvested_on", f"{day.isoformat()} is in the future")
-        else:
-            when = min(day_time(day), now())
+        when = day_event_time(data, "harvested")
         lot = Lot(
             code=new_lot_code(session, "H", day),
             kind="harvest",

@@ -25,7 +25,7 @@ from .common import (
     require_here,
     unit_of_work,
 )
-from .lots import VIETNAM, day_time, new_lot_code
+from .lots import day_event_time, new_lot_code
 from .masterdata import product_by_gtin
 
 
@@ -52,12 +52,7 @@ def pack(session: Session, actor: User, data: dict) -> Lot:
         house = location_for_field(session, data["location_id"], "location_id", "packing_house")
         product = product_by_gtin(session, data["product_gtin"], "product_gtin")
         day: date = data["packed_on"]
-        if data.get("packed_at"):
-            when = check_event_time(data["packed_at"], "packed_at")
-        elif day > now().astimezone(VIETNAM).date():
-            raise Invalid("packed_on", f"{day.isoformat()} is in the future")
-        else:
-            when = min(day_time(day), now())
+        when = day_event_time(data, "packed")
         inputs = []
         seen = set()
         for i, item in enumerate(data["inputs"]):
