@@ -54,7 +54,13 @@ run: $(STAMP) $(COMPILED)
 	@echo
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: $(STAMP) $(COMPILED)
+# An offline ZPL renderer (npm zpl-renderer-js, WebAssembly) lets the tests decode ZPL labels;
+# without npm that one test skips.
+ZPL_RENDERER := tests/labels/node_modules/.package-lock.json
+$(ZPL_RENDERER): tests/labels/package-lock.json
+	if command -v npm >/dev/null 2>&1; then npm ci --prefix tests/labels --no-audit --no-fund --silent; fi
+
+test: $(STAMP) $(COMPILED) $(ZPL_RENDERER)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
