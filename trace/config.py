@@ -42,6 +42,10 @@ DEFAULTS = {
     "LOOKUP_SCAN_ALERT": 20,
     # Seconds browsers and CDNs may keep a lot's page before asking again (ETag makes it cheap).
     "LOOKUP_MAX_AGE": 60,
+    # Lots whose pages each worker keeps rendered in memory (trace/lookup/cache.py), and for
+    # how many seconds at most (a place's new name shows after that; a new event at once).
+    "LOOKUP_CACHE_SIZE": 2000,
+    "LOOKUP_CACHE_SECONDS": 60,
     # Rate limit of the public pages, per client address (Flask-Limiter syntax).
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_PUBLIC": "60/minute",
@@ -73,6 +77,8 @@ def normalise(config) -> None:
     )
     config["LOOKUP_SCAN_ALERT"] = int(config["LOOKUP_SCAN_ALERT"])
     config["LOOKUP_MAX_AGE"] = int(config["LOOKUP_MAX_AGE"])
+    config["LOOKUP_CACHE_SIZE"] = int(config["LOOKUP_CACHE_SIZE"])
+    config["LOOKUP_CACHE_SECONDS"] = int(config["LOOKUP_CACHE_SECONDS"])
     config["RATELIMIT_ENABLED"] = _flag(config["RATELIMIT_ENABLED"])
     config["RATELIMIT_PROXIES"] = int(config["RATELIMIT_PROXIES"])
     config["WEB_SESSION_HOURS"] = float(config["WEB_SESSION_HOURS"])

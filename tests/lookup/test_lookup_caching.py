@@ -3,7 +3,13 @@ something new is recorded; a carton's page, which counts scans, is never cached.
 
 from __future__ import annotations
 
-from tests.lookup.conftest import LOT_URL
+import time
+from contextlib import contextmanager
+
+from sqlalchemy import event
+
+from tests.lookup.conftest import LOT, LOT_URL
+from trace.lookup.cache import PageCache
 
 
 def test_a_repeat_visit_with_the_etag_costs_no_body(client, story):
@@ -51,3 +57,101 @@ def test_a_cartons_page_is_never_stored_so_every_scan_reaches_the_counter(client
 def test_the_cache_lifetime_is_configurable(app, client, story):
     app.config["LOOKUP_MAX_AGE"] = 300
     assert client.get(LOT_URL).headers["Cache-Control"] == "public, max-age=300"
+
+
+# --- pages kept in the worker's memory (trace/lookup/cache.py) ---------------------------------
+
+
+@contextmanager
+def statements(engine):
+    """The SQL statements run inside the block."""
+    seen: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+
+
+def test_a_kept_page_costs_one_query_until_the_lot_has_a_new_event(client, engine, story):
+    first = client.get(LOT_URL, headers={"Accept-Language": "ja"})
+    with statements(engine) as seen:
+        again = client.get(LOT_URL, headers={"Accept-Language": "ja"})
+    assert again.get_data() == first.get_data()
+    assert len(seen) == 1, seen  # is there an event after the kept copy? (none)
+    linkset = {"Accept": "application/linkset+json"}
+    client.get(LOT_URL, headers=linkset)
+    with statements(engine) as seen:
+        assert client.get(LOT_URL, headers=linkset).status_code == 200
+    assert len(seen) == 1, seen
+
+
+def test_a_new_pallet_of_the_lot_shows_on_its_kept_page(client, api, story):
+    before = client.get(LOT_URL, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Jun 17, 2026" not in before
+    response = api.as_("worker").post(
+        "/pallets",
+        json={
+            "location_id": story["ids"]["house"],
+            "contents": [{"lot": LOT, "cartons": 50}],
+            "palletised_at": "2026-06-17T16:00:00+07:00",
+        },
+    )
+    assert response.status_code == 201, response.json
+    after = client.get(LOT_URL, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Jun 17, 2026" in after  # the new pallet's step in the timeline
+
+
+def test_a_correction_upstream_shows_on_the_packed_lots_kept_page(client, api, story):
+    assert "(corrected)" not in client.get(LOT_URL).get_data(as_text=True)
+    receipt = api.get(f"/lots/{story['harvest']}/events").json[1]
+    assert receipt["type"] == "receive"
+    response = api.as_("worker").post(
+        f"/events/{receipt['id']}/corrections",
+        json={"reason": "scale read 10 kg high", "changes": {"quantity": 1170}},
+    )
+    assert response.status_code == 201, response.json
+    assert "(corrected)" in client.get(LOT_URL).get_data(as_text=True)
+
+
+def test_every_scan_of_a_carton_is_counted_though_its_lots_story_is_kept(client, engine, story):
+    carton = f"{LOT_URL}/21/7"
+    client.get(f"{LOT_URL}/21/6", headers={"Accept-Language": "en"})  # the lot's story kept
+    pages = []
+    for _ in range(3):
+        with statements(engine) as seen:
+            pages.append(client.get(carton, headers={"Accept-Language": "en"}))
+    texts = [page.get_data(as_text=True) for page in pages]
+    assert "first time this code has been scanned" in texts[0]
+    assert "scanned 2 times" in texts[1] and "scanned 3 times" in texts[2]
+    # the lot, the freshness check, the scan counted, the label checked: not the story again
+    assert len(seen) <= 5, seen
+    assert 'id="timeline"' in texts[2] and "Thanh Quang" in texts[2]
+
+
+def test_a_place_renamed_shows_once_the_kept_copy_expires(app, client, api, story):
+    app.extensions["trace.lookup"]["cache"] = PageCache(
+        app.extensions["trace.engine"], size=100, seconds=1
+    )
+    assert "Thanh Quang" in client.get(LOT_URL).get_data(as_text=True)
+    response = api.as_("admin").patch(
+        f"/locations/{story['ids']['house']}", json={"name": "Nhà đóng gói Mới"}
+    )
+    assert response.status_code == 200, response.json
+    time.sleep(1.1)
+    assert "Nhà đóng gói Mới" in client.get(LOT_URL).get_data(as_text=True)
+
+
+def test_nothing_is_kept_when_the_cache_is_off(app, client, engine, story):
+    app.extensions["trace.lookup"]["cache"] = PageCache(
+        app.extensions["trace.engine"], size=0, seconds=60
+    )
+    first = client.get(LOT_URL)
+    with statements(engine) as seen:
+        again = client.get(LOT_URL)
+    assert again.get_data() == first.get_data()
+    assert len(seen) > 3

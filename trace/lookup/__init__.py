@@ -22,6 +22,7 @@ from markupsafe import Markup
 from trace.config import ROOT
 
 from . import views
+from .cache import PageCache
 from .i18n import LANGUAGES, select_language
 
 TRANSLATIONS = ROOT / "trace" / "lookup" / "translations"
@@ -55,6 +56,11 @@ def init_app(app: Flask) -> None:
             "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
         ),
         "languages": LANGUAGES,
+        "cache": PageCache(
+            app.extensions["trace.engine"],
+            app.config["LOOKUP_CACHE_SIZE"],
+            app.config["LOOKUP_CACHE_SECONDS"],
+        ),
     }
 
     limiter = Limiter(

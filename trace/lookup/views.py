@@ -24,6 +24,8 @@ from trace.gs1 import GS1Error, parse_digital_link
 from trace.services import lookup
 
 from . import i18n, words
+from .cache import Answer as KeptAnswer
+from .cache import Kept, PageCache
 
 bp = Blueprint("lookup", __name__, template_folder="templates")
 
@@ -39,6 +41,8 @@ class Found:
     view: dict
     links: dict
     carton: tuple[str, str, str] | None = None  # gtin, lot, serial of a serialised carton
+    kept: Kept | None = None  # a lot's story, kept between requests (cache.py)
+    code: tuple | None = None  # what the kept story is kept under: (GTIN or None, lot code)
 
 
 class Answer(Exception):
@@ -196,15 +200,17 @@ def _read_link(session) -> Found:
             view = lookup.product_page(session, product)
             links = lookup.linkset(base, languages, product=view["product"], gtin=gtin)
             return Found("lookup/product.html", view, links)
-        lot = lookup.find_lot(session, link.gtin, link.lot)
-        if lot is None:
+        kept = _cache().story(
+            session, (gtin, link.lot), lambda: lookup.find_lot(session, link.gtin, link.lot)
+        )
+        if kept is None:
             raise Answer(404, "unknown")
-        view = lookup.lot_page(session, lot)
+        view = kept.story.view
         links = lookup.linkset(
             base, languages, product=view["product"], lot=view, serial=link.serial, gtin=gtin
         )
         carton = (gtin, link.lot, link.serial) if link.serial is not None else None
-        return Found("lookup/lot.html", view, links, carton)
+        return Found("lookup/lot.html", view, links, carton, kept, (gtin, link.lot))
     if link.sscc is not None:
         g.linkset = f"{base}/00/{link.sscc.value}?linkType=linkset"
         pallet = lookup.find_pallet(session, link.sscc)
@@ -230,40 +236,89 @@ def _read_short(session) -> Found:
         lookup.read_short_code(code)
     except GS1Error as error:
         raise Answer(400, "malformed", lookup.explain(error)) from None
-    lot = lookup.find_lot(session, None, code)
-    if lot is None:
+    kept = _cache().story(session, (None, code), lambda: lookup.find_lot(session, None, code))
+    if kept is None:
         raise Answer(404, "unknown")
-    view = lookup.lot_page(session, lot)
+    view = kept.story.view
     gtin = (view["product"] or {}).get("gtin")
     if gtin:
         g.linkset = f"{base}{lookup.gtin_path(gtin, code)}?linkType=linkset"
     links = lookup.linkset(base, i18n.LANGUAGES, product=view["product"], lot=view, gtin=gtin)
-    return Found("lookup/lot.html", view, links)
+    return Found("lookup/lot.html", view, links, kept=kept, code=(None, code))
 
 
 # --- answering -----------------------------------------------------------------------------------
 
 
 def _answer(read) -> Response:
+    cache, key = _cache(), _answer_key()
+    if key is not None:
+        kept = cache.answer(key)
+        if kept is not None:
+            g.linkset = kept.linkset
+            response = Response(kept.body, mimetype=kept.mimetype)
+            response.set_etag(kept.etag)
+            return _cacheable(response)
     session = get_session()
     found = read(session)
     link_type = request.args.get("linkType")
     if link_type in ("linkset", "all") or (not link_type and _wants_json()):
         response = _json(found.links, _json_type())
+        _keep(key, found, response)
         return _cacheable(response)
     if link_type:
         return _redirect(found, link_type)
     carton = None
     if found.carton is not None:
         carton = _check_carton(session, *found.carton)
-    html = render_template(found.template, **found.view, carton=carton, links=found.links)
+    story = None
+    if found.kept is not None:  # the lot's story: rendered once per language while it holds
+        language = str(get_locale() or "en")
+        story = cache.part(
+            found.kept, language, lambda: render_template("lookup/_story.html", **found.view)
+        )
+    html = render_template(
+        found.template, **found.view, carton=carton, links=found.links, story=story
+    )
     response = Response(html, mimetype="text/html")
     _remember_language(response)
     if carton is not None:
         # Each view of a carton is a counted scan: never served from a cache.
         response.headers["Cache-Control"] = "private, no-store"
         return response
+    _keep(key, found, response)
     return _cacheable(response)
+
+
+def _cache() -> PageCache:
+    return current_app.extensions["trace.lookup"]["cache"]
+
+
+def _answer_key() -> tuple | None:
+    """What an answer that can be kept depends on: the path and query as sent, the reader's
+    language and the media type; None for what is never kept (redirects, a language switch
+    that sets the cookie)."""
+    if request.method not in ("GET", "HEAD"):
+        return None
+    link_type = request.args.get("linkType")
+    if link_type in ("linkset", "all") or (not link_type and _wants_json()):
+        kind = _json_type()
+    elif link_type or _sets_language():
+        return None
+    else:
+        kind = "text/html"
+    return (_raw_path(), request.query_string, str(get_locale() or "en"), kind)
+
+
+def _keep(key: tuple | None, found: Found, response: Response) -> None:
+    """Keep a lot's answer (not a carton's: each of those is a counted scan)."""
+    if key is not None and found.kept is not None and found.carton is None:
+        response.add_etag()
+        etag = response.get_etag()[0]
+        answer = KeptAnswer(
+            found.code, found.kept, response.get_data(), response.mimetype, etag, g.linkset
+        )
+        _cache().keep(key, answer)
 
 
 def _check_carton(session, gtin: str, lot: str, serial: str) -> dict:
@@ -331,10 +386,16 @@ def _cacheable(response: Response) -> Response:
     return response
 
 
+def _sets_language() -> bool:
+    """Does this request choose a language the reader's cookie does not hold yet?"""
+    chosen = request.args.get("lang")
+    return chosen in i18n.LANGUAGES and request.cookies.get(i18n.COOKIE) != chosen
+
+
 def _remember_language(response: Response) -> None:
     """The switcher's ?lang= is remembered, so the next carton opens in the same language."""
     chosen = request.args.get("lang")
-    if chosen in i18n.LANGUAGES and request.cookies.get(i18n.COOKIE) != chosen:
+    if _sets_language():
         response.set_cookie(
             i18n.COOKIE,
             chosen,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func, text
 from sqlmodel import Session, select
 
 from trace.db.graph import upstream_lot_ids
@@ -163,6 +163,23 @@ def other_job(
     return job
 
 
+# The carton job whose range starts at or below a serial, nearest first: one index step on
+# (product_id, serial_first) however many jobs the product has had. Plain SQL: every scan of a
+# carton asks it.
+_JOB_OF_SERIAL = (
+    text(
+        "SELECT label_job.serial_last, label_job.created_at, lot.code FROM label_job "
+        "JOIN product ON product.id = label_job.product_id "
+        "JOIN lot ON lot.id = label_job.lot_id "
+        "WHERE product.gtin = :gtin AND label_job.kind = 'carton' AND label_job.reprint = :no "
+        "AND label_job.serial_first <= :number "
+        "ORDER BY label_job.serial_first DESC LIMIT 1"
+    )
+    .bindparams(bindparam("no", False, type_=LabelJob.__table__.c.reprint.type))
+    .columns(created_at=LabelJob.__table__.c.created_at.type)
+)
+
+
 def serial_status(session: Session, gtin: str, lot_code: str, serial: str) -> dict:
     """Was this carton serial printed for this lot? For the public lookup page.
 
@@ -173,29 +190,12 @@ def serial_status(session: Session, gtin: str, lot_code: str, serial: str) -> di
     if not serial.isdigit() or len(serial) > 9:
         return {"status": "never_printed"}
     number = int(serial)
-    # The job whose range starts at or below the serial, nearest first: one index step on
-    # (product_id, serial_first) however many jobs the product has had.
-    row = session.exec(
-        select(LabelJob, Lot.code)
-        .join(Product, Product.id == LabelJob.product_id)
-        .join(Lot, Lot.id == LabelJob.lot_id)
-        .where(
-            Product.gtin == gtin,
-            LabelJob.kind == "carton",
-            LabelJob.reprint.is_(False),
-            LabelJob.serial_first <= number,
-        )
-        .order_by(LabelJob.serial_first.desc())
-        .limit(1)
-    ).first()
-    if row is not None and row[0].serial_last < number:
-        row = None
-    if row is None:
+    row = session.connection().execute(_JOB_OF_SERIAL, {"gtin": gtin, "number": number}).first()
+    if row is None or row.serial_last < number:
         return {"status": "never_printed"}
-    job, code = row
-    if code != lot_code:
-        return {"status": "other_lot", "lot": code}
-    return {"status": "printed", "printed_at": job.created_at}
+    if row.code != lot_code:
+        return {"status": "other_lot", "lot": row.code}
+    return {"status": "printed", "printed_at": row.created_at}
 
 
 # --- what goes on the labels ---------------------------------------------------------------

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from urllib.parse import quote
 
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, bindparam, text
 from sqlmodel import Session, select
 
 from trace.db.graph import walk
@@ -310,9 +310,58 @@ def _events(session: Session, lot: Lot, chain: dict, lots: list[Lot]) -> list[tu
     return [(event, data[event.id]) for event in kept]
 
 
+@dataclass(frozen=True)
+class Story:
+    """A lot's public view and what it was read from, so a copy of it can be kept.
+
+    `nodes` are the lots, pallets and shipments whose events the view shows; `as_of` the last
+    event recorded before it was read. The view stays true until an event after `as_of` names
+    one of `nodes`: a new pallet or shipment of the lot, a correction or a hold names the lot
+    or a pallet of it too (see `changed_since`).
+    """
+
+    view: dict
+    nodes: frozenset[str]
+    as_of: int
+
+
 def lot_page(session: Session, lot: Lot) -> dict:
     """Everything a shopper, a buyer or an inspector may see about one lot, and its timeline."""
+    return lot_story(session, lot).view
+
+
+def lot_story(session: Session, lot: Lot) -> Story:
+    """The lot's public view (`lot_page`) with the nodes and the last event it was read from."""
+    # Read first: an event recorded while the view is read has a larger id (writers take ids
+    # under the chain lock), so the copy is never believed newer than it is.
+    as_of = last_event(session.connection())
     chain = _chain(session, lot)
+    nodes = frozenset(
+        node(kind, ident) for kind in ("lot", "pallet", "shipment") for ident in chain[kind]
+    )
+    return Story(_lot_view(session, lot, chain), nodes, as_of)
+
+
+# The two questions a kept copy of a lot's page asks before it is used again: plain SQL, as they
+# run on every scan (an ORM statement would cost more to build than to run).
+_LAST_EVENT = text("SELECT max(id) FROM event")
+_NEWER_EVENT = text(
+    "SELECT 1 FROM event_ref WHERE node IN :nodes AND event_id > :as_of LIMIT 1"
+).bindparams(bindparam("nodes", expanding=True))
+
+
+def last_event(connection: Connection) -> int:
+    """The id of the last event recorded (0 for none): one index lookup."""
+    return connection.execute(_LAST_EVENT).scalar() or 0
+
+
+def changed_since(connection: Connection, nodes: frozenset[str], as_of: int) -> bool:
+    """Was an event recorded after event `as_of` that names one of `nodes`? (One indexed query.)"""
+    found = connection.execute(_NEWER_EVENT, {"nodes": list(nodes), "as_of": as_of})
+    return found.first() is not None
+
+
+def _lot_view(session: Session, lot: Lot, chain: dict) -> dict:
     lots = list(session.exec(select(Lot).where(Lot.id.in_(chain["lot"]))))
     shipments = list(
         session.exec(
@@ -475,28 +524,31 @@ def place_page(session: Session, place: Location) -> dict:
 # --- genuineness: the scan counter -----------------------------------------------------------
 
 
+# One statement, the same on SQLite (3.35+) and PostgreSQL: it bumps the code's row (or makes
+# it) and returns it, atomic on both, so scans at the same moment are all counted.
+_COUNT_SCAN = (
+    text(
+        "INSERT INTO scan_counter (gtin, lot, serial, count, first_at, last_at) "
+        "VALUES (:gtin, :lot, :serial, 1, :when, :when) "
+        "ON CONFLICT (gtin, lot, serial) "
+        "DO UPDATE SET count = scan_counter.count + 1, last_at = :when "
+        "RETURNING count, first_at"
+    )
+    .bindparams(bindparam("when", type_=ScanCounter.__table__.c.first_at.type))
+    .columns(
+        count=ScanCounter.__table__.c.count.type, first_at=ScanCounter.__table__.c.first_at.type
+    )
+)
+
+
 def count_scan(
     session: Session, gtin: str, lot: str, serial: str, when: datetime | None = None
 ) -> tuple[int, datetime]:
-    """Count one scan of a carton's code; return the count so far and when it was first seen.
-
-    One statement: an upsert that bumps the row of the code and returns it, atomic on SQLite
-    and PostgreSQL alike, so scans at the same moment are all counted.
-    """
+    """Count one scan of a carton's code; return the count so far and when it was first seen."""
     when = when or datetime.now(UTC)
-    table = ScanCounter.__table__
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = (
-        dialect.insert(table)
-        .values(gtin=gtin, lot=lot, serial=serial, count=1, first_at=when, last_at=when)
-        .on_conflict_do_update(
-            index_elements=[table.c.gtin, table.c.lot, table.c.serial],
-            set_={"count": table.c.count + 1, "last_at": when},
-        )
-        .returning(table.c.count, table.c.first_at)
-    )
+    values = {"gtin": gtin, "lot": lot, "serial": serial, "when": when}
     try:
-        count, first_at = session.execute(statement).one()
+        count, first_at = session.connection().execute(_COUNT_SCAN, values).one()
         session.commit()
     except BaseException:
         session.rollback()

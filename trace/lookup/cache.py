@@ -1,0 +1,128 @@
+"""Lot pages kept in each worker's memory while nothing new is recorded for the lot.
+
+A phone that scans a carton costs the lot's story: two graph walks, its events and places,
+then the page in the reader's language. Both are kept here, per code (GTIN, lot):
+
+- a `Story` (`trace.services.lookup.lot_story`: the view, the nodes it was read from and the
+  last event before it) and, per language, the story's part of the page rendered once;
+- whole answers that are the same for every reader of a language (a lot's page without a
+  serial, its linkset), with the body and its ETag ready to send.
+
+Before a kept copy is used, one index lookup asks whether anything was recorded since; if so, one
+indexed query asks whether an event after it names one of the story's lots, pallets or
+shipments (`lookup.changed_since`), and if one does the copy is dropped and read again. So a new
+event shows on the next scan, whichever worker recorded it.
+
+Master data (a place's name, a product's name) carries no event: copies also expire after
+LOOKUP_CACHE_SECONDS, the time a browser or CDN may keep the page anyway (LOOKUP_MAX_AGE).
+LOOKUP_CACHE_SIZE codes are kept per worker; 0 keeps nothing.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from cachetools import TTLCache
+from markupsafe import Markup
+from sqlalchemy import Connection, Engine
+from sqlmodel import Session
+
+from trace.db.models import Lot
+from trace.services import lookup
+
+
+@dataclass
+class Kept:
+    """A lot's story and what was rendered from it."""
+
+    story: lookup.Story
+    parts: dict[str, Markup] = field(default_factory=dict)  # language → the story's HTML
+    checked: int = 0  # the last event the story is known to hold up to
+
+    def __post_init__(self):
+        self.checked = self.checked or self.story.as_of
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A whole answer to send again: for one path, query, language and media type."""
+
+    code: tuple
+    kept: Kept
+    body: bytes
+    mimetype: str
+    etag: str
+    linkset: str  # the Link header's linkset address
+
+
+class PageCache:
+    def __init__(self, engine: Engine, size: int, seconds: int):
+        self.engine = engine
+        self.enabled = size > 0 and seconds > 0
+        self._kept: TTLCache = TTLCache(maxsize=max(size, 1), ttl=max(seconds, 1))
+        self._answers: TTLCache = TTLCache(maxsize=max(4 * size, 1), ttl=max(seconds, 1))
+        self._lock = threading.Lock()
+
+    def story(self, session: Session, code: tuple, find: Callable[[], Lot | None]) -> Kept | None:
+        """The story of the lot a code names (`code`: GTIN or None, lot code): the kept one if
+        nothing was recorded for it since, else read anew; None if `find` finds no such lot."""
+        kept = self._fresh(session.connection(), code)
+        if kept is None:
+            lot = find()
+            if lot is None:
+                return None
+            kept = Kept(lookup.lot_story(session, lot))
+            if self.enabled:
+                with self._lock:
+                    self._kept[code] = kept
+        return kept
+
+    def part(self, kept: Kept, language: str, render: Callable[[], str]) -> Markup:
+        """The story's part of the page in `language`, rendered once per kept story."""
+        part = kept.parts.get(language)
+        if part is None:
+            part = kept.parts[language] = Markup(render())
+        return part
+
+    def answer(self, key: tuple) -> Answer | None:
+        """The kept answer for `key`, if its lot's story is still the one it was made from.
+        (A connection of its own: a kept answer needs no session.)"""
+        if not self.enabled:
+            return None
+        with self._lock:
+            answer = self._answers.get(key)
+        if answer is None:
+            return None
+        with self.engine.connect() as connection:
+            fresh = self._fresh(connection, answer.code)
+        if fresh is not answer.kept:
+            with self._lock:
+                self._answers.pop(key, None)
+            return None
+        return answer
+
+    def keep(self, key: tuple, answer: Answer) -> None:
+        if self.enabled:
+            with self._lock:
+                self._answers[key] = answer
+
+    def _fresh(self, connection: Connection, code: tuple) -> Kept | None:
+        with self._lock:
+            kept = self._kept.get(code)
+        if kept is None:
+            return None
+        # Nothing recorded at all since the last look: one index lookup answers it. Otherwise ask
+        # whether anything recorded since names the story's lots, pallets or shipments; if not,
+        # the story holds up to that last event (ids are taken in the order writes commit).
+        last = lookup.last_event(connection)
+        if last == kept.checked:
+            return kept
+        if lookup.changed_since(connection, kept.story.nodes, kept.checked):
+            with self._lock:
+                if self._kept.get(code) is kept:
+                    del self._kept[code]
+            return None
+        kept.checked = last
+        return kept
