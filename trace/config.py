@@ -42,10 +42,10 @@ DEFAULTS = {
     "LOOKUP_SCAN_ALERT": 20,
     # Seconds browsers and CDNs may keep a lot's page before asking again (ETag makes it cheap).
     "LOOKUP_MAX_AGE": 60,
-    # Lots whose pages each worker keeps rendered in memory (trace/lookup/cache.py), and for
-    # how many seconds at most (a place's new name shows after that; a new event at once).
+    # Lots whose pages each worker keeps rendered in memory (trace/lookup/cache.py: a new
+    # event or a changed place shows at once), and for how many seconds at most.
     "LOOKUP_CACHE_SIZE": 2000,
-    "LOOKUP_CACHE_SECONDS": 60,
+    "LOOKUP_CACHE_SECONDS": 3600,
     # Rate limit of the public pages, per client address (Flask-Limiter syntax).
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_PUBLIC": "60/minute",

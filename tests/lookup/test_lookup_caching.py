@@ -8,6 +8,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import event
 
+from tests.flows import GTIN
 from tests.lookup.conftest import LOT, LOT_URL
 from trace.lookup.cache import PageCache
 
@@ -133,17 +134,29 @@ def test_every_scan_of_a_carton_is_counted_though_its_lots_story_is_kept(client,
     assert 'id="timeline"' in texts[2] and "Thanh Quang" in texts[2]
 
 
-def test_a_place_renamed_shows_once_the_kept_copy_expires(app, client, api, story):
-    app.extensions["trace.lookup"]["cache"] = PageCache(
-        app.extensions["trace.engine"], size=100, seconds=1
-    )
+def test_a_renamed_place_or_product_shows_on_the_next_scan(client, api, story):
+    carton = f"{LOT_URL}/21/8"
     assert "Thanh Quang" in client.get(LOT_URL).get_data(as_text=True)
-    response = api.as_("admin").patch(
-        f"/locations/{story['ids']['house']}", json={"name": "Nhà đóng gói Mới"}
-    )
+    client.get(carton)
+    admin = api.as_("admin")
+    response = admin.patch(f"/locations/{story['ids']['house']}", json={"name": "Nhà đóng gói Mới"})
     assert response.status_code == 200, response.json
-    time.sleep(1.1)
     assert "Nhà đóng gói Mới" in client.get(LOT_URL).get_data(as_text=True)
+    assert "Nhà đóng gói Mới" in client.get(carton).get_data(as_text=True)
+    ident = next(p["id"] for p in api.get("/products").json if p["gtin"] == GTIN)
+    response = admin.patch(f"/products/{ident}", json={"name": {"en": "Thanh Ha lychee, extra"}})
+    assert response.status_code == 200, response.json
+    page = client.get(LOT_URL, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Thanh Ha lychee, extra" in page
+
+
+def test_kept_copies_expire(app, client, engine, story):
+    app.extensions["trace.lookup"]["cache"] = PageCache(app.extensions["trace.engine"], 100, 1)
+    client.get(LOT_URL)
+    time.sleep(1.1)
+    with statements(engine) as seen:
+        client.get(LOT_URL)
+    assert len(seen) > 3  # read anew
 
 
 def test_nothing_is_kept_when_the_cache_is_off(app, client, engine, story):

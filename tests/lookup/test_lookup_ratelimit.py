@@ -57,3 +57,13 @@ def test_rate_limiting_can_be_switched_off(database_url, tmp_path, monkeypatch):
     client = app.test_client()
     assert [client.get("/.well-known/gs1resolver").status_code for _ in range(3)] == [200] * 3
     app.extensions["trace.engine"].dispose()
+
+
+def test_a_redis_url_for_shared_counters_is_accepted(database_url, tmp_path):
+    """Several servers share the limiter's counters in Redis: the app starts with such a URL (the
+    client library is a dependency; the server is only reached when a request is counted)."""
+    app = make_app(database_url, tmp_path, RATELIMIT_STORAGE_URL="redis://127.0.0.1:1/0")
+    limiter = app.extensions["limiter"]
+    limiter = next(iter(limiter)) if isinstance(limiter, set) else limiter
+    assert type(limiter.storage).__name__ == "RedisStorage"
+    app.extensions["trace.engine"].dispose()

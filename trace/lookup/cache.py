@@ -4,18 +4,18 @@ A phone that scans a carton costs the lot's story: two graph walks, its events a
 then the page in the reader's language. Both are kept here, per code (GTIN, lot):
 
 - a `Story` (`trace.services.lookup.lot_story`: the view, the nodes it was read from and the
-  last event before it) and, per language, the story's part of the page rendered once;
+  last event before it) and, per language and query string, its page rendered once, in pieces
+  between which a carton's own lines go (its serial, its label check and scan count);
 - whole answers that are the same for every reader of a language (a lot's page without a
   serial, its linkset), with the body and its ETag ready to send.
 
-Before a kept copy is used, one index lookup asks whether anything was recorded since; if so, one
+Before a kept copy is used, one statement asks whether anything was recorded since; if so, one
 indexed query asks whether an event after it names one of the story's lots, pallets or
-shipments (`lookup.changed_since`), and if one does the copy is dropped and read again. So a new
-event shows on the next scan, whichever worker recorded it.
-
-Master data (a place's name, a product's name) carries no event: copies also expire after
-LOOKUP_CACHE_SECONDS, the time a browser or CDN may keep the page anyway (LOOKUP_MAX_AGE).
-LOOKUP_CACHE_SIZE codes are kept per worker; 0 keeps nothing.
+shipments (`lookup.changed_since`), and if one does the copy is dropped and read again. A change
+of a place or a product (their names, addresses, codes) drops it too. So the next scan shows
+what was recorded or changed, whichever worker did it. Copies also expire after
+LOOKUP_CACHE_SECONDS, a bound on memory of anything else (a database restored under a running
+service). LOOKUP_CACHE_SIZE codes are kept per worker; 0 keeps nothing.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from cachetools import TTLCache
-from markupsafe import Markup
 from sqlalchemy import Connection, Engine
 from sqlmodel import Session
 
@@ -38,7 +37,7 @@ class Kept:
     """A lot's story and what was rendered from it."""
 
     story: lookup.Story
-    parts: dict[str, Markup] = field(default_factory=dict)  # language → the story's HTML
+    parts: dict[tuple, list[str]] = field(default_factory=dict)  # the page, rendered per key
     checked: int = 0  # the last event the story is known to hold up to
 
     def __post_init__(self):
@@ -79,11 +78,11 @@ class PageCache:
                     self._kept[code] = kept
         return kept
 
-    def part(self, kept: Kept, language: str, render: Callable[[], str]) -> Markup:
-        """The story's part of the page in `language`, rendered once per kept story."""
-        part = kept.parts.get(language)
+    def part(self, kept: Kept, key: tuple, render: Callable[[], list[str]]) -> list[str]:
+        """What was rendered from the kept story for `key` (language, query string), once."""
+        part = kept.parts.get(key)
         if part is None:
-            part = kept.parts[language] = Markup(render())
+            part = kept.parts[key] = render()
         return part
 
     def answer(self, key: tuple) -> Answer | None:
@@ -113,13 +112,16 @@ class PageCache:
             kept = self._kept.get(code)
         if kept is None:
             return None
-        # Nothing recorded at all since the last look: one index lookup answers it. Otherwise ask
-        # whether anything recorded since names the story's lots, pallets or shipments; if not,
-        # the story holds up to that last event (ids are taken in the order writes commit).
-        last = lookup.last_event(connection)
-        if last == kept.checked:
+        # Nothing recorded at all since the last look: two index lookups answer it. A place or
+        # product changed: read anew. Otherwise ask whether anything recorded since names the
+        # story's lots, pallets or shipments; if not, the story holds up to that last event
+        # (ids are taken in the order writes commit, under the writers' lock).
+        last, master_data = lookup.revision(connection)
+        if last == kept.checked and master_data == kept.story.master_data:
             return kept
-        if lookup.changed_since(connection, kept.story.nodes, kept.checked):
+        if master_data != kept.story.master_data or lookup.changed_since(
+            connection, kept.story.nodes, kept.checked
+        ):
             with self._lock:
                 if self._kept.get(code) is kept:
                     del self._kept[code]

@@ -3,6 +3,7 @@ a redirect. Caching and counting are decided here; see docs/lookup.md."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from urllib.parse import quote, unquote, urlsplit
 
@@ -17,6 +18,7 @@ from flask import (
     request,
 )
 from flask_babel import get_locale
+from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from trace.db.session import get_session
@@ -271,15 +273,10 @@ def _answer(read) -> Response:
     carton = None
     if found.carton is not None:
         carton = _check_carton(session, *found.carton)
-    story = None
-    if found.kept is not None:  # the lot's story: rendered once per language while it holds
-        language = str(get_locale() or "en")
-        story = cache.part(
-            found.kept, language, lambda: render_template("lookup/_story.html", **found.view)
-        )
-    html = render_template(
-        found.template, **found.view, carton=carton, links=found.links, story=story
-    )
+    if found.kept is None:
+        html = render_template(found.template, **found.view, carton=carton, links=found.links)
+    else:
+        html = _lot_html(cache, found, carton)
     response = Response(html, mimetype="text/html")
     _remember_language(response)
     if carton is not None:
@@ -288,6 +285,28 @@ def _answer(read) -> Response:
         return response
     _keep(key, found, response)
     return _cacheable(response)
+
+
+# Marks where a carton's own lines go in its lot's kept page (unguessable, so no data can
+# hold it).
+SLOT = Markup(f"<!--carton-{uuid.uuid4().hex}-->")
+
+
+def _lot_html(cache: PageCache, found: Found, carton: dict | None) -> str:
+    """A lot's page: kept per language and query string while the lot's story holds, with the
+    carton's serial and label check (rendered for each scan) put into its two slots."""
+    key = (str(get_locale() or "en"), request.query_string)
+    pieces = cache.part(
+        found.kept,
+        key,
+        lambda: render_template(
+            found.template, **found.view, links=found.links, slots={"serial": SLOT, "carton": SLOT}
+        ).split(SLOT),
+    )
+    if carton is None:
+        return "".join(pieces)
+    serial, lines = render_template("lookup/_carton.html", carton=carton, slot=SLOT).split(SLOT)
+    return pieces[0] + " " + serial.strip() + pieces[1] + lines + pieces[2]
 
 
 def _cache() -> PageCache:
@@ -411,7 +430,7 @@ def _switch_url(language: str) -> str:
     args = [(k, v) for k, v in request.args.items(multi=True) if k not in ("lang", "linkType")]
     args.append(("lang", language))
     query = "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in args)
-    return f"{quote(request.script_root)}{_raw_path()}?{query}"
+    return f"?{query}"  # this page's path (a relative link): the same for every carton of a lot
 
 
 def _error(status: int, kind: str, problem: lookup.Problem | None = None) -> Response:

@@ -35,6 +35,7 @@ from trace.db.models import (
 )
 from trace.gs1 import Gln, GS1Error, Gtin, Sscc, validate_lot
 
+from . import masterdata
 from .labels import serial_status
 
 # Kinds of location a public page may name. Importers are consignees: never shown.
@@ -316,13 +317,14 @@ class Story:
 
     `nodes` are the lots, pallets and shipments whose events the view shows; `as_of` the last
     event recorded before it was read. The view stays true until an event after `as_of` names
-    one of `nodes`: a new pallet or shipment of the lot, a correction or a hold names the lot
-    or a pallet of it too (see `changed_since`).
+    one of `nodes` (a new pallet or shipment of the lot, a correction or a hold names the lot
+    or a pallet of it too: see `changed_since`) or a place or product is changed (`revision`).
     """
 
     view: dict
     nodes: frozenset[str]
     as_of: int
+    master_data: int  # the revision of places and products it was read at
 
 
 def lot_page(session: Session, lot: Lot) -> dict:
@@ -334,25 +336,29 @@ def lot_story(session: Session, lot: Lot) -> Story:
     """The lot's public view (`lot_page`) with the nodes and the last event it was read from."""
     # Read first: an event recorded while the view is read has a larger id (writers take ids
     # under the chain lock), so the copy is never believed newer than it is.
-    as_of = last_event(session.connection())
+    as_of, master_data = revision(session.connection())
     chain = _chain(session, lot)
     nodes = frozenset(
         node(kind, ident) for kind in ("lot", "pallet", "shipment") for ident in chain[kind]
     )
-    return Story(_lot_view(session, lot, chain), nodes, as_of)
+    return Story(_lot_view(session, lot, chain), nodes, as_of, master_data)
 
 
 # The two questions a kept copy of a lot's page asks before it is used again: plain SQL, as they
 # run on every scan (an ORM statement would cost more to build than to run).
-_LAST_EVENT = text("SELECT max(id) FROM event")
+_REVISION = text(
+    "SELECT (SELECT max(id) FROM event), (SELECT value FROM counter WHERE name = :name)"
+).bindparams(name=masterdata.REVISION)
 _NEWER_EVENT = text(
     "SELECT 1 FROM event_ref WHERE node IN :nodes AND event_id > :as_of LIMIT 1"
 ).bindparams(bindparam("nodes", expanding=True))
 
 
-def last_event(connection: Connection) -> int:
-    """The id of the last event recorded (0 for none): one index lookup."""
-    return connection.execute(_LAST_EVENT).scalar() or 0
+def revision(connection: Connection) -> tuple[int, int]:
+    """The last event recorded and how often places and products were changed (0s for none):
+    two index lookups in one statement."""
+    last, changes = connection.execute(_REVISION).one()
+    return last or 0, changes or 0
 
 
 def changed_since(connection: Connection, nodes: frozenset[str], as_of: int) -> bool:

@@ -9,7 +9,7 @@ from trace.db.models import Location, LocationCode, Lot, Product
 from trace.domain.errors import Invalid, NotFound, RuleViolation
 from trace.gs1 import Gln, Gtin
 
-from .common import now, unit_of_work
+from .common import lock_chain, next_value, now, unit_of_work
 
 LOCATION_KINDS = (
     "orchard",
@@ -41,6 +41,16 @@ def codes_of(session: Session, location_ids: list[int]) -> dict[int, list[Locati
     return by_location
 
 
+# A counter bumped by every change of a location or product: their names, addresses and codes
+# show on the public pages, which each worker keeps while nothing changes (trace/lookup/cache.py).
+REVISION = "master_data"
+
+
+def _revised(session: Session) -> None:
+    lock_chain(session)
+    next_value(session, REVISION)
+
+
 def create_location(session: Session, data: dict) -> Location:
     data = dict(data)
     codes = data.pop("codes", [])
@@ -68,6 +78,7 @@ def update_location(session: Session, ident: int, data: dict) -> Location:
     """Change name, address, GLN; add codes; change a code's status (suspend, revoke)."""
     data = dict(data)
     with unit_of_work(session):
+        _revised(session)
         location = get_location(session, ident)
         for status in data.pop("code_status", []):
             code = session.get(LocationCode, status["id"])
@@ -127,6 +138,7 @@ def product_by_gtin(session: Session, gtin: str, field: str) -> Product:
 def update_product(session: Session, ident: int, data: dict) -> Product:
     data = dict(data)
     with unit_of_work(session):
+        _revised(session)
         product = get_product(session, ident)
         if "gtin" in data and data["gtin"] != product.gtin:
             used = session.exec(select(Lot.id).where(Lot.product_id == product.id)).first()
