@@ -1,5 +1,5 @@
 """Commands: `flask --app wsgi db upgrade`, `users create|password`, `demo load`, `keys create`,
-`checkpoint`, `verify [FILE]`. Thin: parse, call, echo."""
+`checkpoint`, `verify [FILE]`, `backup FILE`, `restore FILE`. Thin: parse, call, echo."""
 
 from __future__ import annotations
 
@@ -27,6 +27,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(keys)
     app.cli.add_command(checkpoint)
     app.cli.add_command(verify)
+    app.cli.add_command(backup)
+    app.cli.add_command(restore)
 
 
 db = AppGroup("db", help="The database: migrations.")
@@ -236,6 +238,84 @@ def verify(file: Path | None, public_key: Path | None):
         click.echo(f"BROKEN at event {broken['id']}: {broken['reason']}")
         raise SystemExit(1)
     click.echo("the chain and its checkpoints hold")
+
+
+def _size(size: float) -> str:
+    for unit in ("bytes", "KB", "MB"):
+        if size < 1024:
+            return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} GB"
+
+
+@click.command(
+    "backup",
+    help="Back up the whole database to FILE while the service runs: SQLite's online backup "
+    "(FILE is a SQLite database) or pg_dump's custom format (PostgreSQL). FILE is replaced "
+    "only when the backup is complete.",
+)
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup(file: Path):
+    from trace.services import backup as service
+
+    url = _engine().url
+    try:
+        summary = service.backup(url.render_as_string(hide_password=False), file)
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(
+        f"backed up {url.render_as_string(hide_password=True)} to {file} ({_size(summary.size)}): "
+        f"{summary.events} events, chain head {summary.last_hash} (event "
+        f"{summary.last_event_id}), migration {summary.revision}"
+    )
+
+
+@click.command(
+    "restore",
+    help="Restore a backup made by `backup` into the configured database, then check the "
+    "restored hash chain. Refuses a database that holds data unless --force.",
+)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="replace everything in a database that holds data")
+@with_appcontext
+def restore(file: Path, force: bool):
+    from trace.services import backup as service
+    from trace.services import evidence
+
+    url = _engine().url
+    key = evidence.load_key(_key_path())
+    _engine().dispose()  # our own pooled connections must not hold the old database open
+    try:
+        done = service.restore(
+            url.render_as_string(hide_password=False),
+            file,
+            force=force,
+            trusted_key=evidence.raw_public(key) if key else None,
+        )
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    summary, result = done.summary, done.verify
+    click.echo(
+        f"restored {file} into {url.render_as_string(hide_password=True)}: {summary.events} "
+        f"events, chain head {summary.last_hash} (event {summary.last_event_id})"
+    )
+    if done.needs_upgrade:
+        click.echo(
+            f"the backup is at migration {summary.revision}; this trace's newest is "
+            f"{done.head_revision}: run `flask --app wsgi db upgrade`"
+        )
+    if not result["ok"]:
+        broken = result["first_broken"]
+        click.echo(
+            f"the hash chain does NOT verify: BROKEN at event {broken['id']}: {broken['reason']}"
+        )
+        raise SystemExit(1)
+    checkpoints = len(result["checkpoints"])
+    click.echo(
+        f"the hash chain verifies: {result['events_checked']} events checked"
+        + (f", {checkpoints} signed checkpoints hold" if checkpoints else "")
+    )
 
 
 labels = AppGroup("labels", help="Print labels to a file (PDF, PNG, ZPL).")
