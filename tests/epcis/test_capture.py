@@ -135,12 +135,15 @@ def test_a_resend_stores_nothing_new(api, engine):
     assert count_rows(engine) == before
 
 
-def test_an_importers_receipt_joins_our_lots_timeline(api, engine, ids, season):
+def test_an_importers_receipt_joins_our_lots_timeline(api, engine, ids, shipped):
     """An importer in Tokyo captures its receiving event for our lot's Digital Link and one
-    pallet's SSCC: it shows up in the lot's timeline, its trace, and our EPCIS export."""
+    pallet's SSCC, both on the shipment consigned to it: it shows up in the lot's timeline, its
+    trace, and our EPCIS export."""
     from sqlmodel import Session
 
     from trace.services import users
+
+    season = shipped
 
     with Session(engine) as session:
         _, api.tokens["importer"] = users.create(session, "tokyo", "importer", ids["importer"])

@@ -4,6 +4,7 @@ with the reference one. No database, no Flask."""
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import random
 import subprocess
@@ -131,21 +132,41 @@ def test_the_mapping_is_pure():
 
 def test_the_bulk_path_hashes_as_record_does():
     """append_events writes the data's canonical JSON once and splices it into the content;
-    the hash must be the one `record` and `audit.verify` compute."""
+    the hash must be the one `record` and `audit.verify` compute, whatever the columns hold."""
     from types import SimpleNamespace
 
-    from trace.domain.events import GENESIS_HASH, canonical, chain_hash
-    from trace.services.common import _spliced_hash, event_content
+    from trace.domain.events import GENESIS_HASH, canonical, canonical_json, chain_hash
+    from trace.services.common import _content, _instant, event_content
 
-    for corrects, disposition in ((None, "in_transit"), (12, None)):
+    rows = []
+    for corrects, disposition, user in ((None, "in_transit", 2), (12, None, None), (3, "x", True)):
         row = {
             "event_id": "urn:uuid:1", "type": "captured", "epcis_type": "ObjectEvent",
             "action": "OBSERVE", "biz_step": "receiving", "disposition": disposition,
             "event_time": datetime(2026, 6, 1, tzinfo=UTC), "tz_offset": "+09:00",
             "record_time": datetime(2026, 6, 2, 3, 4, 5, 678901, tzinfo=UTC),
-            "read_point_id": None, "biz_location_id": 3, "corrects_id": corrects, "user_id": 2,
-            "data": {"epcis": {"b": [1, 2.5, "Vải thiều ộ"], "a": {"z": None}}, "capture": "c1"},
+            "read_point_id": None, "biz_location_id": 3, "corrects_id": corrects, "user_id": user,
+            "data": {"epcis": {"b": [1, 2.5, "Vải thiều ộ", 1e-7, 2**70], "a": {"z": None}},
+                     "capture": "c1"},
         }  # fmt: skip
+        rows.append(row)
+    rows.append({**rows[0], "event_time": datetime(999, 1, 2, 3, 4, 5, 6, tzinfo=UTC)})
+    rows.append({**rows[0], "read_point_id": 2**64, "data": {"a": "b"}})
+    for row in rows:
         expected = chain_hash(event_content(SimpleNamespace(**row)), GENESIS_HASH)
-        spliced = _spliced_hash(row, canonical(row["data"]).decode(), GENESIS_HASH, {})
-        assert spliced == expected
+        event_time, record_time = _instant(row["event_time"])[0], _instant(row["record_time"])[0]
+        content = _content(row, canonical(row["data"]), event_time, record_time)
+        assert content == canonical_json(event_content(SimpleNamespace(**row)))
+        assert hashlib.sha256(GENESIS_HASH.encode() + b"\n" + content).hexdigest() == expected
+
+
+def test_identifiers_are_what_the_field_readers_find():
+    """The one-pass `identifiers` (capture) names what `epcs`, `classes` and `places` (the
+    query matching) find, on every official event."""
+    count = 0
+    for path in EXAMPLES:
+        for event in events_of(load(path)):
+            expected = set(epcis.epcs(event)) | set(epcis.classes(event)) | set(epcis.places(event))
+            assert epcis.identifiers(event) == expected, path.name
+            count += len(expected)
+    assert count > 60

@@ -3,6 +3,7 @@ with nextPageToken, answers that validate against GS1's schema."""
 
 from __future__ import annotations
 
+import json
 from urllib.parse import quote
 
 from tests.epcis.conftest import EXAMPLES, assert_valid, events_of, load
@@ -114,3 +115,157 @@ def test_query_is_for_inspectors_and_admins(api, shipped):
     assert api.as_("worker").get("/epcis/events").status_code == 403
     assert api.as_(None).get("/epcis/events").status_code == 401
     assert api.as_("inspector").get("/epcis/events?EQ_nothing=1").status_code == 422
+
+
+def test_action_and_disposition_over_our_events(api, shipped):
+    _, events = ask(api, "EQ_action=ADD")
+    assert steps(events) == ["creating_class_instance", "packing", "packing"]
+    _, events = ask(api, "EQ_action=OBSERVE&EQ_disposition=in_transit")
+    assert steps(events) == ["shipping"]
+    for spelling in (
+        "urn:epcglobal:cbv:disp:in_transit",
+        "https://ref.gs1.org/cbv/Disp-in_transit",
+    ):
+        _, events = ask(api, f"EQ_disposition={quote(spelling)}")
+        assert steps(events) == ["shipping"]
+    _, events = ask(api, "EQ_disposition=in_progress&EQ_action=ADD|DELETE")
+    assert steps(events) == ["packing", "packing"]
+    _, events = ask(api, "EQ_action=DELETE")
+    assert events == []
+
+
+def test_a_corrected_disposition_is_found_where_the_correction_put_it(api, season):
+    worker = api.as_("worker")
+    failed = worker.post(
+        f"/lots/{season['harvest']}/inspections",
+        json={"inspected_at": "2026-06-11T09:00:00+07:00", "result": "pass"},
+    ).json
+    fix = worker.post(
+        f"/events/{failed['id']}/corrections",
+        json={"reason": "the sample was mouldy", "changes": {"result": "fail"}},
+    ).json
+    _, events = ask(api, "EQ_disposition=non_conformant")
+    assert [e["eventID"] for e in events] == [fix["event_id"]]
+    assert events[0]["trace:corrects"] == failed["event_id"]
+    _, events = ask(api, "EQ_disposition=conformant")
+    assert [e["eventID"] for e in events] == [failed["event_id"]]
+    assert events[0]["errorDeclaration"]["correctiveEventIDs"] == [fix["event_id"]]
+
+
+def test_event_times_with_an_offset_bound_the_instant(api, shipped):
+    """The receipt happened at 14:00 in Vietnam (07:00 UTC); a bound written at +07:00 is the
+    same instant on both databases."""
+    _, events = ask(
+        api,
+        "GE_eventTime=" + quote("2026-06-10T13:30:00+07:00")
+        + "&LT_eventTime=" + quote("2026-06-10T14:30:00+07:00"),
+    )  # fmt: skip
+    assert steps(events) == ["receiving"]
+
+
+def _official(names):
+    out = []
+    for name in names:
+        for event in events_of(load(EXAMPLES[0].with_name(name))):
+            if event not in out:
+                out.append(event)
+    return out
+
+
+def test_action_disposition_and_record_time_over_captured_examples(api):
+    from datetime import UTC, datetime, timedelta, timezone
+
+    first = ["Example_9.6.1-ObjectEvent.jsonld", "Example_9.6.3-AggregationEvent.jsonld"]
+    second = [
+        "Example-TransactionEvents-2020_07_03y.jsonld",
+        "AssociationEvent-a.jsonld",
+        "Example_9.6.4-TransformationEvent.jsonld",
+    ]
+    worker = api.as_("worker")
+    for name in first:
+        assert (
+            worker.post("/epcis/capture", json=load(EXAMPLES[0].with_name(name))).status_code == 202
+        )
+    between = datetime.now(UTC)
+    for name in second:
+        assert (
+            worker.post("/epcis/capture", json=load(EXAMPLES[0].with_name(name))).status_code == 202
+        )
+    sent = _official(first + second)
+
+    def expected(test):
+        return [(e["type"], e["eventTime"]) for e in sent if test(e)]
+
+    def got(events):
+        return [(e["type"], e["eventTime"]) for e in events]
+
+    _, events = ask(api, "EQ_action=ADD")
+    assert got(events) == expected(lambda e: e.get("action") == "ADD") and len(events) == 3
+    _, events = ask(api, "EQ_action=OBSERVE|DELETE")
+    assert got(events) == expected(lambda e: e.get("action") in ("OBSERVE", "DELETE"))
+    _, events = ask(api, "EQ_disposition=in_transit")
+    assert got(events) == expected(lambda e: e.get("disposition") == "in_transit")
+    assert len(events) == 2  # Example 9.6.1's shipping, the transaction event's
+    _, events = ask(api, "EQ_disposition=in_progress&eventType=AggregationEvent")
+    assert got(events) == expected(
+        lambda e: e.get("disposition") == "in_progress" and e["type"] == "AggregationEvent"
+    )
+    in_first = expected(lambda e: e in _official(first))
+    for bound in (between, between.astimezone(timezone(timedelta(hours=7)))):
+        _, events = ask(api, f"LT_recordTime={quote(bound.isoformat())}")
+        assert got(events) == in_first
+        _, events = ask(api, f"GE_recordTime={quote(bound.isoformat())}")
+        assert got(events) == expected(lambda e: e not in _official(first))
+    for event in ask(api, "perPage=1000")[1]:
+        recorded = datetime.fromisoformat(event["recordTime"])
+        assert (recorded < between) == ((event["type"], event["eventTime"]) in in_first)
+
+
+def test_a_declaration_is_news_for_a_record_time_query(api):
+    """An event declared erroneous after GE_recordTime comes back, with its declaration."""
+    import time
+    from datetime import UTC, datetime
+
+    document = load(EXAMPLES[0].with_name("Example_9.6.2-ObjectEvent.jsonld"))
+    worker = api.as_("worker")
+    assert worker.post("/epcis/capture", json=document).status_code == 202
+    time.sleep(0.01)
+    between = quote(datetime.now(UTC).isoformat())
+    _, events = ask(api, f"GE_recordTime={between}")
+    assert events == []
+    (event,) = events_of(document)
+    declaration = {"declarationTime": "2014-01-01T00:00:00Z", "reason": "incorrect_data"}
+    document["epcisBody"]["eventList"] = [{**event, "errorDeclaration": declaration}]
+    assert worker.post("/epcis/capture", json=document).status_code == 202
+    _, events = ask(api, f"GE_recordTime={between}")
+    assert [e["eventID"] for e in events] == [event["eventID"]]
+    assert events[0]["errorDeclaration"] == declaration
+    _, events = ask(api, f"LT_recordTime={between}")
+    assert [e["eventID"] for e in events] == [event["eventID"]]
+
+
+def test_bad_parameter_values_are_refused(api):
+    inspector = api.as_("inspector")
+    for params, field, words in (
+        ("EQ_action=MOVE", "EQ_action", "Must be one of"),
+        ("EQ_disposition=fresh", "EQ_disposition", "'fresh' is not a CBV 2.0 disposition"),
+        ("EQ_disposition=urn:epcglobal:cbv:disp:fresh", "EQ_disposition", "not a CBV 2.0"),
+        ("GE_recordTime=yesterday", "GE_recordTime", "Not a valid datetime"),
+        ("LT_recordTime=2026-06-10T00:00:00", "LT_recordTime", "Not a valid aware datetime"),
+    ):
+        response = inspector.get(f"/epcis/events?{params}")
+        assert response.status_code == 422, params
+        assert response.json["code"] == 422
+        assert words in json.dumps(response.json["errors"]["query"][field]), response.json
+    # a disposition of one's own vocabulary is a URI, and simply matches nothing here
+    _, events = ask(api, "EQ_disposition=" + quote("https://ns.example.com/disp/fresh"))
+    assert events == []
+
+
+def test_the_new_parameters_are_in_the_openapi_document(api):
+    spec = api.client.get("/api/v1/openapi.json").json
+    parameters = {p["name"]: p for p in spec["paths"]["/api/v1/epcis/events"]["get"]["parameters"]}
+    for name in ("EQ_action", "EQ_disposition", "GE_recordTime", "LT_recordTime"):
+        assert parameters[name]["in"] == "query" and parameters[name].get("description"), name
+    assert parameters["EQ_action"]["schema"]["items"]["enum"] == ["ADD", "OBSERVE", "DELETE"]
+    assert parameters["GE_recordTime"]["schema"]["format"] == "date-time"

@@ -37,8 +37,13 @@ def names() -> Names:
 @blp.errorhandler(epcis.CaptureRefused)
 def refused(error: epcis.CaptureRefused):
     """The binding's errors are RFC 7807 problems (`epcisException:…`)."""
-    kinds = {400: "ValidationException", 413: "CaptureLimitExceededException"}
+    kinds = {
+        400: "ValidationException",
+        403: "SecurityException",
+        413: "CaptureLimitExceededException",
+    }
     body = {
+        "code": error.status,  # as every other error of the API says it
         "type": f"epcisException:{kinds.get(error.status, 'ImplementationException')}",
         "title": error.message,
         "status": error.status,
@@ -84,6 +89,11 @@ class Capture(MethodView):
                 "content": {"application/json": {"schema": CaptureJobOut}},
             },
             "400": {"description": "nothing kept: RFC 7807 problem with `errors[].index/reason`"},
+            "403": {
+                "description": "roles allowed: admin, worker, importer; and nothing kept when "
+                "an importer's events name our lots, pallets or places beyond its own shipments "
+                "(RFC 7807 problem with `errors[].index/reason`)"
+            },
             "413": {"description": "more events than GS1-EPCIS-Capture-Limit"},
         },
     )
@@ -154,7 +164,7 @@ class Events(MethodView):
         }
     )
     def get(self, args):
-        """Query events (SimpleEventQuery): type, time, bizStep, bizLocation, EPCs, classes"""
+        """Query events (SimpleEventQuery): type, times, action, step, disposition, place, EPCs"""
         token = args.pop("nextPageToken", None)
         per_page = args.pop("perPage")
         params = dict(args)
@@ -167,7 +177,11 @@ class Events(MethodView):
             event_types=params.get("eventType"),
             ge_event_time=params.get("GE_eventTime"),
             lt_event_time=params.get("LT_eventTime"),
+            ge_record_time=params.get("GE_recordTime"),
+            lt_record_time=params.get("LT_recordTime"),
+            actions=params.get("EQ_action"),
             biz_steps=params.get("EQ_bizStep"),
+            dispositions=params.get("EQ_disposition"),
             biz_locations=params.get("EQ_bizLocation"),
             match_epc=params.get("MATCH_epc"),
             match_any_epc=params.get("MATCH_anyEPC"),

@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 from marshmallow import ValidationError, fields, validate, validates_schema
 from webargs.fields import DelimitedList
 
+from trace.domain.epcis import ACTIONS, CBV_DISPOSITIONS, cbv_short
 from trace.services.common import VIETNAM
 
 from .schemas import Aware, In, LotCodeField, Out
@@ -89,13 +90,44 @@ class FsmaQuery(In):
             raise ValidationError("give lots, a shipment or a date range (from, to)", "lot")
 
 
+def _disposition(value: str) -> None:
+    short = cbv_short(value, "disposition")
+    if ":" not in short and short not in CBV_DISPOSITIONS:
+        raise ValidationError(
+            f"{value!r} is not a CBV 2.0 disposition (in_transit, in_progress, conformant, …); "
+            "a value of your own vocabulary is a URI"
+        )
+
+
 class EventsQuery(In):
     """EPCIS 2.0 SimpleEventQuery parameters (§8.2.7.1) that trace answers."""
 
     eventType = Pipe(metadata={"description": "ObjectEvent|AggregationEvent|…"})
-    GE_eventTime = QueryTime()
-    LT_eventTime = QueryTime()
+    GE_eventTime = QueryTime(metadata={"description": "events that happened at or after this"})
+    LT_eventTime = QueryTime(metadata={"description": "events that happened before this"})
+    GE_recordTime = QueryTime(
+        metadata={
+            "description": "events recorded here at or after this instant (or whose correction "
+            "or errorDeclaration was)"
+        }
+    )
+    LT_recordTime = QueryTime(
+        metadata={"description": "events recorded here before this instant (or corrected)"}
+    )
+    EQ_action = DelimitedList(
+        fields.String(validate=validate.OneOf(ACTIONS)),
+        delimiter="|",
+        metadata={"description": "ADD|OBSERVE|DELETE"},
+    )
     EQ_bizStep = Pipe(metadata={"description": "CBV bizSteps (bare, URN or Web URI)"})
+    EQ_disposition = DelimitedList(
+        fields.String(validate=[validate.Length(1, 2000), _disposition]),
+        delimiter="|",
+        metadata={
+            "description": "CBV dispositions (bare, URN or Web URI: in_transit|conformant) or "
+            "URIs of your own"
+        },
+    )
     EQ_bizLocation = Pipe()
     MATCH_epc = Pipe()
     MATCH_anyEPC = Pipe()

@@ -33,6 +33,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
+from typing import NamedTuple
 from urllib.parse import quote, unquote, urlsplit
 
 from trace.gs1 import check_digit
@@ -221,6 +222,24 @@ def cbv_short(value: str | None, kind: str = "bizStep") -> str | None:
         if value.startswith(form):
             return value[len(form) :]
     return value
+
+
+# CBV 2.0 §7.3: the standard dispositions (what a bare word may be; anything else is a URI).
+CBV_DISPOSITIONS = frozenset(
+    {
+        "active", "available", "completeness_inferred", "completeness_verified", "conformant",
+        "container_closed", "container_open", "damaged", "destroyed", "dispensed", "disposed",
+        "encoded", "expired", "in_progress", "in_transit", "inactive", "mismatch_class",
+        "mismatch_instance", "mismatch_quantity", "needs_replacement", "no_pedigree_match",
+        "non_conformant", "non_sellable_other", "partially_dispensed", "recalled", "reserved",
+        "retail_sold", "returned", "sellable_accessible", "sellable_not_accessible", "stolen",
+        "unavailable", "unknown",
+    }
+)  # fmt: skip
+
+# EPCIS 2.0 §7.4.2: what an ObjectEvent, AggregationEvent, AssociationEvent or TransactionEvent
+# did to the things it names.
+ACTIONS = ("ADD", "OBSERVE", "DELETE")
 
 
 def cbv_forms(value: str, kind: str = "bizStep") -> list[str]:
@@ -627,25 +646,32 @@ def places(event: Mapping) -> list[str]:
     ]
 
 
+# Where an event names things: 0 a list of EPCs, 1 a quantity list, 2 one EPC, 3 a place.
+_NAMING = {
+    **dict.fromkeys(_ANY_EPC_FIELDS, 0),
+    **dict.fromkeys(_ANY_CLASS_FIELDS, 1),
+    "parentID": 2,
+    "readPoint": 3,
+    "bizLocation": 3,
+}
+
+
 def identifiers(event: Mapping) -> set[str]:
     """Everything an event names that a query may look for: EPCs, parent, classes, places
-    (canonical). One pass: capture calls it for every event it stores."""
+    (canonical). One pass over the fields it has: capture calls it for every event it stores."""
     out = set()
-    for name in _ANY_EPC_FIELDS:
-        for epc in event.get(name) or ():
-            if isinstance(epc, str):
-                out.add(canonical_id(epc))
-    for name in _ANY_CLASS_FIELDS:
-        for item in event.get(name) or ():
-            if isinstance(item, dict) and isinstance(item.get("epcClass"), str):
-                out.add(canonical_id(item["epcClass"]))
-    for key in ("parentID",):
-        if isinstance(event.get(key), str):
-            out.add(canonical_id(event[key]))
-    for key in ("readPoint", "bizLocation"):
-        where = event.get(key)
-        if isinstance(where, dict) and isinstance(where.get("id"), str):
-            out.add(canonical_id(where["id"]))
+    for key in _NAMING.keys() & event.keys():
+        value, shape = event[key], _NAMING[key]
+        if shape == 0 and isinstance(value, list):
+            out.update(canonical_id(epc) for epc in value if isinstance(epc, str))
+        elif shape == 1 and isinstance(value, list):
+            for item in value:
+                if isinstance(item, dict) and isinstance(item.get("epcClass"), str):
+                    out.add(canonical_id(item["epcClass"]))
+        elif shape == 2 and isinstance(value, str):
+            out.add(canonical_id(value))
+        elif shape == 3 and isinstance(value, dict) and isinstance(value.get("id"), str):
+            out.add(canonical_id(value["id"]))
     return out
 
 
@@ -660,7 +686,13 @@ class Query:
     event_types: tuple[str, ...] = ()
     ge_event_time: datetime | None = None
     lt_event_time: datetime | None = None
+    # When the repository recorded an event: decided on the log's rows by the service (an event
+    # answers when it or one of its corrections was recorded in the range), not by `matches`.
+    ge_record_time: datetime | None = None
+    lt_record_time: datetime | None = None
+    actions: tuple[str, ...] = ()
     biz_steps: tuple[str, ...] = ()
+    dispositions: tuple[str, ...] = ()
     biz_locations: tuple[str, ...] = ()
     match_epc: tuple[str, ...] = ()
     match_any_epc: tuple[str, ...] = ()
@@ -686,6 +718,8 @@ class Query:
                 values[key] = tuple(canonical_id(v) for v in value)
             elif key == "biz_steps":
                 values[key] = tuple(cbv_short(v) for v in value)
+            elif key == "dispositions":
+                values[key] = tuple(cbv_short(v, "disposition") for v in value)
             else:
                 values[key] = tuple(value)
         return cls(**values)
@@ -706,11 +740,21 @@ def parse_time(text: str) -> datetime:
 def matches(event: Mapping, query: Query) -> bool:
     """Whether an EPCIS event answers `query`: every parameter given must hold.
 
+    GE_/LT_recordTime are not decided here: the service narrows by the rows' record times (an
+    event and the corrections recorded after it travel together).
+
     References:
-        EPCIS 2.0 §8.2.7.1 (eventType, GE_/LT_eventTime, EQ_bizStep, EQ_bizLocation,
-        MATCH_epc, MATCH_anyEPC, MATCH_epcClass, MATCH_anyEPCClass).
+        EPCIS 2.0 §8.2.7.1 (eventType, GE_/LT_eventTime, EQ_action, EQ_bizStep,
+        EQ_disposition, EQ_bizLocation, MATCH_epc, MATCH_anyEPC, MATCH_epcClass,
+        MATCH_anyEPCClass).
     """
     if query.event_types and event.get("type") not in query.event_types:
+        return False
+    if query.actions and event.get("action") not in query.actions:
+        return False
+    if query.dispositions and (
+        cbv_short(event.get("disposition"), "disposition") not in query.dispositions
+    ):
         return False
     if query.ge_event_time or query.lt_event_time:
         when = parse_time(event["eventTime"])
@@ -745,9 +789,9 @@ class CaptureError(ValueError):
         self.reason = reason
 
 
-@dataclass(frozen=True)
-class Captured:
-    """A captured event, read: the columns of its row and the event as it will be kept."""
+class Captured(NamedTuple):
+    """A captured event, read: the columns of its row and the event as it will be kept (a
+    named tuple: one is made for every event of a document)."""
 
     event_id: str | None
     epcis_type: str
@@ -788,7 +832,8 @@ def read_captured(event: Mapping, index: int) -> Captured:
             raise CaptureError(
                 index, f"errorDeclaration.declarationTime is not a date-time: {error}"
             ) from None
-    kept = {key: value for key, value in event.items() if key != "recordTime"}
+    kept = dict(event)
+    kept.pop("recordTime", None)
     return Captured(
         event_id=event.get("eventID"),
         epcis_type=event["type"],
@@ -799,6 +844,22 @@ def read_captured(event: Mapping, index: int) -> Captured:
         tz_offset=event["eventTimeZoneOffset"],
         event=kept,
     )
+
+
+def declaration_of(kept: Mapping, sent: Mapping) -> dict | None:
+    """The errorDeclaration that `sent` adds to the event `kept`, if `sent` is `kept` re-sent as
+    it was (recordTime aside) plus an errorDeclaration; else None.
+
+    This is how EPCIS declares an event erroneous: the same event, same eventID, captured again
+    with an errorDeclaration (its declarationTime, a reason, the corrective events' IDs).
+
+    References: EPCIS 2.0 §7.4.1.2 (error declaration); CBV 2.0 §7.9 (error reasons).
+    """
+    declaration = sent.get("errorDeclaration")
+    if not isinstance(declaration, Mapping) or "errorDeclaration" in kept:
+        return None
+    rest = {key: value for key, value in sent.items() if key != "errorDeclaration"}
+    return dict(declaration) if same_event(kept, rest) else None
 
 
 def same_event(kept: Mapping, sent: Mapping) -> bool:

@@ -9,14 +9,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
-from json.encoder import encode_basestring
 
+import orjson
 from sqlalchemy import func, text, update
 from sqlmodel import Session, select
 
 from trace.db.models import ChainHead, Counter, Edge, Event, EventRef, Location, Lot, User
 from trace.domain.errors import Invalid, NotFound, RuleViolation
-from trace.domain.events import KINDS, canonical, chain_hash, offset_of, utc_iso
+from trace.domain.events import KINDS, canonical, canonical_json, chain_hash, offset_of, utc_iso
 
 # Where the season happens: the day of a date-only event (harvested_on, packed_on) is a
 # Vietnamese day.
@@ -180,19 +180,44 @@ def append_events(session: Session, head: ChainHead, rows: list[dict]) -> list[i
         return []
     session.flush()
     first = (session.execute(select(func.max(Event.id))).scalar() or 0) + 1
+    sqlite = session.connection().dialect.name == "sqlite"
     prev = head.last_hash
     values = []
-    times: dict[datetime, str] = {}  # a capture's events share one record time
-    for offset, row in enumerate(rows):
-        row = {**row, "id": first + offset, "prev_hash": prev}
+    record_time, record_texts = None, ("", "")
+    for ident, row in enumerate(rows, first):
         # The data's canonical JSON is written once: it is hashed inside the content and stored
         # as the column's text (JSON with sorted keys reads back as the same dict).
-        data_text = canonical(row["data"]).decode()
-        row["hash"] = prev = _spliced_hash(row, data_text, prev, times)
-        row["data"] = data_text
-        values.append(tuple(row[column] for column in EVENT_COLUMNS))
+        data = canonical(row["data"])
+        if row["record_time"] is not record_time:  # a capture's events share one record time
+            record_time = row["record_time"]
+            record_texts = _instant(record_time)
+        event_texts = _instant(row["event_time"])
+        content = _content(row, data, event_texts[0], record_texts[0])
+        hashed = hashlib.sha256(b"%b\n%b" % (prev.encode(), content)).hexdigest()
+        values.append(
+            (
+                ident,
+                row["event_id"],
+                row["type"],
+                row["epcis_type"],
+                row["action"],
+                row["biz_step"],
+                row["disposition"],
+                event_texts[1] if sqlite else row["event_time"],
+                row["tz_offset"],
+                record_texts[1] if sqlite else record_time,
+                row["read_point_id"],
+                row["biz_location_id"],
+                data.decode(),
+                row["corrects_id"],
+                row["user_id"],
+                prev,
+                hashed,
+            )
+        )
+        prev = hashed
     bulk_insert(session, "event", EVENT_COLUMNS, values)
-    if session.connection().dialect.name == "postgresql":
+    if not sqlite:
         session.execute(
             text("SELECT setval(pg_get_serial_sequence('event', 'id'), :last)"),
             {"last": first + len(rows) - 1},
@@ -203,35 +228,48 @@ def append_events(session: Session, head: ChainHead, rows: list[dict]) -> list[i
     return list(range(first, first + len(rows)))
 
 
-def _spliced_hash(row: dict, data_text: str, prev: str, times: dict) -> str:
-    """`chain_hash(event_content(row), prev)` without building and sorting the content: its
-    canonical JSON written field by field in sorted key order, the data's canonical text put in
-    its place as it is (tests/epcis/test_domain.py holds the two equal)."""
-    record_time = times.get(row["record_time"]) or times.setdefault(
-        row["record_time"], utc_iso(row["record_time"])
-    )
-    text_ = (
-        f'{{"action":{_json(row["action"])},"biz_location_id":{_json(row["biz_location_id"])},'
-        f'"biz_step":{_json(row["biz_step"])},"corrects_id":{_json(row["corrects_id"])},'
-        f'"data":{data_text},"disposition":{_json(row["disposition"])},'
-        f'"epcis_type":{_json(row["epcis_type"])},"event_id":{_json(row["event_id"])},'
-        f'"event_time":"{utc_iso(row["event_time"])}",'
-        f'"read_point_id":{_json(row["read_point_id"])},"record_time":"{record_time}",'
-        f'"type":{_json(row["type"])},"tz_offset":{_json(row["tz_offset"])},'
-        f'"user_id":{_json(row["user_id"])}}}'
-    )
-    return hashlib.sha256(prev.encode() + b"\n" + text_.encode()).hexdigest()
+def _instant(moment: datetime) -> tuple[str, str]:
+    """An instant as the hashed content writes it (`utc_iso`) and as SQLite keeps it (the text
+    SQLAlchemy writes for a DateTime, in UTC), from one conversion."""
+    utc = moment if moment.tzinfo is UTC else moment.astimezone(UTC)
+    if utc.year < 1000:  # strftime and isoformat pad the year differently
+        return utc_iso(moment), _sqlite_time(moment)
+    iso = utc.isoformat(timespec="microseconds")  # 2026-06-10T07:00:00.000000+00:00
+    return f"{iso[:26]}Z", f"{iso[:10]} {iso[11:26]}"
 
 
-def _json(value) -> str:
-    """One value of the content as `canonical` writes it (strings, integers, null)."""
-    if value is None:
-        return "null"
-    if isinstance(value, str):
-        return encode_basestring(value)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return int.__repr__(value)
-    return json.dumps(value, ensure_ascii=False)
+_PLAIN = frozenset({str, int, type(None)})
+
+
+def _content(row: dict, data: bytes, event_time: str, record_time: str) -> bytes:
+    """`canonical(event_content(row))` without writing the data again (`data` is its canonical
+    JSON) and with the times already written (tests/epcis/test_domain.py holds the two equal).
+    The other columns are strings, integers or null, which orjson writes as the standard
+    library does; anything else takes the long way."""
+    content = {  # in sorted key order, as canonical JSON writes them
+        "action": row["action"],
+        "biz_location_id": row["biz_location_id"],
+        "biz_step": row["biz_step"],
+        "corrects_id": row["corrects_id"],
+        "data": None,
+        "disposition": row["disposition"],
+        "epcis_type": row["epcis_type"],
+        "event_id": row["event_id"],
+        "event_time": event_time,
+        "read_point_id": row["read_point_id"],
+        "record_time": record_time,
+        "type": row["type"],
+        "tz_offset": row["tz_offset"],
+        "user_id": row["user_id"],
+    }
+    if {type(value) for value in content.values()} <= _PLAIN:
+        content["data"] = orjson.Fragment(data)
+        try:
+            return orjson.dumps(content)
+        except TypeError:  # an integer beyond 64 bits
+            pass
+    content["data"] = json.loads(data)
+    return canonical_json(content)
 
 
 def bulk_insert(

@@ -16,12 +16,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote
 
-from sqlalchemy import or_
+from sqlalchemy import and_, or_
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from trace.db.graph import walk
@@ -43,6 +44,7 @@ from trace.db.models import (
 from trace.domain import epcis
 from trace.domain.epcis import CaptureError, Lookup, Names, Query
 from trace.domain.errors import DomainError, Invalid, NotFound
+from trace.domain.events import KINDS, offset_of
 
 from .common import CLOCK_SKEW, append_events, bulk_insert, lock_chain, now, unit_of_work
 from .shipments import get_shipment
@@ -261,13 +263,17 @@ def to_epcis(
     session: Session, events: list[Event], names: Names, look: Lookup | None = None
 ) -> list[dict]:
     """`events` (no corrections among them) as EPCIS events. A corrected event carries an
-    errorDeclaration and is followed by its corrective events, each declaring the next."""
+    errorDeclaration and is followed by its corrective events, each declaring the next. A
+    captured event its sender declared erroneous carries the sender's errorDeclaration as sent
+    (the sender's corrective events are captured events of their own)."""
     fixes = corrections_of(session, [e.id for e in events])
     look = look or lookup(session, [*events, *(f for group in fixes.values() for f in group)])
     out = []
     for event in events:
         record = record_of(event)
-        chain = fixes.get(event.id, [])
+        group = fixes.get(event.id, [])
+        chain = [f for f in group if "errorDeclaration" not in f.data]
+        sent = [f.data["errorDeclaration"] for f in group if "errorDeclaration" in f.data]
         mapped = epcis.map_event(record, look, names)
         data = dict(event.data)
         versions = []
@@ -283,6 +289,8 @@ def to_epcis(
                 mapped = declared
             else:
                 versions[i - 1] = declared
+        if sent:  # the sender's word on its own event stands over a doubt recorded here
+            mapped = {**mapped, "errorDeclaration": sent[0]}
         out.append(mapped)
         out.extend(versions)
     return out
@@ -382,16 +390,29 @@ def capture(
     `POST /capture` with `GS1-Capture-Error-Behaviour: rollback`).
 
     Each event keeps the sender's eventID (one is generated when absent); an exact re-send of
-    an event already held is ignored, a different event under a held eventID refused. Events
-    are appended to the hash chain in document order and linked (event_ref) to the lots and
-    pallets whose identifiers they name.
+    an event already held is ignored; the same event re-sent with an errorDeclaration declares
+    it erroneous (EPCIS 2.0 §7.4.1.2: kept as a `correct` event of it, never a change to it);
+    any other event under a held eventID is refused. Events are appended to the hash chain in
+    document order and linked (event_ref) to the lots and pallets whose identifiers they name.
+    An importer's events may name only what its own shipments carried (docs/epcis.md, "Who may
+    capture what").
 
     Raises:
         CaptureRefused: the errors, each naming the event's index and the reason; nothing was
-            written.
+            written (status 400; 403 for an importer beyond its shipments; 413 too many).
     """
     with no_gc():
         return _capture(session, actor, document, names, schema_path, limit)
+
+
+@dataclass(frozen=True)
+class _Declared:
+    """A later occurrence of an eventID in the document: its first occurrence re-sent with an
+    errorDeclaration (EPCIS 2.0 §7.4.1.2)."""
+
+    event_id: str
+    declaration: dict
+    declared_at: datetime  # the declarationTime as sent (with its offset)
 
 
 def _capture(
@@ -413,23 +434,19 @@ def _capture(
     if errors:
         raise CaptureRefused(_summary(errors), errors)
     received = now()
-    read: list[epcis.Captured | None] = []
+    read: list[epcis.Captured | _Declared | None] = []
     seen: dict[str, int] = {}
+    declared_here: dict[str, dict] = {}
+    latest = received + CLOCK_SKEW
     for index, event in enumerate(events):
         try:
             item = epcis.read_captured(event, index)
-            if item.event_time > received + CLOCK_SKEW:
+            if item.event_time > latest:
                 raise CaptureError(
                     index, f"eventTime {event['eventTime']} is in the future; capture what happened"
                 )
             if item.event_id in seen:
-                first = seen[item.event_id]
-                if not epcis.same_event(read[first].event, item.event):
-                    raise CaptureError(
-                        index,
-                        f"eventID {item.event_id} is also event {first}, with different content",
-                    )
-                item = None  # the same event twice in one document: kept once
+                item = _repeated(read, seen[item.event_id], item, index, received, declared_here)
             elif item.event_id:
                 seen[item.event_id] = index
         except CaptureError as error:
@@ -442,30 +459,61 @@ def _capture(
     with unit_of_work(session):
         head = lock_chain(session)
         held = _held(session, list(seen))
-        fresh: list[epcis.Captured] = []
-        duplicates = sum(1 for item in read if item is None)
+        declared = _declarations(session, [e.id for e in held.values() if e.type == "captured"])
+        # What to write, in document order: (index, a captured event, None) or
+        # (index, a declaration, the event it declares: held, or the index of a fresh one).
+        writes: list[tuple[int, epcis.Captured | _Declared, Event | int | None]] = []
+        fresh_at: dict[str, int] = {}
+        forbidden: list[dict] = []
+        duplicates = 0
         for index, item in enumerate(read):
             if item is None:
+                duplicates += 1
+                continue
+            if isinstance(item, _Declared):
+                if item.event_id in fresh_at:  # declares an event of this same document
+                    writes.append((index, item, fresh_at[item.event_id]))
+                else:  # the first occurrence was a re-send of a held event
+                    kept = held[item.event_id]
+                    duplicates += _declare_held(
+                        session, actor, index, item, kept, declared, writes, errors, forbidden
+                    )
                 continue
             kept = held.get(item.event_id)
             if kept is None:
-                fresh.append(item)
-            elif kept.type == "captured" and epcis.same_event(kept.data["epcis"], item.event):
-                duplicates += 1
-            else:
-                what = "another captured event" if kept.type == "captured" else "one of our events"
-                errors.append(
-                    {
-                        "index": index,
-                        "reason": f"eventID {item.event_id} is held already as {what} with "
-                        "different content; an event is never rewritten: declare the error "
-                        "(errorDeclaration) and send the corrective event under a new eventID",
-                    }
-                )
+                if item.event_id:
+                    fresh_at[item.event_id] = index
+                writes.append((index, item, None))
+                continue
+            if kept.type == "captured":
+                if epcis.same_event(kept.data["epcis"], item.event):
+                    duplicates += 1
+                    continue
+                declaration = epcis.declaration_of(kept.data["epcis"], item.event)
+                if declaration is not None:
+                    try:
+                        declared_item = _declared(item.event_id, declaration, index, received)
+                    except CaptureError as error:
+                        errors.append({"index": index, "reason": error.reason})
+                        continue
+                    duplicates += _declare_held(
+                        session, actor, index, declared_item, kept, declared, writes, errors,
+                        forbidden,
+                    )  # fmt: skip
+                    continue
+            errors.append({"index": index, "reason": _rewrite_refused(item.event_id, kept)})
         if errors:
             errors.sort(key=lambda e: e["index"])
             raise CaptureRefused(_summary(errors), errors)
-        _store(session, head, actor, fresh, names, capture_id, received)
+        kept_events = [item for _, item, target in writes if target is None]
+        canonical = [epcis.identifiers(item.event) for item in kept_events]  # canonical already
+        nodes = resolve_nodes(session, set().union(*canonical), names) if canonical else {}
+        if actor is not None and actor.role == "importer" and nodes:
+            forbidden += _outside_importer_scope(session, actor, writes, canonical, nodes)
+        if forbidden:
+            forbidden.sort(key=lambda e: e["index"])
+            raise CaptureRefused(_summary(forbidden), forbidden, status=403)
+        _store(session, head, actor, writes, canonical, nodes, capture_id, received)
         job = CaptureJob(
             capture_id=capture_id,
             created_at=received,
@@ -473,13 +521,183 @@ def _capture(
             running=False,
             success=True,
             events=len(events),
-            stored=len(fresh),
+            stored=len(writes),
             duplicates=duplicates,
             errors=[],
             user_id=actor.id if actor else None,
         )
         session.add(job)
     return job
+
+
+def _repeated(
+    read: list,
+    first_index: int,
+    item: epcis.Captured,
+    index: int,
+    received: datetime,
+    declared_here: dict[str, dict],
+) -> _Declared | None:
+    """A second occurrence of an eventID in one document: the same event again (kept once,
+    None), or the first re-sent with an errorDeclaration; anything else is refused."""
+    first = read[first_index].event
+    if epcis.same_event(first, item.event):
+        return None
+    declaration = epcis.declaration_of(first, item.event)
+    if declaration is None:
+        raise CaptureError(
+            index, f"eventID {item.event_id} is also event {first_index}, with different content"
+        )
+    earlier = declared_here.get(item.event_id)
+    if earlier == declaration:
+        return None
+    if earlier is not None:
+        raise CaptureError(
+            index, f"eventID {item.event_id} is declared erroneous twice, with different content"
+        )
+    declared_here[item.event_id] = declaration
+    return _declared(item.event_id, declaration, index, received)
+
+
+def _declared(event_id: str, declaration: dict, index: int, received: datetime) -> _Declared:
+    moment = epcis.parse_time(declaration["declarationTime"])  # read_captured checked it parses
+    if moment > received + CLOCK_SKEW:
+        raise CaptureError(
+            index,
+            f"errorDeclaration.declarationTime {declaration['declarationTime']} is in the "
+            "future; declare what has been found",
+        )
+    return _Declared(event_id, declaration, moment)
+
+
+def _declare_held(
+    session: Session,
+    actor: User | None,
+    index: int,
+    item: _Declared,
+    kept: Event,
+    declared: dict[int, dict],
+    writes: list,
+    errors: list[dict],
+    forbidden: list[dict],
+) -> int:
+    """Plan the declaration of `kept`, a captured event held already; 1 if it is a re-send of
+    the declaration held already (a duplicate), else 0."""
+    if kept.type != "captured":
+        errors.append({"index": index, "reason": _rewrite_refused(item.event_id, kept)})
+        return 0
+    earlier = declared.get(kept.id)
+    if earlier == item.declaration:
+        return 1
+    if earlier is not None:
+        errors.append(
+            {
+                "index": index,
+                "reason": f"eventID {item.event_id} was declared erroneous already "
+                f"(declarationTime {earlier.get('declarationTime')}) with another "
+                "errorDeclaration; a declaration is never rewritten",
+            }
+        )
+        return 0
+    if (
+        actor is not None
+        and actor.role == "importer"
+        and not _captured_by_own(session, actor, kept)
+    ):
+        forbidden.append(
+            {
+                "index": index,
+                "reason": f"eventID {item.event_id} was captured by another party: only they "
+                "may declare it erroneous",
+            }
+        )
+        return 0
+    declared[kept.id] = item.declaration
+    writes.append((index, item, kept))
+    return 0
+
+
+def _captured_by_own(session: Session, actor: User, event: Event) -> bool:
+    """Whether `event` was captured by a user of the importer `actor` works for."""
+    if event.user_id == actor.id:
+        return True
+    author = session.get(User, event.user_id) if event.user_id else None
+    return author is not None and author.location_id == actor.location_id
+
+
+def _rewrite_refused(event_id: str, kept: Event) -> str:
+    if kept.type != "captured":
+        return (
+            f"eventID {event_id} is held already as one of our events; an event is never "
+            "rewritten (ours are corrected through /api/v1/events/{id}/corrections)"
+        )
+    return (
+        f"eventID {event_id} is held already as another captured event with different "
+        "content; an event is never rewritten: to declare it erroneous, re-send it unchanged "
+        "with an errorDeclaration (EPCIS 2.0 §7.4.1.2), and send the corrective event under a "
+        "new eventID"
+    )
+
+
+def _declarations(session: Session, ids: list[int]) -> dict[int, dict]:
+    """The errorDeclarations held for captured events `ids` (their senders' declarations)."""
+    out = {}
+    for event_id, fixes in corrections_of(session, ids).items():
+        for fix in fixes:
+            if fix.data.get("errorDeclaration"):
+                out.setdefault(event_id, fix.data["errorDeclaration"])
+    return out
+
+
+def _outside_importer_scope(
+    session: Session,
+    actor: User,
+    writes: list,
+    canonical: list[set[str]],
+    nodes: dict[str, str],
+) -> list[dict]:
+    """What an importer's events may not name (docs/epcis.md, "Who may capture what"): our lots
+    and pallets other than those of the shipments consigned to it (and upstream of them, what
+    it may export), and, as readPoint or bizLocation, our places other than its own and ports.
+    """
+    shipments = [
+        node("shipment", ident)
+        for ident in session.exec(
+            select(Shipment.id).where(Shipment.consignee_id == actor.location_id)
+        )
+    ]
+    edges = walk(session, shipments, "backward")
+    things = set(shipments) | {e.src for e in edges} | {e.dst for e in edges}
+    ports = session.exec(select(Location.id).where(Location.kind == "port")).all()
+    own_places = {actor.location_id, *ports}
+    kept = iter(canonical)
+    out = []
+    for index, item, target in writes:
+        if target is not None:
+            continue
+        uris = next(kept)
+        reason = None
+        for uri in sorted(uris):
+            found = nodes.get(uri)
+            if found is None or found.startswith("location:") or found in things:
+                continue
+            what = "lot" if found.startswith("lot:") else "pallet"
+            reason = (
+                f"names {uri}, one of our {what}s that is not on a shipment consigned to you: "
+                "an importer captures events about its own shipments only"
+            )
+            break
+        for key in ("readPoint", "bizLocation"):
+            place = _place_id(item.event.get(key), nodes)
+            if reason is None and place is not None and place not in own_places:
+                name = session.get(Location, place).name
+                reason = (
+                    f"its {key} {item.event[key]['id']} is {name}, not your place: an importer "
+                    "captures events at its own place (or a port)"
+                )
+        if reason:
+            out.append({"index": index, "reason": reason})
+    return out
 
 
 def _summary(errors: list[dict]) -> str:
@@ -501,43 +719,106 @@ def _store(
     session: Session,
     head,
     actor: User | None,
-    items: list[epcis.Captured],
-    names: Names,
+    writes: list,
+    canonical: list[set[str]],
+    nodes: dict[str, str],
     capture_id: str,
     received: datetime,
 ) -> None:
-    canonical = [epcis.identifiers(item.event) for item in items]  # canonical already
-    nodes = resolve_nodes(session, set().union(*canonical), names) if items else {}
-    rows = []
-    for item in items:
-        kept = item.event
-        if not item.event_id:
-            kept = {**kept, "eventID": f"urn:uuid:{uuid.uuid4()}"}
-        read_point = _place_id(kept.get("readPoint"), nodes)
+    """Append `writes` to the chain in document order: each captured event as a `captured` row
+    (linked to our lots and pallets, its identifiers kept for queries), each declaration as a
+    `correct` row of the event it declares, carrying the errorDeclaration as sent."""
+    user_id = actor.id if actor else None
+    held_refs: dict[int, list[str]] = defaultdict(list)
+    declared_ids = [target.id for _, _, target in writes if isinstance(target, Event)]
+    for chunk in _chunks(declared_ids):
+        for ref in session.exec(select(EventRef).where(EventRef.event_id.in_(chunk))):
+            held_refs[ref.event_id].append(ref.node)
+    rows: list[dict] = []  # not yet appended
+    ids: list[int] = []  # the ids of the rows appended so far, in order
+    at_row: dict[int, int] = {}  # document index → row number
+    linked: list[list[str]] = []  # row number → event_ref nodes
+    places: list[int | None] = []  # row number → bizLocation (one of our places)
+    uri_rows: list[tuple[str, int]] = []
+    uris_of: list[set[str] | None] = []
+    kept = iter(canonical)
+    ours = any(n.startswith("location:") for n in nodes.values())  # places of ours named
+    for index, item, target in writes:
+        if target is None:
+            uris = next(kept)
+            event = item.event
+            if not item.event_id:
+                event = {**event, "eventID": f"urn:uuid:{uuid.uuid4()}"}
+            at_row[index] = len(linked)
+            if nodes:
+                links = {nodes[uri] for uri in uris if uri in nodes}
+                linked.append(sorted(n for n in links if not n.startswith("loc")))
+            else:
+                linked.append([])
+            uris_of.append(uris)
+            places.append(_place_id(event.get("bizLocation"), nodes) if ours else None)
+            rows.append(
+                {
+                    "event_id": event["eventID"],
+                    "type": "captured",
+                    "epcis_type": item.epcis_type,
+                    "action": item.action,
+                    "biz_step": item.biz_step,
+                    "disposition": item.disposition,
+                    "event_time": item.event_time,
+                    "tz_offset": item.tz_offset,
+                    "record_time": received,
+                    "read_point_id": _place_id(event.get("readPoint"), nodes) if ours else None,
+                    "biz_location_id": places[-1],
+                    "data": {"epcis": event, "capture": capture_id},
+                    "corrects_id": None,
+                    "user_id": user_id,
+                }
+            )
+            continue
+        if isinstance(target, Event):
+            original_id, location, refs = target.id, target.biz_location_id, held_refs[target.id]
+        else:  # an event of this document: appended first, to know its id
+            row = at_row[target]
+            if row >= len(ids):
+                ids += append_events(session, head, rows)
+                rows = []
+            original_id, location, refs = ids[row], places[row], linked[row]
+        reason = item.declaration.get("reason")
+        linked.append(refs)
+        places.append(location)
+        uris_of.append(None)
         rows.append(
             {
-                "event_id": kept["eventID"],
-                "type": "captured",
-                "epcis_type": item.epcis_type,
-                "action": item.action,
-                "biz_step": item.biz_step,
-                "disposition": item.disposition,
-                "event_time": item.event_time,
-                "tz_offset": item.tz_offset,
+                "event_id": f"urn:uuid:{uuid.uuid4()}",
+                "type": "correct",
+                "epcis_type": KINDS["correct"].epcis_type,
+                "action": KINDS["correct"].action,
+                "biz_step": None,
+                "disposition": None,
+                "event_time": item.declared_at.astimezone(UTC),
+                "tz_offset": offset_of(item.declared_at),
                 "record_time": received,
-                "read_point_id": read_point,
-                "biz_location_id": _place_id(kept.get("bizLocation"), nodes),
-                "data": {"epcis": kept, "capture": capture_id},
-                "corrects_id": None,
-                "user_id": actor.id if actor else None,
+                "read_point_id": location,
+                "biz_location_id": location,
+                "data": {
+                    "corrects": item.event_id,
+                    "reason": "declared erroneous by its sender"
+                    + (f" ({reason})" if reason else ""),
+                    "changes": {},
+                    "before": {},
+                    "errorDeclaration": item.declaration,
+                    "capture": capture_id,
+                },
+                "corrects_id": original_id,
+                "user_id": user_id,
             }
         )
-    ids = append_events(session, head, rows)
-    refs, uri_rows = [], []
-    for ident, uris in zip(ids, canonical, strict=True):
-        linked = {nodes[uri] for uri in uris if uri in nodes and not nodes[uri].startswith("loc")}
-        refs.extend((ident, name) for name in sorted(linked))
-        uri_rows.extend((uri, ident) for uri in sorted(uris))
+    ids += append_events(session, head, rows)
+    refs = [(ident, name) for ident, names_ in zip(ids, linked, strict=True) for name in names_]
+    for ident, uris in zip(ids, uris_of, strict=True):
+        if uris:
+            uri_rows.extend((uri, ident) for uri in sorted(uris))
     bulk_insert(session, "event_ref", ("event_id", "node"), refs)
     bulk_insert(session, "event_uri", ("uri", "event_id"), uri_rows)
 
@@ -562,9 +843,10 @@ def resolve_nodes(session: Session, uris: Iterable[str], names: Names) -> dict[s
     ssccs: dict[str, list[str]] = defaultdict(list)
     glns: dict[str, list[str]] = defaultdict(list)
     out: dict[str, str] = {}
+    gs1, after = f"{epcis.GS1}/", len(epcis.GS1) + 1
     for uri in uris:
-        if uri.startswith(f"{epcis.GS1}/"):
-            parts = uri[len(epcis.GS1) + 1 :].split("/")
+        if uri.startswith(gs1):
+            parts = uri[after:].split("/")
             if parts[0] == "01" and len(parts) == 4 and parts[2] == "10":
                 lots[(parts[1], unquote(parts[3]))].append(uri)
             elif parts[0] == "01" and len(parts) == 4 and parts[2] == "21" and parts[3].isdigit():
@@ -579,6 +861,10 @@ def resolve_nodes(session: Session, uris: Iterable[str], names: Names) -> dict[s
                 own_lots[own[1]].append(uri)
             elif own and own[0] == "location" and own[1].isdigit():
                 out[uri] = node("location", int(own[1]))
+    if lots or serials:  # only a GTIN of one of our products can name our lot or carton
+        gtins = set(session.exec(select(Product.gtin).where(Product.gtin.is_not(None))))
+        lots = {key: found for key, found in lots.items() if key[0] in gtins}
+        serials = {key: found for key, found in serials.items() if key[0] in gtins}
     codes = {code for _, code in lots} | set(own_lots)
     for chunk in _chunks(codes):
         for lot_id, code, gtin in session.exec(
@@ -649,9 +935,18 @@ def query_events(
         base = base.where(Event.event_time >= query.ge_event_time)
     if query.lt_event_time:
         base = base.where(Event.event_time < query.lt_event_time)
+    if query.ge_record_time or query.lt_record_time:
+        base = base.where(_recorded(query.ge_record_time, query.lt_record_time))
+    if query.actions:
+        base = base.where(Event.action.in_(query.actions))
     if query.biz_steps:
         forms = [form for step in query.biz_steps for form in epcis.cbv_forms(step)]
         base = base.where(Event.biz_step.in_(forms))
+    if query.dispositions:
+        forms = [f for d in query.dispositions for f in epcis.cbv_forms(d, "disposition")]
+        fix = aliased(Event)  # a correction may change a disposition (an inspection's result)
+        corrected = select(fix.corrects_id).where(fix.corrects_id.is_not(None))
+        base = base.where(or_(Event.disposition.in_(forms), Event.id.in_(corrected)))
     for values in (
         query.match_epc,
         query.match_any_epc,
@@ -694,6 +989,23 @@ def _group(batch: list[Event], mapped: list[dict]) -> list[tuple[Event, list[dic
             current = index
         groups[current][1].append(item)
     return groups
+
+
+def _recorded(start: datetime | None, end: datetime | None):
+    """Rows recorded in [start, end), or whose corrections (declarations) were: a correction is
+    news about the event it corrects, and travels with it."""
+
+    def within(column):
+        bounds = []
+        if start:
+            bounds.append(column >= start)
+        if end:
+            bounds.append(column < end)
+        return and_(*bounds)
+
+    fix = aliased(Event)
+    later = select(fix.corrects_id).where(fix.corrects_id.is_not(None), within(fix.record_time))
+    return or_(within(Event.record_time), Event.id.in_(later))
 
 
 def _is_pattern(value: str) -> bool:
