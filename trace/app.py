@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from trace import api, cli, config, lookup, web
+from trace import api, cli, config, lookup, security, web
 from trace.db import session
 
 
@@ -20,6 +20,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_prefixed_env("TRACE")
     app.config.update(test_config)
     config.normalise(app.config)
+    security.init_app(app)  # the secret key, and the headers of every answer
     _register_extensions(app)
     _register_blueprints(app)
     cli.init_app(app)

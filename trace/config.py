@@ -14,8 +14,9 @@ INSTANCE = ROOT / "instance"
 DEFAULTS = {
     # A SQLite file beside the code; PostgreSQL in production (postgresql+psycopg://…).
     "DATABASE_URL": f"sqlite:///{INSTANCE / 'trace.db'}",
-    # Signs session cookies. The default is only for a laptop; set your own in production.
-    "SECRET_KEY": "dev-only-not-secret",
+    # Signs session cookies. Empty: a random key made once in the instance folder (secret-key);
+    # several hosts need the same long random value. Placeholders are refused (security.py).
+    "SECRET_KEY": "",
     # The domain printed codes point at: GS1 Digital Link URIs on labels start with it.
     "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
     # The organisation's GS1 company prefix: SSCCs of pallets are built from it.
