@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import g, request
+from flask import g, make_response, request
 from flask_smorest import abort
 
 from trace.db.session import get_session
 from trace.services import users
+
+from . import idempotency
 
 READERS = ("admin", "worker", "inspector")
 
@@ -45,7 +47,11 @@ def required(*roles: str):
                     f"{' or '.join(roles)}",
                 )
             g.user = user
-            return view(*args, **kwargs)
+            session = get_session()
+            replay = idempotency.begin(session, user)
+            if replay is not None:
+                return replay
+            return idempotency.finish(session, make_response(view(*args, **kwargs)))
 
         guarded._roles = roles  # read by the OpenAPI documentation and the authorisation tests
         return guarded

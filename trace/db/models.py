@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -302,3 +302,23 @@ class FormOnce(SQLModel, table=True):
     user_id: int = Field(foreign_key="user.id")
     created_at: datetime = Field(index=True)
     result: str | None = Field(default=None, max_length=500)  # the page the first one led to
+
+
+class IdempotencyKey(SQLModel, table=True):
+    """An API request sent with an `Idempotency-Key` header, and the answer it got.
+
+    The row is written in the same transaction as what the request records, so a retry after a
+    lost answer or a crash finds it: the same key and body get the same answer and nothing new
+    is recorded; the same key with another body is refused (trace/api/idempotency.py).
+    """
+
+    __tablename__ = "idempotency_key"
+
+    user_id: int = Field(foreign_key="user.id", primary_key=True)
+    key: str = Field(max_length=255, primary_key=True)
+    request_hash: str = Field(max_length=64)  # SHA-256 of method, path, query and body
+    created_at: datetime = Field(index=True)
+    status: int | None = None  # None: recorded, its answer not kept (the server stopped)
+    mimetype: str | None = Field(default=None, max_length=100)
+    location: str | None = Field(default=None, max_length=500)
+    body: bytes | None = Field(default=None, sa_type=LargeBinary)
