@@ -106,7 +106,7 @@ def test_gtins_are_normalised_to_14_digits(api):
     )
     assert response.status_code == 201
     assert response.json["gtin"] == GTIN
-    again = api.post("/products", json={"gtin": GTIN, "name": {"en": "x"}, "commodity": "x"})
+    again = api.post("/products", json={"gtin": GTIN, "name": {"en": "x"}, "commodity": "lychee"})
     assert again.status_code == 409
 
 
@@ -298,7 +298,7 @@ def test_generated_lot_codes_skip_a_code_someone_took(api, ids, season):
             {
                 "json": {
                     "orchard_id": 10**30,
-                    "commodity": "x",
+                    "commodity": "lychee",
                     "quantity": 1,
                     "harvested_on": "2026-01-01",
                 }
@@ -311,7 +311,7 @@ def test_generated_lot_codes_skip_a_code_someone_took(api, ids, season):
             {
                 "json": {
                     "orchard_id": "1",
-                    "commodity": "x",
+                    "commodity": "lychee",
                     "quantity": 1,
                     "harvested_on": "2026-01-01",
                 }

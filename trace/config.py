@@ -23,6 +23,9 @@ DEFAULTS = {
     "GS1_COMPANY_PREFIX": "8931234",
     # SSCC extension digit (0–9) the organisation uses for pallets.
     "SSCC_EXTENSION_DIGIT": 0,
+    # The largest request body read (bytes): an EPCIS capture of 100,000 events fits; more is
+    # refused with 413 before it is read.
+    "MAX_CONTENT_LENGTH": 96 * 1024 * 1024,
     # API lists: default and largest page size.
     "PAGE_SIZE": 50,
     # EPCIS 2.0: the official JSON schema captured documents are validated against (GS1's
@@ -71,6 +74,7 @@ def normalise(config) -> None:
     config["GS1_COMPANY_PREFIX"] = str(config["GS1_COMPANY_PREFIX"])
     config["SSCC_EXTENSION_DIGIT"] = int(config["SSCC_EXTENSION_DIGIT"])
     config["PAGE_SIZE"] = int(config["PAGE_SIZE"])
+    config["MAX_CONTENT_LENGTH"] = int(config["MAX_CONTENT_LENGTH"])
     config["PUBLIC_BASE_URL"] = str(config["PUBLIC_BASE_URL"]).rstrip("/")
     config["EPCIS_CAPTURE_LIMIT"] = int(config["EPCIS_CAPTURE_LIMIT"])
     config["EPCIS_EXTENSION_NAMESPACE"] = str(

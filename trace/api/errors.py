@@ -5,7 +5,7 @@ from __future__ import annotations
 from http import HTTPStatus
 
 from flask import Flask, jsonify
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 
 from trace.domain.errors import DomainError, Forbidden, Invalid, NotFound, RuleViolation
 from trace.gs1 import GS1Error
@@ -39,6 +39,24 @@ def init_app(app: Flask) -> None:
             "look it up and retry if still needed",
         )
 
+    @app.errorhandler(DataError)
+    def data_error(error: DataError):
+        # A value the database cannot hold at all: a NUL character in a code (PostgreSQL), a
+        # number beyond 64 bits. The request is refused; nothing was written.
+        return _answer(
+            400,
+            message="a value in this request cannot be stored or looked up (a NUL character, or "
+            "a number too large); check the codes and numbers sent",
+        )
+
     @app.errorhandler(GS1Error)
     def gs1_error(error: GS1Error):
         return _answer(422, errors={"json": {"_schema": [str(error)]}}, message=str(error))
+
+    @app.errorhandler(RecursionError)
+    def too_deep(error: RecursionError):
+        # A body of JSON nested thousands deep exhausts the parser's recursion: the sender's
+        # mistake (or attack), not ours. Any other recursion is a bug and stays a 500.
+        if "JSON" not in str(error):
+            raise error
+        return _answer(400, message="the JSON body is nested too deeply to read")

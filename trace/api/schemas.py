@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import math
+import unicodedata
 from datetime import datetime, timedelta, timezone
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import (
+    EXCLUDE,
+    Schema,
+    ValidationError,
+    fields,
+    pre_load,
+    validate,
+    validates_schema,
+)
 
 from trace.domain.events import CORRECTABLE
 from trace.gs1 import Gln, GS1Error, Gtin, Sscc, validate_lot
@@ -101,12 +110,58 @@ def Id(**kwargs):
     return fields.Integer(strict=True, validate=validate.Range(1, 2**31 - 1), **kwargs)
 
 
+def Commodity(**kwargs):
+    """What is grown, as a word the pages translate (`lychee`, `dragon fruit`, `carrot`)."""
+    return fields.String(
+        validate=validate.Regexp(
+            r"^[a-z][a-z _-]{0,39}$",
+            error="a commodity is a plain lowercase English word, e.g. lychee or dragon fruit",
+        ),
+        **kwargs,
+    )
+
+
 def Text(maximum: int, **kwargs):
     return fields.String(validate=validate.Length(min=1, max=maximum), **kwargs)
 
 
+def unreadable_text(value, path: str = "") -> tuple[str, str] | None:
+    """The first string in `value` (a parsed JSON body) that no record should hold: a lone
+    surrogate (not Unicode at all: no database can store it) or a control character other than
+    tab and line breaks (invisible, and it breaks CSV, labels and logs). Returns (path, why)."""
+    if isinstance(value, str):
+        for char in value:
+            kind = unicodedata.category(char)
+            if kind == "Cs":
+                return path, "is not valid Unicode (a lone surrogate)"
+            if kind == "Cc" and char not in "\t\n\r":
+                return path, f"holds the control character U+{ord(char):04X}"
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            found = unreadable_text(key, path) or unreadable_text(
+                item, f"{path}.{key}" if path else str(key)
+            )
+            if found:
+                return found
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found = unreadable_text(item, f"{path}.{index}" if path else str(index))
+            if found:
+                return found
+    return None
+
+
 class In(Schema):
-    """Request bodies: unknown fields are an error, so a typo never silently loses data."""
+    """Request bodies: unknown fields are an error, so a typo never silently loses data; text
+    must be readable (see `unreadable_text`)."""
+
+    @pre_load
+    def _readable(self, data, **_kwargs):
+        found = unreadable_text(data)
+        if found:
+            path, why = found
+            raise ValidationError(f"this text {why}", field_name=path or "_schema")
+        return data
 
 
 class Out(Schema):
@@ -207,7 +262,7 @@ class Names(fields.Dict):
 class ProductIn(In):
     gtin = GtinField(allow_none=True)
     name = Names(required=True)
-    commodity = Text(64, required=True)
+    commodity = Commodity(required=True)
     variety = Text(64)
     unit = fields.String(load_default="kg", validate=validate.OneOf(["kg"]))
     net_weight_kg = Quantity()
@@ -216,7 +271,7 @@ class ProductIn(In):
 class ProductPatch(In):
     gtin = GtinField(allow_none=True)
     name = Names()
-    commodity = Text(64)
+    commodity = Commodity()
     variety = Text(64)
     net_weight_kg = Quantity()
 
@@ -265,7 +320,7 @@ class EventOut(Out):
 
 class HarvestIn(In):
     orchard_id = Id(required=True)
-    commodity = Text(64, required=True, metadata={"example": "lychee"})
+    commodity = Commodity(required=True, metadata={"example": "lychee"})
     variety = Text(64, metadata={"example": "Thanh Hà"})
     quantity = Quantity(required=True)
     unit = fields.String(load_default="kg", validate=validate.OneOf(["kg"]))
@@ -343,7 +398,7 @@ class PackingIn(In):
     location_id = Id(required=True)
     product_gtin = GtinField(required=True)
     inputs = fields.List(fields.Nested(Input), required=True, validate=validate.Length(1, 100))
-    cartons = fields.Integer(required=True, validate=validate.Range(1, 1_000_000))
+    cartons = fields.Integer(strict=True, required=True, validate=validate.Range(1, 1_000_000))
     packed_on = Day(required=True)
     packed_at = Aware()
     lot_code = LotCodeField(metadata={"description": "your own lot code; generated if absent"})
@@ -359,7 +414,7 @@ class PackingOut(Out):
 
 class Content(In):
     lot = LotCodeField(required=True)
-    cartons = fields.Integer(required=True, validate=validate.Range(1, 100_000))
+    cartons = fields.Integer(strict=True, required=True, validate=validate.Range(1, 100_000))
 
 
 class PalletIn(In):
