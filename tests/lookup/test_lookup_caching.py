@@ -168,3 +168,22 @@ def test_nothing_is_kept_when_the_cache_is_off(app, client, engine, story):
         again = client.get(LOT_URL)
     assert again.get_data() == first.get_data()
     assert len(seen) > 3
+
+
+def test_reading_a_lots_story_costs_a_fixed_number_of_queries(app, client, api, engine, story):
+    """Nothing kept: the story is read in a handful of queries however many events, places and
+    pallets the lot has (no query per row)."""
+    app.extensions["trace.lookup"]["cache"] = PageCache(app.extensions["trace.engine"], 0, 60)
+    with statements(engine) as seen:
+        assert client.get(LOT_URL).status_code == 200
+    first = len(seen)
+    for day in range(12, 16):  # four more pallets, each with its own event
+        response = api.as_("worker").post(
+            "/pallets",
+            json={"location_id": story["ids"]["house"], "contents": [{"lot": LOT, "cartons": 5}],
+                  "palletised_at": f"2026-06-{day}T16:00:00+07:00"},
+        )  # fmt: skip
+        assert response.status_code == 201, response.json
+    with statements(engine) as seen:
+        assert client.get(LOT_URL).status_code == 200
+    assert len(seen) == first <= 12, seen
