@@ -35,3 +35,19 @@ def test_migrations_go_down_and_up_again(engine):
     assert {"event", "lot", "pallet", "shipment", "chain_head"} <= set(
         inspect(engine).get_table_names()
     )
+
+
+def test_a_token_can_be_issued_to_expire(app, client):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["users", "create", "kim", "--role", "inspector"]).exit_code == 0
+    result = runner.invoke(args=["users", "token", "kim", "--expires-in", "30"])
+    assert result.exit_code == 0, result.output
+    assert "valid until" in result.output
+    token = result.output.strip().splitlines()[-1]
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/lots", headers=headers).status_code == 200
+    with app.extensions["trace.engine"].begin() as conn:  # thirty days later
+        conn.exec_driver_sql("UPDATE api_token SET expires_at = created_at")
+    assert client.get("/api/v1/lots", headers=headers).status_code == 401
+    refused = runner.invoke(args=["users", "token", "kim", "--expires-in", "0"])
+    assert refused.exit_code != 0

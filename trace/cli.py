@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -95,15 +96,24 @@ def users_password(name: str, password: str):
 
 @users.command("token", help="Issue another API token for a user; prints it as the last line.")
 @click.argument("name")
-def users_token(name: str):
+@click.option(
+    "--expires-in",
+    "days",
+    type=click.FloatRange(min=0, min_open=True, max=3650),
+    help="days until the token stops working (default: until revoked)",
+)
+def users_token(name: str, days: float | None):
     from trace.services import users as service
+    from trace.services.common import now
 
+    expires = now() + timedelta(days=days) if days else None
     with Session(_engine(), expire_on_commit=False) as session:
         user = session.exec(select(User).where(User.name == name)).first()
         if user is None:
             raise click.ClickException(f"no user called {name!r}")
-        token = service.issue_token(session, user)
-    click.echo(f"new API token for {name!r}, shown once:")
+        token = service.issue_token(session, user, expires)
+    until = f", valid until {expires:%Y-%m-%d %H:%M} UTC" if expires else ""
+    click.echo(f"new API token for {name!r}{until}, shown once:")
     click.echo(token)
 
 

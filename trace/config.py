@@ -58,6 +58,11 @@ DEFAULTS = {
     # How many reverse proxies (nginx, a CDN) stand in front: the client is the address they
     # saw, taken from X-Forwarded-For. 0: the connecting address is the client.
     "RATELIMIT_PROXIES": 0,
+    # Staff web pages (trace/web): wrong passwords allowed from one address for one user name,
+    # and for all names together (Flask-Limiter syntax; "" switches one off); then 429 until the
+    # window has room. Counted in RATELIMIT_STORAGE_URL, addresses read as RATELIMIT_PROXIES says.
+    "WEB_LOGIN_LIMIT": "5/minute;20/hour",
+    "WEB_LOGIN_LIMIT_ADDRESS": "60/hour",
     # Staff web pages (trace/web): a login lasts this many hours after the last page opened.
     "WEB_SESSION_HOURS": 12,
     # The session cookie is Secure whenever a page is served over HTTPS; set true behind a

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_smorest import Api
+from flask_smorest.pagination import PaginationMetadataSchema
 from flask_swagger_ui import get_swaggerui_blueprint
 
 from . import (
@@ -41,6 +42,18 @@ class TraceApi(Api):
         if "message" not in payload and "errors" not in payload and error.description:
             payload["message"] = error.description
         return payload, code, headers
+
+    def _register_pagination_header(self):
+        """X-Pagination is a JSON object serialised into one header: OpenAPI 3 says so with
+        `content` (flask-smorest's `schema` would describe a comma-separated object)."""
+        self.spec.components.header(
+            "PAGINATION",
+            {
+                "description": "Pagination metadata (JSON)",
+                "content": {"application/json": {"schema": PaginationMetadataSchema}},
+            },
+            lazy=True,
+        )
 
 
 def init_app(app: Flask) -> None:

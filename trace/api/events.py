@@ -15,7 +15,7 @@ blp = Blueprint("events", __name__, description="Corrections of recorded events"
 
 @blp.route("/events/<int(max=2147483647):ident>/corrections")
 class Corrections(MethodView):
-    @protected(blp, "admin", "worker")
+    @protected(blp, "admin", "worker", errors=[404, 409])
     @blp.arguments(CorrectionIn)
     @blp.response(201, EventOut)
     def post(self, data, ident):

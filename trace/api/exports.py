@@ -34,6 +34,8 @@ from .epcis_schemas import (
 blp = Blueprint("exports", __name__, description="EPCIS and FSMA 204 exports; signed evidence")
 
 SIGNED = "a signed evidence envelope (JSON) when signed=true"
+NO_KEY = "no signing key yet: `flask --app wsgi keys create` makes one"
+IMPORTER = (403, "an importer, for anything but a shipment consigned to it (shipment=<id>)")
 
 
 def names() -> Names:
@@ -61,15 +63,16 @@ def deliver(content: bytes, content_type: str, file_name: str, signed: bool) -> 
 
 def _scope(args: dict, lot: str | None = None) -> epcis.Scope:
     user = current_user()
-    if user.role == "importer" and not args.get("shipment"):
-        raise Forbidden("an importer exports its own shipments: give shipment=<id>")
+    if user.role == "importer" and (lot or args.get("lot") or not args.get("shipment")):
+        # Its own shipment, and only that: a lot's graph reaches other parties' shipments.
+        raise Forbidden("an importer exports its own shipments: give shipment=<id> and no lot")
     start, end = span(args.get("from_"), args.get("to"))
     return epcis.Scope(lot=lot, shipment=args.get("shipment"), start=start, end=end)
 
 
 @blp.route("/exports/epcis")
 class EpcisExport(MethodView):
-    @protected(blp, "admin", "inspector", "importer")
+    @protected(blp, "admin", "inspector", "importer", errors=[404, (409, NO_KEY), IMPORTER])
     @blp.arguments(ExportQuery, location="query")
     @blp.response(
         200,
@@ -118,7 +121,7 @@ class FsmaSignedQuery(FsmaQuery, SignedQuery):
 
 @blp.route("/exports/fsma204.csv")
 class FsmaCsv(MethodView):
-    @protected(blp, "admin", "inspector", "importer")
+    @protected(blp, "admin", "inspector", "importer", errors=[404, (409, NO_KEY), IMPORTER])
     @blp.arguments(FsmaSignedQuery, location="query")
     @blp.response(200, content_type="text/csv", description=f"one row per CTE; {SIGNED}")
     def get(self, args):
@@ -128,7 +131,7 @@ class FsmaCsv(MethodView):
 
 @blp.route("/exports/fsma204.xlsx")
 class FsmaXlsx(MethodView):
-    @protected(blp, "admin", "inspector", "importer")
+    @protected(blp, "admin", "inspector", "importer", errors=[404, (409, NO_KEY), IMPORTER])
     @blp.arguments(FsmaSignedQuery, location="query")
     @blp.response(
         200,
@@ -153,7 +156,7 @@ class FsmaGlossary(MethodView):
 
 @blp.route("/evidence/public-key")
 class PublicKey(MethodView):
-    @protected(blp, "admin", "worker", "inspector", "importer")
+    @protected(blp, "admin", "worker", "inspector", "importer", errors=[(409, NO_KEY)])
     @blp.response(200, PublicKeyOut)
     def get(self):
         """The organisation's public key (Ed25519) that signs evidence, and its fingerprint"""
@@ -173,7 +176,7 @@ class Checkpoints(MethodView):
         """Signed checkpoints of the hash chain, oldest first"""
         return evidence.list_checkpoints(get_session())
 
-    @protected(blp, "admin")
+    @protected(blp, "admin", errors=[(409, NO_KEY)])
     @blp.response(201, CheckpointOut)
     def post(self):
         """Sign the chain head as it is now (a checkpoint)"""

@@ -29,17 +29,19 @@ class LabelIn(In):
     lot = LotCodeField(metadata={"description": "cartons and stickers: the packed lot"})
     sscc = SsccField(metadata={"description": "pallet labels: the pallet"})
     count = fields.Integer(
+        strict=True,
         validate=validate.Range(1, 20_000),
         metadata={"description": "how many labels; cartons: new serials are allocated"},
     )
     serials = fields.List(
-        fields.Integer(validate=validate.Range(1, 999_999_999)),
+        fields.Integer(strict=True, validate=validate.Range(1, 999_999_999)),
         validate=validate.Length(1, 20_000),
         metadata={"description": "cartons: reprint these serials instead (same labels again)"},
     )
     size = fields.String(required=True, validate=validate.OneOf(SIZES))
     format = fields.String(required=True, validate=validate.OneOf(FORMATS))
     dpi = fields.Integer(
+        strict=True,
         validate=validate.OneOf([203, 300, 600]),
         metadata={"description": "printer resolution; default 203 (thermal) or 300 (A4 sheets)"},
     )
@@ -92,7 +94,7 @@ def _file(request: dict, *, preview: bool) -> Response:
 
 @blp.route("/labels")
 class Labels(MethodView):
-    @protected(blp, "admin", "worker")
+    @protected(blp, "admin", "worker", errors=[404, 409])
     @blp.arguments(LabelIn)
     @blp.doc(responses={"200": FILE})
     def post(self, request):
@@ -102,7 +104,7 @@ class Labels(MethodView):
 
 @blp.route("/labels/preview")
 class Preview(MethodView):
-    @protected(blp, "admin", "worker")
+    @protected(blp, "admin", "worker", errors=[404, 409])
     @blp.arguments(LabelIn)
     @blp.doc(
         responses={"200": {"description": "PNG of the first label", "content": {"image/png": {}}}}

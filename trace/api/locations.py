@@ -7,7 +7,7 @@ from trace.db.session import get_session
 from trace.services import masterdata
 
 from .auth import READERS
-from .common import protected
+from .common import page_window, protected
 from .schemas import LocationIn, LocationOut, LocationPatch, LocationQuery
 
 blp = Blueprint("locations", __name__, description="Places and parties, with their official codes")
@@ -31,13 +31,12 @@ class Locations(MethodView):
             session,
             query.get("kind"),
             query.get("q"),
-            pagination_parameters.page,
-            pagination_parameters.page_size,
+            *page_window(pagination_parameters),
         )
         pagination_parameters.item_count = total
         return dump(session, rows)
 
-    @protected(blp, "admin")
+    @protected(blp, "admin", errors=[409])
     @blp.arguments(LocationIn)
     @blp.response(201, LocationOut)
     def post(self, data):
@@ -48,14 +47,14 @@ class Locations(MethodView):
 
 @blp.route("/locations/<int(max=2147483647):ident>")
 class LocationById(MethodView):
-    @protected(blp, *READERS)
+    @protected(blp, *READERS, errors=[404])
     @blp.response(200, LocationOut)
     def get(self, ident):
         """One location"""
         session = get_session()
         return dump(session, [masterdata.get_location(session, ident)])[0]
 
-    @protected(blp, "admin")
+    @protected(blp, "admin", errors=[404, 409])
     @blp.arguments(LocationPatch)
     @blp.response(200, LocationOut)
     def patch(self, data, ident):

@@ -8,7 +8,7 @@ from trace.db.session import get_session
 from trace.services import lots
 
 from .auth import READERS, current_user
-from .common import protected
+from .common import page_window, protected
 from .schemas import (
     CoolingIn,
     EventOut,
@@ -34,16 +34,14 @@ class Lots(MethodView):
         """List lots (filter by kind, product, orchard, location, dates, hold)"""
         session = get_session()
         query["from"] = query.pop("from_", None)
-        rows, total = lots.list_lots(
-            session, query, pagination_parameters.page, pagination_parameters.page_size
-        )
+        rows, total = lots.list_lots(session, query, *page_window(pagination_parameters))
         pagination_parameters.item_count = total
         return [lots.lot_state(session, lot) for lot in rows]
 
 
 @blp.route("/lots/harvest")
 class Harvest(MethodView):
-    @protected(blp, *WRITERS)
+    @protected(blp, *WRITERS, errors=[409])
     @blp.arguments(HarvestIn)
     @blp.response(201, LotOut)
     def post(self, data):
@@ -54,7 +52,7 @@ class Harvest(MethodView):
 
 @blp.route("/lots/<path:code>")
 class LotByCode(MethodView):
-    @protected(blp, *READERS)
+    @protected(blp, *READERS, errors=[404])
     @blp.response(200, LotOut)
     def get(self, code):
         """A lot's state: quantities in, used and left; cartons; where; hold"""
@@ -64,7 +62,7 @@ class LotByCode(MethodView):
 
 @blp.route("/lots/<path:code>/events")
 class LotEvents(MethodView):
-    @protected(blp, *READERS)
+    @protected(blp, *READERS, errors=[404])
     @blp.response(200, EventOut(many=True))
     def get(self, code):
         """A lot's timeline: every event that concerns it, in the order they happened"""
@@ -74,7 +72,7 @@ class LotEvents(MethodView):
 
 
 def _event_route(path: str, schema, use_case, summary: str):
-    @protected(blp, *WRITERS)
+    @protected(blp, *WRITERS, errors=[404, 409])
     @blp.arguments(schema)
     @blp.response(201, EventOut)
     def post(self, data, code):

@@ -15,7 +15,7 @@ blp = Blueprint("packings", __name__, description="Initial packing (transformati
 
 @blp.route("/packings")
 class Packings(MethodView):
-    @protected(blp, "admin", "worker")
+    @protected(blp, "admin", "worker", errors=[404, 409])
     @blp.arguments(PackingIn)
     @blp.response(201, PackingOut)
     def post(self, data):

@@ -28,7 +28,7 @@ def dump(session, pallet):
 
 @blp.route("/pallets")
 class Pallets(MethodView):
-    @protected(blp, "admin", "worker")
+    @protected(blp, "admin", "worker", errors=[404, 409])
     @blp.arguments(PalletIn)
     @blp.response(201, PalletOut)
     def post(self, data):
@@ -46,7 +46,7 @@ class Pallets(MethodView):
 
 @blp.route("/pallets/<sscc>")
 class PalletBySscc(MethodView):
-    @protected(blp, *READERS)
+    @protected(blp, *READERS, errors=[404])
     @blp.response(200, PalletOut)
     def get(self, sscc):
         """One pallet and its contents"""

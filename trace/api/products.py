@@ -7,7 +7,7 @@ from trace.db.session import get_session
 from trace.services import masterdata
 
 from .auth import READERS
-from .common import protected
+from .common import page_window, protected
 from .schemas import ProductIn, ProductOut, ProductPatch, ProductQuery
 
 blp = Blueprint("products", __name__, description="Trade items")
@@ -24,13 +24,12 @@ class Products(MethodView):
         rows, total = masterdata.list_products(
             get_session(),
             query.get("q"),
-            pagination_parameters.page,
-            pagination_parameters.page_size,
+            *page_window(pagination_parameters),
         )
         pagination_parameters.item_count = total
         return rows
 
-    @protected(blp, "admin")
+    @protected(blp, "admin", errors=[409])
     @blp.arguments(ProductIn)
     @blp.response(201, ProductOut)
     def post(self, data):
@@ -40,13 +39,13 @@ class Products(MethodView):
 
 @blp.route("/products/<int(max=2147483647):ident>")
 class ProductById(MethodView):
-    @protected(blp, *READERS)
+    @protected(blp, *READERS, errors=[404])
     @blp.response(200, ProductOut)
     def get(self, ident):
         """One product"""
         return masterdata.get_product(get_session(), ident)
 
-    @protected(blp, "admin")
+    @protected(blp, "admin", errors=[404, 409])
     @blp.arguments(ProductPatch)
     @blp.response(200, ProductOut)
     def patch(self, data, ident):

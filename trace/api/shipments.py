@@ -8,10 +8,11 @@ from trace.db.session import get_session
 from trace.services import shipments
 
 from .auth import READERS, current_user
-from .common import protected
+from .common import page_window, protected
 from .schemas import ArrivalIn, DepartureIn, EventOut, ShipmentIn, ShipmentOut, ShipmentQuery
 
 blp = Blueprint("shipments", __name__, description="Export shipments")
+NOT_YOURS = (403, "an importer, for a shipment not consigned to it")
 
 
 def dump(session, shipment, warnings=()):
@@ -47,13 +48,12 @@ class Shipments(MethodView):
             session,
             current_user(),
             query,
-            pagination_parameters.page,
-            pagination_parameters.page_size,
+            *page_window(pagination_parameters),
         )
         pagination_parameters.item_count = total
         return [dump(session, s) for s in rows]
 
-    @protected(blp, "admin", "worker")
+    @protected(blp, "admin", "worker", errors=[404, 409])
     @blp.arguments(ShipmentIn)
     @blp.response(201, ShipmentOut)
     def post(self, data):
@@ -65,7 +65,7 @@ class Shipments(MethodView):
 
 @blp.route("/shipments/<int(max=2147483647):ident>")
 class ShipmentById(MethodView):
-    @protected(blp, *READERS, "importer")
+    @protected(blp, *READERS, "importer", errors=[404, NOT_YOURS])
     @blp.response(200, ShipmentOut)
     def get(self, ident):
         """One shipment"""
@@ -76,7 +76,7 @@ class ShipmentById(MethodView):
 
 @blp.route("/shipments/<int(max=2147483647):ident>/departures")
 class Departures(MethodView):
-    @protected(blp, "admin", "worker")
+    @protected(blp, "admin", "worker", errors=[404, 409])
     @blp.arguments(DepartureIn)
     @blp.response(201, EventOut)
     def post(self, data, ident):
@@ -86,7 +86,7 @@ class Departures(MethodView):
 
 @blp.route("/shipments/<int(max=2147483647):ident>/arrivals")
 class Arrivals(MethodView):
-    @protected(blp, "admin", "worker", "importer")
+    @protected(blp, "admin", "worker", "importer", errors=[404, 409, NOT_YOURS])
     @blp.arguments(ArrivalIn)
     @blp.response(201, EventOut)
     def post(self, data, ident):

@@ -10,7 +10,7 @@ from trace.services.common import now
 from .auth import READERS
 from .common import protected
 from .epcis_schemas import SignedQuery
-from .exports import SIGNED, deliver
+from .exports import NO_KEY, SIGNED, deliver
 from .schemas import RecallOut, TraceOut, TraceQuery
 
 blp = Blueprint("trace", __name__, description="Trace backward and forward; recall reports")
@@ -18,7 +18,7 @@ blp = Blueprint("trace", __name__, description="Trace backward and forward; reca
 
 @blp.route("/trace/<path:code>")
 class Trace(MethodView):
-    @protected(blp, *READERS)
+    @protected(blp, *READERS, errors=[404])
     @blp.arguments(TraceQuery, location="query")
     @blp.response(200, TraceOut)
     def get(self, query, code):
@@ -28,7 +28,7 @@ class Trace(MethodView):
 
 @blp.route("/recall/<path:code>")
 class Recall(MethodView):
-    @protected(blp, *READERS)
+    @protected(blp, *READERS, errors=[404])
     @blp.response(200, RecallOut)
     def get(self, code):
         """Everything downstream: shipments, markets, consignees, cartons, pallets on hand"""
@@ -38,7 +38,7 @@ class Recall(MethodView):
 # The reports' routes end in .csv / .pdf: Werkzeug tries them before /recall/<path:code>.
 @blp.route("/recall/<path:code>.csv")
 class RecallCsv(MethodView):
-    @protected(blp, *READERS)
+    @protected(blp, *READERS, errors=[404, (409, NO_KEY)])
     @blp.arguments(SignedQuery, location="query")
     @blp.response(200, content_type="text/csv", description=f"one row per pallet; {SIGNED}")
     def get(self, args, code):
@@ -54,7 +54,7 @@ class RecallCsv(MethodView):
 
 @blp.route("/recall/<path:code>.pdf")
 class RecallPdf(MethodView):
-    @protected(blp, *READERS)
+    @protected(blp, *READERS, errors=[404, (409, NO_KEY)])
     @blp.arguments(SignedQuery, location="query")
     @blp.response(200, content_type="application/pdf", description=f"printable A4; {SIGNED}")
     def get(self, args, code):

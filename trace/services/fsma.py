@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
@@ -605,6 +606,16 @@ def glossary_csv() -> bytes:
     return ("\ufeff" + out.getvalue()).encode()
 
 
+# Characters a worksheet (XML 1.0 in UTF-8) cannot hold: C0 controls other than tab and line
+# breaks, and lone surrogates.
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+
+
+def _cell_text(value):
+    """A cell's value as a worksheet can hold it: a character it cannot is shown as U+FFFD."""
+    return _NOT_IN_XML.sub("\ufffd", value) if isinstance(value, str) else value
+
+
 def to_xlsx(table: list[dict], title: str, created: datetime) -> bytes:
     """A workbook: the KDEs (frozen header, filters, so it sorts) and a Glossary sheet."""
     from openpyxl import Workbook
@@ -616,7 +627,10 @@ def to_xlsx(table: list[dict], title: str, created: datetime) -> bytes:
     sheet.title = "FSMA 204 KDEs"
     sheet.append(COLUMNS)
     for row in table:
-        sheet.append([row[c] for c in COLUMNS])
+        sheet.append([_cell_text(row[c]) for c in COLUMNS])
+        for cell in sheet[sheet.max_row]:
+            if cell.data_type == "f":  # text that starts with "=" is shown, never calculated
+                cell.data_type = "s"
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")

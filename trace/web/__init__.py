@@ -21,7 +21,7 @@ from flask_babel import Babel
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
-from . import admin, auth, inspect, worker  # noqa: F401  (their routes join the blueprint)
+from . import admin, auth, inspect, throttle, worker  # noqa: F401  (routes join the blueprint)
 from .base import bp, load_user, select_language
 
 csrf = CSRFProtect()
@@ -52,6 +52,7 @@ def init_app(app: Flask) -> None:
     login.init_app(app, add_context_processor=False)
     login.user_loader(load_user)
     login.login_view = "web.login"
+    throttle.init_app(app)  # failed logins
 
     # One Babel per app: the public pages set it up; the staff pages choose their language
     # their own way (vi or en) and use their own catalogue (base.DOMAIN).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 
 from flask import flash, redirect, request, session, url_for
@@ -24,6 +25,7 @@ from .base import (
     today,
 )
 from .forms import EmptyForm, LoginForm
+from .throttle import client_address, throttle
 
 
 def _safe_next(target: str | None) -> str:
@@ -38,10 +40,20 @@ def login():
     """The login form."""
     form = LoginForm()
     if form.validate_on_submit():
-        user = users.authenticate_password(
-            get_session(), form.username.data.strip(), form.password.data
-        )
+        name, address = form.username.data.strip(), client_address()
+        wait = throttle().wait(address, name)
+        if wait:
+            form.password.errors.append(
+                _(
+                    "Too many wrong passwords: wait %(minutes)s min and try again.",
+                    minutes=max(1, math.ceil(wait / 60)),
+                )
+            )
+            page, status = render("web/login.html", 429, form=form)
+            return page, status, {"Retry-After": str(wait)}
+        user = users.authenticate_password(get_session(), name, form.password.data)
         if user is None:
+            throttle().failed(address, name)
             form.password.errors.append(_("Wrong user name or password."))
         elif user.role not in READERS:
             form.password.errors.append(
