@@ -422,11 +422,6 @@ def test_an_importer_sees_and_records_only_the_shipments_consigned_to_it(seeded)
         assert _as(client, tokyo, "GET", path).status_code == 403, path
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="trace/services/epcis.scope_events: a shipment's upstream lots bring in the events "
-    "of every other shipment they went into (reported; that module is another change's)",
-)
 def test_an_importer_export_holds_nothing_of_another_consignees_shipment(seeded):
     app, s, tokens, fresh = seeded
     fresh()

@@ -302,6 +302,36 @@ def cases(ids: dict, codes: dict) -> list[Case]:
         ),
     ]
 
+    event = {
+        "type": "ObjectEvent",
+        "eventTime": "2026-06-12T08:00:00+07:00",
+        "eventTimeZoneOffset": "+07:00",
+        "action": "OBSERVE",
+        "epcList": [f"https://id.gs1.org/00/{sscc}"],
+        "example:note": "LOT\ud80026",
+    }
+    epcis_doc = {
+        "@context": [
+            "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld",
+            {"example": "https://example.com/"},
+        ],
+        "type": "EPCISDocument",
+        "schemaVersion": "2.0",
+        "creationDate": "2026-06-12T08:00:00+07:00",
+        "epcisBody": {"eventList": [event]},
+    }
+    out.append(
+        Case("EPCIS: a lone surrogate in an extension", "POST", "/epcis/capture", json=epcis_doc)
+    )
+    out.append(
+        Case(
+            "EPCIS: a NUL in an extension",
+            "POST",
+            "/epcis/capture",
+            json=epcis_doc | {"epcisBody": {"eventList": [event | {"example:note": "a\x00b"}]}},
+        )
+    )
+
     # paths and query strings of the API
     for path in (
         f"/lots/{SQL}",

@@ -24,6 +24,7 @@ from trace.services.common import now
 from .auth import current_user
 from .common import protected
 from .epcis_schemas import CaptureJobOut, EventsQuery
+from .schemas import unreadable_text
 
 blp = Blueprint("epcis", __name__, description="EPCIS 2.0 REST binding: capture and query")
 
@@ -65,9 +66,14 @@ def _document() -> dict:
         raise ValueError(f"{constant} is not a JSON number")
 
     try:
-        return json.loads(request.get_data(), parse_constant=refuse)
+        document = json.loads(request.get_data(), parse_constant=refuse)
     except (ValueError, UnicodeDecodeError) as error:
         raise epcis.CaptureRefused(f"the body is not JSON: {error}") from None
+    found = unreadable_text(document)
+    if found:  # a lone surrogate no database can store, an invisible control character
+        path, why = found
+        raise epcis.CaptureRefused(f"the text at {path or 'the top'} {why}")
+    return document
 
 
 def _job(job: CaptureJob):
@@ -127,6 +133,23 @@ class Capture(MethodView):
             query = query.where(CaptureJob.user_id == user.id)
         return list(get_session().exec(query))
 
+    @blp.doc(
+        responses={
+            "204": {
+                "description": "the capture interface's limits and behaviour, in headers",
+                "headers": {
+                    name: {"schema": {"type": "string"}}
+                    for name in (
+                        "GS1-EPCIS-Version",
+                        "GS1-CBV-Version",
+                        "GS1-EPCIS-Capture-Limit",
+                        "GS1-Capture-Error-Behaviour",
+                        "Allow",
+                    )
+                },
+            }
+        }
+    )
     def options(self):
         """What this capture interface supports (REST binding discovery)"""
         return (
@@ -143,7 +166,7 @@ class Capture(MethodView):
 
 @blp.route("/epcis/capture/<string(maxlength=64):capture_id>", endpoint="CaptureJobById")
 class CaptureJobById(MethodView):
-    @protected(blp, "admin", "worker", "importer", "inspector")
+    @protected(blp, "admin", "worker", "importer", "inspector", errors=[404])
     @blp.response(200, CaptureJobOut)
     def get(self, capture_id):
         """A capture job: when, whether it succeeded, how many events were kept"""
