@@ -4,10 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, bindparam, text
 from sqlmodel import Session
 
-from .models import Edge
+# Written once as plain SQL: a walk is on every trace, recall and public lot page, and building
+# the statement from constructs each time cost more than running it (bench/trace.py).
+_WALK = """
+WITH RECURSIVE reach(id, src, dst, event_id, quantity, uom) AS (
+    SELECT id, src, dst, event_id, quantity, uom FROM edge WHERE {near} IN :start
+    UNION
+    SELECT e.id, e.src, e.dst, e.event_id, e.quantity, e.uom
+    FROM edge e JOIN reach r ON e.{near} = r.{far}
+)
+SELECT id, src, dst, event_id, quantity, uom FROM reach ORDER BY id
+"""
+_WALKS = {
+    direction: text(_WALK.format(near=near, far=far)).bindparams(bindparam("start", expanding=True))
+    for direction, near, far in (("backward", "dst", "src"), ("forward", "src", "dst"))
+}
 
 
 def walk(session: Session, start: Iterable[str], direction: str) -> list[Row]:
@@ -15,19 +29,13 @@ def walk(session: Session, start: Iterable[str], direction: str) -> list[Row]:
 
     A node is visited once however many paths lead to it (UNION, not UNION ALL), so the
     query ends on any graph, and a mixed lot reached through two pallets costs one row.
+    Plain rows (id, src, dst, event_id, quantity, uom) in id order, not ORM objects.
     """
     start = list(start)
     if not start:
         return []
-    edge = Edge.__table__
-    cols = [edge.c.id, edge.c.src, edge.c.dst, edge.c.event_id, edge.c.quantity, edge.c.uom]
-    backward = direction == "backward"
-    near = edge.c.dst if backward else edge.c.src  # the end of an edge we arrive by
-    reach = select(*cols).where(near.in_(start)).cte("reach", recursive=True)
-    step = select(*cols).join(reach, near == (reach.c.src if backward else reach.c.dst))
-    reach = reach.union(step)
-    # Plain rows (id, src, dst, event_id, quantity, uom), not ORM objects: this is a hot path.
-    return list(session.execute(select(reach).order_by(reach.c.id)))
+    statement = _WALKS["backward" if direction == "backward" else "forward"]
+    return list(session.execute(statement, {"start": start}))
 
 
 def upstream_lot_ids(session: Session, lot_ids: Iterable[int]) -> set[int]:

@@ -144,9 +144,11 @@ class EventRef(SQLModel, table=True):
     """Which lots, pallets and shipments an event concerns (for their timelines)."""
 
     __tablename__ = "event_ref"
+    # "Which events name these nodes (after this one)?" is read from the index alone.
+    __table_args__ = (Index("ix_event_ref_node_event_id", "node", "event_id"),)
 
     event_id: int = Field(foreign_key="event.id", primary_key=True)
-    node: str = Field(max_length=40, primary_key=True, index=True)
+    node: str = Field(max_length=40, primary_key=True)
 
 
 class Edge(SQLModel, table=True):

@@ -61,28 +61,44 @@ def recall_report(session: Session, code: str) -> dict:
 
 
 def _pallet_rows(session: Session, report: dict) -> list[dict]:
+    """A row per affected pallet: three queries however many pallets."""
     codes = [lot["code"] for lot in report["lots"]] or [""]
     affected = set(session.exec(select(Lot.id).where(Lot.code.in_(codes))))
-    rows = []
-    for shipment in report["shipments"]:
-        for sscc in shipment["pallets"]:
-            pallet = session.exec(select(Pallet).where(Pallet.sscc == sscc)).one()
-            cartons = sum(
-                c.cartons
-                for c in session.exec(
-                    select(PalletContent).where(PalletContent.pallet_id == pallet.id)
+    shipped = [sscc for shipment in report["shipments"] for sscc in shipment["pallets"]]
+    cartons = dict.fromkeys(shipped, 0)
+    if shipped:
+        contents = session.exec(
+            select(Pallet.sscc, PalletContent.lot_id, PalletContent.cartons)
+            .join(PalletContent, PalletContent.pallet_id == Pallet.id)
+            .where(Pallet.sscc.in_(shipped))
+        )
+        for sscc, lot_id, count in contents:
+            if lot_id in affected:
+                cartons[sscc] += count
+    rows = [
+        {"shipment": shipment, "sscc": sscc, "cartons": cartons[sscc], "where": ""}
+        for shipment in report["shipments"]
+        for sscc in shipment["pallets"]
+    ]
+    on_hand = report["pallets_not_shipped"]
+    places = (
+        dict(
+            session.exec(
+                select(Location.id, Location.name).where(
+                    Location.id.in_({p["location_id"] for p in on_hand})
                 )
-                if c.lot_id in affected
-            )
-            rows.append({"shipment": shipment, "sscc": sscc, "cartons": cartons, "where": ""})
-    for pallet in report["pallets_not_shipped"]:
-        place = session.get(Location, pallet["location_id"])
+            ).all()
+        )
+        if on_hand
+        else {}
+    )
+    for pallet in on_hand:
         rows.append(
             {
                 "shipment": None,
                 "sscc": pallet["sscc"],
                 "cartons": pallet["cartons"],
-                "where": place.name if place else "",
+                "where": places.get(pallet["location_id"], ""),
             }
         )
     return rows

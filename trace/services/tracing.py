@@ -1,11 +1,24 @@
-"""Trace backward and forward from any code, and the recall report built on the forward trace."""
+"""Trace backward and forward from any code, and the recall report built on the forward trace.
+
+Trace and recall answer an inspector in a recall: each is a handful of statements however big
+the graph (the code resolved, one recursive walk, one query per kind of node, one for the
+events), written once at import (tests/test_trace_queries.py counts them).
+"""
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+import json
+import re
+from contextlib import suppress
+
+import orjson
+from sqlalchemy import Text, bindparam, cast, func, select, text
+from sqlmodel import Session
 
 from trace.db.graph import walk
 from trace.db.models import (
+    Event,
+    EventRef,
     Location,
     LocationCode,
     Lot,
@@ -18,7 +31,112 @@ from trace.db.models import (
 from trace.domain.errors import NotFound
 from trace.gs1 import Gln, GS1Error, Sscc, parse_digital_link
 
-from .lots import events_of
+_ids = bindparam("ids", expanding=True)
+_lots = bindparam("lots", expanding=True)
+
+# What a code can name, in the order it is looked for: one statement (a lot code is looked up
+# first; an SSCC, GLN or shipment id only when the code has that shape).
+_RESOLVE = text(
+    "SELECT 1 AS rank, 'lot' AS kind, id FROM lot WHERE code = :code "
+    "UNION ALL SELECT 2, 'pallet', id FROM pallet WHERE sscc = :sscc "
+    "UNION ALL SELECT 3, 'location', id FROM location WHERE gln = :gln "
+    "UNION ALL SELECT 4, 'shipment', id FROM shipment WHERE id = :shipment"
+)
+_LOT_OF_GTIN = (
+    select(Lot.id)
+    .join(Product, Product.id == Lot.product_id)
+    .where(Lot.code == bindparam("lot"), Product.gtin == bindparam("gtin"))
+)
+_GROWING_AREA = select(LocationCode.location_id).where(LocationCode.value == bindparam("code"))
+
+_place, _code = Location.__table__, LocationCode.__table__
+_PLACES = (
+    select(_place.c.id, _place.c.kind, _place.c.name, _place.c.address,
+           _code.c.scheme, _code.c.value, _code.c.market, _code.c.status)
+    .outerjoin(_code, _code.c.location_id == _place.c.id)
+    .where(_place.c.id.in_(_ids))
+    .order_by(_place.c.id, _code.c.id)
+)  # fmt: skip
+_lot = Lot.__table__
+_LOTS = select(
+    _lot.c.id, _lot.c.kind, _lot.c.code, _lot.c.commodity, _lot.c.variety, _lot.c.quantity,
+    _lot.c.unit, _lot.c.cartons, _lot.c.cartons_palletised, _lot.c.produced_on, _lot.c.on_hold,
+).where(_lot.c.id.in_(_ids))  # fmt: skip
+_LOTS_BY_CODE = _LOTS.order_by(_lot.c.code)
+_pallet = Pallet.__table__
+_PALLETS = select(_pallet.c.id, _pallet.c.sscc, _pallet.c.cartons, _pallet.c.shipment_id).where(
+    _pallet.c.id.in_(_ids)
+)
+_shipment = Shipment.__table__
+_SHIPMENTS = select(
+    _shipment.c.id, _shipment.c.market, _shipment.c.container_no, _shipment.c.status
+).where(_shipment.c.id.in_(_ids))
+_event = Event.__table__
+# The events of a graph, their data as its JSON text (read below with orjson, the slowest part of
+# reading a hundred events with the standard library).
+_EVENTS = (
+    select(*(cast(c, Text).label(c.name) if c.name == "data" else c for c in _event.c))
+    .where(
+        _event.c.id.in_(
+            select(EventRef.__table__.c.event_id).where(
+                EventRef.__table__.c.node.in_(bindparam("nodes", expanding=True))
+            )
+        )
+    )
+    .order_by(_event.c.event_time, _event.c.id)
+)
+
+
+class EventView:
+    """An event as an inspector reads it: an Event's columns as attributes (what EventOut
+    serialises), without an ORM object's upkeep."""
+
+    __slots__ = tuple(_event.c.keys())
+
+    def __init__(self, row) -> None:
+        for name, value in zip(self.__slots__, row, strict=True):
+            setattr(self, name, value)
+        self.data = None if self.data is None else _json(self.data)
+
+
+# orjson reads an integer beyond 64 bits as a float: any run of 19 digits takes the long way.
+_LONG_NUMBER = re.compile(r"\d{19}")
+
+
+def _json(value: str):
+    if _LONG_NUMBER.search(value):
+        return json.loads(value)
+    try:
+        return orjson.loads(value)
+    except orjson.JSONDecodeError:  # NaN and Infinity, which the standard library reads
+        return json.loads(value)
+
+
+# A recall's pallets with their shipment, its parties, and the cartons of the recalled lots on
+# each: one statement.
+_consignee, _exporter = _place.alias("consignee"), _place.alias("exporter")
+_content = PalletContent.__table__
+_RECALL_PALLETS = (
+    select(
+        _pallet.c.id, _pallet.c.sscc, _pallet.c.location_id, _pallet.c.shipment_id,
+        _shipment.c.market, _shipment.c.status, _shipment.c.container_no,
+        _shipment.c.bill_of_lading, _shipment.c.phyto_certificate_no,
+        _shipment.c.departed_at, _shipment.c.arrived_at,
+        _consignee.c.id.label("consignee_id"), _consignee.c.name.label("consignee_name"),
+        _consignee.c.address.label("consignee_address"),
+        _exporter.c.id.label("exporter_id"), _exporter.c.name.label("exporter_name"),
+        select(func.sum(_content.c.cartons))
+        .where(_content.c.pallet_id == _pallet.c.id, _content.c.lot_id.in_(_lots))
+        .scalar_subquery()
+        .label("affected"),
+    )
+    .select_from(_pallet)
+    .outerjoin(_shipment, _shipment.c.id == _pallet.c.shipment_id)
+    .outerjoin(_consignee, _consignee.c.id == _shipment.c.consignee_id)
+    .outerjoin(_exporter, _exporter.c.id == _shipment.c.exporter_id)
+    .where(_pallet.c.id.in_(_ids))
+    .order_by(_pallet.c.id)
+)  # fmt: skip
 
 
 def resolve(session: Session, code: str) -> str:
@@ -35,44 +153,34 @@ def resolve(session: Session, code: str) -> str:
         elif link.gln:
             code = str(link.gln)
         elif link.lot:
-            lot = session.exec(
-                select(Lot)
-                .join(Product, Product.id == Lot.product_id)
-                .where(Lot.code == link.lot, Product.gtin == str(link.gtin))
-            ).first()
-            if lot:
-                return node("lot", lot.id)
+            found = session.execute(_LOT_OF_GTIN, {"lot": link.lot, "gtin": str(link.gtin)}).first()
+            if found:
+                return node("lot", found.id)
             raise NotFound(f"no lot {link.lot} of GTIN {link.gtin}")
         else:
             raise NotFound(f"{code!r} names a product, not a lot: add /10/<lot>")
-    lot = session.exec(select(Lot).where(Lot.code == code)).first()
-    if lot:
-        return node("lot", lot.id)
+    shape: dict = {"code": code, "sscc": None, "gln": None, "shipment": None}
+    invalid = None
     if code.isdigit() and len(code) == 18:
         try:
-            pallet = session.exec(
-                select(Pallet).where(Pallet.sscc == str(Sscc.parse(code)))
-            ).first()
+            shape["sscc"] = str(Sscc.parse(code))
         except GS1Error as error:
-            raise NotFound(str(error)) from None
-        if pallet:
-            return node("pallet", pallet.id)
+            invalid = error
     if code.isdigit() and len(code) == 13:
-        try:
-            place = session.exec(
-                select(Location).where(Location.gln == str(Gln.parse(code)))
-            ).first()
-        except GS1Error:
-            place = None
-        if place:
-            return node("location", place.id)
-    if code.isdigit() and len(code) <= 9 and session.get(Shipment, int(code)):
-        return node("shipment", int(code))
-    orchard = session.exec(
-        select(LocationCode.location_id).where(LocationCode.value == code)
-    ).first()
+        with suppress(GS1Error):
+            shape["gln"] = str(Gln.parse(code))
+    if code.isdigit() and len(code) <= 9:
+        shape["shipment"] = int(code)
+    found = min(session.execute(_RESOLVE, shape).all(), default=None)
+    if found is not None and found.rank == 1:
+        return node("lot", found.id)
+    if invalid is not None:  # 18 digits that are no SSCC, and no lot's code
+        raise NotFound(str(invalid))
+    if found is not None:
+        return node(found.kind, found.id)
+    orchard = session.execute(_GROWING_AREA, {"code": code}).first()
     if orchard:
-        return node("location", orchard)
+        return node("location", orchard.location_id)
     raise NotFound(
         f"nothing is known by {code!r}: give a lot code, an SSCC, a carton's Digital Link, "
         "a shipment id, a GLN or a growing-area code"
@@ -80,65 +188,80 @@ def resolve(session: Session, code: str) -> str:
 
 
 def describe(session: Session, nodes: set[str]) -> list[dict]:
-    """The nodes of a graph with what an inspector needs to recognise each."""
+    """The nodes of a graph with what an inspector needs to recognise each (a query per kind
+    of node present)."""
     ids: dict[str, list[int]] = {"location": [], "lot": [], "pallet": [], "shipment": []}
     for name in nodes:
         kind, _, ident = name.partition(":")
         ids[kind].append(int(ident))
     out = []
-    for place in session.exec(select(Location).where(Location.id.in_(ids["location"]))):
-        codes = session.exec(select(LocationCode).where(LocationCode.location_id == place.id)).all()
-        out.append(
-            {
-                "id": node("location", place.id),
-                "kind": place.kind,
-                "label": place.name,
-                "address": place.address,
-                "codes": [
-                    {"scheme": c.scheme, "value": c.value, "market": c.market, "status": c.status}
-                    for c in codes
-                ],
-            }
-        )
-    for lot in session.exec(select(Lot).where(Lot.id.in_(ids["lot"]))):
-        out.append(
-            {
-                "id": node("lot", lot.id),
-                "kind": f"{lot.kind}_lot",
-                "label": lot.code,
-                "commodity": lot.commodity,
-                "variety": lot.variety,
-                "quantity": lot.quantity,
-                "unit": lot.unit,
-                "cartons": lot.cartons,
-                "produced_on": lot.produced_on.isoformat(),
-                "on_hold": lot.on_hold,
-            }
-        )
-    for pallet in session.exec(select(Pallet).where(Pallet.id.in_(ids["pallet"]))):
-        out.append(
-            {
-                "id": node("pallet", pallet.id),
-                "kind": "pallet",
-                "label": pallet.sscc,
-                "cartons": pallet.cartons,
-                "shipment_id": pallet.shipment_id,
-            }
-        )
-    for shipment in session.exec(select(Shipment).where(Shipment.id.in_(ids["shipment"]))):
-        out.append(
-            {
-                "id": node("shipment", shipment.id),
-                "kind": "shipment",
-                "label": f"shipment {shipment.id}",
-                "market": shipment.market,
-                "container_no": shipment.container_no,
-                "status": shipment.status,
-            }
-        )
+    if ids["location"]:
+        places: dict[int, dict] = {}
+        for row in session.execute(_PLACES, {"ids": ids["location"]}):
+            place = places.get(row.id)
+            if place is None:
+                place = places[row.id] = {
+                    "id": node("location", row.id),
+                    "kind": row.kind,
+                    "label": row.name,
+                    "address": row.address,
+                    "codes": [],
+                }
+                out.append(place)
+            if row.scheme is not None:
+                place["codes"].append(
+                    {"scheme": row.scheme, "value": row.value, "market": row.market,
+                     "status": row.status}
+                )  # fmt: skip
+    if ids["lot"]:
+        for lot in session.execute(_LOTS, {"ids": ids["lot"]}):
+            out.append(
+                {
+                    "id": node("lot", lot.id),
+                    "kind": f"{lot.kind}_lot",
+                    "label": lot.code,
+                    "commodity": lot.commodity,
+                    "variety": lot.variety,
+                    "quantity": lot.quantity,
+                    "unit": lot.unit,
+                    "cartons": lot.cartons,
+                    "produced_on": lot.produced_on.isoformat(),
+                    "on_hold": lot.on_hold,
+                }
+            )
+    if ids["pallet"]:
+        for pallet in session.execute(_PALLETS, {"ids": ids["pallet"]}):
+            out.append(
+                {
+                    "id": node("pallet", pallet.id),
+                    "kind": "pallet",
+                    "label": pallet.sscc,
+                    "cartons": pallet.cartons,
+                    "shipment_id": pallet.shipment_id,
+                }
+            )
+    if ids["shipment"]:
+        for shipment in session.execute(_SHIPMENTS, {"ids": ids["shipment"]}):
+            out.append(
+                {
+                    "id": node("shipment", shipment.id),
+                    "kind": "shipment",
+                    "label": f"shipment {shipment.id}",
+                    "market": shipment.market,
+                    "container_no": shipment.container_no,
+                    "status": shipment.status,
+                }
+            )
     order = {"location": 0, "lot": 1, "pallet": 2, "shipment": 3}
     out.sort(key=lambda n: (order[n["id"].split(":")[0]], n["id"]))
     return out
+
+
+def events_of(session: Session, nodes: list[str]) -> list[EventView]:
+    """Every event that concerns any of `nodes`, in the order they happened (one statement)."""
+    if not nodes:
+        return []
+    return [EventView(row) for row in session.execute(_EVENTS, {"nodes": nodes})]
 
 
 def trace(session: Session, code: str, direction: str) -> dict:
@@ -173,56 +296,50 @@ def recall(session: Session, code: str) -> dict:
     nodes = {start} | {e.dst for e in edges}
     lot_ids = [int(n[4:]) for n in nodes if n.startswith("lot:")]
     pallet_ids = [int(n[7:]) for n in nodes if n.startswith("pallet:")]
-    lots = list(session.exec(select(Lot).where(Lot.id.in_(lot_ids)).order_by(Lot.code)))
-    pallets = list(
-        session.exec(select(Pallet).where(Pallet.id.in_(pallet_ids)).order_by(Pallet.id))
+    lots = list(session.execute(_LOTS_BY_CODE, {"ids": lot_ids})) if lot_ids else []
+    pallets = (
+        list(session.execute(_RECALL_PALLETS, {"ids": pallet_ids, "lots": lot_ids}))
+        if pallet_ids
+        else []
     )
-    affected = {}  # pallet id → cartons of affected lots on it
-    for content in session.exec(
-        select(PalletContent).where(
-            PalletContent.pallet_id.in_(pallet_ids), PalletContent.lot_id.in_(lot_ids)
-        )
-    ):
-        affected[content.pallet_id] = affected.get(content.pallet_id, 0) + content.cartons
-    shipment_ids = sorted({p.shipment_id for p in pallets if p.shipment_id})
-    shipments = []
-    for shipment in session.exec(select(Shipment).where(Shipment.id.in_(shipment_ids))):
-        consignee = session.get(Location, shipment.consignee_id)
-        exporter = session.get(Location, shipment.exporter_id)
-        on_board = [p for p in pallets if p.shipment_id == shipment.id]
-        shipments.append(
-            {
-                "id": shipment.id,
-                "market": shipment.market,
-                "status": shipment.status,
+    shipments: dict[int, dict] = {}
+    for p in sorted((p for p in pallets if p.shipment_id), key=lambda p: p.shipment_id):
+        shipment = shipments.get(p.shipment_id)
+        if shipment is None:
+            shipment = shipments[p.shipment_id] = {
+                "id": p.shipment_id,
+                "market": p.market,
+                "status": p.status,
                 "consignee": {
-                    "id": consignee.id,
-                    "name": consignee.name,
-                    "country": consignee.address.get("country"),
+                    "id": p.consignee_id,
+                    "name": p.consignee_name,
+                    "country": (p.consignee_address or {}).get("country"),
                 },
-                "exporter": {"id": exporter.id, "name": exporter.name},
-                "container_no": shipment.container_no,
-                "bill_of_lading": shipment.bill_of_lading,
-                "phyto_certificate_no": shipment.phyto_certificate_no,
-                "departed_at": shipment.departed_at and shipment.departed_at.isoformat(),
-                "arrived_at": shipment.arrived_at and shipment.arrived_at.isoformat(),
-                "pallets": [p.sscc for p in on_board],
-                "cartons": sum(affected.get(p.id, 0) for p in on_board),
+                "exporter": {"id": p.exporter_id, "name": p.exporter_name},
+                "container_no": p.container_no,
+                "bill_of_lading": p.bill_of_lading,
+                "phyto_certificate_no": p.phyto_certificate_no,
+                "departed_at": p.departed_at and p.departed_at.isoformat(),
+                "arrived_at": p.arrived_at and p.arrived_at.isoformat(),
+                "pallets": [],
+                "cartons": 0,
             }
-        )
+        shipment["pallets"].append(p.sscc)
+        shipment["cartons"] += p.affected or 0
     in_stock = [
-        {"sscc": p.sscc, "location_id": p.location_id, "cartons": affected.get(p.id, 0)}
+        {"sscc": p.sscc, "location_id": p.location_id, "cartons": p.affected or 0}
         for p in pallets
         if p.shipment_id is None
     ]
     cartons_unpalletised = sum(
         lot.cartons - lot.cartons_palletised for lot in lots if lot.cartons is not None
     )
+    found = list(shipments.values())
     return {
         "start": start,
-        "shipments": shipments,
-        "markets": sorted({s["market"] for s in shipments}),
-        "consignees": sorted({s["consignee"]["name"] for s in shipments}),
+        "shipments": found,
+        "markets": sorted({s["market"] for s in found}),
+        "consignees": sorted({s["consignee"]["name"] for s in found}),
         "pallets_not_shipped": in_stock,
         "lots": [
             {
@@ -236,8 +353,8 @@ def recall(session: Session, code: str) -> dict:
             for lot in lots
         ],
         "totals": {
-            "shipments": len(shipments),
-            "cartons_shipped": sum(s["cartons"] for s in shipments),
+            "shipments": len(found),
+            "cartons_shipped": sum(s["cartons"] for s in found),
             "cartons_on_pallets_not_shipped": sum(p["cartons"] for p in in_stock),
             "cartons_not_palletised": cartons_unpalletised,
         },

@@ -1,0 +1,117 @@
+"""Trace and recall cost a few SQL statements however big the graph: no query per node.
+
+The graphs come from bench/season.py's generator (a small season through the product's bulk
+path): packings of two or three harvest lots, mixed pallets, shipments of ten pallets. An
+orchard's growing-area code reaches every lot, pallet and shipment of that orchard.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event, text
+from sqlmodel import Session
+
+from bench.season import generate
+from trace.services import audit, tracing
+
+# The code resolved, the walk, one query per kind of node present (places with their codes,
+# lots, pallets, shipments), the events.
+TRACE_STATEMENTS = 7
+# The code resolved, the walk, the lots, the pallets with their shipments and affected cartons.
+RECALL_STATEMENTS = 4
+
+
+@contextmanager
+def statements(engine):
+    """The SQL statements run inside the block."""
+    seen: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+
+
+@pytest.fixture
+def season(engine):
+    made = generate(engine, 3000, seed=7, progress=False, cache=False)
+    with engine.connect() as connection:
+        made["orchard"] = connection.execute(
+            text("SELECT value FROM location_code WHERE scheme = 'PUC' ORDER BY id")
+        ).first()[0]
+        made["pallet"] = connection.execute(text("SELECT sscc FROM pallet ORDER BY id")).first()[0]
+    return made
+
+
+def _starts(season) -> list[str]:
+    return [
+        *(str(s) for s in season["shipments"][:3]),
+        *(h["code"] for h in season["harvest"][:3]),
+        season["samples"][0]["lot"],
+        season["pallet"],
+        season["orchard"],
+    ]
+
+
+def _resolving(season, code: str) -> int:
+    """Statements to find what a code names: one, and one more for a growing-area code."""
+    return 2 if code == season["orchard"] else 1
+
+
+def test_a_trace_costs_the_same_few_statements_for_any_graph(engine, season):
+    sizes = set()
+    with Session(engine) as session:
+        for code in _starts(season):
+            for direction in ("backward", "forward"):
+                with statements(engine) as seen:
+                    answer = tracing.trace(session, code, direction)
+                kinds = {n["id"].split(":")[0] for n in answer["nodes"]}
+                events = 1 if kinds - {"location"} else 0  # an orchard alone has none to read
+                expected = _resolving(season, code) + 1 + len(kinds) + events
+                assert len(seen) == expected, (code, direction, seen)
+                assert len(seen) <= _resolving(season, code) - 1 + TRACE_STATEMENTS
+                sizes.add(len(answer["edges"]))
+    assert max(sizes) >= 20 * max(min(sizes), 1)  # from one edge to hundreds
+
+
+def test_a_recall_costs_the_same_few_statements_for_any_graph(engine, season):
+    shipments = set()
+    with Session(engine) as session:
+        for code in _starts(season):
+            with statements(engine) as seen:
+                answer = tracing.recall(session, code)
+            assert len(seen) <= _resolving(season, code) - 1 + RECALL_STATEMENTS, (code, seen)
+            shipments.add(answer["totals"]["shipments"])
+    assert max(shipments) >= 10  # the orchard's lots went out in many containers
+
+
+def test_the_endpoints_add_no_statement_per_node(api, engine, season):
+    """What a request runs beyond the service call (its token, …) is the same for any graph."""
+    inspector = api.as_("inspector")
+    added = {}
+    for code in _starts(season):
+        for path, call, args in [
+            (f"/trace/{code}?direction=forward", tracing.trace, (code, "forward")),
+            (f"/recall/{code}", tracing.recall, (code,)),
+        ]:
+            inspector.get(path)  # the token's first use is behind us
+            with statements(engine) as seen:
+                response = inspector.get(path)
+            assert response.status_code == 200, response.json
+            with Session(engine) as session, statements(engine) as served:
+                call(session, *args)
+            added[path] = len(seen) - len(served)
+    assert len(set(added.values())) == 1, added
+
+
+def test_a_generated_season_is_a_chain_that_verifies(engine, season):
+    with Session(engine) as session:
+        checked = audit.verify(session)
+    assert checked["ok"], checked["first_broken"]
+    assert checked["events_checked"] == season["counts"]["event"]
