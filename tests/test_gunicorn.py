@@ -11,7 +11,8 @@ pages, lot pages and counted carton scans. Then, read straight from the database
   60 serials, the rest are 409s;
 - every counted scan a reader saw is counted once; no answer was a 5xx;
 - `/api/v1/audit/verify` (over HTTP) says the chain verifies, one event per acknowledged write;
-- after the writes, every worker serves the same lot page (no worker keeps a stale copy).
+- after the writes (and LOOKUP_CACHE_RECHECK, 0.25 s), every worker serves the same lot page
+  (no worker keeps a stale copy).
 
 About 15 s on two cores, most of it gunicorn importing the app in four workers.
 """
@@ -348,7 +349,10 @@ def test_four_gunicorn_workers_lose_and_duplicate_nothing(served):
     verified = json.loads(body)
     assert verified["ok"] is True and verified["events_checked"] == events, verified
 
-    # Four processes, one truth: after the writes, every worker serves the same lot page.
+    # Four processes, one truth: after the writes, and the quarter second a worker trusts its
+    # last look at the database (LOOKUP_CACHE_RECHECK), every worker serves the same lot page.
+    time.sleep(0.3)
+
     def final_check(_):
         out = []
         for _ in range(2 * WORKERS):

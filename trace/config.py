@@ -50,6 +50,9 @@ DEFAULTS = {
     # event or a changed place shows at once), and for how many seconds at most.
     "LOOKUP_CACHE_SIZE": 2000,
     "LOOKUP_CACHE_SECONDS": 3600,
+    # Seconds a worker trusts its last look at the database before asking again whether anything
+    # was recorded (a write through another worker shows within this; through this one, at once).
+    "LOOKUP_CACHE_RECHECK": 0.25,
     # Rate limit of the public pages, per client address (Flask-Limiter syntax).
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_PUBLIC": "60/minute",
@@ -89,6 +92,7 @@ def normalise(config) -> None:
     config["LOOKUP_MAX_AGE"] = int(config["LOOKUP_MAX_AGE"])
     config["LOOKUP_CACHE_SIZE"] = int(config["LOOKUP_CACHE_SIZE"])
     config["LOOKUP_CACHE_SECONDS"] = int(config["LOOKUP_CACHE_SECONDS"])
+    config["LOOKUP_CACHE_RECHECK"] = float(config["LOOKUP_CACHE_RECHECK"])
     config["RATELIMIT_ENABLED"] = _flag(config["RATELIMIT_ENABLED"])
     config["RATELIMIT_PROXIES"] = int(config["RATELIMIT_PROXIES"])
     config["WEB_SESSION_HOURS"] = float(config["WEB_SESSION_HOURS"])

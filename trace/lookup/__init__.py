@@ -60,6 +60,7 @@ def init_app(app: Flask) -> None:
             app.extensions["trace.engine"],
             app.config["LOOKUP_CACHE_SIZE"],
             app.config["LOOKUP_CACHE_SECONDS"],
+            app.config["LOOKUP_CACHE_RECHECK"],
         ),
     }
 

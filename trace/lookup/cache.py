@@ -9,23 +9,27 @@ then the page in the reader's language. Both are kept here, per code (GTIN, lot)
 - whole answers that are the same for every reader of a language (a lot's page without a
   serial, its linkset), with the body and its ETag ready to send.
 
-Before a kept copy is used, one statement asks whether anything was recorded since; if so, one
-indexed query asks whether an event after it names one of the story's lots, pallets or
-shipments (`lookup.changed_since`), and if one does the copy is dropped and read again. A change
-of a place or a product (their names, addresses, codes) drops it too. So the next scan shows
-what was recorded or changed, whichever worker did it. Copies also expire after
-LOOKUP_CACHE_SECONDS, a bound on memory of anything else (a database restored under a running
-service). LOOKUP_CACHE_SIZE codes are kept per worker; 0 keeps nothing.
+Before a kept copy is used, one statement reads the last event id and the revision of places
+and products; if an event was recorded since, one indexed query asks whether it names one of
+the story's lots, pallets or shipments (`lookup.changed_since`), and if one does the copy is
+dropped and read again. A change of a place or a product drops it too. The reading is reused
+for LOOKUP_CACHE_RECHECK seconds (0.25) unless this process committed something since: a
+write through this worker shows on its next scan, one through another worker or host within
+that quarter of a second. Copies also expire after LOOKUP_CACHE_SECONDS, a bound on memory of
+anything else (a database restored under a running service). LOOKUP_CACHE_SIZE codes are kept
+per worker; 0 keeps nothing.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 
 from cachetools import TTLCache
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, event
 from sqlmodel import Session
 
 from trace.db.models import Lot
@@ -56,23 +60,41 @@ class Answer:
     linkset: str  # the Link header's linkset address
 
 
+# Commits made in this process (any session): a kept copy is checked again after one, at once.
+_commits = 0
+
+
+@event.listens_for(Session, "after_commit")
+def _count_commit(_session) -> None:
+    global _commits
+    _commits += 1
+
+
 class PageCache:
-    def __init__(self, engine: Engine, size: int, seconds: int):
+    def __init__(self, engine: Engine, size: int, seconds: int, recheck: float = 0.0):
         self.engine = engine
         self.enabled = size > 0 and seconds > 0
+        self.recheck = recheck
         self._kept: TTLCache = TTLCache(maxsize=max(size, 1), ttl=max(seconds, 1))
         self._answers: TTLCache = TTLCache(maxsize=max(4 * size, 1), ttl=max(seconds, 1))
         self._lock = threading.Lock()
+        self._seen: tuple[int, int] | None = (
+            None  # the last revision read, when, after which commit
+        )
+        self._seen_at = 0.0
+        self._seen_commits = -1
 
     def story(self, session: Session, code: tuple, find: Callable[[], Lot | None]) -> Kept | None:
         """The story of the lot a code names (`code`: GTIN or None, lot code): the kept one if
         nothing was recorded for it since, else read anew; None if `find` finds no such lot."""
-        kept = self._fresh(session.connection(), code)
+        kept = self._fresh(session.connection, code)
         if kept is None:
             lot = find()
             if lot is None:
                 return None
+            now, commits = time.monotonic(), _commits
             kept = Kept(lookup.lot_story(session, lot))
+            self._saw((kept.story.as_of, kept.story.master_data), now, commits)
             if self.enabled:
                 with self._lock:
                     self._kept[code] = kept
@@ -87,15 +109,22 @@ class PageCache:
 
     def answer(self, key: tuple) -> Answer | None:
         """The kept answer for `key`, if its lot's story is still the one it was made from.
-        (A connection of its own: a kept answer needs no session.)"""
+        (A connection of its own, opened only when the database must be asked.)"""
         if not self.enabled:
             return None
         with self._lock:
             answer = self._answers.get(key)
         if answer is None:
             return None
-        with self.engine.connect() as connection:
-            fresh = self._fresh(connection, answer.code)
+        with ExitStack() as stack:
+            opened: list[Connection] = []
+
+            def connect() -> Connection:  # one connection, and only if the database is asked
+                if not opened:
+                    opened.append(stack.enter_context(self.engine.connect()))
+                return opened[0]
+
+            fresh = self._fresh(connect, answer.code)
         if fresh is not answer.kept:
             with self._lock:
                 self._answers.pop(key, None)
@@ -107,7 +136,22 @@ class PageCache:
             with self._lock:
                 self._answers[key] = answer
 
-    def _fresh(self, connection: Connection, code: tuple) -> Kept | None:
+    def _revision(self, connect: Callable[[], Connection]) -> tuple[int, int]:
+        """The last event and the master data's revision: read from the database, or the last
+        reading if it is under `recheck` seconds old and this process committed nothing since
+        (another worker's write shows within `recheck` seconds; this one's at once)."""
+        now, commits = time.monotonic(), _commits
+        fresh_enough = now - self._seen_at < self.recheck
+        if self._seen is not None and commits == self._seen_commits and fresh_enough:
+            return self._seen
+        seen = lookup.revision(connect())
+        self._saw(seen, now, commits)
+        return seen
+
+    def _saw(self, revision: tuple[int, int], when: float, commits: int) -> None:
+        self._seen, self._seen_at, self._seen_commits = revision, when, commits
+
+    def _fresh(self, connect: Callable[[], Connection], code: tuple) -> Kept | None:
         with self._lock:
             kept = self._kept.get(code)
         if kept is None:
@@ -116,11 +160,11 @@ class PageCache:
         # product changed: read anew. Otherwise ask whether anything recorded since names the
         # story's lots, pallets or shipments; if not, the story holds up to that last event
         # (ids are taken in the order writes commit, under the writers' lock).
-        last, master_data = lookup.revision(connection)
+        last, master_data = self._revision(connect)
         if last == kept.checked and master_data == kept.story.master_data:
             return kept
         if master_data != kept.story.master_data or lookup.changed_since(
-            connection, kept.story.nodes, kept.checked
+            connect(), kept.story.nodes, kept.checked
         ):
             with self._lock:
                 if self._kept.get(code) is kept:
