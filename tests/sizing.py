@@ -4,7 +4,7 @@ times, and the memory of a gunicorn worker serving the public pages. Run from th
     .venv/bin/python -m tests.sizing --events 200000               # SQLite, in a temp folder
     .venv/bin/python -m tests.sizing --events 200000 --postgresql  # a throwaway PostgreSQL
 
-1. A season of `--events` events is bulk-written by `bench/lookup.py`'s generator (harvest lot →
+1. A season of `--events` events is bulk-written by `bench/season.py`'s generator (harvest lot →
    receipt, cooling, inspection, treatment → packed lot of 100 cartons → pallet; ten pallets a
    shipment, loaded, shipped, arrived; a carton label job per packed lot), with its event refs,
    graph edges, lots, pallets and label jobs. Disk per event = (size after − size before) /
