@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import text
@@ -71,14 +72,23 @@ def database_url(request, tmp_path):
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         yield f"sqlite:///{path}"
         return
-    admin = request.getfixturevalue("pg_template")
-    server = request.getfixturevalue("pg_server")
-    name = f"t{os.getpid()}_{next(_numbers)}"
-    with admin.connect() as conn:
+    with pg_database(
+        request.getfixturevalue("pg_template"), request.getfixturevalue("pg_server")
+    ) as url:
+        yield url
+
+
+@contextmanager
+def pg_database(template, server, prefix: str = "t"):
+    """A new PostgreSQL database copied from the migrated template; dropped afterwards."""
+    name = f"{prefix}{os.getpid()}_{next(_numbers)}"
+    with template.connect() as conn:
         conn.execute(text(f"CREATE DATABASE {name} TEMPLATE trace_template"))
-    yield server.url(name)
-    with admin.connect() as conn:
-        conn.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
+    try:
+        yield server.url(name)
+    finally:
+        with template.connect() as conn:
+            conn.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
 
 
 @pytest.fixture

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import text
+from contextlib import contextmanager
+
+from sqlalchemy import event, text
 
 GTIN = "08931234567897"
 
@@ -11,6 +13,21 @@ def count_rows(engine) -> dict[str, int]:
     tables = ["event", "lot", "pallet", "shipment", "edge", "event_ref", "pallet_content"]
     with engine.connect() as conn:
         return {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in tables}
+
+
+@contextmanager
+def statements(engine):
+    """The SQL statements run inside the block (to count queries per page or call)."""
+    seen: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
 
 
 def master_data(api) -> dict:

@@ -32,7 +32,6 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from collections import Counter
 from pathlib import Path
 
@@ -40,7 +39,7 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session
 
-from tests.conftest import Api
+from tests.conftest import Api, pg_database
 from tests.flows import GTIN, master_data
 from trace.app import create_app
 from trace.config import ROOT
@@ -57,12 +56,8 @@ WRITERS, READERS, WORKERS = 6, 2, 4
 
 @pytest.fixture
 def pg_url(pg_template, pg_server):
-    name = f"g{os.getpid()}_{uuid.uuid4().hex[:12]}"
-    with pg_template.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE {name} TEMPLATE trace_template"))
-    yield pg_server.url(name)
-    with pg_template.connect() as conn:
-        conn.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
+    with pg_database(pg_template, pg_server, "g") as url:
+        yield url
 
 
 def _free_port() -> int:

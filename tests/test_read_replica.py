@@ -8,12 +8,10 @@ it needs the primary, and the proxy must send it there.
 
 from __future__ import annotations
 
-import os
-import uuid
-
 import pytest
 from sqlalchemy import text
 
+from tests.conftest import pg_database
 from tests.flows import GTIN
 from tests.test_backup import record_season
 from trace.app import create_app
@@ -24,12 +22,8 @@ pytestmark = pytest.mark.postgres
 @pytest.fixture
 def database_url(pg_template, pg_server):
     """PostgreSQL only (a read replica is a PostgreSQL deployment): overrides conftest's pair."""
-    name = f"ro{os.getpid()}_{uuid.uuid4().hex[:12]}"
-    with pg_template.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE {name} TEMPLATE trace_template"))
-    yield pg_server.url(name)
-    with pg_template.connect() as conn:
-        conn.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
+    with pg_database(pg_template, pg_server, "ro") as url:
+        yield url
 
 
 def test_public_pages_but_carton_scans_work_on_a_read_only_database(

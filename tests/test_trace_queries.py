@@ -7,13 +7,12 @@ orchard's growing-area code reaches every lot, pallet and shipment of that orcha
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import text
 from sqlmodel import Session
 
 from bench.season import generate
+from tests.flows import statements
 from trace.services import audit, tracing
 
 # The code resolved, the walk, one query per kind of node present (places with their codes,
@@ -21,21 +20,6 @@ from trace.services import audit, tracing
 TRACE_STATEMENTS = 7
 # The code resolved, the walk, the lots, the pallets with their shipments and affected cartons.
 RECALL_STATEMENTS = 4
-
-
-@contextmanager
-def statements(engine):
-    """The SQL statements run inside the block."""
-    seen: list[str] = []
-
-    def note(_conn, _cursor, statement, *_args):
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", note)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
 
 
 @pytest.fixture

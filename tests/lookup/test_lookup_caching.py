@@ -4,11 +4,10 @@ something new is recorded; a carton's page, which counts scans, is never cached.
 from __future__ import annotations
 
 import time
-from contextlib import contextmanager
 
-from sqlalchemy import event, text
+from sqlalchemy import text
 
-from tests.flows import GTIN
+from tests.flows import GTIN, statements
 from tests.lookup.conftest import LOT, LOT_URL
 from trace.lookup.cache import PageCache
 
@@ -61,21 +60,6 @@ def test_the_cache_lifetime_is_configurable(app, client, story):
 
 
 # --- pages kept in the worker's memory (trace/lookup/cache.py) ---------------------------------
-
-
-@contextmanager
-def statements(engine):
-    """The SQL statements run inside the block."""
-    seen: list[str] = []
-
-    def note(_conn, _cursor, statement, *_args):
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", note)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
 
 
 def test_a_kept_page_costs_no_query_until_something_is_recorded(client, api, engine, story):
