@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 import pytest
@@ -93,3 +95,16 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(client, api):
     )
     assert response.status_code == 413
     assert response.get_json()["code"] == 413
+
+
+def test_a_place_named_like_a_formula_stays_text_in_the_fsma_spreadsheet(api, ids, season):
+    """CSV injection: a name that starts with "=" reaches the inspector's spreadsheet as text."""
+    formula = '=HYPERLINK("http://example.invalid","click")'
+    response = api.as_("admin").patch(f"/locations/{ids['house']}", json={"name": formula})
+    assert response.status_code == 200, response.json
+    response = api.as_("inspector").get(f"/exports/fsma204.csv?lot={season['packed']}")
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    cells = [cell for row in rows[1:] for cell in row]
+    assert any(formula in cell for cell in cells)  # the name is there…
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@")]  # …and never as a formula

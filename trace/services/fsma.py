@@ -589,12 +589,21 @@ def _captured_rows(event: Event, ctx: _Context, common: dict) -> list[dict]:
 # --- files -------------------------------------------------------------------------------------
 
 
+def _csv_text(value):
+    """A text cell a spreadsheet program shows and never runs: one that starts like a formula
+    (`=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading apostrophe (CSV injection:
+    a place named `=HYPERLINK(…)` must not become a link in the inspector's spreadsheet)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def to_csv(table: list[dict]) -> bytes:
     """UTF-8 with a byte-order mark (spreadsheet programs then read Vietnamese right)."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(table)
+    writer.writerows({key: _csv_text(value) for key, value in row.items()} for row in table)
     return ("\ufeff" + out.getvalue()).encode()
 
 
