@@ -19,7 +19,7 @@ import re
 import secrets
 from pathlib import Path
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 # Placeholders from examples and older defaults: a key anyone can read is no secret.
@@ -77,6 +77,18 @@ def _make_key(path: Path) -> None:
         pass
     finally:
         draft.unlink()
+
+
+def client_address() -> str:
+    """Who is asking, for rate limits and login throttling: the connecting address, or with
+    RATELIMIT_PROXIES = n the address the n-th proxy from us saw (X-Forwarded-For; entries
+    before it are the client's own to forge)."""
+    proxies = current_app.config["RATELIMIT_PROXIES"]
+    hops = [request.remote_addr or "?"]
+    if proxies:
+        forwarded = request.headers.get("X-Forwarded-For", "")
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()] + hops
+    return hops[-(proxies + 1)] if len(hops) > proxies else hops[0]
 
 
 def _headers(response: Response) -> Response:

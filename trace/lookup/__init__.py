@@ -14,12 +14,13 @@ from __future__ import annotations
 import base64
 import hashlib
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app
 from flask_babel import Babel
 from flask_limiter import Limiter
 from markupsafe import Markup
 
 from trace.config import ROOT
+from trace.security import client_address
 
 from . import views
 from .cache import PageCache
@@ -27,17 +28,6 @@ from .i18n import LANGUAGES, select_language
 
 TRANSLATIONS = ROOT / "trace" / "lookup" / "translations"
 STYLESHEET = ROOT / "static" / "lookup.css"
-
-
-def client_address() -> str:
-    """The reader's address for rate limiting: the connecting address, or with
-    RATELIMIT_PROXIES = n the address the n-th proxy from us saw (X-Forwarded-For)."""
-    proxies = current_app.config["RATELIMIT_PROXIES"]
-    hops = [request.remote_addr or "?"]
-    if proxies:
-        forwarded = request.headers.get("X-Forwarded-For", "")
-        hops = [h.strip() for h in forwarded.split(",") if h.strip()] + hops
-    return hops[-(proxies + 1)] if len(hops) > proxies else hops[0]
 
 
 def init_app(app: Flask) -> None:

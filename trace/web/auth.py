@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from trace.db.session import get_session
+from trace.security import client_address
 from trace.services import lots, shipments, users
 
 from .base import (
@@ -25,7 +26,7 @@ from .base import (
     today,
 )
 from .forms import EmptyForm, LoginForm
-from .throttle import client_address, throttle
+from .throttle import throttle
 
 
 def _safe_next(target: str | None) -> str:

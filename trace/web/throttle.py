@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import time
 
-from flask import current_app, request
+from flask import current_app
 from limits import RateLimitItem, parse_many
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
@@ -58,14 +58,3 @@ def init_app(app) -> None:
 
 def throttle() -> LoginThrottle:
     return current_app.extensions[EXTENSION]
-
-
-def client_address() -> str:
-    """The address logging in: the connecting one, or with RATELIMIT_PROXIES = n the one the
-    n-th proxy from us saw (X-Forwarded-For; the entries before it are the client's to forge)."""
-    proxies = current_app.config["RATELIMIT_PROXIES"]
-    hops = [request.remote_addr or "?"]
-    if proxies:
-        forwarded = request.headers.get("X-Forwarded-For", "")
-        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()] + hops
-    return hops[-(proxies + 1)] if len(hops) > proxies else hops[0]
