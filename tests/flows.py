@@ -95,20 +95,22 @@ def master_data(api) -> dict:
     return ids
 
 
+def harvest_body(ids, **changes) -> dict:
+    """The walkthrough's harvest (1,200 kg of Thanh Hà lychee on 10 June), with `changes`."""
+    return {
+        "orchard_id": ids["orchard"],
+        "commodity": "lychee",
+        "variety": "Thanh Hà",
+        "quantity": 1200,
+        "unit": "kg",
+        "harvested_on": "2026-06-10",
+    } | changes
+
+
 def packed_season(api, ids) -> dict:
     """The worker part up to two pallets; returns codes."""
     worker = api.as_("worker")
-    response = worker.post(
-        "/lots/harvest",
-        json={
-            "orchard_id": ids["orchard"],
-            "commodity": "lychee",
-            "variety": "Thanh Hà",
-            "quantity": 1200,
-            "unit": "kg",
-            "harvested_on": "2026-06-10",
-        },
-    )
+    response = worker.post("/lots/harvest", json=harvest_body(ids))
     assert response.status_code == 201, response.json
     harvest = response.json["code"]
     response = worker.post(

@@ -9,7 +9,7 @@ from collections import Counter
 
 from sqlalchemy import text
 
-from tests.flows import GTIN
+from tests.flows import GTIN, harvest_body
 
 PROCESSES, REQUESTS = 8, 100
 CARTONS = 300  # 400 pallet tries of one carton: exactly 300 win
@@ -41,9 +41,8 @@ def test_eight_processes_race_for_one_lot(api, ids, database_url, tmp_path, engi
     worker = api.as_("worker")
     harvest = worker.post(
         "/lots/harvest",
-        json={"orchard_id": ids["orchard"], "commodity": "lychee", "quantity": 1500,
-              "unit": "kg", "harvested_on": "2026-06-10"},
-    ).json["code"]  # fmt: skip
+        json=harvest_body(ids, quantity=1500),
+    ).json["code"]
     response = worker.post(
         f"/lots/{harvest}/receipts",
         json={"location_id": ids["house"], "received_at": "2026-06-10T14:00:00+07:00",

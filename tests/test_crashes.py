@@ -22,7 +22,7 @@ from sqlmodel import Session
 
 from bench.epcis import document
 from tests.conftest import Api
-from tests.flows import master_data
+from tests.flows import harvest_body, master_data
 from trace.app import create_app
 from trace.config import ROOT
 from trace.services import audit, users
@@ -147,8 +147,7 @@ def test_a_server_killed_under_load_loses_no_acknowledged_write(database_url, tm
     acknowledged: dict[str, str] = {}  # key → harvest code the client was told
     recorded_unanswered: set[str] = set()  # 409: recorded, the answer lost in the crash
     lock = threading.Lock()
-    body = {"orchard_id": ids["orchard"], "commodity": "lychee", "quantity": 10, "unit": "kg",
-            "harvested_on": "2026-06-10"}  # fmt: skip
+    body = harvest_body(ids, quantity=10)
 
     errors: list[object] = []
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from tests.flows import GTIN
+from tests.flows import GTIN, harvest_body
 
 SCRIPT = "<script>alert('x')</script>"
 SQL = "1'; DROP TABLE event;--"
@@ -36,23 +36,12 @@ class Case:
     headers: dict = field(default_factory=dict)
 
 
-def _harvest(ids) -> dict:
-    return {
-        "orchard_id": ids["orchard"],
-        "commodity": "lychee",
-        "variety": "Thanh Hà",
-        "quantity": 1200,
-        "unit": "kg",
-        "harvested_on": "2026-06-10",
-    }
-
-
 def cases(ids: dict, codes: dict) -> list[Case]:
     out: list[Case] = []
     harvest, packed, sscc = codes["harvest"], codes["packed"], codes["ssccs"][0]
 
     def bad_harvest(name: str, **changes) -> None:
-        body = _harvest(ids) | changes
+        body = harvest_body(ids, **changes)
         out.append(Case(f"harvest: {name}", "POST", "/lots/harvest", json=body))
 
     # numbers
@@ -282,7 +271,7 @@ def cases(ids: dict, codes: dict) -> list[Case]:
             data='{"quantity": 1}',
             content_type="text/plain",
         ),
-        Case("body: a JSON list", "POST", "/lots/harvest", json=[_harvest(ids)]),
+        Case("body: a JSON list", "POST", "/lots/harvest", json=[harvest_body(ids)]),
         Case("body: a JSON string", "POST", "/lots/harvest", json="harvest"),
         Case(
             "body: not UTF-8",

@@ -10,6 +10,7 @@ import json
 import pytest
 from sqlalchemy import text
 
+from tests.flows import harvest_body
 from tests.hostile.corpus import SCRIPT, cases
 
 TABLES = ("event", "event_ref", "edge", "lot", "pallet", "pallet_content", "shipment",
@@ -68,15 +69,7 @@ def test_free_text_is_kept_as_written_and_shown_escaped(client, api, ids):
     """A variety or a place's name is free text: markup in it is stored as sent, and every page
     shows it as text, never as markup."""
     response = api.as_("worker").post(
-        "/lots/harvest",
-        json={
-            "orchard_id": ids["orchard"],
-            "commodity": "lychee",
-            "variety": SCRIPT,
-            "quantity": 10,
-            "unit": "kg",
-            "harvested_on": "2026-06-10",
-        },
+        "/lots/harvest", json=harvest_body(ids, variety=SCRIPT, quantity=10)
     )
     assert response.status_code == 201, response.json
     assert response.json["variety"] == SCRIPT

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from tests.flows import GTIN, shipment_body
+from tests.flows import GTIN, harvest_body, shipment_body
 from trace.db.models import User
 from trace.services import labels
 
@@ -67,16 +67,11 @@ def record_story(api, ids) -> dict:
     assert response.status_code == 200, response.json
     response = worker.post(
         "/lots/harvest",
-        json={
-            "orchard_id": ids["orchard"],
-            "commodity": "lychee",
-            "variety": "Thanh Hà",
-            "quantity": 1200,
-            "unit": "kg",
-            "harvested_on": "2026-06-10",
-            "harvested_at": "2026-06-10T06:30:00+07:00",
-            "crew": SECRETS["crew (people's names)"],
-        },
+        json=harvest_body(
+            ids,
+            harvested_at="2026-06-10T06:30:00+07:00",
+            crew=SECRETS["crew (people's names)"],
+        ),
     )
     assert response.status_code == 201, response.json
     harvest = response.json["code"]

@@ -7,7 +7,7 @@ import time
 
 from sqlalchemy import text
 
-from tests.flows import GTIN, statements
+from tests.flows import GTIN, harvest_body, statements
 from tests.lookup.conftest import LOT, LOT_URL
 from trace.lookup.cache import PageCache
 
@@ -76,9 +76,8 @@ def test_a_kept_page_costs_no_query_until_something_is_recorded(client, api, eng
     # something recorded elsewhere in the season (another lot): one look, the page still kept
     response = api.as_("worker").post(
         "/lots/harvest",
-        json={"orchard_id": story["ids"]["orchard"], "commodity": "lychee", "quantity": 10,
-              "unit": "kg", "harvested_on": "2026-06-12"},
-    )  # fmt: skip
+        json=harvest_body(story["ids"], quantity=10, harvested_on="2026-06-12"),
+    )
     assert response.status_code == 201
     with statements(engine) as seen:
         assert client.get(LOT_URL, headers={"Accept-Language": "ja"}).get_data() == first.get_data()
