@@ -263,13 +263,13 @@ def _answer(read) -> Response:
             return _cacheable(response)
     session = get_session()
     found = read(session)
-    link_type = request.args.get("linkType")
-    if link_type in ("linkset", "all") or (not link_type and _wants_json()):
-        response = _json(found.links, _json_type())
+    media = _media()
+    if media is None:
+        return _redirect(found, request.args["linkType"])
+    if media != "text/html":
+        response = _json(found.links, media)
         _keep(key, found, response)
         return _cacheable(response)
-    if link_type:
-        return _redirect(found, link_type)
     carton = None
     if found.carton is not None:
         carton = _check_carton(session, *found.carton)
@@ -317,16 +317,21 @@ def _answer_key() -> tuple | None:
     """What an answer that can be kept depends on: the path and query as sent, the reader's
     language and the media type; None for what is never kept (redirects, a language switch
     that sets the cookie)."""
-    if request.method not in ("GET", "HEAD"):
+    media = _media()
+    if request.method not in ("GET", "HEAD") or media is None:
         return None
+    if media == "text/html" and _sets_language():
+        return None
+    return (_raw_path(), request.query_string, str(get_locale() or "en"), media)
+
+
+def _media() -> str | None:
+    """What the answer is: a linkset (its JSON media type), the page (text/html), or None for
+    a redirect to another link type (?linkType=gs1:…)."""
     link_type = request.args.get("linkType")
     if link_type in ("linkset", "all") or (not link_type and _wants_json()):
-        kind = _json_type()
-    elif link_type or _sets_language():
-        return None
-    else:
-        kind = "text/html"
-    return (_raw_path(), request.query_string, str(get_locale() or "en"), kind)
+        return _json_type()
+    return None if link_type else "text/html"
 
 
 def _keep(key: tuple | None, found: Found, response: Response) -> None:
