@@ -1,4 +1,4 @@
-"""EPCIS fixtures: GS1's schema and examples from shared/standards (beside the repository), a
+"""EPCIS fixtures: GS1's schema and examples vendored in tests/standards/epcis (SOURCES.md), a
 strict validator for what we emit, and a season that has shipped."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 
 from tests.flows import shipment_body
 
-STANDARDS = Path(__file__).resolve().parents[3] / "shared" / "standards" / "epcis"
+STANDARDS = Path(__file__).resolve().parents[1] / "standards" / "epcis"
 SCHEMA = STANDARDS / "EPCIS-JSON-Schema.json"
 EXAMPLES = sorted((STANDARDS / "examples").glob("*.jsonld")) + sorted(
     (STANDARDS / "fsma204-openepcis").glob("*.jsonld")

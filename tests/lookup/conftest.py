@@ -8,7 +8,6 @@ consignee), its departure and arrival, and carton labels 1-50.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -18,8 +17,7 @@ from tests.flows import GTIN, harvest_body, shipment_body
 from trace.db.models import User
 from trace.services import labels
 
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-STANDARDS = Path(__file__).resolve().parents[3] / "shared" / "standards" / "digital-link"
+STANDARDS = Path(__file__).resolve().parents[1] / "standards" / "digital-link"
 
 LOT = "LOT/26A"
 LOT_PATH = "LOT%2F26A"
@@ -40,13 +38,9 @@ SECRETS = {
 
 
 def standard(*parts: str) -> Path:
-    """A file of shared/standards/digital-link (beside the repository), or skip; CI fails."""
+    """A GS1 file vendored in tests/standards/digital-link (sources in its SOURCES.md)."""
     path = STANDARDS.joinpath(*parts)
-    if not path.exists():
-        reason = f"{path} not found: the GS1 standards folder is shared/ beside the repository"
-        if IN_CI:
-            pytest.fail(reason)
-        pytest.skip(reason)
+    assert path.exists(), f"{path} is missing from the repository's vendored standards"
     return path
 
 

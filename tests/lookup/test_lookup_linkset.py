@@ -17,7 +17,7 @@ VOC = "https://ref.gs1.org/voc/"
 
 @pytest.fixture(scope="module")
 def gs1_schema():
-    """GS1's linkset schema, read from shared/standards (gs1/linkset, commit 571bb7d)."""
+    """GS1's linkset schema, vendored in tests/standards (gs1/linkset, commit 571bb7d)."""
     schema = json.loads(standard("linkset", "gs1-linkset-schema.json").read_text())
     jsonschema.Draft7Validator.check_schema(schema)
     return jsonschema.Draft7Validator(schema)
