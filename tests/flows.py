@@ -109,6 +109,25 @@ def harvest_body(ids, **changes) -> dict:
 
 def packed_season(api, ids) -> dict:
     """The worker part up to two pallets; returns codes."""
+    harvest, packed = packed_lot(api, ids)
+    worker = api.as_("worker")
+    ssccs = []
+    for _ in range(2):
+        response = worker.post(
+            "/pallets",
+            json={
+                "location_id": ids["house"],
+                "contents": [{"lot": packed, "cartons": 100}],
+            },
+        )
+        assert response.status_code == 201, response.json
+        assert len(response.json["sscc"]) == 18 and response.json["sscc"].isdigit()
+        ssccs.append(response.json["sscc"])
+    return {"harvest": harvest, "packed": packed, "ssccs": ssccs}
+
+
+def packed_lot(api, ids) -> tuple[str, str]:
+    """A harvest received, fumigated and packed into 200 cartons; (harvest, packed) codes."""
     worker = api.as_("worker")
     response = worker.post("/lots/harvest", json=harvest_body(ids))
     assert response.status_code == 201, response.json
@@ -147,20 +166,7 @@ def packed_season(api, ids) -> dict:
     )
     assert response.status_code == 201, response.json
     assert response.json["cartons"] == 200
-    packed = response.json["lot"]
-    ssccs = []
-    for _ in range(2):
-        response = worker.post(
-            "/pallets",
-            json={
-                "location_id": ids["house"],
-                "contents": [{"lot": packed, "cartons": 100}],
-            },
-        )
-        assert response.status_code == 201, response.json
-        assert len(response.json["sscc"]) == 18 and response.json["sscc"].isdigit()
-        ssccs.append(response.json["sscc"])
-    return {"harvest": harvest, "packed": packed, "ssccs": ssccs}
+    return harvest, response.json["lot"]
 
 
 def shipment_body(ids, ssccs, market="JP") -> dict:

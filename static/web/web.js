@@ -7,6 +7,11 @@
  * - A form that records is sent once: its buttons are disabled after the first tap (the server
  *   also refuses a second submission of the same form, see trace/web/base.py).
  * - The packing form shows its mass balance as the kilograms are typed.
+ * - A form marked data-queue (the pallet) never loses a scan on a slow or broken network: each
+ *   scan gets an id, waits in a queue kept in the browser's storage (a reload keeps it), and is
+ *   sent one at a time, in order, retried until the server answers; the server takes each id in
+ *   once. The page shows how many scans wait and how many were counted; a counted scan beeps
+ *   and flashes, a refused one sounds low and says why.
  */
 (function () {
   "use strict";
@@ -135,15 +140,262 @@
     }
   }
 
+
+  // --- scans that are never lost (form[data-queue]) ------------------------------------------
+
+  var KEEP = ["csrf_token", "once", "scan", "action", "scan_id"]; // never taken from storage
+  var queueForm = null;
+  var queueState = null; // {pending: [{id, action, scan, extra}], counted, snapshot}
+  var sending = false;
+  var retryDelay = 500;
+  var audio = null;
+
+  function storageKey(form) {
+    return "trace-queue:" + form.getAttribute("data-queue");
+  }
+
+  function loadState(form) {
+    try {
+      var kept = JSON.parse(window.localStorage.getItem(storageKey(form)) || "null");
+      if (kept && Array.isArray(kept.pending)) {
+        return kept;
+      }
+    } catch (ignored) {
+      /* storage refused or spoiled: start afresh */
+    }
+    return { pending: [], counted: 0, snapshot: null };
+  }
+
+  function saveState() {
+    try {
+      window.localStorage.setItem(storageKey(queueForm), JSON.stringify(queueState));
+    } catch (ignored) {
+      /* private mode: the queue still lives as long as the page */
+    }
+  }
+
+  function snapshot(form) {
+    var out = [];
+    new FormData(form).forEach(function (value, name) {
+      if (KEEP.indexOf(name) < 0 && typeof value === "string") {
+        out.push([name, value]);
+      }
+    });
+    return out;
+  }
+
+  function newId() {
+    if (window.crypto && window.crypto.randomUUID) {
+      return window.crypto.randomUUID();
+    }
+    return String(Date.now()) + "-" + String(Math.random()).slice(2);
+  }
+
+  function beep(good) {
+    try {
+      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+      var tone = audio.createOscillator();
+      var gain = audio.createGain();
+      tone.frequency.value = good ? 1320 : 220;
+      gain.gain.value = 0.08;
+      tone.connect(gain);
+      gain.connect(audio.destination);
+      tone.start();
+      tone.stop(audio.currentTime + (good ? 0.08 : 0.3));
+    } catch (ignored) {
+      /* no sound on this device: the flash still shows */
+    }
+  }
+
+  function flash(form, good) {
+    var box = form.querySelector(".scan");
+    if (!box) {
+      return;
+    }
+    box.classList.remove("flash-ok", "flash-bad");
+    void box.offsetWidth; // restart the animation
+    box.classList.add(good ? "flash-ok" : "flash-bad");
+  }
+
+  function showQueue(offline) {
+    var line = queueForm && queueForm.querySelector("#scan-queue");
+    if (!line) {
+      return;
+    }
+    var words = line.dataset;
+    var text = queueState.counted + " " + words.wordsCounted;
+    if (queueState.pending.length) {
+      text += " · " + queueState.pending.length + " " + words.wordsPending;
+    }
+    if (offline) {
+      text += " · " + words.wordsOffline;
+    }
+    line.textContent = text;
+    line.hidden = false;
+    line.classList.toggle("waiting", queueState.pending.length > 0);
+    queueForm.setAttribute("data-pending", String(queueState.pending.length));
+  }
+
+  // Put the server's form in place of ours, keeping the live scan field (and what the scanner
+  // is typing into it) and its focus.
+  function swapIn(fresh) {
+    var live = queueForm.querySelector("input[data-scan]");
+    var hadFocus = document.activeElement === live;
+    var slot = fresh.querySelector("input[data-scan]");
+    if (live && slot) {
+      slot.replaceWith(live);
+    }
+    var notes = document.getElementById("flashes");
+    queueForm.replaceWith(fresh);
+    queueForm = fresh;
+    if (notes) {
+      notes.innerHTML = "";
+    }
+    setup(fresh);
+    if (live && hadFocus) {
+      live.focus();
+    }
+  }
+
+  function send(body) {
+    var control = new AbortController();
+    var timer = window.setTimeout(function () {
+      control.abort();
+    }, 20000);
+    return fetch(queueForm.getAttribute("action") || window.location.href, {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      headers: { "X-Requested-With": "fetch" },
+      signal: control.signal,
+    }).then(function (response) {
+      window.clearTimeout(timer);
+      if (response.redirected) {
+        window.location.assign(response.url);
+        return null;
+      }
+      if (!response.ok) {
+        throw new Error("HTTP " + response.status);
+      }
+      return response.text();
+    });
+  }
+
+  function pump() {
+    if (sending || !queueForm || !queueState.pending.length) {
+      showQueue(false);
+      return;
+    }
+    sending = true;
+    var item = queueState.pending[0];
+    var body = new FormData(queueForm);
+    body.set("action", item.action);
+    body.set("scan", item.scan || "");
+    body.set("scan_id", item.id);
+    Object.keys(item.extra || {}).forEach(function (name) {
+      body.set(name, item.extra[name]);
+    });
+    send(body)
+      .then(function (html) {
+        sending = false;
+        if (html === null) {
+          return;
+        }
+        var fresh = new DOMParser()
+          .parseFromString(html, "text/html")
+          .getElementById(queueForm.id);
+        if (!fresh) {
+          throw new Error("no form in the answer");
+        }
+        queueState.pending.shift();
+        var result = fresh.getAttribute("data-scan-result");
+        if (result === "counted") {
+          queueState.counted += 1;
+        }
+        swapIn(fresh);
+        queueState.snapshot = snapshot(fresh);
+        saveState();
+        if (item.action === "scan" && result !== "repeat") {
+          flash(fresh, result === "counted");
+          beep(result === "counted");
+        }
+        retryDelay = 500;
+        pump();
+      })
+      .catch(function () {
+        sending = false;
+        showQueue(true);
+        window.setTimeout(pump, retryDelay); // kept in the queue: tried again, in order
+        retryDelay = Math.min(retryDelay * 2, 4000);
+      });
+    showQueue(false);
+  }
+
+  function enqueue(action, scanText, extra) {
+    queueState.pending.push({ id: newId(), action: action, scan: scanText, extra: extra || {} });
+    saveState();
+    pump();
+  }
+
+  function startQueue(form) {
+    queueForm = form;
+    queueState = loadState(form);
+    if (form.hasAttribute("data-fresh") && queueState.snapshot && queueState.snapshot.length) {
+      // A reload (or a new visit) while a pallet was being built: bring its cartons back.
+      var body = new FormData();
+      new FormData(form).forEach(function (value, name) {
+        if (name === "csrf_token" || name === "once") {
+          body.append(name, value);
+        }
+      });
+      queueState.snapshot.forEach(function (pair) {
+        body.append(pair[0], pair[1]);
+      });
+      body.set("action", "restore");
+      sending = true;
+      send(body)
+        .then(function (html) {
+          sending = false;
+          var fresh = html && new DOMParser().parseFromString(html, "text/html").getElementById(form.id);
+          if (fresh) {
+            swapIn(fresh);
+          }
+          pump();
+        })
+        .catch(function () {
+          sending = false;
+          window.setTimeout(function () {
+            startQueue(queueForm);
+          }, retryDelay);
+        });
+    } else {
+      queueState.snapshot = snapshot(form);
+      saveState();
+      pump();
+    }
+    showQueue(false);
+  }
+
+  window.addEventListener("online", function () {
+    retryDelay = 500;
+    pump();
+  });
+
   document.addEventListener("keydown", function (event) {
     var field = event.target;
     if (event.key !== "Enter" || !field.matches || !field.matches("input[data-scan]")) {
       return;
     }
     event.preventDefault();
-    if (field.value.trim()) {
-      inPage(field.form, "scan");
+    if (!field.value.trim()) {
+      return;
     }
+    if (field.form === queueForm) {
+      enqueue("scan", field.value.trim());
+      field.value = "";
+      return;
+    }
+    inPage(field.form, "scan");
   });
 
   document.addEventListener("submit", function (event) {
@@ -154,8 +406,31 @@
     }
     if (button && button.hasAttribute("data-inpage")) {
       event.preventDefault();
+      if (form === queueForm) {
+        var field = form.querySelector("input[data-scan]");
+        var extra = {};
+        if (button.value === "add") {
+          extra.add_lot = (form.querySelector("[name=add_lot]") || {}).value || "";
+        }
+        enqueue(button.value, button.value === "scan" && field ? field.value.trim() : "", extra);
+        if (button.value === "scan" && field) {
+          field.value = "";
+        }
+        return;
+      }
       inPage(form, button.value);
       return;
+    }
+    if (form === queueForm && queueState.pending.length) {
+      event.preventDefault(); // recording now would leave the waiting scans out
+      var line = form.querySelector("#scan-queue");
+      window.alert(line ? line.dataset.wordsWait : "");
+      return;
+    }
+    if (form === queueForm) {
+      // recorded (or refused and shown again): the next pallet starts empty
+      queueState = { pending: [], counted: 0, snapshot: null };
+      saveState();
     }
     if (form.getAttribute("data-sent")) {
       event.preventDefault();
@@ -198,4 +473,8 @@
   });
 
   setup(document);
+  var queued = document.querySelector("form[data-queue]");
+  if (queued) {
+    startQueue(queued);
+  }
 })();

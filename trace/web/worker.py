@@ -471,6 +471,10 @@ def pallet():
     ):
         lines[code] = int(count) if count.strip().isdigit() else None
     seen = [s for s in request.form.getlist("seen") if s]
+    # Scans the browser queued carry an id (static/web/web.js); one already taken in is not
+    # counted again when a retry brings it back (a lost answer, a reload).
+    done = [s for s in request.form.getlist("done") if s][-_MAX_SCAN_IDS:]
+    scan_id = (request.form.get("scan_id") or "")[:64]
     available = [
         lot
         for lot in _lots_here(house, "packed")
@@ -478,9 +482,16 @@ def pallet():
     ]
     action = _action()
     note = None
-    if action == "scan":
+    result = ""
+    if action == "scan" and scan_id and scan_id in done:
+        result = "repeat"
+        form.scan.data = ""
+    elif action == "scan":
         found = scan.read(db, form.scan.data or "")
         note = _take_carton(form, found, house, lines, seen)
+        result = "counted" if note else "refused"
+        if scan_id:
+            done.append(scan_id)
         form.scan.data = ""
     elif action == "add":
         code = request.form.get("add_lot", "")
@@ -533,10 +544,16 @@ def pallet():
         house=house,
         lines=[(code, n, info.get(code)) for code, n in lines.items()],
         seen=seen,
+        done=done[-_MAX_SCAN_IDS:],
+        scan_result=result,
+        fresh=request.method == "GET",
         total=sum(n or 0 for n in lines.values()),
         available=[lot for lot in available if lot.code not in lines],
         note=note,
     )
+
+
+_MAX_SCAN_IDS = 2000  # the ids of a pallet's queued scans the form carries back (a pallet: ≤ ~300)
 
 
 def _take_carton(form, found: scan.Scanned, house, lines: dict, seen: list) -> str | None:
