@@ -390,11 +390,15 @@ def pack():
             )
             if response is not None:
                 return response
+    # The lots being used come first; the others (often many, each with a few kg left after
+    # earlier packings) wait folded under the form, so the total and the button stay in reach.
+    chosen = [r for r in rows if r["typed"].strip()]
     return render(
         "web/pack.html",
         form=form,
         house=house,
-        rows=rows,
+        chosen=chosen,
+        others=[r for r in rows if not r["typed"].strip()],
         balance=balance,
         products=[(p, _product_label(p)) for p in products],
     )
