@@ -42,6 +42,9 @@ translations: $(STAMP)
 screenshots: $(STAMP) $(COMPILED)
 	TRACE_SCREENSHOTS=docs $(BIN)/python -m pytest -q tests/lookup/test_browser.py tests/web/test_web_browser.py
 
+# The codes printed on labels point at the address `make run` serves, so a phone on the same
+# network opens them (make run HOST=192.168.1.20 PORT=8000); TRACE_PUBLIC_BASE_URL wins if set.
+run: export TRACE_PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 run: $(STAMP) $(COMPILED)
 	$(FLASK) db upgrade
 	$(FLASK) demo load
