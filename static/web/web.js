@@ -12,6 +12,7 @@
  *   sent one at a time, in order, retried until the server answers; the server takes each id in
  *   once. The page shows how many scans wait and how many were counted; a counted scan beeps
  *   and flashes, a refused one sounds low and says why.
+ * - The chain picture zooms (−, 100 %, +) and pans by dragging; without script it scrolls.
  */
 (function () {
   "use strict";
@@ -471,6 +472,52 @@
       });
     }
   });
+
+
+  // --- the chain picture: zoom and pan ------------------------------------------------------
+
+  function setupChain(tools) {
+    var box = tools.nextElementSibling;
+    var picture = box && box.querySelector("svg.chain");
+    if (!picture) {
+      return;
+    }
+    var natural = parseFloat(picture.getAttribute("data-width")) || picture.getBBox().width;
+    var scale = 1;
+    function zoom(next) {
+      scale = Math.min(3, Math.max(0.25, next));
+      picture.style.width = natural * scale + "px";
+    }
+    tools.hidden = false;
+    tools.addEventListener("click", function (event) {
+      var button = event.target.closest("button[data-zoom]");
+      if (!button) {
+        return;
+      }
+      var how = button.getAttribute("data-zoom");
+      zoom(how === "in" ? scale * 1.25 : how === "out" ? scale / 1.25 : 1);
+    });
+    var drag = null;
+    box.addEventListener("pointerdown", function (event) {
+      if (event.button !== 0 || event.target.closest("a")) {
+        return; // a node's link is followed, not dragged
+      }
+      drag = { x: event.clientX, y: event.clientY, left: box.scrollLeft, top: box.scrollTop };
+      box.classList.add("panning");
+    });
+    window.addEventListener("pointermove", function (event) {
+      if (drag) {
+        box.scrollLeft = drag.left - (event.clientX - drag.x);
+        box.scrollTop = drag.top - (event.clientY - drag.y);
+      }
+    });
+    window.addEventListener("pointerup", function () {
+      drag = null;
+      box.classList.remove("panning");
+    });
+  }
+
+  document.querySelectorAll("[data-chain-tools]").forEach(setupChain);
 
   setup(document);
   var queued = document.querySelector("form[data-queue]");

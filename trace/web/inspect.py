@@ -100,6 +100,9 @@ def around(start: str) -> tuple[list[dict], list[dict]]:
 
 def _href(item: dict) -> str | None:
     kind, _, ident = item["id"].partition(":")
+    if kind == "group":  # a shipment's pallets folded into one node: open it on this page
+        opened = [*request.args.getlist("open"), item["id"]]
+        return url_for(request.endpoint, **request.view_args, open=opened, _anchor="chain")
     if kind == "lot":
         return url_for("web.lot", code=item["label"])
     if kind == "pallet":
@@ -134,23 +137,27 @@ def _detail(item: dict) -> str:
     )
 
 
-def picture(start: str, title: str):
+def picture(start: str, title: str) -> dict:
+    """The chain around `start`: the picture (a shipment's many pallets folded into one node
+    unless `?open=` names it) and the whole graph as table rows."""
     nodes, edges = around(start)
     for item in nodes:
         if item["kind"] == "shipment":
             item["label"] = _("Shipment %(id)s", id=item["id"].partition(":")[2])
-    return chain.svg(
+    titles = {"place": str(words.NODES["orchard"]), **{k: str(v) for k, v in words.NODES.items()}}
+    shown, lines = chain.group(
         nodes,
         edges,
-        href=_href,
-        detail=_detail,
-        titles={
-            "place": str(words.NODES["orchard"]),
-            **{k: str(v) for k, v in words.NODES.items()},
-        },
-        start=start,
-        title=title,
+        set(request.args.getlist("open")),
+        lambda pallets, cartons: _("%(n)s pallets", n=pallets),
     )
+    return {
+        "svg": chain.svg(
+            shown, lines, href=_href, detail=_detail, titles=titles, start=start, title=title
+        ),
+        "rows": chain.rows(nodes, edges, href=_href, detail=_detail, titles=titles),
+        "folded": len(shown) < len(nodes),
+    }
 
 
 @bp.route("/app/chain/<start>")
@@ -167,8 +174,9 @@ def chain_page(start: str):
         if place is None:
             abort(404)
         title = place.name
-    svg = picture(start, _("The chain of %(what)s", what=title))
-    return render("web/chain.html", svg=svg, title=title)
+    return render(
+        "web/chain.html", chain=picture(start, _("The chain of %(what)s", what=title)), title=title
+    )
 
 
 # --- a lot --------------------------------------------------------------------------------------
@@ -266,7 +274,7 @@ def lot(code: str):
         printed=printed,
         pallets=pallets,
         jobs=jobs[:20],
-        svg=picture(node("lot", row.id), _("The chain of lot %(lot)s", lot=row.code)),
+        chain=picture(node("lot", row.id), _("The chain of lot %(lot)s", lot=row.code)),
     )
 
 
@@ -290,7 +298,7 @@ def pallet_page(sscc: str):
         place=place,
         shipment=shipment,
         events=timeline(db, events),
-        svg=picture(node("pallet", row.id), _("The chain of pallet %(sscc)s", sscc=row.sscc)),
+        chain=picture(node("pallet", row.id), _("The chain of pallet %(sscc)s", sscc=row.sscc)),
     )
 
 
@@ -316,7 +324,7 @@ def show_shipment(ident: int, depart=None, arrive=None, status: int = 200):
         events=timeline(db, events),
         forms=forms,
         check=market_check([p.sscc for p in pallets], row.market, own=row.id),
-        svg=picture(node("shipment", row.id), _("The chain of shipment %(id)s", id=row.id)),
+        chain=picture(node("shipment", row.id), _("The chain of shipment %(id)s", id=row.id)),
     )
 
 
