@@ -148,6 +148,41 @@ class TreatForm(Once):
     duration_h = FloatField(_l("Duration (hours)"), validators=[Optional(), positive(1e4)])
 
 
+class CoolForm(Once):
+    scan = StringField(_l("Scan or type the lot code"))
+    lot = SelectField(_l("Lot"), validators=[required()])
+    location_id = SelectField(
+        _l("Where (cold store or packing house)"), coerce=int, validators=[required()]
+    )
+    cooled_at = when(_l("Cooled at"))
+    temperature_c = FloatField(
+        _l("Temperature (°C)"),
+        validators=[
+            InputRequired(REQUIRED),
+            NumberRange(-40, 60, message=_l("Between -40 and 60 °C.")),
+        ],
+    )
+    duration_h = FloatField(_l("Duration (hours)"), validators=[Optional(), positive(24 * 60)])
+
+
+class InspectForm(Once):
+    scan = StringField(_l("Scan or type the lot code"))
+    lot = SelectField(_l("Lot"), validators=[required()])
+    result = SelectField(
+        _l("Result"),
+        choices=[
+            SelectChoice("pass", _l("Passed")),
+            SelectChoice("fail", _l("Failed: hold the lot")),
+        ],
+        validators=[required()],
+    )
+    kind = StringField(_l("Kind of inspection"), validators=[Optional(), text(64)])
+    inspected_at = when(_l("Inspected at"))
+    notes = StringField(
+        _l("Notes (never shown to the public)"), validators=[Optional(), text(2000)]
+    )
+
+
 class PackForm(Once):
     scan = StringField(_l("Scan or type a lot code to use it"))
     product_gtin = SelectField(_l("Product"), validators=[required()])

@@ -18,6 +18,7 @@ from trace.services.common import fmt_qty
 
 from . import labels_print, messages, scan, words
 from .base import (
+    READERS,
     WORKERS,
     aware,
     bp,
@@ -33,7 +34,9 @@ from .base import (
 )
 from .forms import (
     ArriveForm,
+    CoolForm,
     DepartForm,
+    InspectForm,
     PackForm,
     PalletForm,
     ReceiveForm,
@@ -231,29 +234,17 @@ def treat():
     if house is None:
         return _no_house()
     form = TreatForm()
-    here = _lots_here(house)
-    chosen = request.values.get("lot")
-    codes_here = [lot.code for lot in here]
-    if chosen and chosen not in codes_here:
-        codes_here.append(chosen)
-    form.lot.choices = options([("", _("— choose the lot —"))] + [(c, c) for c in codes_here])
+    codes_here = _lot_choices(form, house)
     facilities = places("treatment_facility")
     form.facility_id.choices = options((f.id, f.name) for f in facilities)
     form.method.choices = options((m, words.word(words.METHODS, m)) for m in words.METHODS)
     if request.method == "GET":
-        _start(form, treated_at=local_now(), lot=chosen or "")
+        _start(form, treated_at=local_now(), lot=request.values.get("lot") or "")
         if facilities and facilities[0].methods:
             form.method.data = facilities[0].methods[0]
     action = _action()
     if action == "scan":
-        found = scan.read(db, form.scan.data or "")
-        if found.lot is not None:
-            if found.lot.code not in codes_here:
-                form.lot.choices.append(SelectChoice(found.lot.code, found.lot.code))
-            form.lot.data = found.lot.code
-        else:
-            _scan_error(form, found, _("a lot"))
-        form.scan.data = ""
+        _scan_lot(form, codes_here)
     elif action == "submit" and form.validate():
         parameters = {
             key: getattr(form, key).data
@@ -286,6 +277,121 @@ def treat():
         if response is not None:
             return response
     return render("web/treat.html", form=form, house=house, facilities=facilities)
+
+
+def _lot_choices(form, house: Location) -> list[str]:
+    """The form's lot choices: the lots at this house, and the one the link named."""
+    codes_here = [lot.code for lot in _lots_here(house)]
+    chosen = request.values.get("lot")
+    if chosen and chosen not in codes_here:
+        codes_here.append(chosen)
+    form.lot.choices = options([("", _("— choose the lot —"))] + [(c, c) for c in codes_here])
+    return codes_here
+
+
+def _scan_lot(form, codes_here: list[str]) -> None:
+    """A scanned lot (its code, a carton's QR…) chosen in the form's lot field."""
+    found = scan.read(get_session(), form.scan.data or "")
+    if found.lot is not None:
+        if found.lot.code not in codes_here:
+            form.lot.choices.append(SelectChoice(found.lot.code, found.lot.code))
+        form.lot.data = found.lot.code
+    else:
+        _scan_error(form, found, _("a lot"))
+    form.scan.data = ""
+
+
+# --- cool and inspect ---------------------------------------------------------------------------
+
+
+@bp.route("/app/cool", methods=["GET", "POST"])
+@roles(*WORKERS)
+def cool():
+    """Record a lot's cooling (forced-air or cold room: temperature and hours)."""
+    db = get_session()
+    house = current_house()
+    if house is None:
+        return _no_house()
+    form = CoolForm()
+    codes_here = _lot_choices(form, house)
+    rooms = places("cold_store") + places("packing_house")
+    form.location_id.choices = options((p.id, p.name) for p in rooms)
+    if request.method == "GET":
+        _start(form, cooled_at=local_now(), lot=request.values.get("lot") or "")
+        form.location_id.data = house.id
+    action = _action()
+    if action == "scan":
+        _scan_lot(form, codes_here)
+    elif action == "submit" and form.validate():
+
+        def record() -> str:
+            lots.cool(
+                db,
+                me(),
+                form.lot.data,
+                {
+                    "location_id": form.location_id.data,
+                    "cooled_at": aware(form.cooled_at.data),
+                    "temperature_c": form.temperature_c.data,
+                    "duration_h": form.duration_h.data,
+                },
+            )
+            flash(_("Cooling of lot %(lot)s recorded.", lot=form.lot.data), "ok")
+            return url_for("web.lot", code=form.lot.data)
+
+        response = submit_once(
+            form,
+            record,
+            {"time": "cooled_at", "cooled_at": "cooled_at", "location_id": "location_id"},
+        )
+        if response is not None:
+            return response
+    return render("web/cool.html", form=form, house=house)
+
+
+@bp.route("/app/inspect", methods=["GET", "POST"])
+@roles(*READERS)
+def inspect_lot():
+    """Record an inspection: a failed one holds the lot; only an inspector's (or an admin's)
+    passing re-inspection lifts a hold (the use case decides and says who may)."""
+    db = get_session()
+    house = current_house()
+    form = InspectForm()
+    codes_here = _lot_choices(form, house) if house is not None else []
+    if house is None:
+        form.lot.choices = options([("", _("— choose the lot —"))])
+    if request.method == "GET":
+        _start(form, inspected_at=local_now(), lot=request.values.get("lot") or "")
+        form.kind.data = "phytosanitary"
+    action = _action()
+    if action == "scan":
+        _scan_lot(form, codes_here)
+    elif action == "submit" and form.validate():
+
+        def record() -> str:
+            lots.inspect(
+                db,
+                me(),
+                form.lot.data,
+                {
+                    "location_id": house.id if house is not None else None,
+                    "inspected_at": aware(form.inspected_at.data),
+                    "result": form.result.data,
+                    "kind": (form.kind.data or "").strip() or None,
+                    "notes": (form.notes.data or "").strip() or None,
+                },
+            )
+            flash(_("Inspection of lot %(lot)s recorded.", lot=form.lot.data), "ok")
+            return url_for("web.lot", code=form.lot.data)
+
+        response = submit_once(
+            form,
+            record,
+            {"time": "inspected_at", "inspected_at": "inspected_at", "result": "result"},
+        )
+        if response is not None:
+            return response
+    return render("web/inspect_lot.html", form=form, house=house)
 
 
 # --- pack ---------------------------------------------------------------------------------------
