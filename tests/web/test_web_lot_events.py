@@ -59,3 +59,36 @@ def test_a_failed_inspection_holds_the_lot_until_an_inspector_passes_it(as_, api
             e.data["result"] for e in session.exec(select(Event).where(Event.type == "inspect"))
         ]
     assert results == ["fail", "pass"]
+
+
+def test_a_correction_keeps_the_event_and_shows_before_and_after(as_, api, ids, engine):
+    code = harvest_lot(api, ids, kg=1200, receive=1180)
+    with Session(engine) as session:
+        receipt = session.exec(select(Event).where(Event.type == "receive")).one()
+    worker = as_("worker")
+    worker.open(f"/app/lots/{code}")
+    assert f"/app/events/{receipt.id}/correct" in worker.html
+    worker.open(f"/app/events/{receipt.id}/correct")
+    assert "1180" in worker.text()  # the value recorded now, beside the box for the right one
+    before = count_rows(engine)
+    worker.send({"new_quantity": "-3", "reason": "scale misread"})
+    assert "greater than 0" in errors_of(worker.html, "new_quantity")
+    worker.send({"new_quantity": "1160", "reason": ""})  # no reason given
+    assert count_rows(engine) == before
+    worker.send({"new_quantity": "1160", "reason": "scale misread"})
+    assert worker.url == f"/app/lots/{code}"
+    text = worker.text()
+    assert "1180 → 1160" in text.replace("  ", " ") and "scale misread" in text
+    with Session(engine) as session:
+        lot = session.exec(select(Lot).where(Lot.code == code)).one()
+        assert lot.received == 1160
+        same = session.get(Event, receipt.id)
+        assert same.hash == receipt.hash and same.data == receipt.data  # the original stays
+        fix = session.exec(select(Event).where(Event.type == "correct")).one()
+        assert fix.corrects_id == receipt.id and fix.data["before"] == {"quantity": 1180}
+
+
+def test_a_correction_of_an_unknown_or_huge_event_id_is_a_404(as_):
+    worker = as_("worker")
+    for ident in ("999999", str(2**70)):
+        assert worker.open(f"/app/events/{ident}/correct").status_code == 404

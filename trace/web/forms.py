@@ -183,6 +183,12 @@ class InspectForm(Once):
     )
 
 
+class CorrectForm(Once):
+    reason = StringField(
+        _l("Why (what was wrong)"), validators=[InputRequired(REQUIRED), text(2000)]
+    )
+
+
 class PackForm(Once):
     scan = StringField(_l("Scan or type a lot code to use it"))
     product_gtin = SelectField(_l("Product"), validators=[required()])

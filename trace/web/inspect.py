@@ -229,10 +229,29 @@ def timeline(db, events) -> list[dict]:
                 "facts": facts,
                 "who": people.get(event.user_id, ""),
                 "corrects": event.corrects_id,
+                "change": [
+                    (
+                        words.word(words.FIELDS, key),
+                        _shown((data.get("before") or {}).get(key, "")),
+                        _shown(value),
+                    )
+                    for key, value in (data.get("changes") or {}).items()
+                ]
+                if event.type == "correct"
+                else [],
+                "reason": data.get("reason") if event.type == "correct" else None,
+                "correct_url": url_for("web.correct_event", ident=event.id)
+                if event.type != "correct" and can(*READERS)
+                else None,
                 "hash": event.hash[:12],
             }
         )
     return out
+
+
+def _shown(value) -> str:
+    """A corrected field's value as a person reads it (1180, not 1180.0)."""
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def _unit(uom: str | None) -> str:

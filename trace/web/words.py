@@ -78,6 +78,22 @@ LABEL_SIZES = {
 LABEL_FORMATS = {"pdf": _l("PDF (any printer)"), "zpl": _l("ZPL (Zebra printer)")}
 
 
+# The fields a correction may change (trace.domain.events.CORRECTABLE), as a form names them.
+FIELDS = {
+    "quantity": _l("Quantity"),
+    "variety": _l("Variety"),
+    "harvested_on": _l("Harvest day"),
+    "crew": _l("Crew"),
+    "temperature_c": _l("Temperature (°C)"),
+    "duration_h": _l("Duration (hours)"),
+    "method": _l("Method"),
+    "batch_no": _l("Batch number"),
+    "certificate_no": _l("Certificate number"),
+    "result": _l("Result"),
+    "notes": _l("Notes"),
+}
+
+
 def word(table: dict, key: str | None) -> str:
     if key is None:
         return ""
