@@ -63,7 +63,12 @@ ZPL_RENDERER := tests/labels/node_modules/.package-lock.json
 $(ZPL_RENDERER): tests/labels/package-lock.json
 	if command -v npm >/dev/null 2>&1; then npm ci --prefix tests/labels --no-audit --no-fund --silent; fi
 
-test: $(STAMP) $(COMPILED) $(ZPL_RENDERER)
+# axe-core (npm) for the browser tests' accessibility checks on every page.
+AXE := tests/a11y/node_modules/.package-lock.json
+$(AXE): tests/a11y/package-lock.json
+	if command -v npm >/dev/null 2>&1; then npm ci --prefix tests/a11y --no-audit --no-fund --silent; fi
+
+test: $(STAMP) $(COMPILED) $(ZPL_RENDERER) $(AXE)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
