@@ -305,3 +305,18 @@ def test_within_one_organisation_an_event_id_is_still_never_rewritten(partners):
     response = post(api, document(receipt(70, bizStep="shipping")), "tokyo")
     assert response.status_code == 400
     assert "held already" in response.json["errors"][0]["reason"]
+
+
+def test_capture_is_rate_limited_per_partner_token(app, partners, engine):
+    api = partners
+    app.config["EPCIS_CAPTURE_RATE"] = "3/minute"
+    for n in range(3):
+        assert post(api, document(receipt(80 + n)), "tokyo").status_code == 202
+    before = count_rows(engine)
+    response = post(api, document(receipt(90)), "tokyo")
+    assert response.status_code == 429, response.json
+    assert response.json["code"] == 429 and "EPCIS_CAPTURE_RATE" in response.json["message"]
+    assert 0 < int(response.headers["Retry-After"]) <= 60
+    assert count_rows(engine) == before
+    # another partner's token has its own count
+    assert post(api, document(receipt(91)), "osaka").status_code == 202

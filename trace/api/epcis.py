@@ -21,6 +21,7 @@ from trace.domain.epcis import Names, Query, query_document
 from trace.services import epcis
 from trace.services.common import now
 
+from . import capture_rate
 from .auth import current_user
 from .common import protected
 from .epcis_schemas import CaptureJobOut, EventsQuery
@@ -128,6 +129,7 @@ class Capture(MethodView):
     )
     def post(self):
         """Capture an EPCIS document: every event or none, chained into the event log"""
+        capture_rate.check(current_user().id)  # before anything is read
         behaviour = request.headers.get("GS1-Capture-Error-Behaviour", "rollback").strip()
         if behaviour != "rollback":
             raise epcis.CaptureRefused(
