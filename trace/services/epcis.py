@@ -583,6 +583,8 @@ def _capture(
 
 def _within_bounds(document: dict, events: list, max_text: int) -> None:
     """Refuse non-finite numbers (400) and texts longer than `max_text` (422), naming where."""
+    if not isinstance(document, dict):
+        return  # not a document at all: the schema check says so
     envelope = {k: v for k, v in document.items() if k != "epcisBody"}
     places = [(None, envelope), *enumerate(events)]
     for index, part in places:
