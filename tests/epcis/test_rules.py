@@ -22,11 +22,11 @@ def _enum(definitions: dict, name: str) -> set[str]:
 
 def test_the_cbv_words_are_gs1_s():
     definitions = json.loads(SCHEMA.read_text())["definitions"]
-    assert epcis_rules.CBV_BIZ_STEPS == _enum(definitions, "bizStep")
-    assert CBV_DISPOSITIONS == _enum(definitions, "disposition")
-    assert epcis_rules.CBV_BIZ_TRANSACTION_TYPES == _enum(definitions, "bizTransaction-type")
-    assert epcis_rules.CBV_SOURCE_DEST_TYPES == _enum(definitions, "source-dest-type")
-    assert epcis_rules.CBV_ERROR_REASONS == _enum(definitions, "error-reason")
+    assert _enum(definitions, "bizStep") == epcis_rules.CBV_BIZ_STEPS
+    assert _enum(definitions, "disposition") == CBV_DISPOSITIONS
+    assert _enum(definitions, "bizTransaction-type") == epcis_rules.CBV_BIZ_TRANSACTION_TYPES
+    assert _enum(definitions, "source-dest-type") == epcis_rules.CBV_SOURCE_DEST_TYPES
+    assert _enum(definitions, "error-reason") == epcis_rules.CBV_ERROR_REASONS
 
 
 def _event(n: int, **fields) -> dict:
