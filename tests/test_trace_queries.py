@@ -18,8 +18,9 @@ from trace.services import audit, tracing
 # The code resolved, the walk, one query per kind of node present (places with their codes,
 # lots, pallets, shipments), the events.
 TRACE_STATEMENTS = 7
-# The code resolved, the walk, the lots, the pallets with their shipments and affected cartons.
-RECALL_STATEMENTS = 4
+# The code resolved, (for a pallet or shipment, the walk back to the lots it carried,) the
+# walk, the lots, the pallets with their shipments and affected cartons.
+RECALL_STATEMENTS = 5
 
 
 @pytest.fixture

@@ -191,13 +191,25 @@ def keys_show():
 
 
 @click.command("checkpoint", help="Sign the hash chain's head as it is now (a checkpoint).")
+@click.option(
+    "--every",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="Seconds: sign only if the latest checkpoint is older (for a schedule, e.g. cron "
+    "every 5 minutes with --every 3600: at most one an hour).",
+)
 @with_appcontext
-def checkpoint():
+def checkpoint(every: float | None):
     from trace.services import evidence
 
     with Session(_engine(), expire_on_commit=False) as session:
+        if every is not None and not evidence.checkpoint_due(session, every):
+            click.echo(f"no checkpoint: the latest is less than {every:g} seconds old")
+            return
         try:
-            point = evidence.make_checkpoint(session, evidence.require_key(_key_path()), "cli")
+            point = evidence.make_checkpoint(
+                session, evidence.require_key(_key_path()), "schedule" if every else "cli"
+            )
         except DomainError as error:
             raise click.ClickException(error.message) from None
     click.echo(

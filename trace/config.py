@@ -35,6 +35,13 @@ DEFAULTS = {
     "EPCIS_EXTENSION_NAMESPACE": "",
     # Most events one capture request may carry (GS1-EPCIS-Capture-Limit); more: 413.
     "EPCIS_CAPTURE_LIMIT": 100_000,
+    # Partners within bounds (docs/epcis.md, "Caps"): the largest capture document (bytes; more:
+    # 413 before it is read), the longest text in it (characters, any value or field name;
+    # longer: 422 naming the field), and captures one partner token may send (Flask-Limiter
+    # syntax, counted per token in RATELIMIT_STORAGE_URL; more: 429; "" switches it off).
+    "EPCIS_CAPTURE_MAX_BYTES": 64 * 1024 * 1024,
+    "EPCIS_CAPTURE_MAX_TEXT": 8192,
+    "EPCIS_CAPTURE_RATE": "30/minute;600/hour",
     # The organisation's Ed25519 private key (PEM) that signs evidence; never in the database.
     # Empty: signing-key.pem in the instance folder. `flask --app wsgi keys create` writes it.
     "SIGNING_KEY_PATH": "",
@@ -85,6 +92,9 @@ def normalise(config) -> None:
     config["MAX_CONTENT_LENGTH"] = int(config["MAX_CONTENT_LENGTH"])
     config["PUBLIC_BASE_URL"] = str(config["PUBLIC_BASE_URL"]).rstrip("/")
     config["EPCIS_CAPTURE_LIMIT"] = int(config["EPCIS_CAPTURE_LIMIT"])
+    config["EPCIS_CAPTURE_MAX_BYTES"] = int(config["EPCIS_CAPTURE_MAX_BYTES"])
+    config["EPCIS_CAPTURE_MAX_TEXT"] = int(config["EPCIS_CAPTURE_MAX_TEXT"])
+    config["EPCIS_CAPTURE_RATE"] = str(config["EPCIS_CAPTURE_RATE"] or "")
     config["EPCIS_EXTENSION_NAMESPACE"] = str(
         config["EPCIS_EXTENSION_NAMESPACE"] or f"{config['PUBLIC_BASE_URL']}/ns/epcis/"
     )

@@ -64,10 +64,11 @@ def test_a_signed_epcis_export_verifies_offline(api, shipped, key, tmp_path, app
     assert json.loads((tmp_path / "d.jsonld").read_bytes()) == document
     result = app.test_cli_runner().invoke(args=["verify", str(path)])
     assert result.exit_code == 0, result.output
-    # the checkpoint made for the export is in the database and verifies
+    # a GET writes nothing: the chain head is signed in the envelope, not stored
     verified = api.as_("inspector").get("/audit/verify").json
     assert verified["ok"] is True
-    assert [c["ok"] for c in verified["checkpoints"]] == [True]
+    assert verified["checkpoints"] == []
+    assert envelope["statement"]["checkpoint"]["id"] is None
 
 
 def test_tampering_with_a_signed_file_is_caught(api, shipped, key, tmp_path):
@@ -210,3 +211,30 @@ def test_keys_and_checkpoints_from_the_api(api, key, app):
     assert result.exit_code != 0 and "exists" in result.output
     result = app.test_cli_runner().invoke(args=["keys", "show"])
     assert key["fingerprint"] in result.output and "BEGIN PUBLIC KEY" in result.output
+
+
+def test_no_get_writes_and_a_schedule_checkpoints_at_most_once_an_interval(
+    api, shipped, key, app, engine
+):
+    from sqlalchemy import text
+
+    def rows():
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT count(*) FROM checkpoint")).scalar_one()
+
+    for url in (
+        f"/exports/epcis?lot={shipped['packed']}&signed=true",
+        f"/exports/fsma204.csv?lot={shipped['packed']}&signed=true",
+        f"/recall/{shipped['harvest']}.pdf?signed=true",
+    ):
+        assert api.as_("inspector").get(url).status_code == 200, url
+    assert rows() == 0
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["checkpoint", "--every", "3600"])
+    assert first.exit_code == 0 and "checkpoint 1: 8 events" in first.output, first.output
+    again = runner.invoke(args=["checkpoint", "--every", "3600"])
+    assert again.exit_code == 0 and "no checkpoint" in again.output
+    assert rows() == 1
+    due = runner.invoke(args=["checkpoint", "--every", "0"])
+    assert due.exit_code == 0 and "checkpoint 2" in due.output
+    assert rows() == 2

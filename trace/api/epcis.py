@@ -21,6 +21,7 @@ from trace.domain.epcis import Names, Query, query_document
 from trace.services import epcis
 from trace.services.common import now
 
+from . import capture_rate
 from .auth import current_user
 from .common import protected
 from .epcis_schemas import CaptureJobOut, EventsQuery
@@ -42,6 +43,7 @@ def refused(error: epcis.CaptureRefused):
         400: "ValidationException",
         403: "SecurityException",
         413: "CaptureLimitExceededException",
+        422: "ValidationException",
     }
     body = {
         "code": error.status,  # as every other error of the API says it
@@ -60,13 +62,19 @@ def refused(error: epcis.CaptureRefused):
 
 
 def _document() -> dict:
-    """The request body as JSON; NaN and Infinity are not JSON numbers (nor EPCIS decimals)."""
+    """The request body as JSON; a body over EPCIS_CAPTURE_MAX_BYTES is refused before it is
+    read."""
 
-    def refuse(constant):
-        raise ValueError(f"{constant} is not a JSON number")
-
+    cap = current_app.config["EPCIS_CAPTURE_MAX_BYTES"]
+    if (request.content_length or 0) > cap:
+        _too_big(request.content_length, cap)
+    body = request.get_data()  # a body without Content-Length stops at MAX_CONTENT_LENGTH
+    if len(body) > cap:
+        _too_big(len(body), cap)
     try:
-        document = json.loads(request.get_data(), parse_constant=refuse)
+        # NaN and ±Infinity are read as the numbers they spell, for capture to refuse them by
+        # where they are, as it refuses 1E400 (a literal beyond a double)
+        document = json.loads(body)
     except (ValueError, UnicodeDecodeError) as error:
         raise epcis.CaptureRefused(f"the body is not JSON: {error}") from None
     found = unreadable_text(document)
@@ -74,6 +82,14 @@ def _document() -> dict:
         path, why = found
         raise epcis.CaptureRefused(f"the text at {path or 'the top'} {why}")
     return document
+
+
+def _too_big(size: int, cap: int):
+    raise epcis.CaptureRefused(
+        f"nothing was captured: the document is {size} bytes; a capture document is at most "
+        f"{cap} bytes (EPCIS_CAPTURE_MAX_BYTES): split it",
+        status=413,
+    )
 
 
 def _job(job: CaptureJob):
@@ -100,11 +116,20 @@ class Capture(MethodView):
                 "an importer's events name our lots, pallets or places beyond its own shipments "
                 "(RFC 7807 problem with `errors[].index/reason`)"
             },
-            "413": {"description": "more events than GS1-EPCIS-Capture-Limit"},
+            "413": {
+                "description": "more events than GS1-EPCIS-Capture-Limit, or more bytes than "
+                "EPCIS_CAPTURE_MAX_BYTES"
+            },
+            "422": {
+                "description": "a text longer than EPCIS_CAPTURE_MAX_TEXT characters (named); "
+                "or a place of ours under our own base that we do not hold (named)"
+            },
+            "429": {"description": "this token sent more captures than EPCIS_CAPTURE_RATE"},
         },
     )
     def post(self):
         """Capture an EPCIS document: every event or none, chained into the event log"""
+        capture_rate.check(current_user().id)  # before anything is read
         behaviour = request.headers.get("GS1-Capture-Error-Behaviour", "rollback").strip()
         if behaviour != "rollback":
             raise epcis.CaptureRefused(
@@ -119,6 +144,7 @@ class Capture(MethodView):
             names(),
             config["EPCIS_SCHEMA_PATH"],
             config["EPCIS_CAPTURE_LIMIT"],
+            config["EPCIS_CAPTURE_MAX_TEXT"],
         )
         location = url_for("epcis.CaptureJobById", capture_id=job.capture_id)
         return _job(job), 202, {"Location": location, **VERSIONS}

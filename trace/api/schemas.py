@@ -151,6 +151,40 @@ def unreadable_text(value, path: str = "") -> tuple[str, str] | None:
     return None
 
 
+def non_finite(value, path: str = "") -> str | None:
+    """The path (`parameters.dose_g_m3`, `inputs.0.quantity`) of the first number in a parsed
+    JSON body that is not finite; None when every number is."""
+    if isinstance(value, float):
+        return None if math.isfinite(value) else path
+    items = (
+        value.items() if isinstance(value, dict) else enumerate(value)
+        if isinstance(value, list) else ()
+    )  # fmt: skip
+    for key, item in items:
+        found = non_finite(item, f"{path}.{key}" if path else str(key))
+        if found is not None:
+            return found
+    return None
+
+
+class ParameterValue(fields.Field):
+    """A treatment parameter: a text of at most 200 characters, a finite number or a yes/no
+    (it is kept forever in the log and re-hashed by every verification)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int | float):
+            if not math.isfinite(value) or abs(value) > 1e12:
+                raise ValidationError("a finite number (at most 1e12 either way)")
+            return value
+        if isinstance(value, str):
+            if len(value) > 200:
+                raise ValidationError(f"{len(value)} characters; at most 200")
+            return value
+        raise ValidationError("a text, a number or true/false")
+
+
 class In(Schema):
     """Request bodies: unknown fields are an error, so a typo never silently loses data; text
     must be readable (see `unreadable_text`)."""
@@ -161,6 +195,12 @@ class In(Schema):
         if found:
             path, why = found
             raise ValidationError(f"this text {why}", field_name=path or "_schema")
+        number = non_finite(data)
+        if number is not None:  # NaN, ±Infinity, or a literal beyond a double (1E400)
+            raise ValidationError(
+                "not a finite number (NaN, Infinity and 1E400 are refused)",
+                field_name=number or "_schema",
+            )
         return data
 
 
@@ -351,6 +391,8 @@ class TreatmentIn(In):
     treated_at = Aware(required=True)
     parameters = fields.Dict(
         keys=fields.String(validate=validate.Length(1, 64)),
+        values=ParameterValue(),
+        validate=validate.Length(max=50),
         metadata={"example": {"agent": "methyl bromide", "dose_g_m3": 32, "duration_h": 2}},
     )
 

@@ -38,7 +38,8 @@ from urllib.parse import quote, unquote, urlsplit
 
 from trace.gs1 import check_digit
 
-EPCIS_CONTEXT = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
+from .epcis_context import EPCIS_CONTEXT, Sent, answer_context
+
 SCHEMA_VERSION = "2.0"
 PREFIX = "trace"
 GS1 = "https://id.gs1.org"
@@ -419,9 +420,10 @@ def map_event(record: Mapping, look: Lookup, names: Names, data: Mapping | None 
     kind = record["type"]
     if kind == "captured":  # kept as it was sent; the repository sets recordTime
         event = dict(data["epcis"])
-        event["eventID"] = record["event_id"]  # its own, or a corrective event's
+        if record["event_id"] != data.get("held_as"):  # held under its own eventID
+            event["eventID"] = record["event_id"]  # its own, or a corrective event's
         event["recordTime"] = utc_z(record["record_time"])
-        return event
+        return Sent(event, data["context"]) if data.get("context") else event
     event = _base(record, record["epcis_type"], record.get("action"))
     if kind == "pack":
         event["inputQuantityList"] = _quantities(data.get("inputs", []), look, names)
@@ -577,15 +579,18 @@ def declare_error(
 
 
 def context(namespace: str) -> list:
-    """The `@context` of our documents: EPCIS 2.0's, plus our extension prefix."""
+    """The `@context` of our documents: EPCIS 2.0's, plus our extension prefix (and the
+    namespaces captured events bring: `epcis_context.answer_context`)."""
     return [EPCIS_CONTEXT, {PREFIX: namespace}]
 
 
 def epcis_document(
     events: list[dict], namespace: str, created: datetime, document_id: str | None = None
 ) -> dict:
-    """An EPCISDocument holding `events` (EPCIS 2.0 §9.2 JSON binding)."""
-    document = {"@context": context(namespace), "type": "EPCISDocument"}
+    """An EPCISDocument holding `events` (EPCIS 2.0 §9.2 JSON binding), declaring every
+    namespace they use."""
+    declared, events = answer_context(events, {PREFIX: namespace})
+    document = {"@context": declared, "type": "EPCISDocument"}
     if document_id:
         document["id"] = document_id
     document.update(
@@ -599,9 +604,11 @@ def epcis_document(
 
 
 def query_document(events: list[dict], namespace: str, created: datetime) -> dict:
-    """An EPCISQueryDocument answering a SimpleEventQuery (EPCIS 2.0 §8.2.7, REST binding)."""
+    """An EPCISQueryDocument answering a SimpleEventQuery (EPCIS 2.0 §8.2.7, REST binding),
+    declaring every namespace its events use."""
+    declared, events = answer_context(events, {PREFIX: namespace})
     return {
-        "@context": context(namespace),
+        "@context": declared,
         "type": "EPCISQueryDocument",
         "schemaVersion": SCHEMA_VERSION,
         "creationDate": utc_z(created),

@@ -41,8 +41,9 @@ from trace.db.models import (
     User,
     node,
 )
-from trace.domain import epcis
+from trace.domain import epcis, epcis_rules
 from trace.domain.epcis import CaptureError, Lookup, Names, Query
+from trace.domain.epcis_context import Sent, kept_context
 from trace.domain.errors import DomainError, Invalid, NotFound
 from trace.domain.events import KINDS, offset_of
 
@@ -260,7 +261,11 @@ def corrections_of(session: Session, ids: Iterable[int]) -> dict[int, list[Event
 
 
 def to_epcis(
-    session: Session, events: list[Event], names: Names, look: Lookup | None = None
+    session: Session,
+    events: list[Event],
+    names: Names,
+    look: Lookup | None = None,
+    sizes: list[int] | None = None,
 ) -> list[dict]:
     """`events` (no corrections among them) as EPCIS events. A corrected event carries an
     errorDeclaration and is followed by its corrective events, each declaring the next. A
@@ -291,8 +296,13 @@ def to_epcis(
                 versions[i - 1] = declared
         if sent:  # the sender's word on its own event stands over a doubt recorded here
             mapped = {**mapped, "errorDeclaration": sent[0]}
+        context = data.get("context") if event.type == "captured" else None
+        if context:  # every version speaks its sender's vocabulary
+            mapped, versions = Sent(mapped, context), [Sent(v, context) for v in versions]
         out.append(mapped)
         out.extend(versions)
+        if sizes is not None:  # how many EPCIS events each row became
+            sizes.append(1 + len(versions))
     return out
 
 
@@ -395,6 +405,7 @@ def capture(
     names: Names,
     schema_path: str,
     limit: int,
+    max_text: int = 8192,
 ) -> CaptureJob:
     """Keep every event of an EPCISDocument, or none (EPCIS 2.0 §8.2.2, REST binding
     `POST /capture` with `GS1-Capture-Error-Behaviour: rollback`).
@@ -412,7 +423,7 @@ def capture(
             written (status 400; 403 for an importer beyond its shipments; 413 too many).
     """
     with no_gc():
-        return _capture(session, actor, document, names, schema_path, limit)
+        return _capture(session, actor, document, names, schema_path, limit, max_text)
 
 
 @dataclass(frozen=True)
@@ -432,6 +443,7 @@ def _capture(
     names: Names,
     schema_path: str,
     limit: int,
+    max_text: int,
 ) -> CaptureJob:
     events = event_list(document)
     if len(events) > limit:
@@ -440,9 +452,14 @@ def _capture(
             "at a time: split the document",
             status=413,
         )
+    _within_bounds(document, events, max_text)
     errors = schema_errors(document, schema_path)
     if errors:
         raise CaptureRefused(_summary(errors), errors)
+    errors = _vocabulary_errors(document, events)
+    if errors:
+        raise CaptureRefused(_summary(errors), errors)
+    kept_ctx = kept_context(document.get("@context"))
     received = now()
     read: list[epcis.Captured | _Declared | None] = []
     seen: dict[str, int] = {}
@@ -468,13 +485,14 @@ def _capture(
     capture_id = f"c{uuid.uuid4().hex}"
     with unit_of_work(session):
         head = lock_chain(session)
-        held = _held(session, list(seen))
+        held, row_ids = _held_for(session, actor, list(seen))
         declared = _declarations(session, [e.id for e in held.values() if e.type == "captured"])
         # What to write, in document order: (index, a captured event, None) or
         # (index, a declaration, the event it declares: held, or the index of a fresh one).
         writes: list[tuple[int, epcis.Captured | _Declared, Event | int | None]] = []
         fresh_at: dict[str, int] = {}
         forbidden: list[dict] = []
+        notices: list[dict] = []  # eventIDs another organisation holds: kept beside theirs
         duplicates = 0
         for index, item in enumerate(read):
             if item is None:
@@ -493,6 +511,22 @@ def _capture(
             if kept is None:
                 if item.event_id:
                     fresh_at[item.event_id] = index
+                if item.event_id in row_ids:
+                    other = row_ids[item.event_id][1]
+                    sent = other.data.get("epcis") if other.type == "captured" else None
+                    if sent is not None and epcis.same_event(sent, item.event):
+                        duplicates += 1  # the same event, whoever sent it first
+                        continue
+                    if sent is not None and epcis.declaration_of(sent, item.event) is not None:
+                        forbidden.append(
+                            {
+                                "index": index,
+                                "reason": f"eventID {item.event_id} was captured by another "
+                                "party: only they may declare it erroneous",
+                            }
+                        )
+                        continue
+                    notices.append(_clash_notice(index, item.event_id, row_ids[item.event_id][0]))
                 writes.append((index, item, None))
                 continue
             if kept.type == "captured":
@@ -515,15 +549,22 @@ def _capture(
         if errors:
             errors.sort(key=lambda e: e["index"])
             raise CaptureRefused(_summary(errors), errors)
+        row_ids = {event_id: held_as for event_id, (held_as, _) in row_ids.items()}
         kept_events = [item for _, item, target in writes if target is None]
         canonical = [epcis.identifiers(item.event) for item in kept_events]  # canonical already
         nodes = resolve_nodes(session, set().union(*canonical), names) if canonical else {}
+        unknown = _unknown_places(session, writes, nodes, names)
+        if unknown:
+            raise CaptureRefused(_summary(unknown), unknown, status=422)
         if actor is not None and actor.role == "importer" and nodes:
             forbidden += _outside_importer_scope(session, actor, writes, canonical, nodes)
         if forbidden:
             forbidden.sort(key=lambda e: e["index"])
             raise CaptureRefused(_summary(forbidden), forbidden, status=403)
-        _store(session, head, actor, writes, canonical, nodes, capture_id, received)
+        _store(
+            session, head, actor, writes, canonical, nodes, capture_id, received, kept_ctx,
+            row_ids,
+        )  # fmt: skip
         job = CaptureJob(
             capture_id=capture_id,
             created_at=received,
@@ -533,11 +574,89 @@ def _capture(
             events=len(events),
             stored=len(writes),
             duplicates=duplicates,
-            errors=[],
+            errors=notices,
             user_id=actor.id if actor else None,
         )
         session.add(job)
     return job
+
+
+def _within_bounds(document: dict, events: list, max_text: int) -> None:
+    """Refuse non-finite numbers (400) and texts longer than `max_text` (422), naming where."""
+    if not isinstance(document, dict):
+        return  # not a document at all: the schema check says so
+    envelope = {k: v for k, v in document.items() if k != "epcisBody"}
+    places = [(None, envelope), *enumerate(events)]
+    for index, part in places:
+        found = epcis_rules.non_finite(part)
+        if found:
+            errors = [
+                {
+                    "index": index,
+                    "reason": f"{found} is not a finite number: NaN, Infinity and numbers "
+                    "beyond a double (1E400) are no EPCIS decimal",
+                }
+            ]
+            raise CaptureRefused(_summary(errors), errors)
+    for index, part in places:
+        found = epcis_rules.too_long(part, max_text)
+        if found:
+            path, length = found
+            errors = [
+                {
+                    "index": index,
+                    "reason": f"{path} is {length} characters long; a captured text is at most "
+                    f"{max_text} (EPCIS_CAPTURE_MAX_TEXT)",
+                }
+            ]
+            raise CaptureRefused(_summary(errors), errors, status=422)
+
+
+@lru_cache(maxsize=1)
+def epcis_terms() -> frozenset[str]:
+    """The terms EPCIS 2.0's own @context defines (its prefixes: gs1, cbv, xsd, …)."""
+    path = Path(__file__).resolve().parents[1] / "standards" / "epcis-context.jsonld"
+    context = json.loads(path.read_text())["@context"]
+    items = context if isinstance(context, list) else [context]
+    return frozenset(k for item in items if isinstance(item, dict) for k in item)
+
+
+def _vocabulary_errors(document: dict, events: list) -> list[dict]:
+    """What GS1's schema lets through and no consumer can read (`epcis_rules`): a prefix
+    declared twice, CBV values that are neither a CBV word nor a URI, extension fields
+    without a namespace, event types beyond the five."""
+    clashes = epcis_rules.context_clashes(document.get("@context"))
+    if clashes:
+        return [
+            {
+                "index": None,
+                "reason": f"the @context declares {', '.join(map(repr, clashes))} twice with "
+                "different IRIs: one prefix, one namespace",
+            }
+        ]
+    declared = epcis_rules.prefixes(document.get("@context"))
+    terms = epcis_terms()
+    errors = []
+    for index, event in enumerate(events):
+        local = event.get("@context")
+        if local is not None and declared is not None:
+            mine = epcis_rules.prefixes(local) or {}
+            clash = [k for k, v in mine.items() if k in declared and declared[k] != v]
+            if clash:
+                errors.append(
+                    {
+                        "index": index,
+                        "reason": f"@context: {', '.join(map(repr, clash))} means another IRI "
+                        "than in the document's @context",
+                    }
+                )
+                continue
+        problems = [
+            *epcis_rules.cbv_problems(event),
+            *epcis_rules.extension_problems(event, declared, terms),
+        ]
+        errors.extend({"index": index, "reason": f"{where}: {why}"} for where, why in problems)
+    return errors
 
 
 def _repeated(
@@ -625,6 +744,40 @@ def _declare_held(
     declared[kept.id] = item.declaration
     writes.append((index, item, kept))
     return 0
+
+
+def _unknown_places(
+    session: Session, writes: list, nodes: dict[str, str], names: Names
+) -> list[dict]:
+    """Places and parties named by URIs under our own base (`{base}/id/location/…`) that we
+    do not hold: refused, naming the URI (a foreign URI is the partner's own identifier)."""
+    prefix = f"{names.base_url}/id/location/"
+    named: list[tuple[int, str, str]] = []
+    for index, item, target in writes:
+        if target is not None:
+            continue
+        event = item.event
+        for key in ("readPoint", "bizLocation"):
+            where = event.get(key)
+            if isinstance(where, dict) and isinstance(where.get("id"), str):
+                named.append((index, key, where["id"]))
+        for key, field in (("sourceList", "source"), ("destinationList", "destination")):
+            for i, entry in enumerate(event.get(key) or []):
+                if isinstance(entry, dict) and isinstance(entry.get(field), str):
+                    named.append((index, f"{key}[{i}].{field}", entry[field]))
+    ours = {uri for _, _, uri in named if uri.startswith(prefix)}
+    missing = ours - nodes.keys()
+    if missing:  # sources and destinations are not among an event's identifiers
+        missing -= resolve_nodes(session, missing, names).keys()
+    return [
+        {
+            "index": index,
+            "reason": f"{where} {uri} is under this repository's own base, but no place or "
+            "party of ours has that identifier",
+        }
+        for index, where, uri in named
+        if uri in missing
+    ]
 
 
 def _captured_by_own(session: Session, actor: User, event: Event) -> bool:
@@ -717,6 +870,63 @@ def _summary(errors: list[dict]) -> str:
     return f"nothing was captured: {where}: {first['reason']}{more}"
 
 
+def organisation(session: Session, user: User | None) -> str:
+    """Whose eventIDs a user's events are: an importer's, its company's (`location:{id}`);
+    staff's and ours, this repository's (`trace`)."""
+    if user is not None and user.role == "importer" and user.location_id is not None:
+        return f"location:{user.location_id}"
+    return "trace"
+
+
+def scoped_id(org: str, event_id: str) -> str:
+    """The id an organisation's event is held under when another organisation holds its
+    eventID already: the same for every re-send (a name-based UUID)."""
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{org} {event_id}')}"
+
+
+def _held_for(
+    session: Session, actor: User | None, event_ids: list[str]
+) -> tuple[dict[str, Event], dict[str, tuple[str, Event]]]:
+    """The events this actor's organisation holds under `event_ids` (an eventID is unique per
+    capturing organisation: docs/epcis.md, "eventIDs"), and for the eventIDs only another
+    organisation holds, the id this organisation's event is to be held under and the other's
+    event."""
+    org = organisation(session, actor)
+    scoped = {event_id: scoped_id(org, event_id) for event_id in event_ids}
+    rows = _held(session, [*event_ids, *scoped.values()])
+    owners: dict[int | None, str] = {}
+    held: dict[str, Event] = {}
+    row_ids: dict[str, tuple[str, Event]] = {}
+    for event_id in event_ids:
+        mine = rows.get(scoped[event_id])
+        if mine is not None:
+            held[event_id] = mine
+            continue
+        plain = rows.get(event_id)
+        if plain is None:
+            continue
+        owner = "trace"
+        if plain.type == "captured":
+            if plain.user_id not in owners:
+                author = session.get(User, plain.user_id) if plain.user_id else None
+                owners[plain.user_id] = organisation(session, author)
+            owner = owners[plain.user_id]
+        if owner == org:
+            held[event_id] = plain
+        else:
+            row_ids[event_id] = (scoped[event_id], plain)
+    return held, row_ids
+
+
+def _clash_notice(index: int, event_id: str, held_as: str) -> dict:
+    return {
+        "index": index,
+        "reason": f"eventID {event_id} is held already as another organisation's event: yours "
+        f"is kept beside it (held as {held_as}); queries answer each under the eventID its "
+        "sender gave",
+    }
+
+
 def _held(session: Session, event_ids: list[str]) -> dict[str, Event]:
     held = {}
     for chunk in _chunks(event_ids):
@@ -734,6 +944,8 @@ def _store(
     nodes: dict[str, str],
     capture_id: str,
     received: datetime,
+    context: list | None = None,
+    row_ids: dict[str, str] | None = None,
 ) -> None:
     """Append `writes` to the chain in document order: each captured event as a `captured` row
     (linked to our lots and pallets, its identifiers kept for queries), each declaration as a
@@ -759,6 +971,7 @@ def _store(
             event = item.event
             if not item.event_id:
                 event = {**event, "eventID": f"urn:uuid:{uuid.uuid4()}"}
+            held_as = (row_ids or {}).get(item.event_id)
             at_row[index] = len(linked)
             if nodes:
                 links = {nodes[uri] for uri in uris if uri in nodes}
@@ -769,7 +982,7 @@ def _store(
             places.append(_place_id(event.get("bizLocation"), nodes) if ours else None)
             rows.append(
                 {
-                    "event_id": event["eventID"],
+                    "event_id": held_as or event["eventID"],
                     "type": "captured",
                     "epcis_type": item.epcis_type,
                     "action": item.action,
@@ -780,7 +993,9 @@ def _store(
                     "record_time": received,
                     "read_point_id": _place_id(event.get("readPoint"), nodes) if ours else None,
                     "biz_location_id": places[-1],
-                    "data": {"epcis": event, "capture": capture_id},
+                    "data": {"epcis": event, "capture": capture_id}
+                    | ({"context": context} if context else {})
+                    | ({"held_as": held_as} if held_as else {}),
                     "corrects_id": None,
                     "user_id": user_id,
                 }
@@ -852,6 +1067,7 @@ def resolve_nodes(session: Session, uris: Iterable[str], names: Names) -> dict[s
     own_lots: dict[str, list[str]] = defaultdict(list)
     ssccs: dict[str, list[str]] = defaultdict(list)
     glns: dict[str, list[str]] = defaultdict(list)
+    own_places: dict[int, list[str]] = defaultdict(list)
     out: dict[str, str] = {}
     gs1, after = f"{epcis.GS1}/", len(epcis.GS1) + 1
     for uri in uris:
@@ -869,8 +1085,8 @@ def resolve_nodes(session: Session, uris: Iterable[str], names: Names) -> dict[s
             own = names.own(uri)
             if own and own[0] == "lot":
                 own_lots[own[1]].append(uri)
-            elif own and own[0] == "location" and own[1].isdigit():
-                out[uri] = node("location", int(own[1]))
+            elif own and own[0] == "location" and own[1].isdigit() and len(own[1]) < 10:
+                own_places[int(own[1])].append(uri)
     if lots or serials:  # only a GTIN of one of our products can name our lot or carton
         gtins = set(session.exec(select(Product.gtin).where(Product.gtin.is_not(None))))
         lots = {key: found for key, found in lots.items() if key[0] in gtins}
@@ -903,6 +1119,9 @@ def resolve_nodes(session: Session, uris: Iterable[str], names: Names) -> dict[s
             select(Pallet.id, Pallet.sscc).where(Pallet.sscc.in_(chunk))
         ):
             out.update(dict.fromkeys(ssccs[sscc], node("pallet", pallet_id)))
+    for chunk in _chunks(own_places):  # only a place we hold: an id is no proof of one
+        for place_id in session.exec(select(Location.id).where(Location.id.in_(chunk))):
+            out.update(dict.fromkeys(own_places[place_id], node("location", place_id)))
     for chunk in _chunks(glns):
         for place_id, gln in session.exec(
             select(Location.id, Location.gln).where(Location.gln.in_(chunk))
@@ -973,8 +1192,9 @@ def query_events(
         batch = list(session.exec(base.where(Event.id > last).order_by(Event.id).limit(200)))
         if not batch:
             return found, None
-        mapped = to_epcis(session, batch, names)
-        groups = _group(batch, mapped)
+        sizes: list[int] = []
+        mapped = to_epcis(session, batch, names, sizes=sizes)
+        groups = _group(batch, mapped, sizes)
         for event, group in groups:
             hits = [e for e in group if epcis.matches(e, query)]
             if hits and len(found) + len(hits) > count and found:
@@ -986,18 +1206,15 @@ def query_events(
                 return found, (last if more is not None else None)
 
 
-def _group(batch: list[Event], mapped: list[dict]) -> list[tuple[Event, list[dict]]]:
-    """Pair each row with its EPCIS events (itself, then its corrective events)."""
-    by_id: dict[str, int] = {}
-    for i, event in enumerate(batch):
-        by_id[event.event_id] = i
-    groups: list[tuple[Event, list[dict]]] = [(event, []) for event in batch]
-    current = -1
-    for item in mapped:
-        index = by_id.get(item.get("eventID"))
-        if index is not None and epcis.t("corrects") not in item:
-            current = index
-        groups[current][1].append(item)
+def _group(
+    batch: list[Event], mapped: list[dict], sizes: list[int]
+) -> list[tuple[Event, list[dict]]]:
+    """Pair each row with its EPCIS events (itself, then its corrective events): by position,
+    as `to_epcis` counted them (two organisations' events may share an eventID)."""
+    groups, start = [], 0
+    for event, size in zip(batch, sizes, strict=True):
+        groups.append((event, mapped[start : start + size]))
+        start += size
     return groups
 
 

@@ -22,15 +22,17 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+from datetime import UTC
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from sqlalchemy import func
+from sqlalchemy import select as sql_select
 from sqlmodel import Session, select
 
-from trace.db.models import Checkpoint, Event
+from trace.db.models import ChainHead, Checkpoint, Event
 from trace.domain.errors import RuleViolation
 from trace.domain.events import canonical, utc_iso
 
@@ -148,6 +150,45 @@ def make_checkpoint(session: Session, key: Ed25519PrivateKey, reason: str = "man
     return checkpoint
 
 
+def head_statement(session: Session, key: Ed25519PrivateKey) -> dict:
+    """The chain head as it is now, signed like a checkpoint but written nowhere (`id` None):
+    what a signed export carries, so that no GET writes to the database. Head and count come
+    from one statement, so they agree."""
+    head = ChainHead.__table__
+    counted = (
+        sql_select(func.count())
+        .select_from(Event)
+        .where(Event.id <= head.c.last_event_id)
+        .scalar_subquery()
+    )
+    row = session.execute(
+        sql_select(head.c.last_event_id, head.c.last_hash, counted).where(head.c.id == 1)
+    ).first()
+    last_id, chain_hash, count = row if row is not None else (None, "0" * 64, 0)
+    raw = raw_public(key)
+    statement = {
+        "type": "trace-checkpoint",
+        "id": None,
+        "lastEventId": last_id,
+        "events": count if last_id is not None else 0,
+        "chainHash": chain_hash,
+        "createdAt": utc_iso(now()),
+        "keyFingerprint": fingerprint(raw),
+    }
+    return {**statement, "signature": _b64(key.sign(canonical(statement)))}
+
+
+def checkpoint_due(session: Session, interval_seconds: float) -> bool:
+    """Whether the latest checkpoint is older than `interval_seconds` (or there is none): a
+    scheduled `flask --app wsgi checkpoint --every N` makes at most one per interval."""
+    latest = session.exec(select(func.max(Checkpoint.created_at))).one()
+    if latest is None:
+        return True
+    if latest.tzinfo is None:
+        latest = latest.replace(tzinfo=UTC)
+    return (now() - latest).total_seconds() >= interval_seconds
+
+
 def list_checkpoints(session: Session) -> list[Checkpoint]:
     return list(session.exec(select(Checkpoint).order_by(Checkpoint.id)))
 
@@ -212,8 +253,9 @@ def check_checkpoints(
 def sign_file(
     session: Session, key: Ed25519PrivateKey, content: bytes, content_type: str, file_name: str
 ) -> dict:
-    """The signed envelope of one file, with a fresh checkpoint of the chain inside it."""
-    checkpoint = make_checkpoint(session, key, reason="signed export")
+    """The signed envelope of one file, with the chain head signed inside it (nothing is
+    written: stored checkpoints come from `flask --app wsgi checkpoint`)."""
+    checkpoint = head_statement(session, key)
     raw = raw_public(key)
     statement = {
         "fileName": file_name,
@@ -222,7 +264,7 @@ def sign_file(
         "sha256": hashlib.sha256(content).hexdigest(),
         "signedAt": utc_iso(now()),
         "keyFingerprint": fingerprint(raw),
-        "checkpoint": {**checkpoint_statement(checkpoint), "signature": checkpoint.signature},
+        "checkpoint": checkpoint,
     }
     return {
         "type": ENVELOPE,

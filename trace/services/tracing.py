@@ -288,12 +288,28 @@ def trace(session: Session, code: str, direction: str) -> dict:
     }
 
 
+def carried_lots(session: Session, start: str) -> set[str]:
+    """The lots on the pallets of a shipment (or on one pallet): the sources of the edges into
+    its pallets, not the harvests further upstream (one walk back)."""
+    edges = walk(session, [start], "backward")
+    pallets = {start} if start.startswith("pallet:") else set()
+    pallets |= {e.src for e in edges if e.dst == start and e.src.startswith("pallet:")}
+    return {e.src for e in edges if e.dst in pallets and e.src.startswith("lot:")}
+
+
 def recall(session: Session, code: str) -> dict:
     """Everything downstream of `code`: shipments (market, consignee, cartons), pallets still
-    on hand, and the lots concerned."""
+    on hand, and the lots concerned.
+
+    A pallet or a shipment has nothing downstream worth recalling by itself: what is recalled
+    is what it carried. Its recall goes back to the lots on its pallets and forward from them
+    to every pallet, shipment and carton that shares them."""
     start = resolve(session, code)
-    edges = walk(session, [start], "forward")
-    nodes = {start} | {e.dst for e in edges}
+    origins = [start]
+    if start.startswith(("pallet:", "shipment:")):
+        origins += sorted(carried_lots(session, start))
+    edges = walk(session, origins, "forward")
+    nodes = set(origins) | {e.dst for e in edges}
     lot_ids = [int(n[4:]) for n in nodes if n.startswith("lot:")]
     pallet_ids = [int(n[7:]) for n in nodes if n.startswith("pallet:")]
     lots = list(session.execute(_LOTS_BY_CODE, {"ids": lot_ids})) if lot_ids else []
