@@ -290,7 +290,7 @@ def _qualifiers(where: str, key: str, rest: list[str]) -> dict[str, str]:
             raise GS1Error(f"{where}: empty path segment after {list(found)[-1] if found else key}")
         if ai in found:
             raise GS1Error(f"{where}: qualifier {ai} appears more than once")
-        fitting = [order for order in orders if _fits([*found, ai], order)]
+        fitting = [order for order in orders if syntax.fits([*found, ai], order)]
         if not fitting:
             for order in orders:
                 if ai in order and set(found) <= set(order):
@@ -308,16 +308,10 @@ def _qualifiers(where: str, key: str, rest: list[str]) -> dict[str, str]:
     return found
 
 
-def _fits(sequence: list[str], order: tuple[str, ...]) -> bool:
-    """Is ``sequence`` a part of ``order``, in its order?"""
-    positions = [order.index(ai) if ai in order else -1 for ai in sequence]
-    return -1 not in positions and positions == sorted(positions)
-
-
 def _next_qualifiers(found: list[str], orders: tuple[tuple[str, ...], ...]) -> str:
     names = []
     for order in orders:
-        if _fits(found, order):
+        if syntax.fits(found, order):
             start = order.index(found[-1]) + 1 if found else 0
             names += [f"{ai} ({_name(ai)})" for ai in order[start:] if ai not in names]
     return " or ".join(names) if names else "no qualifier"
@@ -349,7 +343,7 @@ def _attributes(where: str, query: str, key: str, qualifiers: list[str]) -> dict
             raise GS1Error(f"{where}: AI {name} may not be a data attribute")
         for at in range(len(qualifiers) + 1):
             tried = [*qualifiers[:at], name, *qualifiers[at:]]
-            if any(_fits(tried, order) for order in orders):
+            if any(syntax.fits(tried, order) for order in orders):
                 raise GS1Error(f"{where}: AI {name} belongs in the path, as /{name}/…")
         try:
             attributes[name] = syntax.check(name, unquote_plus(value))

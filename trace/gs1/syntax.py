@@ -154,6 +154,29 @@ def primary_keys() -> frozenset[str]:
     return frozenset(ai for ai, e in dictionary().items() if e.qualifiers is not None)
 
 
+def fits(sequence: list[str], order: tuple[str, ...]) -> bool:
+    """Is ``sequence`` a part of ``order``, in its order (``[10, 21]`` of ``(22, 10, 21)``)?"""
+    positions = [order.index(ai) if ai in order else -1 for ai in sequence]
+    return (
+        -1 not in positions
+        and positions == sorted(positions)
+        and len(set(positions)) == len(positions)
+    )
+
+
+def valid_path_sequence(ais: list[str]) -> bool:
+    """Is ``ais`` a primary key then key qualifiers in an order its ``dlpkey`` allows?
+
+    References:
+        GS1 Barcode Syntax Dictionary, attribute ``dlpkey``; GS1 Digital Link Standard: URI
+        Syntax, section 4 (key qualifiers).
+    """
+    found = entry(ais[0]) if ais else None
+    if found is None or found.qualifiers is None:
+        return False
+    return any(fits(ais[1:], order) for order in found.qualifiers)
+
+
 # --- linters --------------------------------------------------------------------------------
 # Each takes one component's text and returns None, or what is wrong (to follow "should").
 
@@ -176,7 +199,7 @@ def _date(text: str, zero_day: bool, century: bool = False) -> str | None:
 
 
 def _below(limit: int, what: str):
-    return lambda t: None if is_ascii_digits(t) and int(t) < limit else f"be {what}"
+    return lambda t: None if len(t) == 2 and is_ascii_digits(t) and int(t) < limit else f"be {what}"
 
 
 def _csum(text: str) -> str | None:
@@ -204,7 +227,7 @@ def _pieceoftotal(text: str) -> str | None:
 
 
 def _posinseqslash(text: str) -> str | None:
-    match = re.fullmatch(r"(\d+)/(\d+)", text)
+    match = re.fullmatch(r"([1-9]\d*)/([1-9]\d*)", text)
     if match is None or not 0 < int(match.group(1)) <= int(match.group(2)):
         return "be a position, a slash and a total, e.g. 1/3"
     return None
@@ -220,9 +243,13 @@ def _listed(name: str, what: str):
 
 
 def _iban(text: str) -> str | None:
-    from stdnum import iban  # a pure library, as biip is
-
-    return None if iban.is_valid(text) else "be an IBAN"
+    """ISO 13616: a country, two check digits, then letters and digits; mod 97 of it is 1."""
+    ok = re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]+", text) is not None
+    ok = ok and text[:2] in _code_lists()["iso3166alpha2"]
+    if ok:
+        digits = "".join(str(int(char, 36)) for char in text[4:] + text[:4])
+        ok = int(digits) % 97 == 1
+    return None if ok else "be an IBAN"
 
 
 _LINTERS = {
@@ -239,17 +266,17 @@ _LINTERS = {
     "mi": _below(60, "minutes 00-59"),
     "ss": _below(60, "seconds 00-59"),
     "yesno": lambda t: None if t in ("0", "1") else "be 0 (no) or 1 (yes)",
-    "zero": lambda t: None if t == "0" else "be 0",
-    "nonzero": lambda t: None if t.strip("0") else "not be zero",
+    "zero": lambda t: None if t and set(t) == {"0"} else "be 0",
+    "nonzero": lambda t: None if is_ascii_digits(t) and t.strip("0") else "not be zero",
     "winding": lambda t: None if t in ("0", "1", "9") else "be 0, 1 or 9 (winding direction)",
-    "hyphen": lambda t: None if set(t) <= {"-"} else "be a hyphen",
+    "hyphen": lambda t: None if t and set(t) <= {"-"} else "be a hyphen",
     "iso5218": lambda t: None if t in ("0", "1", "2", "9") else "be 0, 1, 2 or 9 (ISO 5218)",
     "mediatype": lambda t: None
     if is_ascii_digits(t) and (1 <= int(t) <= 10 or 80 <= int(t) <= 99)
     else "be a media type 01-10 or 80-99",
-    "latitude": lambda t: None if int(t) <= 1_800_000_000 else "be at most 1800000000",
-    "longitude": lambda t: None if int(t) <= 3_600_000_000 else "be at most 3600000000",
-    "nozeroprefix": lambda t: None if t == "0" or not t.startswith("0") else "not start with 0",
+    "latitude": lambda t: None if len(t) == 10 and int(t) <= 1_800_000_000 else "be 10 digits, at most 1800000000",
+    "longitude": lambda t: None if len(t) == 10 and int(t) <= 3_600_000_000 else "be 10 digits, at most 3600000000",
+    "nozeroprefix": lambda t: None if is_ascii_digits(t) and not t.startswith("0") else "not start with 0",
     "hasnondigit": lambda t: None if not is_ascii_digits(t) else "have a character other than 0-9",
     "gcppos1": lambda t: None if is_ascii_digits(t[:4]) and len(t) >= 4 else "start with a GS1 company prefix",
     "gcppos2": lambda t: None if is_ascii_digits(t[1:5]) and len(t) >= 5 else "hold a GS1 company prefix after its first digit",
@@ -268,6 +295,40 @@ _LINTERS = {
     "couponcode": lambda t: None,  # not checked: see the module's docstring
     "couponposoffer": lambda t: None,
 }  # fmt: skip
+
+
+def _cset(allowed: frozenset[str], what: str):
+    return lambda t: None if set(t) <= allowed else f"have only characters of {what}"
+
+
+def _cset64(text: str) -> str | None:
+    body = text.rstrip("=")
+    padding = len(text) - len(body)
+    if set(body) <= CSET64 and (not padding or (body and len(body) % 3 + padding == 3)):
+        return None
+    return "be base64url, with at most two = at the end"
+
+
+_LINTERS |= {
+    "csetnumeric": _cset(frozenset("0123456789"), "digits 0-9"),
+    "cset82": _cset(CSET82, "GS1 character set 82"),
+    "cset39": _cset(CSET39, "GS1 character set 39"),
+    "cset64": _cset64,
+}
+
+
+def lint(name: str, text: str) -> str | None:
+    """Apply one of the dictionary's linters: None if ``text`` passes, else what it should
+    be (to follow "should"), e.g. ``lint("yesno", "2")`` is ``"be 0 (no) or 1 (yes)"``.
+
+    References:
+        GS1 Barcode Syntax Tests (the linters named in the dictionary's components).
+    """
+    try:
+        return _LINTERS[name](text)
+    except (ValueError, IndexError):
+        return "be well formed"
+
 
 _CHARSETS = {
     "N": (frozenset("0123456789"), "digits 0-9 only"),
@@ -315,10 +376,10 @@ def check(ai: str, value: str) -> str:
         for char in part:
             if char not in allowed:
                 raise GS1Error(f"{name}: character {quoted(char)} is not allowed ({charset})")
-        if component.charset == "Z" and "=" in part.rstrip("="):
-            raise GS1Error(f'{name}: character "=" is not allowed (base64url)')
+        if component.charset == "Z" and lint("cset64", part):
+            raise GS1Error(f"{name}: should {lint('cset64', part)}")
         for linter in component.linters:
-            problem = _LINTERS[linter](part)
+            problem = lint(linter, part)
             if problem is not None:
                 raise GS1Error(f"{name}: should {problem}")
     if rest:
