@@ -63,7 +63,7 @@ class _LinkPath(PathConverter):
     """The rest of a Digital Link's path, empty segments included (`/01//…` is read, and
     refused with a 400, not merged into `/01/…` and redirected)."""
 
-    regex = ".*?"
+    regex = "[\\s\\S]*?"  # control characters too: they are refused with a 400
     part_isolating = False
 
 
