@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from trace.gs1 import DigitalLink, GS1Error, parse_digital_link, syntax
+from trace.gs1 import DigitalLink, GS1Error, compression, parse_digital_link, syntax
 
 VECTORS = json.loads((Path(__file__).parent / "vectors" / "syntax-engine-dl.json").read_text())
 
@@ -159,3 +159,30 @@ def test_each_linter_passes_and_fails_what_gs1s_reference_does(name: str) -> Non
     wrongly_failed = [t for t in LINTERS[name]["pass"] if syntax.lint(name, t) is not None]
     wrongly_passed = [t for t in LINTERS[name]["fail"] if syntax.lint(name, t) is None]
     assert (wrongly_failed, wrongly_passed) == ([], [])
+
+
+# --- compressed Digital Links, with links compressed by GS1's compression prototype ----------
+
+COMPRESSED = json.loads(
+    (Path(__file__).parent / "vectors" / "compression-prototype.json").read_text()
+)["vectors"]
+
+
+@pytest.mark.parametrize("vector", COMPRESSED, ids=lambda v: v["compressed"])
+def test_a_compressed_link_reads_as_the_link_gs1s_prototype_compressed(vector: dict) -> None:
+    elements, others = compression.decompress(vector["compressed"])
+    original = parse_digital_link(vector["uri"])
+    read = parse_digital_link(compression.uncompressed_path(elements, others))
+    assert (read.key, read.value, read.qualifiers, read.attributes) == (
+        original.key,
+        original.value,
+        original.qualifiers,
+        original.attributes,
+    )
+    assert dict(others) == {k: v for k, v in [("linkType", "gs1:pip")] if k in vector["uri"]}
+
+
+@pytest.mark.parametrize("text", ["", "AR", "ARFRJyda!A", "_____________", "9999999999"])
+def test_what_is_not_a_compressed_link_is_refused(text: str) -> None:
+    with pytest.raises(GS1Error):
+        compression.uncompressed_path(*compression.decompress(text))

@@ -127,13 +127,13 @@ ANSWERS = {
         "checked",
     "Compression:": "heading",
     "- A resolver SHALL be able to decompress a URI to generate a GS1 Digital Link URI.":
-        "no: compressed URIs are not read yet (docs/lookup.md)",
+        "elsewhere: test_a_compressed_link_is_answered_like_the_uncompressed_one",
     "- A resolver SHOULD NOT redirect to the equivalent uncompressed URI on the same resolver.":
-        "no: compressed URIs are not read yet",
+        "elsewhere: test_a_compressed_link_is_answered_like_the_uncompressed_one",
     "- It SHALL expose the uncompressed URI in the Link response header with a rel value of"
-    " owl:sameAs.": "no: compressed URIs are not read yet",
+    " owl:sameAs.": "elsewhere: test_a_compressed_link_is_answered_like_the_uncompressed_one",
     "- If redirecting to an alternative resolver, should redirect to the relevant uncompressed"
-    " GS1 Digital Link URI.": "no: compressed URIs are not read yet",
+    " GS1 Digital Link URI.": "no: not applicable, trace redirects no codes to other resolvers",
     "Linksets:": "heading",
     "- SHALL respond to a query parameter of linkType set to linkset and/or a request with the"
     " HTTP Accept header set to application/linkset+json by returning a list of links available"
@@ -259,3 +259,18 @@ def test_the_criteria_answered_checked_hold(client, story):
     # the resolver description file and its primary keys
     description = client.get("/.well-known/gs1resolver").json
     assert {"01", "00", "414"} <= set(description["supportedPrimaryKeys"])
+
+
+def test_a_compressed_link_is_answered_like_the_uncompressed_one(client, engine, story):
+    # /01/08931234567897/10/LOT%2F26A/21/7 as GS1's compression prototype writes it
+    response = client.get("/CxA-7iCtsw8yfUXsm0EhAX", headers={"Accept-Language": "en"})
+    assert response.status_code == 200
+    assert "LOT/26A" in response.get_data(as_text=True)
+    assert f'<http://127.0.0.1:5000{LOT_URL}/21/7>; rel="owl:sameAs"' in response.headers.getlist(
+        "Link"
+    )
+    assert scans(engine, "7") == 1  # a carton's scan, counted as one
+    linkset = client.get("/CxA-7iCtsw8yfUXsm0EhAX?linkType=linkset")
+    assert linkset.json["linkset"][0]["anchor"].endswith(f"{LOT_URL}/21/7")  # uncompressed
+    assert client.get("/ARFRJydaKA").status_code == 404  # a GTIN nobody registered
+    assert client.get("/ZZZZZZZZZZZZ").status_code == 404  # not a compressed link

@@ -23,7 +23,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import PathConverter
 
 from trace.db.session import get_session
-from trace.gs1 import GS1Error, parse_digital_link, syntax
+from trace.gs1 import GS1Error, compression, parse_digital_link, syntax
 from trace.services import lookup
 
 from . import i18n, words
@@ -81,6 +81,23 @@ for _key in sorted(syntax.primary_keys()):
     bp.add_url_rule(f"/{_key}/<dlpath:_rest>", view_func=digital_link, merge_slashes=False)
 
 
+class _Compressed(PathConverter):
+    """One path segment of base64url, long enough to hold a compressed primary key."""
+
+    regex = "[A-Za-z0-9_-]{10,}"
+    part_isolating = True
+
+
+bp.record_once(lambda state: state.app.url_map.converters.setdefault("dlzip", _Compressed))
+
+
+@bp.route("/<dlzip:_segment>")
+def compressed_link(_segment: str):
+    """A compressed GS1 Digital Link, answered like the uncompressed one (with a Link
+    header rel="owl:sameAs" naming it); 404 if the segment is not one."""
+    return _answer(_read_compressed)
+
+
 @bp.route("/t/<path:_rest>")
 def short_code(_rest: str):
     """Our own short code (a lot code) for products without a GTIN."""
@@ -132,6 +149,8 @@ def _headers(response: Response) -> Response:
     headers = response.headers
     if "linkset" in g:
         headers["Link"] = f'<{g.linkset}>; rel="linkset"; type="{LINKSET}"'
+    if "same_as" in g:  # a compressed link: the uncompressed one (rebuilt, never the raw path)
+        headers.add("Link", f'<{g.same_as}>; rel="owl:sameAs"')
     headers["Access-Control-Allow-Origin"] = "*"
     headers["Access-Control-Expose-Headers"] = "Link, Location, ETag"
     if request.method == "OPTIONS":
@@ -197,10 +216,22 @@ def _raw_path() -> str:
     return path[len(root) :] if root and path.startswith(root) else path
 
 
-def _read_link(session) -> Found:
-    path = _raw_path()
+def _read_compressed(session) -> Found:
     try:
-        link = parse_digital_link(f"{path}?{request.query_string.decode('latin-1')}")
+        elements, others = compression.decompress(_raw_path().strip("/"))
+        path = compression.uncompressed_path(elements, others)
+    except GS1Error:
+        raise Answer(404, "unknown") from None  # not a compressed link: no page here
+    g.same_as = current_app.config["PUBLIC_BASE_URL"] + path
+    query = request.query_string.decode("latin-1")
+    return _read_link(session, path + (("&" if "?" in path else "?") + query if query else ""))
+
+
+def _read_link(session, uri: str | None = None) -> Found:
+    if uri is None:
+        uri = f"{_raw_path()}?{request.query_string.decode('latin-1')}"
+    try:
+        link = parse_digital_link(uri)
     except GS1Error as error:
         raise Answer(400, "malformed", lookup.explain(error)) from None
     problem = lookup.check_attributes(link.attributes)
