@@ -149,6 +149,7 @@ def entry(ai: str) -> Entry | None:
     return dictionary().get(ai)
 
 
+@cache
 def primary_keys() -> frozenset[str]:
     """The AIs a Digital Link path may start with (``dlpkey``)."""
     return frozenset(ai for ai, e in dictionary().items() if e.qualifiers is not None)
