@@ -65,7 +65,7 @@ def exactly(message: str) -> str:
             ("https://id.gs1.org", "09506000164908", None, "1234"),
             "https://id.gs1.org/01/09506000164908/21/1234",
         ),
-        # DESIGN.md §3's (01)…(10)LOT26A(21)00042, with the GTIN's check digit fixed
+        # the carton of the walkthrough: (01)…(10)LOT26A(21)00042
         (
             ("https://example.com/", Gtin.parse("8931234567897"), "LOT26A", "00042"),
             "https://example.com/01/08931234567897/10/LOT26A/21/00042",
@@ -136,7 +136,7 @@ def test_building_refuses(build, message: str) -> None:
 
 # --- parsing -----------------------------------------------------------------------
 
-GTIN = Gtin("08931234567897")  # DESIGN.md's GTIN with its check digit fixed
+GTIN = Gtin("08931234567897")  # the demo season's GTIN (prefix 893, Viet Nam)
 
 
 @pytest.mark.parametrize(
