@@ -1,6 +1,7 @@
 """GS1 Digital Link: building links for labels and reading them back from scans.
 
-Vectors name their source; `shared/standards/digital-link/` holds the GS1 files cited.
+Vectors name their source; those of GS1's own toolkits are vendored in tests/gs1/vectors/
+(tests/gs1/test_gs1_conformance.py).
 """
 
 from __future__ import annotations
@@ -25,6 +26,28 @@ from trace.gs1 import (
 )
 
 
+def link(
+    gtin: Gtin | None = None,
+    lot: str | None = None,
+    serial: str | None = None,
+    attributes: dict | None = None,
+    sscc: Sscc | None = None,
+    gln: Gln | None = None,
+    **qualifiers: str,
+) -> DigitalLink:
+    """The DigitalLink `parse_digital_link` should return for a GTIN, SSCC or GLN link;
+    other qualifiers by AI, e.g. ``q22="2A"``."""
+    found = {ai[1:]: value for ai, value in qualifiers.items()}
+    if lot is not None:
+        found["10"] = lot
+    if serial is not None:
+        found["21"] = serial
+    order = ["22", "10", "21", "235", "254", "7040"]
+    found = dict(sorted(found.items(), key=lambda item: order.index(item[0])))
+    key, value = ("01", gtin.value) if gtin else ("00", sscc.value) if sscc else ("414", gln.value)
+    return DigitalLink(key, value, found, gtin, lot, serial, sscc, gln, attributes=attributes or {})
+
+
 def exactly(message: str) -> str:
     """A `pytest.raises(match=...)` pattern for the whole message and nothing else."""
     return f"^{re.escape(message)}$"
@@ -42,7 +65,7 @@ def exactly(message: str) -> str:
             ("https://id.gs1.org", "09506000164908", None, "1234"),
             "https://id.gs1.org/01/09506000164908/21/1234",
         ),
-        # DESIGN.md §3's (01)…(10)LOT26A(21)00042, with the GTIN's check digit fixed
+        # the carton of the walkthrough: (01)…(10)LOT26A(21)00042
         (
             ("https://example.com/", Gtin.parse("8931234567897"), "LOT26A", "00042"),
             "https://example.com/01/08931234567897/10/LOT26A/21/00042",
@@ -113,7 +136,7 @@ def test_building_refuses(build, message: str) -> None:
 
 # --- parsing -----------------------------------------------------------------------
 
-GTIN = Gtin("08931234567897")  # DESIGN.md's GTIN with its check digit fixed
+GTIN = Gtin("08931234567897")  # the demo season's GTIN (prefix 893, Viet Nam)
 
 
 @pytest.mark.parametrize(
@@ -122,51 +145,68 @@ GTIN = Gtin("08931234567897")  # DESIGN.md's GTIN with its check digit fixed
         # GS1 resolver test suite, resolver-testsuite/modelLinkset.json
         (
             "https://id.gs1.org/01/09506000164908/21/1234",
-            DigitalLink(gtin=Gtin("09506000164908"), serial="1234"),
+            link(gtin=Gtin("09506000164908"), serial="1234"),
         ),
         # GS1 Resolver CE, resolver-ce-examples/data-entry_01_09506000134376.json anchor
-        ("/01/09506000134376", DigitalLink(gtin=Gtin("09506000134376"))),
+        ("/01/09506000134376", link(gtin=Gtin("09506000134376"))),
         # biip's Digital Link doc examples: GTIN-12 with an attribute; SSCC with three
         (
             "https://id.gs1.org/01/614141123452?3103=000195",
-            DigitalLink(gtin=Gtin("00614141123452"), attributes={"3103": "000195"}),
+            link(gtin=Gtin("00614141123452"), attributes={"3103": "000195"}),
         ),
         (
             "https://id.gs1.org/00/106141412345678908?02=00614141123452&37=25&10=ABC123",
-            DigitalLink(
+            link(
                 sscc=Sscc("106141412345678908"),
                 attributes={"02": "00614141123452", "37": "25", "10": "ABC123"},
             ),
         ),
         # biip.gln doctest GLN
-        ("https://id.gs1.org/414/1234567890128", DigitalLink(gln=Gln("1234567890128"))),
+        ("https://id.gs1.org/414/1234567890128", link(gln=Gln("1234567890128"))),
         # A resolver under a path prefix, a GTIN-13, a trailing slash, a non-AI parameter
         (
             "https://example.com/dl/01/8931234567897/10/LOT26A/21/00042/"
             "?17=260731&linkType=gs1:traceability",
-            DigitalLink(gtin=GTIN, lot="LOT26A", serial="00042", attributes={"17": "260731"}),
+            link(gtin=GTIN, lot="LOT26A", serial="00042", attributes={"17": "260731"}),
         ),
         # Percent-decoding; in the path "+" is itself, in the query a space (as in
         # gs1/gs1-syntax-engine's URIunescape)
         (
             "01/95012346/10/A%2FB%25C/21/x+y",
-            DigitalLink(gtin=Gtin("00000095012346"), lot="A/B%C", serial="x+y"),
+            link(gtin=Gtin("00000095012346"), lot="A/B%C", serial="x+y"),
         ),
         (
-            "/01/08931234567897?10=A+B%2BC&linkType=all",
-            DigitalLink(gtin=GTIN, attributes={"10": "A B+C"}),
+            "/01/08931234567897?99=A%2BC+&linkType=all",
+            None,  # "+" is a space there, and a space is not in set 82: refused below
+        ),
+        (
+            "/01/08931234567897?99=A%2BC&linkType=all",
+            link(gtin=GTIN, attributes={"99": "A+C"}),
         ),
         # A fragment and surrounding whitespace are ignored
-        ("  https://e.vn/01/08931234567897/10/L1#top \n", DigitalLink(gtin=GTIN, lot="L1")),
+        ("  https://e.vn/01/08931234567897/10/L1#top \n", link(gtin=GTIN, lot="L1")),
         # A path prefix that holds "01", "00" or "414": the first key whose
         # qualifiers read cleanly wins
-        ("https://e.vn/01/414/01/08931234567897", DigitalLink(gtin=GTIN)),
-        ("https://e.vn/00/dl/01/08931234567897/10/00", DigitalLink(gtin=GTIN, lot="00")),
-        ("/01/08931234567897/10/01/21/414", DigitalLink(gtin=GTIN, lot="01", serial="414")),
+        ("https://e.vn/01/414/01/08931234567897", link(gtin=GTIN)),
+        ("https://e.vn/00/dl/01/08931234567897/10/00", link(gtin=GTIN, lot="00")),
+        ("/01/08931234567897/10/01/21/414", link(gtin=GTIN, lot="01", serial="414")),
+        # Every key qualifier of the syntax dictionary (dlpkey=22,10,21|235; 254|7040)
+        ("/01/08931234567897/22/2A/10/B", link(gtin=GTIN, lot="B", q22="2A")),
+        ("/01/08931234567897/235/TPX%2F1", link(gtin=GTIN, q235="TPX/1")),
+        ("/414/1234567890128/254/32a%2Fb", link(gln=Gln("1234567890128"), q254="32a/b")),
+        # A primary key trace does not print is read too (GS1 Resolver CE's GIAI example)
+        (
+            "https://id.gs1.org/8004/095060001343",
+            DigitalLink(key="8004", value="095060001343"),
+        ),
     ],
 )
-def test_parse_digital_link(uri: str, expected: DigitalLink) -> None:
-    assert parse_digital_link(uri) == expected
+def test_parse_digital_link(uri: str, expected: DigitalLink | None) -> None:
+    if expected is None:
+        with pytest.raises(GS1Error, match="GS1 character set 82"):
+            parse_digital_link(uri)
+    else:
+        assert parse_digital_link(uri) == expected
 
 
 def _where(uri: str) -> str:
@@ -180,26 +220,19 @@ def _where(uri: str) -> str:
         (
             "/01/08931234567897/21/y/10/z",
             _where("/01/08931234567897/21/y/10/z")
-            + ": qualifiers must be in the order 10 then 21, found 10 after 21",
-        ),
-        # GS1 Resolver CE's 8004 (GIAI) example: a primary key trace does not resolve
-        (
-            "https://id.gs1.org/8004/095060001343",
-            _where("https://id.gs1.org/8004/095060001343")
-            + ": expected a primary key 01 (GTIN), 00 (SSCC) or 414 (GLN)"
-            " followed by its value, found none",
+            + ": qualifiers must be in the order 22 then 10 then 21, found 10 after 21",
         ),
         (
             "https://e.vn/01/",
             _where("https://e.vn/01/")
-            + ": expected a primary key 01 (GTIN), 00 (SSCC) or 414 (GLN)"
+            + ": expected a primary key such as 01 (GTIN), 00 (SSCC) or 414 (GLN)"
             " followed by its value, found none",
         ),
-        # 22 (CPV) is a valid GS1 qualifier that trace does not support
+        # Qualifiers of the two alternatives of dlpkey=22,10,21|235 are not mixed
         (
-            "/01/08931234567897/22/A/10/B",
-            _where("/01/08931234567897/22/A/10/B")
-            + ": after 01 expected 10 (lot) or 21 (serial), found 22",
+            "/01/08931234567897/22/A/235/B",
+            _where("/01/08931234567897/22/A/235/B")
+            + ": after 01 expected 10 (lot) or 21 (serial), found 235",
         ),
         (
             "/00/106141412345678908/10/ABC",
@@ -208,7 +241,8 @@ def _where(uri: str) -> str:
         (
             "/01/08931234567897/lot/ABC",
             _where("/01/08931234567897/lot/ABC")
-            + ': after 01 expected 10 (lot) or 21 (serial), found "lot"',
+            + ": after 01 expected 22 (CPV) or 10 (lot) or 21 (serial) or 235 (TPX),"
+            ' found "lot"',
         ),
         (
             "/01/08931234567897/10",
@@ -231,7 +265,11 @@ def _where(uri: str) -> str:
             "/01/08931234567897/10/A%20B",
             'lot "A B": character " " is not allowed (GS1 character set 82)',
         ),
-        ("/01/08931234567897/10//21/x", 'lot "": should have 1 to 20 characters, found 0'),
+        (
+            "/01/08931234567897/10//21/x",
+            _where("/01/08931234567897/10//21/x") + ": empty path segment after 10",
+        ),
+        ("/01//08931234567897", _where("/01//08931234567897") + ": empty path segment after 01"),
         (
             "/01/08931234567897/21/" + "9" * 21,
             f'serial "{"9" * 21}": at most 20 characters, found 21',
@@ -256,12 +294,12 @@ def test_parse_digital_link_refuses(uri: str, message: str) -> None:
 def test_digital_link_round_trips(
     base: str, gtin: Gtin, lot: str | None, serial: str | None
 ) -> None:
-    link = digital_link(base, gtin, lot=lot, serial=serial)
-    assert parse_digital_link(link) == DigitalLink(gtin=gtin, lot=lot, serial=serial)
+    uri = digital_link(base, gtin, lot=lot, serial=serial)
+    assert parse_digital_link(uri) == link(gtin=gtin, lot=lot, serial=serial)
 
 
 @laws
 @given(base_urls, ssccs, glns)
 def test_sscc_and_gln_links_round_trip(base: str, sscc: Sscc, gln: Gln) -> None:
-    assert parse_digital_link(sscc_link(base, sscc)) == DigitalLink(sscc=sscc)
-    assert parse_digital_link(gln_link(base, gln)) == DigitalLink(gln=gln)
+    assert parse_digital_link(sscc_link(base, sscc)) == link(sscc=sscc)
+    assert parse_digital_link(gln_link(base, gln)) == link(gln=gln)

@@ -20,9 +20,10 @@ from flask import (
 from flask_babel import get_locale
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import PathConverter
 
 from trace.db.session import get_session
-from trace.gs1 import GS1Error, parse_digital_link
+from trace.gs1 import GS1Error, compression, parse_digital_link, syntax
 from trace.services import lookup
 
 from . import i18n, words
@@ -58,12 +59,43 @@ class Answer(Exception):
 # --- routes ----------------------------------------------------------------------------------
 
 
-@bp.route("/01/<path:_rest>")
-@bp.route("/00/<path:_rest>")
-@bp.route("/414/<path:_rest>")
+class _LinkPath(PathConverter):
+    """The rest of a Digital Link's path, empty segments included (`/01//…` is read, and
+    refused with a 400, not merged into `/01/…` and redirected)."""
+
+    regex = "[\\s\\S]*?"  # control characters too: they are refused with a 400
+    part_isolating = False
+
+
+bp.record_once(lambda state: state.app.url_map.converters.setdefault("dlpath", _LinkPath))
+
+
 def digital_link(_rest: str):
-    """A GS1 Digital Link: GTIN[/lot[/serial]], SSCC or GLN."""
+    """A GS1 Digital Link: GTIN[/CPV][/lot][/serial] or GTIN/TPX, SSCC, GLN[/extension]…"""
     return _answer(_read_link)
+
+
+# Every primary key of GS1's syntax dictionary is read and validated; trace resolves GTINs,
+# SSCCs and GLNs, and answers 404 for a valid link of another key (it issues none).
+for _key in sorted(syntax.primary_keys()):
+    bp.add_url_rule(f"/{_key}/<dlpath:_rest>", view_func=digital_link, merge_slashes=False)
+
+
+class _Compressed(PathConverter):
+    """One path segment of base64url, long enough to hold a compressed primary key."""
+
+    regex = "[A-Za-z0-9_-]{10,}"
+    part_isolating = True
+
+
+bp.record_once(lambda state: state.app.url_map.converters.setdefault("dlzip", _Compressed))
+
+
+@bp.route("/<dlzip:_segment>")
+def compressed_link(_segment: str):
+    """A compressed GS1 Digital Link, answered like the uncompressed one (with a Link
+    header rel="owl:sameAs" naming it); 404 if the segment is not one."""
+    return _answer(_read_compressed)
 
 
 @bp.route("/t/<path:_rest>")
@@ -117,6 +149,8 @@ def _headers(response: Response) -> Response:
     headers = response.headers
     if "linkset" in g:
         headers["Link"] = f'<{g.linkset}>; rel="linkset"; type="{LINKSET}"'
+    if "same_as" in g:  # a compressed link: the uncompressed one (rebuilt, never the raw path)
+        headers.add("Link", f'<{g.same_as}>; rel="owl:sameAs"')
     headers["Access-Control-Allow-Origin"] = "*"
     headers["Access-Control-Expose-Headers"] = "Link, Location, ETag"
     if request.method == "OPTIONS":
@@ -182,16 +216,32 @@ def _raw_path() -> str:
     return path[len(root) :] if root and path.startswith(root) else path
 
 
-def _read_link(session) -> Found:
-    path = _raw_path()
+def _read_compressed(session) -> Found:
     try:
-        link = parse_digital_link(f"{path}?{request.query_string.decode('latin-1')}")
+        elements, others = compression.decompress(_raw_path().strip("/"))
+        path = compression.uncompressed_path(elements, others)
+    except GS1Error:
+        raise Answer(404, "unknown") from None  # not a compressed link: no page here
+    g.same_as = current_app.config["PUBLIC_BASE_URL"] + path
+    query = request.query_string.decode("latin-1")
+    return _read_link(session, path + (("&" if "?" in path else "?") + query if query else ""))
+
+
+def _read_link(session, uri: str | None = None) -> Found:
+    if uri is None:
+        uri = f"{_raw_path()}?{request.query_string.decode('latin-1')}"
+    try:
+        link = parse_digital_link(uri)
     except GS1Error as error:
         raise Answer(400, "malformed", lookup.explain(error)) from None
     problem = lookup.check_attributes(link.attributes)
     if problem:
         raise Answer(400, "malformed", problem)
     base, languages = current_app.config["PUBLIC_BASE_URL"], i18n.LANGUAGES
+    if link.gtin is None and link.sscc is None and link.gln is None:
+        # A valid link of a key trace never issues (GRAI, GIAI, CPID…): nothing to show.
+        g.linkset = f"{base}{_key_path(link)}?linkType=linkset"
+        raise Answer(404, "unknown")
     if link.gtin is not None:
         gtin = link.gtin.value
         g.linkset = f"{base}{lookup.gtin_path(gtin, link.lot, link.serial)}?linkType=linkset"
@@ -226,6 +276,12 @@ def _read_link(session) -> Found:
         raise Answer(404, "unknown_place")
     view = lookup.place_page(session, place)
     return Found("lookup/place.html", view, lookup.linkset(base, languages, place=view))
+
+
+def _key_path(link) -> str:
+    """A valid link's path, rebuilt from what was read (never the raw request path)."""
+    pairs = [(link.key, link.value), *link.qualifiers.items()]
+    return "".join(f"/{ai}/{quote(value, safe='')}" for ai, value in pairs)
 
 
 def _read_short(session) -> Found:

@@ -136,6 +136,40 @@ def problem_text(problem: Problem) -> Markup:
             found=p["found"],
         ),
         "no_key": lambda: gettext("This is not a product, pallet or location code we can read."),
+        "sequence": lambda: gettext(
+            "The parts of the code are in the wrong order: they must come in the order "
+            "%(expected)s.",
+            expected=p["expected"],
+        ),
+        "empty_segment": lambda: gettext(
+            "The code has an empty part (two slashes in a row): a part is missing."
+        ),
+        "unknown_ai": lambda: gettext(
+            "The code gives a value for %(found)s, which is not a GS1 Application Identifier.",
+            found=p["found"],
+        ),
+        "not_attribute": lambda: gettext(
+            "%(found)s cannot be given after “?” in this code.", found=p["found"]
+        ),
+        "in_path": lambda: gettext(
+            "%(found)s belongs in the path of the code (/%(found)s/…), not after “?”.",
+            found=p["found"],
+        ),
+        "needs": lambda: gettext(
+            "%(found)s is only valid together with %(expected)s, which the code does not have.",
+            found=p["found"],
+            expected=p["expected"],
+        ),
+        "excludes": lambda: gettext(
+            "%(found)s and %(other)s cannot be used together.",
+            found=p["found"],
+            other=p["other"],
+        ),
+        "value": lambda: gettext(
+            "The value “%(value)s” given for %(found)s is not valid for it.",
+            value=p["value"],
+            found=p["found"],
+        ),
         "date": lambda: gettext(
             "The date %(value)s (%(found)s) is not a date in the form YYMMDD.",
             value=p["value"],

@@ -75,7 +75,9 @@ class Problem:
 
     Attributes:
         kind: `check_digit`, `length`, `not_digits`, `character`, `too_long`, `empty`,
-            `qualifier`, `order`, `repeated`, `missing_value`, `no_key`, `date` or
+            `qualifier`, `order`, `sequence`, `repeated`, `missing_value`, `empty_segment`,
+            `no_key`, `unknown_ai`, `not_attribute`, `in_path`, `needs`, `excludes`,
+            `date`, `value` (an AI's value the syntax dictionary refuses) or
             `unreadable` (anything else; `detail` says what).
         params: The values the sentence needs, e.g. ``{"key": "GTIN", "expected": "7"}``.
         detail: The English message of `trace.gs1`, for the curious and for logs.
@@ -94,11 +96,20 @@ _EXPLAINED = [
     ("character", r"(?P<key>lot|serial) (?P<value>.+): character (?P<char>\".+\") is not allowed \(GS1 character set 82\)$"),
     ("too_long", r"(?P<key>lot|serial) (?P<value>.+): at most (?P<expected>\d+) characters, found (?P<found>\d+)$"),
     ("empty", r"(?P<key>lot|serial) \"\": should have 1 to \d+ characters, found 0$"),
-    ("order", r": qualifiers must be in the order (?P<expected>.+), found (?P<found>\d+) after (?P<previous>\d+)$"),
+    ("order", r": qualifiers must be in the order (?P<expected>.+), found (?P<found>10) after (?P<previous>21)$"),
+    ("sequence", r": qualifiers must be in the order (?P<expected>.+), found (?P<found>\d+) after (?P<previous>\d+)$"),
     ("qualifier", r": after (?P<key>\d+) expected (?P<expected>.+), found (?P<found>.+)$"),
     ("repeated", r": (?:qualifier|attribute) (?P<found>\d+) appears more than once$"),
     ("missing_value", r": expected a value after (?P<found>\d+), found the end$"),
-    ("no_key", r": expected a primary key 01 \(GTIN\), 00 \(SSCC\) or 414 \(GLN\) followed by its value, found none$"),
+    ("empty_segment", r": empty path segment(?: after (?P<found>\d+))?$"),
+    ("no_key", r": expected a primary key such as 01 \(GTIN\), 00 \(SSCC\) or 414 \(GLN\) followed by its value, found none$"),
+    ("unknown_ai", r": (?P<found>\d+) is not a GS1 Application Identifier$"),
+    ("not_attribute", r": AI (?P<found>\d+) may not be a data attribute$"),
+    ("in_path", r": AI (?P<found>\d+) belongs in the path, as /\d+/…$"),
+    ("needs", r": AI (?P<found>\d+): needs (?P<expected>.+) with it$"),
+    ("excludes", r": AI (?P<found>\d+): may not be used with (?P<other>\d+)$"),
+    ("date", r"AI (?P<found>\d+) \"(?P<value>[^\"]*)\": should be a date"),
+    ("value", r"AI (?P<found>\d+) \"(?P<value>.*)\": (?P<reason>.+)$"),
 ]  # fmt: skip
 
 
