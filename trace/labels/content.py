@@ -49,7 +49,7 @@ _NEEDS = {"02": "37", "37": "02"}  # AI 02 goes with AI 37 (GS1 mandatory AI ass
 _FIXED_LENGTH_AIS = frozenset({"00", "01", "02", "13"})
 
 # Market -> language of the second product name; a missing name falls back to English.
-_MARKET_LANGUAGES = {"JP": "ja", "KR": "ko", "US": "en", "AU": "en", "EU": "en"}
+_MARKET_LANGUAGES = {"JP": "ja", "KR": "ko", "CN": "zh", "US": "en", "AU": "en", "EU": "en"}
 _ORIGIN = {"AU": "Product of Vietnam for Australia"}
 _MARKET_STAMPS = {
     "US": ("Not for importation into or distribution in the State of Florida",),
@@ -299,7 +299,8 @@ def market_language(market: str, names: Mapping[str, str]) -> str:
         names: The product names by language.
 
     Returns:
-        ``"ja"`` for JP, ``"ko"`` for KR when a Korean name is given, else ``"en"``.
+        ``"ja"`` for JP, ``"ko"`` for KR, ``"zh"`` for CN when a name in that
+        language is given, else ``"en"``.
 
     References:
         GS1 General Specifications, section 6.6.4.2 (data titles in English unless

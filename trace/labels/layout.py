@@ -178,8 +178,7 @@ class _Box:
 
         Modules are whole dots (at least 2). Returns the square's actual side.
         """
-        size, _ = symbols.qr(data)
-        modules = size + 2 * symbols.QR_QUIET_ZONE
+        modules = symbols.qr_room(data) + 2 * symbols.QR_QUIET_ZONE
         module = max(2, side // modules)
         offset = symbols.QR_QUIET_ZONE * module
         (self.out.own if own else self.out.shared).append(
@@ -413,8 +412,7 @@ def _sticker(box: _Box, label: StickerLabel) -> None:
     out, margin = box.out, box.mm(1.5)
     text_height = max(box.mm(3.5), out.height // 10)
     side = min(out.width, out.height - text_height) - 2 * margin + box.mm(2)
-    size, _ = symbols.qr(label.qr)
-    modules = size + 2 * symbols.QR_QUIET_ZONE
+    modules = symbols.qr_room(label.qr) + 2 * symbols.QR_QUIET_ZONE
     actual = max(2, side // modules) * modules
     x = (out.width - actual) // 2
     drawn = box.qr(x, margin - box.mm(1), label.qr, side)

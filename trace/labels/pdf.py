@@ -146,10 +146,11 @@ class PdfWriter:
     def _page_done(self) -> None:
         content, page = self._new(), self._new()
         self._stream(content, b"", b"".join(self._content))
-        width, height = self.page_dots[0] * self.dot, self.page_height
+        # A hair under the whole dots: rasterisers round the page up to whole pixels.
+        width, height = self.page_dots[0] * self.dot - 1e-4, self.page_height - 1e-4
         self._object(
             page,
-            b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 %.4f %.4f] /Resources %d 0 R"
+            b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 %.6f %.6f] /Resources %d 0 R"
             b" /Contents %d 0 R >>" % (_PAGES, width, height, _RESOURCES, content),
         )
         self._page_ids.append(page)
