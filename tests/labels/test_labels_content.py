@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -14,14 +15,17 @@ from trace.gs1 import GS1Error
 from trace.labels import code128
 from trace.labels.content import (
     MAX_DATA_CHARACTERS,
+    NARROWEST_MODULES,
     Field,
     PalletLine,
     carton_label,
     carton_labels,
+    fit_symbols,
+    linear_symbols,
     market_language,
     pallet_label,
-    split_symbols,
     sticker_label,
+    voice_pick_code,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -82,47 +86,89 @@ def test_australia_gets_its_wording_and_the_us_its_florida_stamp():
     )
 
 
-def test_gs1_128_carries_gtin_pack_date_lot_and_serial_fixed_length_first():
+# Modules of 0.495 mm across 100 mm: 199 at 203 dpi (4 dots), 196 at 300 dpi (6 dots).
+AT_203, AT_300 = 199, 196
+
+
+def test_gs1_128_at_203_dpi_carries_gtin_date_and_lot_fixed_length_first():
     label = carton_label(lot_facts(), "00042")
-    # Two symbols, as GS1 logistic-label practice splits them: fixed-length AIs, then the rest.
-    assert [symbol.hri for symbol in label.barcodes] == [
-        "(01)08931234567897(13)260615",
-        "(10)LOT26A(21)00042",
+    symbols = linear_symbols(label, AT_203, 2)
+    # Two symbols at GS1's sizes: the serial does not fit (it stays in the QR and the text);
+    # of the splits that fit, the one with the most room to spare for the quiet zones.
+    assert [symbol.hri for symbol in symbols] == [
+        "(01)08931234567897",
+        "(13)260615(10)LOT26A",
     ]
-    assert [symbol.data for symbol in label.barcodes] == [
-        "010893123456789713260615",
-        f"10LOT26A{GS}2100042",  # FNC1 after the variable-length lot, none at the end
-    ]
-    assert all(symbol.gs1 for symbol in label.barcodes)
+    assert [symbol.data for symbol in symbols] == ["0108931234567897", "1326061510LOT26A"]
+    assert all(symbol.gs1 for symbol in symbols)
 
 
-def test_long_lot_and_serial_get_their_own_symbols():
-    label = carton_label(lot_facts(lot="L" * 20), "S" * 20)
-    assert [symbol.elements for symbol in label.barcodes] == [
-        (("01", "08931234567897"), ("13", "260615")),
-        (("10", "L" * 20),),
-        (("21", "S" * 20),),
+def test_at_300_dpi_the_gtin_stands_alone_and_the_lot_comes_before_the_date():
+    symbols = linear_symbols(carton_label(lot_facts(), "00042"), AT_300, 2)
+    assert [symbol.hri for symbol in symbols] == ["(01)08931234567897", "(10)LOT26A"]
+
+
+def test_fnc1_follows_a_variable_length_value_that_is_not_last():
+    (symbol,) = fit_symbols((("10", "L1"), ("21", "7")), AT_203, 1)
+    assert symbol.data == f"10L1{GS}217"
+
+
+def test_a_20_character_lot_and_13_character_serial_are_left_to_the_qr_and_text():
+    # At 0.495 mm neither fits 100 mm with its quiet zones: no narrower symbol is made.
+    label = carton_label(lot_facts(lot="L" * 20), "7KQ2M9XD4TNRB")
+    for modules in (AT_203, AT_300, 203):
+        elements = {ai for symbol in linear_symbols(label, modules, 2) for ai, _ in symbol.elements}
+        assert elements <= {"01", "13"} and "01" in elements
+    assert "/10/" + "L" * 20 + "/21/7KQ2M9XD4TNRB" in label.qr
+    assert Field("Serial", "7KQ2M9XD4TNRB") in label.fields
+
+
+def test_a_numeric_20_digit_lot_still_fits_in_code_set_c():
+    label = carton_label(lot_facts(lot="2" * 20), "7KQ2M9XD4TNRB")
+    assert ("10", "2" * 20) in [
+        pair for symbol in linear_symbols(label, AT_300, 2) for pair in symbol.elements
     ]
+
+
+@pytest.mark.parametrize(
+    ("gtin", "lot", "pack", "code"),
+    [
+        # Published examples of the PTI voice pick code; see tests/labels/README.md.
+        ("61414100734933", "32abcd", date(2003, 1, 2), "8079"),
+        ("61414100734933", "32ABCD", date(2001, 1, 1), "1085"),
+        ("12345678901244", "LOT123", date(2003, 1, 2), "6991"),
+    ],
+)
+def test_voice_pick_code_matches_the_published_examples(gtin, lot, pack, code):
+    assert voice_pick_code(gtin, lot, pack) == code
+
+
+def test_only_us_cartons_carry_the_voice_pick_code():
+    us = carton_label(lot_facts(market="US"), "1")
+    assert us.voice_pick == voice_pick_code("08931234567897", "LOT26A", date(2026, 6, 15))
+    assert carton_label(lot_facts(market="JP"), "1").voice_pick is None
+    assert carton_label(lot_facts(market="US", gtin=None), "1").voice_pick is None
 
 
 def test_no_gtin_falls_back_to_a_short_link_and_plain_code_128():
     label = carton_label(lot_facts(gtin=None, lot="LÔ/26".replace("Ô", "O")), "7")
     assert label.qr == f"{BASE}/t/LO%2F26"
-    (symbol,) = label.barcodes
+    (symbol,) = linear_symbols(label, AT_203, 2)
     assert (symbol.gs1, symbol.data, symbol.hri) == (False, "LO/26", "LO/26")
 
 
 def test_pallet_with_one_lot_has_02_37_10_and_the_sscc_lowest():
     label = pallet_label(pallet_facts())
-    elements = [element for symbol in label.barcodes for element in symbol.elements]
-    assert elements == [
-        ("02", "08931234567897"),
-        ("37", "40"),
-        ("10", "LOT26A"),
-        ("00", "089312340000000424"),
+    assert label.elements == (("02", "08931234567897"), ("37", "40"), ("10", "LOT26A"))
+    symbols = linear_symbols(label, NARROWEST_MODULES, 2)
+    # Room for two symbols: (02) with its mandatory (37), then the SSCC, lowest.
+    assert [symbol.elements for symbol in symbols] == [
+        (("02", "08931234567897"), ("37", "40")),
+        (("00", "089312340000000424"),),
     ]
-    assert label.barcodes[-1].elements == (("00", "089312340000000424"),)
-    assert label.barcodes[-1].hri == "(00)089312340000000424"
+    assert symbols[-1].hri == "(00)089312340000000424"
+    three = linear_symbols(label, NARROWEST_MODULES, 3)
+    assert [symbol.hri for symbol in three][1:] == ["(10)LOT26A", "(00)089312340000000424"]
     assert label.fields[0] == Field("SSCC", "0 8931234 000000042 4")
     assert Field("Count", "40") in label.fields
     assert Field("Batch/Lot", "LOT26A") in label.fields
@@ -139,7 +185,9 @@ def test_pallet_with_two_lots_has_no_02_only_the_sscc():
             PalletLine("8931234567897", "LOT26A", 30), PalletLine("8931234567897", "LOT26B", 10)
         )
     )
-    assert [symbol.elements for symbol in label.barcodes] == [(("00", "089312340000000424"),)]
+    assert [symbol.elements for symbol in linear_symbols(label, NARROWEST_MODULES, 2)] == [
+        (("00", "089312340000000424"),)
+    ]
     assert Field("Count", "40 cartons, 2 lots") in label.fields
     assert Field("Lot", "LOT26B × 10 (8931234567897)") in label.fields
 
@@ -186,10 +234,17 @@ def test_bad_pallets_are_refused():
 
 def test_no_symbol_holds_more_than_48_data_characters():
     # 16 + 8 + 22 + 1 + 22 = 69 data characters would not go in one symbol.
-    symbols = split_symbols(
-        [("01", "08931234567897"), ("13", "260615"), ("10", "9" * 20), ("21", "8" * 20)]
-    )
-    assert all(len(symbol.data) <= MAX_DATA_CHARACTERS for symbol in symbols)
+    elements = (("01", "08931234567897"), ("13", "260615"), ("10", "9" * 20), ("21", "8" * 20))
+    symbols = fit_symbols(elements, 1000, 1)  # wide enough, but 69 characters
+    assert symbols and all(len(symbol.data) <= MAX_DATA_CHARACTERS for symbol in symbols)
+
+
+def test_ai_02_never_goes_without_ai_37():
+    elements = (("02", "08931234567897"), ("37", "1" * 8), ("10", "L"))
+    for modules in range(150, 260, 10):
+        for symbol in fit_symbols(elements, modules, 1):
+            ais = [ai for ai, _ in symbol.elements]
+            assert ("02" in ais) == ("37" in ais)
 
 
 def test_the_content_module_loads_no_renderer_or_framework():

@@ -18,32 +18,38 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from urllib.parse import quote
 
 from trace.gs1 import GS1Error, Gtin, Sscc, digital_link, validate_lot, validate_serial
 
 from . import code128
 
-# Width a GS1-128 symbol and its quiet zones may take: a 100 mm label less 2 mm a side
-# (thermal printers drift by about a millimetre).
-SYMBOL_SPACE_MM = 96.0
 QUIET_ZONE_MODULES = 10  # each side; GS1 General Specifications §5.4.4.2
 MAX_DATA_CHARACTERS = 48  # per symbol, AIs and FNC1 separators included; §5.4.4.3
 
-# X-dimensions (module widths). GS1 logistic labels target 0.495 mm (§5.12.3, symbol
-# specification table for logistic units; Logistics Label Guideline §4); the SSCC always
-# gets it. Carton data rarely fits a 100 mm label at that size, so carton and pallet
-# content symbols are split until each reaches X_GOOD_MM, and go no smaller than
-# X_MIN_MM (0.25 mm: 2 dots at 203 dpi, which FINDINGS item 6 measured to decode).
-X_TARGET_MM = 0.495
-X_GOOD_MM = 0.375
-X_MIN_MM = 0.25
+# GS1-128 on cartons and logistic units scanned in general distribution: X-dimension at
+# least 0.495 mm and bars at least 31.75 mm high (GS1 General Specifications §5.12.3,
+# symbol specification tables for trade items in general distribution and for logistic
+# units). Renderers round both UP to whole printer dots: 4 dots at 203 dpi, 6 at 300.
+X_MIN_MM = 0.495
+BAR_HEIGHT_MIN_MM = 31.75
+
+# The narrowest label that carries linear symbols is 100 mm; at 300 dpi (and 600) its
+# 0.495 mm modules are 6 (12) dots, so 196 modules wide, quiet zones included.
+NARROWEST_MODULES = 196
+
+# Which element strings a label keeps in its linear symbols when not all of them fit
+# (the QR's Digital Link and the text always carry all of them): the item first, then
+# its traceability lot, then the pack date, then the serial.
+_PRIORITY = {"": 8, "00": 16, "01": 8, "02": 8, "37": 4, "10": 4, "13": 2, "21": 1}
+_NEEDS = {"02": "37", "37": "02"}  # AI 02 goes with AI 37 (GS1 mandatory AI associations)
 
 # AIs whose value has a fixed length: no FNC1 after them (§7.8.5.1, figure 7.8.5-2).
 _FIXED_LENGTH_AIS = frozenset({"00", "01", "02", "13"})
 
 # Market -> language of the second product name; a missing name falls back to English.
-_MARKET_LANGUAGES = {"JP": "ja", "KR": "ko", "US": "en", "AU": "en", "EU": "en"}
+_MARKET_LANGUAGES = {"JP": "ja", "KR": "ko", "CN": "zh", "US": "en", "AU": "en", "EU": "en"}
 _ORIGIN = {"AU": "Product of Vietnam for Australia"}
 _MARKET_STAMPS = {
     "US": ("Not for importation into or distribution in the State of Florida",),
@@ -176,8 +182,6 @@ class Barcode:
             the symbology identifier ``]C1`` (GS1-128) or ``]C0``.
         hri: The human readable interpretation printed under the bars, e.g.
             ``"(01)08931234567897(13)260615"``.
-        x_target_mm: The X-dimension a renderer should aim for (it may go down to
-            `X_MIN_MM` to fit).
 
     References:
         GS1 General Specifications, sections 5.4 (GS1-128), 4.15 (HRI) and 7.8.5
@@ -188,7 +192,6 @@ class Barcode:
     elements: tuple[tuple[str, str], ...]
     data: str
     hri: str
-    x_target_mm: float = X_TARGET_MM
 
     @property
     def values(self) -> tuple[int, ...]:
@@ -210,10 +213,14 @@ class CartonLabel:
         stamps: Lines the market requires, e.g. the US Florida restriction.
         qr: The QR code's data: the carton's GS1 Digital Link, or a short
             ``{base}/t/{lot}`` link for a product without a GTIN.
-        barcodes: GS1-128 symbols, or one Code 128 of the lot without a GTIN.
+        elements: What the linear symbols may carry, ``(ai, value)`` pairs:
+            (01)(13)(10)(21), or ``(("", lot),)`` (plain Code 128) without a GTIN.
+            `linear_symbols` chooses which fit a label at GS1's sizes.
         lot: The lot code.
         serial: The carton's serial number (AI 21).
         market: The destination market.
+        voice_pick: The PTI voice pick code (4 digits) for US-bound cartons with a
+            GTIN, else None.
     """
 
     names: tuple[str, ...]
@@ -222,11 +229,17 @@ class CartonLabel:
     origin: str
     stamps: tuple[str, ...]
     qr: str
-    barcodes: tuple[Barcode, ...]
+    elements: tuple[tuple[str, str], ...]
     lot: str
     serial: str
     market: str
+    voice_pick: str | None = None
     kind: str = "carton"
+
+    @property
+    def gs1(self) -> bool:
+        """True when the elements are GS1 element strings (the product has a GTIN)."""
+        return self.elements[0][0] != ""
 
 
 @dataclass(frozen=True)
@@ -239,8 +252,9 @@ class PalletLabel:
         market: The destination market.
         fields: Titled lines of the middle section: SSCC (grouped with spaces),
             content GTIN, count and batch/lot (one lot), or the lots (mixed).
-        barcodes: Content symbols first, the SSCC symbol last: it is printed
-            lowest on the label.
+        elements: What the content symbol may carry: (02)(37)(10) for one lot of a
+            product with a GTIN, else nothing. The SSCC always has its own symbol,
+            printed lowest.
         sscc: The SSCC, 18 digits.
 
     References:
@@ -252,7 +266,7 @@ class PalletLabel:
     ship_to: Party
     market: str
     fields: tuple[Field, ...]
-    barcodes: tuple[Barcode, ...]
+    elements: tuple[tuple[str, str], ...]
     sscc: str
     kind: str = "pallet"
 
@@ -285,7 +299,8 @@ def market_language(market: str, names: Mapping[str, str]) -> str:
         names: The product names by language.
 
     Returns:
-        ``"ja"`` for JP, ``"ko"`` for KR when a Korean name is given, else ``"en"``.
+        ``"ja"`` for JP, ``"ko"`` for KR, ``"zh"`` for CN when a name in that
+        language is given, else ``"en"``.
 
     References:
         GS1 General Specifications, section 6.6.4.2 (data titles in English unless
@@ -342,19 +357,21 @@ def carton_label(facts: LotFacts, serial: str) -> CartonLabel:
         fields.append(
             Field("Treatment", f"{facts.treatment.facility_code} batch {facts.treatment.batch}")
         )
+    voice_pick = None
     if facts.gtin is None:
         qr = short_link(facts.base_url, lot)
-        barcodes: tuple[Barcode, ...] = (Barcode(False, (("", lot),), lot, lot, X_TARGET_MM),)
+        elements: tuple[tuple[str, str], ...] = (("", lot),)
     else:
         gtin = Gtin.parse(facts.gtin).value
         qr = digital_link(facts.base_url, gtin, lot, serial)
-        elements = [
+        elements = (
             ("01", gtin),
             ("13", facts.pack_date.strftime("%y%m%d")),
             ("10", lot),
             ("21", serial),
-        ]
-        barcodes = split_symbols(elements)
+        )
+        if market == "US":
+            voice_pick = voice_pick_code(gtin, lot, facts.pack_date)
     return CartonLabel(
         names=tuple(names),
         variety=facts.variety,
@@ -362,10 +379,11 @@ def carton_label(facts: LotFacts, serial: str) -> CartonLabel:
         origin=_ORIGIN.get(market, "Product of Vietnam"),
         stamps=_MARKET_STAMPS.get(market, ()) + tuple(facts.stamps),
         qr=qr,
-        barcodes=barcodes,
+        elements=elements,
         lot=lot,
         serial=serial,
         market=market,
+        voice_pick=voice_pick,
     )
 
 
@@ -419,13 +437,13 @@ def pallet_label(facts: PalletFacts) -> PalletLabel:
                 f" integer, found {line.cartons!r}"
             )
     fields = [Field("SSCC", _spaced_sscc(sscc, facts.company_prefix))]
-    barcodes: tuple[Barcode, ...] = ()
+    elements: tuple[tuple[str, str], ...] = ()
     if len(facts.contents) == 1:
         line = facts.contents[0]
         if line.gtin is not None:
             gtin = Gtin.parse(line.gtin).value
             fields.append(Field("Content", gtin))
-            barcodes = split_symbols([("02", gtin), ("37", str(line.cartons)), ("10", line.lot)])
+            elements = (("02", gtin), ("37", str(line.cartons)), ("10", line.lot))
         fields += [Field("Count", str(line.cartons)), Field("Batch/Lot", line.lot)]
     else:
         total = sum(line.cartons for line in facts.contents)
@@ -433,13 +451,12 @@ def pallet_label(facts: PalletFacts) -> PalletLabel:
         for line in facts.contents:
             what = f"{line.lot} × {line.cartons}"
             fields.append(Field("Lot", what if line.gtin is None else f"{what} ({line.gtin})"))
-    barcodes += (_barcode([("00", sscc)]),)
     return PalletLabel(
         ship_from=facts.ship_from,
         ship_to=facts.ship_to,
         market=market,
         fields=tuple(fields),
-        barcodes=barcodes,
+        elements=elements,
         sscc=sscc,
     )
 
@@ -475,54 +492,112 @@ def short_link(base_url: str, code: str) -> str:
     return f"{base_url.rstrip('/')}/t/{quote(code, safe='')}"
 
 
-def split_symbols(elements: list[tuple[str, str]]) -> tuple[Barcode, ...]:
-    """Put element strings into as few GS1-128 symbols as read well on a 100 mm label.
-
-    The order of ``elements`` is kept (fixed-length AIs first, as GS1 recommends:
-    the FNC1 separators are then fewest). The first number of symbols whose
-    narrowest X-dimension reaches `X_GOOD_MM` wins; failing that, the fewest that
-    reach `X_MIN_MM`; ties go to the split with the widest X. Each symbol holds at
-    most 48 data characters.
+def linear_symbols(label: Label, modules: int, max_symbols: int) -> tuple[Barcode, ...]:
+    """The GS1-128 (or Code 128) symbols a label prints, in order, top to bottom.
 
     Args:
-        elements: ``(ai, value)`` pairs, values already validated.
+        label: A carton or pallet label (a sticker has none).
+        modules: How many modules of GS1's minimum X-dimension the label is wide,
+            quiet zones included (e.g. 199 for 100 mm at 203 dpi, 4 dots a module).
+        max_symbols: How many symbols of GS1's minimum bar height the label has
+            room for (a pallet's SSCC symbol included).
 
     Returns:
-        The symbols, in order.
+        A carton's symbols; a pallet's content symbol(s), then its SSCC symbol,
+        which is printed lowest.
+    """
+    if isinstance(label, PalletLabel):
+        sscc = _barcode([("00", label.sscc)])
+        content = fit_symbols(label.elements, modules, max_symbols - 1) if label.elements else ()
+        return (*content, sscc)
+    if isinstance(label, CartonLabel):
+        return fit_symbols(label.elements, modules, max_symbols)
+    return ()
 
-    Raises:
-        ValueError: If even one element string per symbol does not fit.
+
+@lru_cache(maxsize=1024)
+def fit_symbols(
+    elements: tuple[tuple[str, str], ...], modules: int, max_symbols: int
+) -> tuple[Barcode, ...]:
+    """Put element strings into at most ``max_symbols`` symbols ``modules`` wide.
+
+    Every subset of the elements (in their order) and every way of cutting it into
+    consecutive symbols is tried; a symbol must fit ``modules`` with its quiet zones
+    and hold at most 48 data characters. The choice keeps the most important
+    elements (GTIN or SSCC, then lot and count, then pack date, then serial), then
+    the fewest symbols, then the most room to spare. What is left out stays in the
+    QR code's Digital Link and in the text: an element string never goes into a
+    symbol narrower than GS1 allows.
+
+    Args:
+        elements: ``(ai, value)`` pairs, values already validated; an empty AI
+            means plain Code 128 (a product without a GTIN).
+        modules: The label's width in modules, quiet zones included.
+        max_symbols: At most this many symbols.
+
+    Returns:
+        The symbols, in order; empty when nothing fits.
 
     References:
         GS1 General Specifications, sections 5.4.4.2 (quiet zones of 10X),
-        5.4.4.3 (at most 48 data characters and 165 mm) and 7.8.5 (concatenation);
-        GS1 Logistics Label Guideline (several GS1-128 symbols per label).
+        5.4.4.3 (at most 48 data characters), 7.8.5 (concatenation); GS1 Logistic
+        Label Guideline (several GS1-128 symbols on one label).
     """
-    fallback: tuple[float, tuple[Barcode, ...]] | None = None
-    for count in range(1, len(elements) + 1):
-        best: tuple[float, tuple[Barcode, ...]] | None = None
-        for cuts in itertools.combinations(range(1, len(elements)), count - 1):
-            bounds = (0, *cuts, len(elements))
-            groups = [elements[a:b] for a, b in itertools.pairwise(bounds)]
-            symbols = tuple(_barcode(group) for group in groups)
-            if any(_data_characters(symbol) > MAX_DATA_CHARACTERS for symbol in symbols):
-                continue
-            x = min(_x_fit(symbol) for symbol in symbols)
-            if best is None or x > best[0]:
-                best = (x, symbols)
-        if best is None:
+    best: tuple[tuple[int, int, int], tuple[Barcode, ...]] | None = None
+    count = len(elements)
+    for mask in range(1, 1 << count):
+        chosen = [element for index, element in enumerate(elements) if mask >> index & 1]
+        ais = {ai for ai, _ in chosen}
+        if any(_NEEDS.get(ai, ai) not in ais for ai in ais):
             continue
-        if best[0] >= X_GOOD_MM:
-            return best[1]
-        if fallback is None and best[0] >= X_MIN_MM:
-            fallback = best
-    if fallback is None:
-        raise ValueError(f"element strings {elements!r}: do not fit a 100 mm label")
-    return fallback[1]
+        weight = sum(_PRIORITY.get(ai, 0) for ai in ais)
+        if best is not None and weight < best[0][0]:
+            continue
+        for parts in range(1, min(max_symbols, len(chosen)) + 1):
+            for cuts in itertools.combinations(range(1, len(chosen)), parts - 1):
+                bounds = (0, *cuts, len(chosen))
+                group = tuple(_barcode(chosen[a:b]) for a, b in itertools.pairwise(bounds))
+                widest = max(_modules(symbol) for symbol in group)
+                if widest > modules or any(
+                    len(symbol.data) > MAX_DATA_CHARACTERS for symbol in group
+                ):
+                    continue
+                score = (weight, -parts, modules - widest)
+                if best is None or score > best[0]:
+                    best = (score, group)
+    return () if best is None else best[1]
 
 
-def _barcode(elements: list[tuple[str, str]]) -> Barcode:
-    """One GS1-128 symbol: FNC1 (``GS``) after each variable-length value but the last."""
+def voice_pick_code(gtin: str, lot: str, pack_date: date | None = None) -> str:
+    """The PTI voice pick code: 4 digits a picker reads aloud, printed ``12`` + ``34``.
+
+    CRC-16 (polynomial 0xA001, reflected, initial value 0) of the ASCII text
+    GTIN + lot + pack date (YYMMDD, when there is one), modulo 10,000, zero-padded.
+    Case matters: ``32abcd`` and ``32ABCD`` give different codes.
+
+    References:
+        Produce Traceability Initiative, Voice Pick Code calculator
+        (producetraceability.org/voice-pick-code-calculator, the HarvestMark
+        reference implementation); PTI label guidance (two small digits, then two
+        large ones, in a box).
+    """
+    text = gtin + lot + (pack_date.strftime("%y%m%d") if pack_date else "")
+    crc = 0
+    for byte in text.encode("ascii"):
+        crc ^= byte
+        for _ in range(8):
+            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
+    return f"{crc % 10000:04d}"
+
+
+def _barcode(elements: list[tuple[str, str]] | tuple[tuple[str, str], ...]) -> Barcode:
+    """One GS1-128 symbol: FNC1 (``GS``) after each variable-length value but the last.
+
+    A single element with an empty AI is a plain Code 128 of its value.
+    """
+    if len(elements) == 1 and elements[0][0] == "":
+        value = elements[0][1]
+        return Barcode(False, tuple(elements), value, value)
     data = ""
     for index, (ai, value) in enumerate(elements):
         data += ai + value
@@ -532,14 +607,9 @@ def _barcode(elements: list[tuple[str, str]]) -> Barcode:
     return Barcode(True, tuple(elements), data, hri)
 
 
-def _data_characters(symbol: Barcode) -> int:
-    return len(symbol.data)  # GS stands for the FNC1 separator, which counts
-
-
-def _x_fit(symbol: Barcode) -> float:
-    """The widest X at which the symbol and its quiet zones fit `SYMBOL_SPACE_MM`."""
-    modules = code128.symbol_width(symbol.values) + 2 * QUIET_ZONE_MODULES
-    return SYMBOL_SPACE_MM / modules
+def _modules(symbol: Barcode) -> int:
+    """The symbol's width in modules with its two quiet zones."""
+    return code128.symbol_width(symbol.values) + 2 * QUIET_ZONE_MODULES
 
 
 def _market(market: str) -> str:
@@ -581,9 +651,11 @@ __all__ = [
     "Treatment",
     "carton_label",
     "carton_labels",
+    "fit_symbols",
+    "linear_symbols",
     "market_language",
     "pallet_label",
     "short_link",
-    "split_symbols",
     "sticker_label",
+    "voice_pick_code",
 ]

@@ -5,7 +5,8 @@ Debian packages that provide them, and what CI installs:
 
 - ``fonts-dejavu-core``: DejaVu Sans (Latin with Vietnamese, the default);
 - ``fonts-ipafont-gothic``: IPAGothic, for Japanese (Japanese glyph shapes for kanji);
-- ``fonts-nanum``: NanumGothic, for Korean.
+- ``fonts-nanum``: NanumGothic, for Korean;
+- ``fonts-wqy-zenhei``: WenQuanYi Zen Hei (a TrueType collection), for Chinese.
 
 ``TRACE_LABEL_FONT_DIR`` may name a folder holding the same file names. A missing
 CJK font is not fatal: DejaVu is used with a logged warning (the text then shows
@@ -47,7 +48,14 @@ _CANDIDATES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("NanumGothic.ttf",),
         ("/usr/share/fonts/truetype/nanum",),
     ),
+    "zh": (
+        "WenQuanYiZenHei",
+        ("wqy-zenhei.ttc",),
+        ("/usr/share/fonts/truetype/wqy",),
+    ),
 }
+_PACKAGES = {"ja": "fonts-ipafont-gothic", "ko": "fonts-nanum", "zh": "fonts-wqy-zenhei"}
+_FILES: dict[str, str] = {}  # registered font name -> its file, for bitmaps (ZPL ^GF)
 _BUILTIN = {"regular": "Helvetica", "bold": "Helvetica-Bold"}
 
 
@@ -67,7 +75,8 @@ def font(role: str) -> str:
         for file in files:
             path = Path(folder) / file
             if path.is_file():
-                pdfmetrics.registerFont(TTFont(name, str(path)))
+                pdfmetrics.registerFont(TTFont(name, str(path), subfontIndex=0))
+                _FILES[name] = str(path)
                 return name
     if role in _BUILTIN:
         log.warning(
@@ -86,7 +95,7 @@ def font(role: str) -> str:
         ", ".join(folders),
         role,
         fallback,
-        "fonts-ipafont-gothic" if role == "ja" else "fonts-nanum",
+        _PACKAGES[role],
     )
     return fallback
 
@@ -101,15 +110,20 @@ def font_for(text: str, bold: bool = False) -> str:
     """Choose the font that has every character of ``text``.
 
     Latin and Vietnamese get DejaVu; text DejaVu lacks goes to the Japanese font,
-    then the Korean one, whichever covers it (kana and kanji: IPAGothic; hangul:
-    NanumGothic).
+    then the Korean one, then the Chinese one, whichever covers it (kana and kanji:
+    IPAGothic; hangul: NanumGothic; simplified Chinese: WenQuanYi Zen Hei).
     """
     first = font("bold" if bold else "regular")
     codes = {ord(char) for char in text}
     if codes <= _charset(first):
         return first
-    for role in ("ja", "ko"):
+    for role in ("ja", "ko", "zh"):
         name = font(role)
         if codes <= _charset(name):
             return name
     return first
+
+
+def font_file(name: str) -> str | None:
+    """The TrueType file of a registered font name, or None for a built-in font."""
+    return _FILES.get(name)

@@ -24,6 +24,7 @@ from .content import (
     Label,
     PalletLabel,
     StickerLabel,
+    linear_symbols,
 )
 from .fonts import font_for
 
@@ -36,6 +37,10 @@ SIZES_MM: dict[str, tuple[float, float]] = {
 SHEETS = {"a4-24": ((210.0, 297.0), 3, 8)}  # size -> (sheet mm, columns, rows)
 DEFAULT_DPI = {"100x150mm": 203, "4x6in": 203, "50x30mm": 203, "a4-24": 300}
 LARGE_WIDTH_MM = 90.0  # labels at least this wide carry GS1-128 symbols
+BAR_HEIGHT_MM = 32.0  # above GS1's 31.75 mm minimum, rounded up to whole dots
+MAX_SYMBOLS = {"carton": 2, "pallet": 2}  # what 150 mm hold at 32 mm bars beside the text
+DATA_TITLE_MM = 3.0  # GS1 Logistic Label Guideline: data titles at least 3 mm
+DATA_CONTENT_MM = 7.0  # ... and data content at least 7 mm where it says SHOULD
 
 # Drawing operations, in dots from the label's top-left corner:
 #   ("text", x, baseline_y, font, size_pt, text)
@@ -59,6 +64,29 @@ class Layout:
 def dots(mm: float, dpi: int) -> int:
     """Millimetres to whole printer dots (rounded)."""
     return round(mm * dpi / 25.4)
+
+
+def dots_at_least(mm: float, dpi: int) -> int:
+    """The fewest whole printer dots that measure at least ``mm``."""
+    return math.ceil(mm * dpi / 25.4 - 1e-9)
+
+
+def x_dimension(dpi: int) -> int:
+    """GS1-128 module width in dots: GS1's 0.495 mm minimum rounded up (4 at 203 dpi)."""
+    return dots_at_least(X_MIN_MM, dpi)
+
+
+def symbol_capacity(size: str, dpi: int) -> tuple[int, int]:
+    """``(modules, symbols)``: how wide (quiet zones included) and how many GS1-128
+    symbols at GS1's minimum X-dimension and bar height a label of ``size`` holds.
+
+    ``(0, 0)`` for sizes too small for one (50x30mm, a4-24 cells): they print the
+    QR code and the text only.
+    """
+    width_mm, _ = SIZES_MM[size]
+    if width_mm < LARGE_WIDTH_MM:
+        return 0, 0
+    return dots(width_mm, dpi) // x_dimension(dpi), MAX_SYMBOLS["carton"]
 
 
 def layout(label: Label, size: str, dpi: int) -> Layout:
@@ -150,8 +178,7 @@ class _Box:
 
         Modules are whole dots (at least 2). Returns the square's actual side.
         """
-        size, _ = symbols.qr(data)
-        modules = size + 2 * symbols.QR_QUIET_ZONE
+        modules = symbols.qr_room(data) + 2 * symbols.QR_QUIET_ZONE
         module = max(2, side // modules)
         offset = symbols.QR_QUIET_ZONE * module
         (self.out.own if own else self.out.shared).append(
@@ -159,19 +186,23 @@ class _Box:
         )
         return modules * module
 
-    def barcode(self, top: int, symbol: Barcode, bar_height: int, *, own: bool) -> int:
-        """Draw a Code 128 / GS1-128 symbol centred, its HRI under it; return the y below."""
+    def line_height(self, size: float, bold: bool = False, text: str = "") -> int:
+        """Dots one line of ``box.text`` takes at ``size``."""
+        ascent, descent = getAscentDescent(font_for(text, bold), size)
+        return math.ceil(ascent * self.pt) + math.ceil(-descent * self.pt) + 1
+
+    def barcode(self, top: int, symbol: Barcode, *, own: bool) -> int:
+        """Draw a GS1-128 / Code 128 symbol centred at GS1's sizes, its HRI under it.
+
+        The X-dimension is GS1's 0.495 mm minimum rounded up to whole dots, the bars
+        32 mm; `content.linear_symbols` chose symbols that fit with 10X quiet zones.
+        Returns the y below the HRI.
+        """
         width, _ = symbols.bars(symbol.data, symbol.gs1)
-        space = self.out.width - 2 * self.mm(2)
-        x_dim = min(
-            math.ceil(symbol.x_target_mm * self.dpi / 25.4 - 0.05),
-            space // (width + 2 * QUIET_ZONE_MODULES),
-        )
-        if x_dim < math.ceil(X_MIN_MM * self.dpi / 25.4 - 0.05):
-            raise ValueError(
-                f"symbol {symbol.hri}: {width} modules do not fit {space} dots at"
-                f" {self.dpi} dpi with X >= {X_MIN_MM} mm"
-            )
+        x_dim = x_dimension(self.dpi)
+        if (width + 2 * QUIET_ZONE_MODULES) * x_dim > self.out.width:
+            raise ValueError(f"symbol {symbol.hri}: too wide for the label at X >= {X_MIN_MM} mm")
+        bar_height = dots_at_least(BAR_HEIGHT_MM, self.dpi)
         left = (self.out.width - width * x_dim) // 2
         (self.out.own if own else self.out.shared).append(
             ("bars", left, top, x_dim, bar_height, symbol.data, symbol.gs1)
@@ -186,65 +217,103 @@ class _Box:
             center=True,
         )
 
+    def symbol_band(self, label: Label, serial: str | None) -> int:
+        """Draw the label's linear symbols at the bottom; return the band's top."""
+        if self.out.width < dots(LARGE_WIDTH_MM, self.dpi):
+            return self.out.height
+        modules = self.out.width // x_dimension(self.dpi)
+        kind = "pallet" if isinstance(label, PalletLabel) else "carton"
+        chosen = linear_symbols(label, modules, MAX_SYMBOLS[kind])
+        gap = self.mm(1.5)
+        each = dots_at_least(BAR_HEIGHT_MM, self.dpi) + self.mm(0.5) + self.line_height(8) + gap
+        top = self.out.height - self.mm(2) - len(chosen) * each
+        y = top
+        for symbol in chosen:
+            own = serial is not None and any(ai == "21" for ai, _ in symbol.elements)
+            self.barcode(y + gap, symbol, own=own)
+            y += each
+        return top
+
 
 def _carton(box: _Box, label: CartonLabel) -> None:
-    """100x150 mm / 4x6 in: names, QR beside the fields, origin, then GS1-128 symbols."""
+    """100x150 mm / 4x6 in: names; QR beside the fields; origin; GS1-128 at the bottom."""
     out, margin = box.out, box.mm(3)
     inner = out.width - 2 * margin
-    y = box.text(margin, margin, label.names[0], 16, inner, bold=True)
+    band = box.symbol_band(label, label.serial)
+    y = box.text(margin, margin, label.names[0], 15, inner, bold=True)
     for name in label.names[1:]:
-        y = box.text(margin, y + box.mm(0.5), name, 14, inner)
-    y = box.text(margin, y + box.mm(0.5), f"Variety: {label.variety}", 10, inner)
+        y = box.text(margin, y + box.mm(0.3), name, 13, inner)
+    y = box.text(margin, y + box.mm(0.3), f"Variety: {label.variety}", 9, inner)
     box.rule(y + box.mm(1))
-    top = y + box.mm(2.5)
-    side = box.qr(margin - box.mm(1), top, label.qr, box.mm(38))
+    top = y + box.mm(2)
+    # What goes under the QR, measured first: the origin, the market's stamps.
+    below = _measure(box, lambda b, at: _origin(b, label, at, inner))
+    side = min(box.mm(38), band - top - below - box.mm(2))
+    side = box.qr(margin - box.mm(1), top, label.qr, side)
     x = margin - box.mm(1) + side + box.mm(1)
     y_fields = top + box.mm(1)
     for item in label.fields:
         own = item.title == "Serial"
         y_fields = box.text(
             x,
-            y_fields + box.mm(0.6),
+            y_fields + box.mm(0.5),
             f"{item.title}: {item.value}",
-            10,
+            9.5,
             out.width - x - margin,
             own=own,
             bold=own,
         )
-    y = max(top + side, y_fields) + box.mm(1)
-    y = box.text(margin, y, label.origin, 12, inner, bold=True)
+    y = max(top + side, y_fields) + box.mm(0.5)
+    y = _origin(box, label, y, inner)
+    if band < out.height - box.mm(2):
+        box.rule(band)
+
+
+def _origin(box: _Box, label: CartonLabel, y: int, inner: int) -> int:
+    """The origin line (with the PTI voice pick code on the right) and the stamps."""
+    margin, right, bottom = box.mm(3), inner, y
+    if label.voice_pick:
+        width, height = _voice_pick(box, label.voice_pick, y)
+        right, bottom = inner - width, y + height
+    y = box.text(margin, y, label.origin, 11, right, bold=True)
     for stamp in label.stamps:
-        y = box.wrapped(margin, y + box.mm(0.5), stamp, 9, inner)
-    box.rule(y + box.mm(1))
-    _stack(box, label.barcodes, y + box.mm(3), out.height - margin, label.serial, max_bar=20)
+        y = box.wrapped(margin, y + box.mm(0.3), stamp, 8.5, right)
+    return max(y, bottom)
 
 
-def _stack(
-    box: _Box,
-    barcodes: tuple[Barcode, ...],
-    top: int,
-    bottom: int,
-    serial: str | None,
-    *,
-    max_bar: float,
-    last_bar: float | None = None,
-) -> None:
-    """Stack symbols between ``top`` and ``bottom``; the last one is the lowest."""
-    hri = box.mm(4.2)
-    gap = box.mm(2)
-    room = bottom - top - len(barcodes) * (hri + gap)
-    heights = [box.mm(max_bar)] * len(barcodes)
-    if last_bar is not None:
-        heights[-1] = min(box.mm(last_bar), room - (len(barcodes) - 1) * box.mm(10))
-    rest = room - (heights[-1] if last_bar is not None else 0)
-    count = len(barcodes) - (1 if last_bar is not None else 0)
-    for index in range(count):
-        heights[index] = max(box.mm(6), min(box.mm(max_bar), rest // max(count, 1)))
-    used = sum(heights) + len(barcodes) * (hri + gap)
-    y = bottom - used + gap
-    for symbol, height in zip(barcodes, heights, strict=True):
-        own = serial is not None and any(ai == "21" for ai, _ in symbol.elements)
-        y = box.barcode(y, symbol, height, own=own) + gap
+def _voice_pick(box: _Box, code: str, top: int) -> tuple[int, int]:
+    """PTI's voice pick code, right-aligned: two small digits, two large, in a box.
+
+    Returns ``(width, height)`` it takes at the right margin.
+    """
+    small, large = 12, 24
+    small_w = stringWidth(code[:2], font_for(code, True), small) * box.pt
+    large_w = stringWidth(code[2:], font_for(code, True), large) * box.pt
+    pad = box.mm(1)
+    width = math.ceil(small_w + large_w) + 3 * pad
+    height = box.line_height(large, True) + pad
+    right = box.out.width - box.mm(3)
+    left = right - width
+    line = box.mm(0.3) or 1
+    for rect in (
+        ("rect", left, top, width, line),
+        ("rect", left, top + height - line, width, line),
+        ("rect", left, top, line, height),
+        ("rect", right - line, top, line, height),
+    ):
+        box.out.shared.append(rect)
+    _, descent = getAscentDescent(font_for(code, True), large)
+    baseline = top + height - pad // 2 - math.ceil(-descent * box.pt)
+    name = font_for(code, True)
+    box.out.shared.append(("text", left + pad, baseline, name, small, code[:2]))
+    box.out.shared.append(("text", left + 2 * pad + small_w, baseline, name, large, code[2:]))
+    return width + box.mm(1), height
+
+
+def _measure(box: _Box, draw) -> int:
+    """How many dots ``draw(box, top)`` takes, without keeping what it drew."""
+    scratch = _Box(Layout(box.out.width, box.out.height, box.dpi))
+    return draw(scratch, 0)
 
 
 def _carton_compact(box: _Box, label: CartonLabel) -> None:
@@ -279,24 +348,63 @@ def _carton_compact(box: _Box, label: CartonLabel) -> None:
 
 
 def _pallet(box: _Box, label: PalletLabel) -> None:
-    """GS1 logistic label: FROM/TO on top, data titles and values, symbols, SSCC lowest."""
+    """GS1 logistic label: FROM/TO on top, data titles and values, symbols, SSCC lowest.
+
+    Data content is set at 7 mm (20 pt) and data titles at 3 mm where they fit, as
+    the GS1 Logistic Label Guideline asks; a long value is narrowed to the width.
+    """
     out, margin = box.out, box.mm(3)
     half = (out.width - 2 * margin) // 2
     inner = out.width - 2 * margin
+    band = box.symbol_band(label, None)
     bottoms = []
     for column, (title, party) in enumerate((("FROM", label.ship_from), ("TO", label.ship_to))):
         x = margin + column * half
-        y = box.text(x, margin, title, 8, half - box.mm(2), own=True)
+        y = box.text(x, margin, title, 8.5, half - box.mm(2), own=True)
         y = box.text(x, y, party.name, 11, half - box.mm(2), bold=True, own=True)
         bottoms.append(box.text(x, y, party.country, 10, half - box.mm(2), own=True))
     y = box.text(margin, max(bottoms) + box.mm(0.5), f"Market: {label.market}", 10, inner, own=True)
     box.rule(y + box.mm(1))
     y += box.mm(2.5)
-    for item in label.fields:
-        y = box.text(margin, y, item.title.upper(), 7, inner, own=True)
-        y = box.text(margin, y, item.value, 13, inner, bold=True, own=True) + box.mm(0.5)
-    box.rule(y + box.mm(0.5))
-    _stack(box, label.barcodes, y + box.mm(2), out.height - margin, None, max_bar=22, last_bar=32)
+    title_pt = DATA_TITLE_MM / 25.4 * 72 / 0.73  # capitals of DejaVu Sans: 0.73 em
+    content_pt = DATA_CONTENT_MM / 25.4 * 72
+    rows = _pallet_rows(label.fields)
+    room = band - box.mm(1) - y
+    need = sum(box.line_height(title_pt) + box.line_height(content_pt) for _ in rows)
+    if need > room:  # a mixed pallet with many lots: smaller, still readable
+        content_pt *= max(
+            0.4,
+            (room - len(rows) * box.line_height(title_pt))
+            / (need - len(rows) * box.line_height(title_pt)),
+        )
+    for row in rows:
+        width = inner // len(row)
+        bottom = y
+        for column, item in enumerate(row):
+            x = margin + column * width
+            below = box.text(x, y, item.title.upper(), title_pt, width - box.mm(2), own=True)
+            bottom = max(
+                bottom, box.text(x, below, item.value, content_pt, width - box.mm(2), own=True)
+            )
+        y = bottom
+    box.rule(band)
+
+
+def _pallet_rows(fields) -> list[tuple]:
+    """SSCC alone; content and count side by side; each lot on its own row."""
+    rows: list[tuple] = []
+    pending = None
+    for item in fields:
+        if item.title == "Content":
+            pending = item
+        elif item.title == "Count" and pending is not None:
+            rows.append((pending, item))
+            pending = None
+        else:
+            rows.append((item,))
+    if pending is not None:
+        rows.append((pending,))
+    return rows
 
 
 def _sticker(box: _Box, label: StickerLabel) -> None:
@@ -304,8 +412,7 @@ def _sticker(box: _Box, label: StickerLabel) -> None:
     out, margin = box.out, box.mm(1.5)
     text_height = max(box.mm(3.5), out.height // 10)
     side = min(out.width, out.height - text_height) - 2 * margin + box.mm(2)
-    size, _ = symbols.qr(label.qr)
-    modules = size + 2 * symbols.QR_QUIET_ZONE
+    modules = symbols.qr_room(label.qr) + 2 * symbols.QR_QUIET_ZONE
     actual = max(2, side // modules) * modules
     x = (out.width - actual) // 2
     drawn = box.qr(x, margin - box.mm(1), label.qr, side)

@@ -30,7 +30,6 @@ from . import symbols
 from .content import Label
 from .layout import DEFAULT_DPI, SHEETS, SIZES_MM, Layout, Op, dots, layout
 
-MM = 72 / 25.4
 _CATALOG, _PAGES, _RESOURCES, _INFO = 1, 2, 3, 4
 _MAX_FORMS = 512  # shared parts remembered; an evicted one is simply written again
 
@@ -58,9 +57,12 @@ class PdfWriter:
             raise ValueError(f"dpi {self.dpi}: should be 203, 300 or 600")
         self.dot = 72 / self.dpi  # points per dot
         sheet = SHEETS.get(size)
-        self.page_mm = sheet[0] if sheet else SIZES_MM[size]
+        page_mm = sheet[0] if sheet else SIZES_MM[size]
+        # The page is a whole number of printer dots (100 mm is 799.2 dots at 203 dpi:
+        # 799), so a rasteriser at the printer's resolution puts every edge on a pixel.
+        self.page_dots = (dots(page_mm[0], self.dpi), dots(page_mm[1], self.dpi))
         self.columns, self.rows = (sheet[1], sheet[2]) if sheet else (1, 1)
-        self.page_height = self.page_mm[1] * MM
+        self.page_height = self.page_dots[1] * self.dot
         self._write = write
         self._position = 0
         self._offsets = array("Q", [0] * 5)  # index = object number; 1-4 are reserved
@@ -144,10 +146,11 @@ class PdfWriter:
     def _page_done(self) -> None:
         content, page = self._new(), self._new()
         self._stream(content, b"", b"".join(self._content))
-        width, height = self.page_mm[0] * MM, self.page_height
+        # A hair under the whole dots: rasterisers round the page up to whole pixels.
+        width, height = self.page_dots[0] * self.dot - 1e-4, self.page_height - 1e-4
         self._object(
             page,
-            b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 %.4f %.4f] /Resources %d 0 R"
+            b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 %.6f %.6f] /Resources %d 0 R"
             b" /Contents %d 0 R >>" % (_PAGES, width, height, _RESOURCES, content),
         )
         self._page_ids.append(page)

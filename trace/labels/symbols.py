@@ -46,6 +46,23 @@ def qr(data: str) -> tuple[int, tuple[Rect, ...]]:
     return size, merge([pixels[row * size : (row + 1) * size] for row in range(height)])
 
 
+# Byte-mode capacity of QR versions 1-10 at error correction M (ISO/IEC 18004 table 7).
+_BYTES_AT_M = (14, 26, 42, 62, 84, 106, 122, 152, 180, 213)
+
+
+def qr_room(data: str) -> int:
+    """Modules to reserve for ``data``'s QR code, quiet zone excluded.
+
+    zxing-cpp mixes encoding modes and may need a smaller version than a Zebra
+    printer's ``^BQ``, which encodes a URL in byte mode: the room is the larger of
+    the two, so a ZPL label's QR never runs into its neighbours' quiet zone.
+    """
+    size, _ = qr(data)
+    length = len(data.encode())
+    version = next((v for v, cap in enumerate(_BYTES_AT_M, 1) if length <= cap), 0)
+    return max(size, 17 + 4 * version) if version else size
+
+
 _DARK_RUN = re.compile(rb"[\x00-\x7f]+")  # zxing-cpp draws dark modules as 0, light as 255
 
 

@@ -3,34 +3,45 @@
 The layout is the PDF's (`layout`, in dots), so a ZPL label and a PDF label look
 alike. Symbols are sent as data, not pictures:
 
-- GS1-128 / Code 128: ``^BY`` sets the module width in dots, ``^BC`` (mode N) gets the
-  very symbol characters the PDF draws (`code128.encode`), written with Zebra's
-  invocation codes: ``>;`` Start C, ``>:`` Start B, ``>8`` FNC1, ``>5``/``>6`` code C/B,
-  ``>0`` for a literal ``>``. The printer adds the mod-103 check character. Our own
-  HRI text (``(01)…``) is printed under the bars, so ``^BC`` prints none.
+- GS1-128 / Code 128: ``^BY`` sets the module width and bar height in dots, ``^BC``
+  (mode N) gets the very symbol characters the PDF draws (`code128.encode`), written
+  with Zebra's invocation codes: ``>;`` Start C, ``>:`` Start B, ``>8`` FNC1,
+  ``>5``/``>6`` code C/B, ``>0`` for a literal ``>``. The printer adds the mod-103
+  check character. Our own HRI text (``(01)…``) is printed under the bars.
 - QR: ``^BQN,2,m`` (model 2, m dots per module, at most 10) with ``^FDMA,<data>``:
-  error correction M, automatic input mode.
+  error correction M, automatic input mode. A Zebra moves a ``^BQ`` symbol down by
+  the bar height last set with ``^BY`` (which another program may have left at any
+  value), so every QR is preceded by an explicit ``^BY…,10`` and placed 10 dots up.
 
-Text is UTF-8 (``^CI28``) in the printer's scalable font 0 by default. Caveat: font 0
-has no Vietnamese letters beyond Latin-1 and no Japanese or Korean. Printers that
-hold a TrueType font (e.g. DejaVu Sans sent once as ``E:DEJAVU.TTF``) print them
-when ``font`` names it: it is then bound with ``^CW`` and used for every text field.
+Text: a stock Zebra's font 0 has no Vietnamese letters beyond Latin-1 and no Japanese,
+Korean or Chinese; printed with it, they come out blank. So by default every text
+line is sent as a ``^GF`` graphic drawn from the same TrueType fonts the PDF embeds
+(Z64: zlib and base64, with its CRC), which any Zebra prints. ``font`` names a
+TrueType font already stored on the printer instead (e.g. ``E:DEJAVU.TTF``, sent once
+with ``~DY``): it is bound with ``^CW`` and text goes as UTF-8 (``^CI28``), smaller.
 
 References:
     Zebra ZPL II Programming Guide: ^XA/^XZ, ^CI, ^PW, ^LL, ^FO, ^FT, ^A, ^CW, ^FH,
-    ^BY, ^BC (invocation codes, table "Code 128 Subsets"), ^BQ.
+    ^BY, ^BC (invocation codes, table "Code 128 Subsets"), ^BQ, ^GF (and the Z64
+    compression scheme), ~DY.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import zlib
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 from . import code128
 from .content import Label
+from .fonts import font_file
 from .layout import DEFAULT_DPI, SHEETS, Layout, Op, layout
 
 _START = {code128.START_B: ">:", code128.START_C: ">;"}
 _MAX_QR_MAGNIFICATION = 10  # ^BQ's limit
+_QR_BY_HEIGHT = 10  # the smallest ^BY height; ^BQ symbols are drawn this far down
 
 
 def zpl_label(label: Label, size: str, dpi: int | None = None, font: str | None = None) -> str:
@@ -40,8 +51,8 @@ def zpl_label(label: Label, size: str, dpi: int | None = None, font: str | None 
         label: The label content.
         size: ``"100x150mm"``, ``"4x6in"`` or ``"50x30mm"``.
         dpi: 203 or 300 (the printer's print head); default 203.
-        font: A TrueType font stored on the printer, e.g. ``"E:DEJAVU.TTF"``, for
-            text font 0 cannot print (Vietnamese, Japanese, Korean).
+        font: A TrueType font stored on the printer, e.g. ``"E:DEJAVU.TTF"``; text
+            is then sent as characters in that font instead of ``^GF`` graphics.
 
     Raises:
         ValueError: For ``a4-24`` (sheets go to office printers: use PDF) or an
@@ -57,7 +68,7 @@ def zpl_label(label: Label, size: str, dpi: int | None = None, font: str | None 
     if font:
         lines.append(f"^CW1,{font}")
     for op in drawing.shared + drawing.own:
-        lines.append(_field(op, drawing, "1" if font else "0"))
+        lines.append(_field(op, drawing, font is not None))
     lines.append("^XZ")
     return "\n".join(lines) + "\n"
 
@@ -70,12 +81,15 @@ def render_zpl(
         yield zpl_label(label, size, dpi, font).encode()
 
 
-def _field(op: Op, drawing: Layout, font_id: str) -> str:
+def _field(op: Op, drawing: Layout, printer_font: bool) -> str:
     kind = op[0]
     if kind == "text":
-        _, x, baseline, _font, size, text = op
+        _, x, baseline, font, size, text = op
+        if not printer_font and font_file(font):
+            return _graphic_text(round(x), baseline, font, round(size * drawing.dpi / 72), text)
         height = max(10, round(size * drawing.dpi / 72))
         # ^FT places the baseline, as the PDF does; ^FH lets ^ and ~ be sent as hex.
+        font_id = "1" if printer_font else "0"
         return f"^FT{round(x)},{baseline}^A{font_id}N,{height},{height}^FH\\^FD{_escape(text)}^FS"
     if kind == "rect":
         _, x, y, width, height = op
@@ -83,9 +97,34 @@ def _field(op: Op, drawing: Layout, font_id: str) -> str:
     if kind == "qr":
         _, x, y, module, data = op
         magnification = min(module, _MAX_QR_MAGNIFICATION)
-        return f"^FO{x},{y}^BQN,2,{magnification}^FH\\^FDMA,{_escape(data)}^FS"
+        return (
+            f"^BY2,3,{_QR_BY_HEIGHT}^FO{x},{max(0, y - _QR_BY_HEIGHT)}"
+            f"^BQN,2,{magnification}^FH\\^FDMA,{_escape(data)}^FS"
+        )
     _, x, y, module, bar_height, data, gs1 = op
-    return f"^FO{x},{y}^BY{module}^BCN,{bar_height},N,N,N,N^FD{bc_data(data, gs1)}^FS"
+    return (
+        f"^FO{x},{y}^BY{module},3,{bar_height}^BCN,{bar_height},N,N,N,N^FD{bc_data(data, gs1)}^FS"
+    )
+
+
+@lru_cache(maxsize=4096)  # names, fields and HRI repeat on every carton of a lot
+def _graphic_text(x: int, baseline: int, font: str, pixels: int, text: str) -> str:
+    """A text line as a ``^GF`` bitmap (Z64), drawn with the PDF's TrueType font."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    face = ImageFont.truetype(font_file(font), max(1, pixels), index=0)
+    left, top, right, bottom = face.getbbox(text, anchor="ls")
+    width, height = max(1, right - left), max(1, bottom - top)
+    image = Image.new("1", (width, height), 0)
+    ImageDraw.Draw(image).text((-left, -top), text, font=face, fill=1, anchor="ls")
+    row = (width + 7) // 8
+    data = image.tobytes()  # mode "1": 1 bits are the drawn text, as ^GF wants black
+    encoded = base64.b64encode(zlib.compress(data, 9))
+    crc = binascii.crc_hqx(encoded, 0)
+    return (
+        f"^FO{x + left},{baseline + top}^GFA,{len(data)},{len(data)},{row},"
+        f":Z64:{encoded.decode()}:{crc:04X}^FS"
+    )
 
 
 def bc_data(data: str, gs1: bool) -> str:
