@@ -3,16 +3,28 @@
 Trace and recall answer an inspector in a recall: each is a handful of statements however big
 the graph (the code resolved, one recursive walk, one query per kind of node, one for the
 events), written once at import (tests/test_trace_queries.py counts them).
+
+An answer is kept, per database and code, with the chain head it was read at (the writers'
+count, the last event and its hash, the revision of places): while the head is the same, the
+answer is the same, and asking again costs one statement that reads the head. Every use case
+that changes a lot, pallet or shipment records an event and moves the head; places move the
+revision. A session that has written something not yet committed reads anew and keeps nothing.
+Kept answers are shared: callers read them and never change them.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import threading
+from collections.abc import Callable
 from contextlib import suppress
+from functools import wraps
+from weakref import WeakKeyDictionary
 
 import orjson
-from sqlalchemy import Text, bindparam, cast, func, select, text
+from cachetools import LRUCache
+from sqlalchemy import Engine, Text, bindparam, cast, event, func, select, text
 from sqlmodel import Session
 
 from trace.db.graph import walk
@@ -30,6 +42,8 @@ from trace.db.models import (
 )
 from trace.domain.errors import NotFound
 from trace.gs1 import Gln, GS1Error, Sscc, parse_digital_link
+
+from .masterdata import REVISION
 
 _ids = bindparam("ids", expanding=True)
 _lots = bindparam("lots", expanding=True)
@@ -137,6 +151,58 @@ _RECALL_PALLETS = (
     .where(_pallet.c.id.in_(_ids))
     .order_by(_pallet.c.id)
 )  # fmt: skip
+
+
+# --- answers kept per chain head ---------------------------------------------------------------
+
+KEPT_ANSWERS = 256  # per database, the most recently asked codes
+_HEAD = text(
+    "SELECT h.writes, h.last_event_id, h.last_hash, "
+    "(SELECT value FROM counter WHERE name = :name) FROM chain_head h WHERE h.id = 1"
+).bindparams(name=REVISION)
+_kept: WeakKeyDictionary[Engine, LRUCache] = WeakKeyDictionary()
+_lock = threading.Lock()
+_WROTE = "trace.tracing.wrote"  # in Session.info: flushed, not yet committed or rolled back
+
+
+@event.listens_for(Session, "after_flush")
+def _wrote(session, _context) -> None:
+    session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _ended(session) -> None:
+    session.info.pop(_WROTE, None)
+
+
+def _per_chain_head(what: str) -> Callable:
+    """Keep `what`'s answers per code until the chain head moves (see the module's doc)."""
+
+    def decorate(build: Callable[..., dict]) -> Callable[..., dict]:
+        @wraps(build)
+        def answer(session: Session, code: str, *args) -> dict:
+            if session.info.get(_WROTE):
+                return build(session, code, *args)
+            connection = session.connection()
+            head = tuple(connection.execute(_HEAD).one())  # read first: never newer than it is
+            key = (what, code.strip(), *args)
+            with _lock:
+                answers = _kept.get(connection.engine)
+                if answers is None:
+                    answers = _kept[connection.engine] = LRUCache(maxsize=KEPT_ANSWERS)
+                found = answers.get(key)
+            if found is not None and found[0] == head:
+                return found[1]
+            made = build(session, code, *args)
+            with _lock:
+                answers[key] = (head, made)
+            return made
+
+        answer.build = build  # the answer read anew, nothing kept (bench/trace.py)
+        return answer
+
+    return decorate
 
 
 def resolve(session: Session, code: str) -> str:
@@ -264,6 +330,7 @@ def events_of(session: Session, nodes: list[str]) -> list[EventView]:
     return [EventView(row) for row in session.execute(_EVENTS, {"nodes": nodes})]
 
 
+@_per_chain_head("trace")
 def trace(session: Session, code: str, direction: str) -> dict:
     """The graph upstream (`backward`: where it came from) or downstream (`forward`: where it
     went) of the thing `code` names, with every event that concerns its nodes."""
@@ -288,6 +355,7 @@ def trace(session: Session, code: str, direction: str) -> dict:
     }
 
 
+@_per_chain_head("recall")
 def recall(session: Session, code: str) -> dict:
     """Everything downstream of `code`: shipments (market, consignee, cartons), pallets still
     on hand, and the lots concerned."""
