@@ -256,6 +256,7 @@ def resolve(session: Session, code: str) -> str:
 def describe(session: Session, nodes: set[str]) -> list[dict]:
     """The nodes of a graph with what an inspector needs to recognise each (a query per kind
     of node present)."""
+    rows = session.connection().execute  # Core rows: the ORM's own step adds nothing here
     ids: dict[str, list[int]] = {"location": [], "lot": [], "pallet": [], "shipment": []}
     for name in nodes:
         kind, _, ident = name.partition(":")
@@ -263,7 +264,7 @@ def describe(session: Session, nodes: set[str]) -> list[dict]:
     out = []
     if ids["location"]:
         places: dict[int, dict] = {}
-        for row in session.execute(_PLACES, {"ids": ids["location"]}):
+        for row in rows(_PLACES, {"ids": ids["location"]}):
             place = places.get(row.id)
             if place is None:
                 place = places[row.id] = {
@@ -280,7 +281,7 @@ def describe(session: Session, nodes: set[str]) -> list[dict]:
                      "status": row.status}
                 )  # fmt: skip
     if ids["lot"]:
-        for lot in session.execute(_LOTS, {"ids": ids["lot"]}):
+        for lot in rows(_LOTS, {"ids": ids["lot"]}):
             out.append(
                 {
                     "id": node("lot", lot.id),
@@ -296,7 +297,7 @@ def describe(session: Session, nodes: set[str]) -> list[dict]:
                 }
             )
     if ids["pallet"]:
-        for pallet in session.execute(_PALLETS, {"ids": ids["pallet"]}):
+        for pallet in rows(_PALLETS, {"ids": ids["pallet"]}):
             out.append(
                 {
                     "id": node("pallet", pallet.id),
@@ -307,7 +308,7 @@ def describe(session: Session, nodes: set[str]) -> list[dict]:
                 }
             )
     if ids["shipment"]:
-        for shipment in session.execute(_SHIPMENTS, {"ids": ids["shipment"]}):
+        for shipment in rows(_SHIPMENTS, {"ids": ids["shipment"]}):
             out.append(
                 {
                     "id": node("shipment", shipment.id),
@@ -327,7 +328,8 @@ def events_of(session: Session, nodes: list[str]) -> list[EventView]:
     """Every event that concerns any of `nodes`, in the order they happened (one statement)."""
     if not nodes:
         return []
-    return [EventView(row) for row in session.execute(_EVENTS, {"nodes": nodes})]
+    rows = session.connection().execute(_EVENTS, {"nodes": nodes})
+    return [EventView(row) for row in rows]
 
 
 @_per_chain_head("trace")
