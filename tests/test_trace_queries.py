@@ -167,3 +167,20 @@ def test_a_session_that_wrote_uncommitted_rows_reads_anew_and_keeps_nothing(engi
         session.rollback()
         again = tracing.recall(session, lot)
         assert [x["on_hold"] for x in again["lots"] if x["code"] == lot] == [False]
+
+
+def test_an_answer_too_big_to_keep_is_read_anew_each_time(engine, season, monkeypatch):
+    orchard = season["orchard"]  # reaches every lot, pallet and shipment of the orchard
+    with Session(engine) as session:
+        size = len(tracing.trace.build(session, orchard, "forward")["edges"])
+        monkeypatch.setattr(tracing, "KEPT_ROWS", size)  # the answer's edges alone fill it
+        first = tracing.trace(session, orchard, "forward")
+        with statements(engine) as seen:
+            again = tracing.trace(session, orchard, "forward")
+        assert len(seen) > KEPT_STATEMENTS
+        assert _plain([again]) == _plain([first])
+        small = season["harvest"][0]["code"]
+        tracing.recall(session, small)
+        with statements(engine) as seen:
+            tracing.recall(session, small)
+        assert len(seen) == KEPT_STATEMENTS  # a small one is still kept

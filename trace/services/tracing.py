@@ -9,7 +9,8 @@ count, the last event and its hash, the revision of places): while the head is t
 answer is the same, and asking again costs one statement that reads the head. Every use case
 that changes a lot, pallet or shipment records an event and moves the head; places move the
 revision. A session that has written something not yet committed reads anew and keeps nothing.
-Kept answers are shared: callers read them and never change them.
+Kept answers are shared: callers read them and never change them. KEPT_ROWS bounds their
+size per database.
 """
 
 from __future__ import annotations
@@ -155,7 +156,10 @@ _RECALL_PALLETS = (
 
 # --- answers kept per chain head ---------------------------------------------------------------
 
-KEPT_ANSWERS = 256  # per database, the most recently asked codes
+# Per database, the most recently asked codes' answers up to this many rows in all (nodes, edges,
+# events, shipments, pallets, lots: a few hundred bytes each), so an orchard's whole season
+# asked for now and then cannot fill a worker's memory; a bigger answer is not kept.
+KEPT_ROWS = 100_000
 _HEAD = text(
     "SELECT h.writes, h.last_event_id, h.last_hash, "
     "(SELECT value FROM counter WHERE name = :name) FROM chain_head h WHERE h.id = 1"
@@ -190,19 +194,25 @@ def _per_chain_head(what: str) -> Callable:
             with _lock:
                 answers = _kept.get(connection.engine)
                 if answers is None:
-                    answers = _kept[connection.engine] = LRUCache(maxsize=KEPT_ANSWERS)
+                    answers = _kept[connection.engine] = LRUCache(KEPT_ROWS, getsizeof=_rows)
                 found = answers.get(key)
             if found is not None and found[0] == head:
                 return found[1]
             made = build(session, code, *args)
-            with _lock:
-                answers[key] = (head, made)
+            if _rows((head, made)) <= KEPT_ROWS:
+                with _lock:
+                    answers[key] = (head, made)
             return made
 
         answer.build = build  # the answer read anew, nothing kept (bench/trace.py)
         return answer
 
     return decorate
+
+
+def _rows(kept: tuple) -> int:
+    """How big a kept answer is: its lists' lengths, one at least."""
+    return 1 + sum(len(value) for value in kept[1].values() if isinstance(value, list))
 
 
 def resolve(session: Session, code: str) -> str:
