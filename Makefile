@@ -81,15 +81,20 @@ lint: $(STAMP)
 # docs/benchmarks.md: about 7 minutes on 2 shared cores. The 1,000,000-event season is generated
 # once (bench/season.py, by bench/lookup.py) and copied by bench/trace.py from a season cache
 # that lives as long as the run.
+# Without wrk (the HTTP load generator) the pages under gunicorn are not measured: make bench
+# says so before it starts and when it ends, and every other figure is still written.
 BENCH_SCRIPTS := bench/core.py $(sort $(filter-out bench/core.py bench/report.py bench/season.py bench/__init__.py,$(wildcard bench/*.py)))
+WRK_MISSING := make bench: wrk is not installed, so the public pages under gunicorn are not measured (docs/benchmarks.md says so); install it with 'sudo apt-get install -y wrk' (Debian, Ubuntu) or 'brew install wrk' (macOS), then run make bench again
 bench: $(STAMP)
+	@command -v wrk >/dev/null 2>&1 || echo "$(WRK_MISSING)"
 	@cache=$$(mktemp -d -t trace-season-cache.XXXXXX) && trap 'rm -rf "$$cache"' EXIT && \
 	began=$$(date +%s) && \
 	for script in $(BENCH_SCRIPTS); do \
 		echo "== $$script"; \
 		TRACE_SEASON_CACHE=$$cache $(BIN)/python $$script --output docs/benchmarks.md || exit 1; \
 	done && \
-	echo "make bench: $$(( $$(date +%s) - began )) s"
+	echo "make bench: $$(( $$(date +%s) - began )) s" && \
+	{ command -v wrk >/dev/null 2>&1 || echo "$(WRK_MISSING)"; }
 
 # Known vulnerabilities in the pinned dependencies (needs a vulnerability database: PyPI's JSON
 # API or OSV; where neither is reachable pip-audit says so and this fails).

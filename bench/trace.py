@@ -14,7 +14,10 @@ in turn, `--rounds` times after a warm-up pass:
 - the reference: a hand-written recursive SQL query returning the same edge rows as the graph
   walk (id, src, dst, event_id, quantity, uom; checked equal), through the database driver;
 - the graph walk, trace/db/graph.py;
-- the service call (`tracing.trace` backward from the shipment; `tracing.recall` from the lot);
+- the service call (`tracing.trace` backward from the shipment; `tracing.recall` from the lot),
+  its answer kept since the warm-up (the chain head has not moved): one statement reads the head;
+- the same service call read anew, nothing kept (`tracing.trace.build`, `tracing.recall.build`):
+  the answer's first asking, or the first after anything was recorded;
 - the same rows as the service call by hand: the least SQL an answer needs (the code resolved,
   the walk, the nodes' rows, the events), through the driver, no objects built;
 - the HTTP endpoint, in-process (Flask's test client, an inspector's token):
@@ -227,6 +230,7 @@ def measure(url: str, made: dict, calls: int, rounds: int, folder: Path) -> dict
             "walk": lambda s: walk(session, [f"shipment:{s}"], "backward"),
             "by_hand": lambda s: hand.trace(s),
             "service": lambda s: tracing.trace(session, str(s), "backward"),
+            "anew": lambda s: tracing.trace.build(session, str(s), "backward"),
             "http": lambda s: http(f"/api/v1/trace/{s}?direction=backward"),
         },
         "forward": {
@@ -234,6 +238,7 @@ def measure(url: str, made: dict, calls: int, rounds: int, folder: Path) -> dict
             "walk": lambda h: walk(session, [f"lot:{h['id']}"], "forward"),
             "by_hand": lambda h: hand.recall(h["code"]),
             "service": lambda h: tracing.recall(session, h["code"]),
+            "anew": lambda h: tracing.recall.build(session, h["code"]),
             "http": lambda h: http(f"/api/v1/recall/{h['code']}"),
         },
     }
@@ -309,7 +314,8 @@ DIRECTIONS = {
 ROWS = [
     ("sql", "hand-written recursive SQL, the walk's rows, raw driver (**reference**)"),
     ("walk", "graph walk, trace/db/graph.py"),
-    ("service", "service call `{what}`"),
+    ("service", "service call `{what}`, answer kept (chain head unmoved)"),
+    ("anew", "service call read anew, nothing kept (`{what}.build`)"),
     ("by_hand", "the service's rows by hand: SQL only, raw driver, no objects built"),
     ("http", "HTTP GET {path}/…, in-process"),
 ]
@@ -324,10 +330,11 @@ def figures(results: dict) -> dict:
             out[kind, direction] = {
                 "median": median,
                 "service_vs_sql": median["service"] / median["sql"],
-                "service_vs_hand": median["service"] / median["by_hand"],
+                "anew_vs_sql": median["anew"] / median["sql"],
+                "anew_vs_hand": median["anew"] / median["by_hand"],
                 "hand_vs_sql": median["by_hand"] / median["sql"],
                 "walk_vs_sql": median["walk"] / median["sql"],
-                "walk_share": median["walk"] / median["service"],
+                "walk_share": median["walk"] / median["anew"],
                 "p50": median["http"],
                 "p90": _p(times["http"], 0.9),
             }
@@ -374,12 +381,21 @@ def report(args, results: dict, made: dict, generated: dict) -> str:
             + " |"
         )
         cells = [
-            f"{got[k, direction]['service_vs_hand']:.1f}× "
-            f"{_verdict(got[k, direction]['service_vs_hand'] <= TARGET_RATIO)}"
+            f"{got[k, direction]['anew_vs_sql']:.1f}× "
+            f"{_verdict(got[k, direction]['anew_vs_sql'] <= TARGET_RATIO)}"
             for k in kinds
         ]
         lines.append(
-            f"| {title}: service call ≤ {TARGET_RATIO:.0f}× the same rows by hand | "
+            f"| {title}, read anew (nothing kept): ≤ {TARGET_RATIO:.0f}× the hand-written "
+            "recursive SQL | " + " | ".join(cells) + " |"
+        )
+        cells = [
+            f"{got[k, direction]['anew_vs_hand']:.1f}× "
+            f"{_verdict(got[k, direction]['anew_vs_hand'] <= TARGET_RATIO)}"
+            for k in kinds
+        ]
+        lines.append(
+            f"| {title}, read anew: ≤ {TARGET_RATIO:.0f}× the same rows by hand | "
             + " | ".join(cells)
             + " |"
         )
@@ -397,7 +413,9 @@ def report(args, results: dict, made: dict, generated: dict) -> str:
         "checks the walk returns the reference's rows), ± half the range of the rounds' medians; "
         "the ratio is to the reference's median in the same run. The walk and the service run in "
         "one open session; the HTTP request is the whole of it (token, session, JSON) through "
-        "Flask's test client.",
+        "Flask's test client. The service call and the HTTP request find the answer kept since "
+        "the warm-up (nothing is recorded during the run): what an inspector waits for when "
+        "asking again while nothing new is recorded; the row read anew is the first asking.",
     ]
     for direction, (title, what, path) in DIRECTIONS.items():
         lines += [
@@ -422,30 +440,38 @@ def report(args, results: dict, made: dict, generated: dict) -> str:
 def notes(kinds: list[str], got: dict) -> list[str]:
     """Where a target is missed: by how much, why, and what would close it."""
     out = []
+
+    def each(direction: str, key: str, form: str = "{:.1f}×", scale: float = 1.0) -> str:
+        return ", ".join(
+            f"{NAMES[k]} " + form.format(got[k, direction][key] * scale) for k in kinds
+        )
+
     for direction, (title, _, _) in DIRECTIONS.items():
+        title = title[0].upper() + title[1:]
         missed = [k for k in kinds if got[k, direction]["service_vs_sql"] > TARGET_RATIO]
-        if not missed:
-            continue
-        by = ", ".join(
-            f"{NAMES[k]} {got[k, direction]['service_vs_sql'] / TARGET_RATIO:.1f}×" for k in missed
-        )
-        hand = ", ".join(f"{NAMES[k]} {got[k, direction]['hand_vs_sql']:.1f}×" for k in missed)
-        share = ", ".join(f"{NAMES[k]} {got[k, direction]['walk_share']:.0%}" for k in missed)
-        walk = ", ".join(f"{NAMES[k]} {got[k, direction]['walk_vs_sql']:.1f}×" for k in missed)
-        over = ", ".join(f"{NAMES[k]} {got[k, direction]['service_vs_hand']:.1f}×" for k in missed)
-        out.append(
-            f"- {title[0].upper() + title[1:]}: ≤ {TARGET_RATIO:.0f}× the recursive SQL is missed "
-            f"by {by}. The walk itself is not what costs: it takes {walk} the hand-written "
-            f"query and {share} of the service call. An answer is more rows than the walk "
-            "returns (each node's row, and for a trace every event naming its lots, pallets and "
-            f"shipments): the least SQL that reads them, by hand, already takes {hand} the walk "
-            f"query; the service takes {over} that, for SQLAlchemy's cost per statement "
-            "(7 for a trace, 4 for a recall; tests/test_trace_queries.py holds them) and "
-            "reading each event's JSON and times into Python. A closure table would shorten "
-            "only the walk. What would close it: keeping answers per start until an event "
-            "names one of their nodes, as the public lot page does (trace/lookup/cache.py), "
-            "or leaving the events out of the trace and paging them."
-        )
+        if missed:
+            out.append(
+                f"- {title}, answer kept: ≤ {TARGET_RATIO:.0f}× the recursive SQL is missed on "
+                + ", ".join(NAMES[k] for k in missed)
+                + ". A kept answer costs one statement that reads the chain head and a lookup "
+                "in memory: what is left is SQLAlchemy's cost for that one statement."
+            )
+        if any(got[k, direction]["anew_vs_sql"] > TARGET_RATIO for k in kinds):
+            out.append(
+                f"- {title}, read anew: {each(direction, 'anew_vs_sql')} the recursive SQL. "
+                f"The walk itself is not what costs: it takes {each(direction, 'walk_vs_sql')} "
+                "the hand-written query and "
+                + each(direction, "walk_share", "{:.0%}")
+                + " of the answer read anew. An answer is more rows than the walk returns (each "
+                "node's row, and for a trace every event naming its lots, pallets and "
+                "shipments): the least SQL that reads them, through the driver with no objects "
+                f"built, already takes {each(direction, 'hand_vs_sql')} the walk query, so no "
+                "way of reading them meets the target on a first asking; the service takes "
+                f"{each(direction, 'anew_vs_hand')} that (SQLAlchemy's cost per statement, "
+                "each event's JSON and times read into Python). That is why answers are kept "
+                "per chain head (trace/services/tracing.py): asking again while nothing is "
+                "recorded costs the head's read."
+            )
     return out
 
 

@@ -7,20 +7,26 @@ orchard's growing-area code reaches every lot, pallet and shipment of that orcha
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from sqlalchemy import text
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from bench.season import generate
 from tests.flows import statements
-from trace.services import audit, tracing
+from trace.db.models import Lot
+from trace.services import audit, lots, masterdata, tracing, users
 
-# The code resolved, the walk, one query per kind of node present (places with their codes,
-# lots, pallets, shipments), the events.
-TRACE_STATEMENTS = 7
-# The code resolved, (for a pallet or shipment, the walk back to the lots it carried,) the
-# walk, the lots, the pallets with their shipments and affected cartons.
+# The chain head read, the code resolved, the walk, one query per kind of node present (places
+# with their codes, lots, pallets, shipments), the events.
+TRACE_STATEMENTS = 8
+# The chain head read, the code resolved, (for a pallet or shipment, the walk back to the lots
+# it carried,) the walk, the lots, the pallets with their shipments
+# and affected cartons.
 RECALL_STATEMENTS = 5
+# Asked again while the chain head is the same: the head read.
+KEPT_STATEMENTS = 1
 
 
 @pytest.fixture
@@ -58,7 +64,7 @@ def test_a_trace_costs_the_same_few_statements_for_any_graph(engine, season):
                     answer = tracing.trace(session, code, direction)
                 kinds = {n["id"].split(":")[0] for n in answer["nodes"]}
                 events = 1 if kinds - {"location"} else 0  # an orchard alone has none to read
-                expected = _resolving(season, code) + 1 + len(kinds) + events
+                expected = 1 + _resolving(season, code) + 1 + len(kinds) + events
                 assert len(seen) == expected, (code, direction, seen)
                 assert len(seen) <= _resolving(season, code) - 1 + TRACE_STATEMENTS
                 sizes.add(len(answer["edges"]))
@@ -100,3 +106,82 @@ def test_a_generated_season_is_a_chain_that_verifies(engine, season):
         checked = audit.verify(session)
     assert checked["ok"], checked["first_broken"]
     assert checked["events_checked"] == season["counts"]["event"]
+
+
+def test_asking_again_reads_only_the_chain_head_and_answers_the_same(engine, season):
+    with Session(engine) as session:
+        for code in _starts(season):
+            first = (tracing.trace(session, code, "backward"), tracing.recall(session, code))
+            with statements(engine) as seen:
+                again = (tracing.trace(session, code, "backward"), tracing.recall(session, code))
+            assert len(seen) == 2 * KEPT_STATEMENTS, (code, seen)
+            assert again == first
+            anew = (
+                tracing.trace.build(session, code, "backward"),
+                tracing.recall.build(session, code),
+            )
+            assert _plain(again) == _plain(anew)
+
+
+def _plain(answers) -> list:
+    """Answers with their events as column values, to compare what is said."""
+    return [
+        {**a, "events": [dict(zip(e.__slots__, (getattr(e, k) for k in e.__slots__), strict=True))
+                         for e in a.get("events", [])]}
+        for a in answers
+    ]  # fmt: skip
+
+
+def test_what_is_recorded_after_an_answer_is_in_the_next_one(engine, season):
+    lot = season["harvest"][0]["code"]
+    with Session(engine) as session:
+        inspector = users.create(session, "inspector-kept", "inspector")[0]
+        before = tracing.recall(session, lot)
+        traced = tracing.trace(session, lot, "backward")
+        assert [x["on_hold"] for x in before["lots"] if x["code"] == lot] == [False]
+        lots.inspect(
+            session, inspector, lot,
+            {"inspected_at": datetime.now(UTC), "result": "fail", "notes": "kept answers"},
+        )  # fmt: skip
+        after = tracing.recall(session, lot)
+        assert [x["on_hold"] for x in after["lots"] if x["code"] == lot] == [True]
+        retraced = tracing.trace(session, lot, "backward")
+        assert len(retraced["events"]) == len(traced["events"]) + 1
+        assert retraced["events"][-1].type == "inspect"
+
+        orchard = next(n for n in retraced["nodes"] if n["id"].startswith("location:"))
+        masterdata.update_location(session, int(orchard["id"][9:]), {"name": "Renamed orchard"})
+        renamed = tracing.trace(session, lot, "backward")
+        assert any(n["label"] == "Renamed orchard" for n in renamed["nodes"])
+
+
+def test_a_session_that_wrote_uncommitted_rows_reads_anew_and_keeps_nothing(engine, season):
+    lot = season["harvest"][0]["code"]
+    with Session(engine) as session:
+        tracing.recall(session, lot)
+        row = session.exec(select(Lot).where(Lot.code == lot)).one()
+        row.on_hold = True
+        session.add(row)
+        session.flush()  # written, not committed
+        seen = tracing.recall(session, lot)
+        assert [x["on_hold"] for x in seen["lots"] if x["code"] == lot] == [True]
+        session.rollback()
+        again = tracing.recall(session, lot)
+        assert [x["on_hold"] for x in again["lots"] if x["code"] == lot] == [False]
+
+
+def test_an_answer_too_big_to_keep_is_read_anew_each_time(engine, season, monkeypatch):
+    orchard = season["orchard"]  # reaches every lot, pallet and shipment of the orchard
+    with Session(engine) as session:
+        size = len(tracing.trace.build(session, orchard, "forward")["edges"])
+        monkeypatch.setattr(tracing, "KEPT_ROWS", size)  # the answer's edges alone fill it
+        first = tracing.trace(session, orchard, "forward")
+        with statements(engine) as seen:
+            again = tracing.trace(session, orchard, "forward")
+        assert len(seen) > KEPT_STATEMENTS
+        assert _plain([again]) == _plain([first])
+        small = season["harvest"][0]["code"]
+        tracing.recall(session, small)
+        with statements(engine) as seen:
+            tracing.recall(session, small)
+        assert len(seen) == KEPT_STATEMENTS  # a small one is still kept

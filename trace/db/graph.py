@@ -35,7 +35,8 @@ def walk(session: Session, start: Iterable[str], direction: str) -> list[Row]:
     if not start:
         return []
     statement = _WALKS["backward" if direction == "backward" else "forward"]
-    return list(session.execute(statement, {"start": start}))
+    # Through the session's connection: Core rows, without the ORM's step per statement.
+    return list(session.connection().execute(statement, {"start": start}))
 
 
 def upstream_lot_ids(session: Session, lot_ids: Iterable[int]) -> set[int]:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 
 from babel import Locale
 from flask import request
 from flask_babel import format_date
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 # The languages with a catalogue (the first is the fallback for a product name).
 LANGUAGES = ["en", "vi", "ja"]
@@ -18,10 +21,20 @@ def select_language() -> str:
     """?lang= (the switcher's links), then the cookie the switcher set, then Accept-Language."""
     if not request:
         return "en"
-    for choice in (request.args.get("lang"), request.cookies.get(COOKIE)):
-        if choice in LANGUAGES:
-            return choice
-    return request.accept_languages.best_match(LANGUAGES) or "en"
+    environ = request.environ
+    # Each read only when sent: werkzeug answers an absent key by raising and catching an
+    # exception, on every page.
+    if environ.get("QUERY_STRING") and request.args.get("lang") in LANGUAGES:
+        return request.args["lang"]
+    if environ.get("HTTP_COOKIE") and request.cookies.get(COOKIE) in LANGUAGES:
+        return request.cookies[COOKIE]
+    return _best_language(request.headers.get("Accept-Language", ""))
+
+
+@lru_cache(maxsize=1024)
+def _best_language(accept_language: str) -> str:
+    """Accept-Language → one of ours: read once per header as phones send it, not per request."""
+    return parse_accept_header(accept_language, LanguageAccept).best_match(LANGUAGES) or "en"
 
 
 def name_in(names: dict | None, language: str) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import quote, unquote, urlsplit
 
 from flask import (
@@ -19,7 +20,9 @@ from flask import (
 )
 from flask_babel import get_locale
 from markupsafe import Markup
+from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import http_date, parse_accept_header
 from werkzeug.routing import PathConverter
 
 from trace.db.session import get_session
@@ -438,14 +441,27 @@ def _redirect(found: Found, link_type: str) -> Response:
 
 
 def _wants_json() -> bool:
-    best = request.accept_mimetypes.best_match(["text/html", *JSON_OFFERS])
-    return best in JSON_OFFERS
+    return _accept(request.headers.get("Accept", ""))[0]
 
 
 def _json_type() -> str:
     """application/linkset+json unless the client asked for plain JSON only."""
-    best = request.accept_mimetypes.best_match([LINKSET, "application/json"])
-    return "application/json" if best == "application/json" else LINKSET
+    return _accept(request.headers.get("Accept", ""))[1]
+
+
+@lru_cache(maxsize=1024)
+def _accept(header: str) -> tuple[bool, str]:
+    """What an Accept header asks for (JSON rather than the page; which JSON): read once per
+    header as clients send it, not on every request."""
+    accept = parse_accept_header(header, MIMEAccept)
+    wants_json = accept.best_match(["text/html", *JSON_OFFERS]) in JSON_OFFERS
+    best = accept.best_match([LINKSET, "application/json"])
+    return wants_json, "application/json" if best == "application/json" else LINKSET
+
+
+# A request that may be answered 304, 412 or 206 (werkzeug's make_conditional reads these).
+_CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH",
+                "HTTP_IF_UNMODIFIED_SINCE", "HTTP_RANGE", "HTTP_IF_RANGE")  # fmt: skip
 
 
 def _json(body: dict, mimetype: str) -> Response:
@@ -462,7 +478,12 @@ def _cacheable(response: Response) -> Response:
         )
     if response.status_code == 200:
         response.add_etag()
-        response.make_conditional(request)
+        environ = request.environ
+        if any(name in environ for name in _CONDITIONAL):
+            response.make_conditional(request)
+        elif request.method in ("GET", "HEAD") and "Date" not in response.headers:
+            # what make_conditional adds to a plain GET
+            response.headers["Date"] = http_date()
     return response
 
 

@@ -3,16 +3,29 @@
 Trace and recall answer an inspector in a recall: each is a handful of statements however big
 the graph (the code resolved, one recursive walk, one query per kind of node, one for the
 events), written once at import (tests/test_trace_queries.py counts them).
+
+An answer is kept, per database and code, with the chain head it was read at (the writers'
+count, the last event and its hash, the revision of places): while the head is the same, the
+answer is the same, and asking again costs one statement that reads the head. Every use case
+that changes a lot, pallet or shipment records an event and moves the head; places move the
+revision. A session that has written something not yet committed reads anew and keeps nothing.
+Kept answers are shared: callers read them and never change them. KEPT_ROWS bounds their
+size per database.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import threading
+from collections.abc import Callable
 from contextlib import suppress
+from functools import wraps
+from weakref import WeakKeyDictionary
 
 import orjson
-from sqlalchemy import Text, bindparam, cast, func, select, text
+from cachetools import LRUCache
+from sqlalchemy import Engine, Text, bindparam, cast, event, func, select, text
 from sqlmodel import Session
 
 from trace.db.graph import walk
@@ -30,6 +43,8 @@ from trace.db.models import (
 )
 from trace.domain.errors import NotFound
 from trace.gs1 import Gln, GS1Error, Sscc, parse_digital_link
+
+from .masterdata import REVISION
 
 _ids = bindparam("ids", expanding=True)
 _lots = bindparam("lots", expanding=True)
@@ -139,6 +154,67 @@ _RECALL_PALLETS = (
 )  # fmt: skip
 
 
+# --- answers kept per chain head ---------------------------------------------------------------
+
+# Per database, the most recently asked codes' answers up to this many rows in all (nodes, edges,
+# events, shipments, pallets, lots: a few hundred bytes each), so an orchard's whole season
+# asked for now and then cannot fill a worker's memory; a bigger answer is not kept.
+KEPT_ROWS = 100_000
+_HEAD = text(
+    "SELECT h.writes, h.last_event_id, h.last_hash, "
+    "(SELECT value FROM counter WHERE name = :name) FROM chain_head h WHERE h.id = 1"
+).bindparams(name=REVISION)
+_kept: WeakKeyDictionary[Engine, LRUCache] = WeakKeyDictionary()
+_lock = threading.Lock()
+_WROTE = "trace.tracing.wrote"  # in Session.info: flushed, not yet committed or rolled back
+
+
+@event.listens_for(Session, "after_flush")
+def _wrote(session, _context) -> None:
+    session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _ended(session) -> None:
+    session.info.pop(_WROTE, None)
+
+
+def _per_chain_head(what: str) -> Callable:
+    """Keep `what`'s answers per code until the chain head moves (see the module's doc)."""
+
+    def decorate(build: Callable[..., dict]) -> Callable[..., dict]:
+        @wraps(build)
+        def answer(session: Session, code: str, *args) -> dict:
+            if session.info.get(_WROTE):
+                return build(session, code, *args)
+            connection = session.connection()
+            head = tuple(connection.execute(_HEAD).one())  # read first: never newer than it is
+            key = (what, code.strip(), *args)
+            with _lock:
+                answers = _kept.get(connection.engine)
+                if answers is None:
+                    answers = _kept[connection.engine] = LRUCache(KEPT_ROWS, getsizeof=_rows)
+                found = answers.get(key)
+            if found is not None and found[0] == head:
+                return found[1]
+            made = build(session, code, *args)
+            if _rows((head, made)) <= KEPT_ROWS:
+                with _lock:
+                    answers[key] = (head, made)
+            return made
+
+        answer.build = build  # the answer read anew, nothing kept (bench/trace.py)
+        return answer
+
+    return decorate
+
+
+def _rows(kept: tuple) -> int:
+    """How big a kept answer is: its lists' lengths, one at least."""
+    return 1 + sum(len(value) for value in kept[1].values() if isinstance(value, list))
+
+
 def resolve(session: Session, code: str) -> str:
     """The graph node a code names: a lot code, an SSCC, a carton's Digital Link, a shipment
     id, an orchard's GLN or growing-area code."""
@@ -190,6 +266,7 @@ def resolve(session: Session, code: str) -> str:
 def describe(session: Session, nodes: set[str]) -> list[dict]:
     """The nodes of a graph with what an inspector needs to recognise each (a query per kind
     of node present)."""
+    rows = session.connection().execute  # Core rows: the ORM's own step adds nothing here
     ids: dict[str, list[int]] = {"location": [], "lot": [], "pallet": [], "shipment": []}
     for name in nodes:
         kind, _, ident = name.partition(":")
@@ -197,7 +274,7 @@ def describe(session: Session, nodes: set[str]) -> list[dict]:
     out = []
     if ids["location"]:
         places: dict[int, dict] = {}
-        for row in session.execute(_PLACES, {"ids": ids["location"]}):
+        for row in rows(_PLACES, {"ids": ids["location"]}):
             place = places.get(row.id)
             if place is None:
                 place = places[row.id] = {
@@ -214,7 +291,7 @@ def describe(session: Session, nodes: set[str]) -> list[dict]:
                      "status": row.status}
                 )  # fmt: skip
     if ids["lot"]:
-        for lot in session.execute(_LOTS, {"ids": ids["lot"]}):
+        for lot in rows(_LOTS, {"ids": ids["lot"]}):
             out.append(
                 {
                     "id": node("lot", lot.id),
@@ -230,7 +307,7 @@ def describe(session: Session, nodes: set[str]) -> list[dict]:
                 }
             )
     if ids["pallet"]:
-        for pallet in session.execute(_PALLETS, {"ids": ids["pallet"]}):
+        for pallet in rows(_PALLETS, {"ids": ids["pallet"]}):
             out.append(
                 {
                     "id": node("pallet", pallet.id),
@@ -241,7 +318,7 @@ def describe(session: Session, nodes: set[str]) -> list[dict]:
                 }
             )
     if ids["shipment"]:
-        for shipment in session.execute(_SHIPMENTS, {"ids": ids["shipment"]}):
+        for shipment in rows(_SHIPMENTS, {"ids": ids["shipment"]}):
             out.append(
                 {
                     "id": node("shipment", shipment.id),
@@ -261,9 +338,11 @@ def events_of(session: Session, nodes: list[str]) -> list[EventView]:
     """Every event that concerns any of `nodes`, in the order they happened (one statement)."""
     if not nodes:
         return []
-    return [EventView(row) for row in session.execute(_EVENTS, {"nodes": nodes})]
+    rows = session.connection().execute(_EVENTS, {"nodes": nodes})
+    return [EventView(row) for row in rows]
 
 
+@_per_chain_head("trace")
 def trace(session: Session, code: str, direction: str) -> dict:
     """The graph upstream (`backward`: where it came from) or downstream (`forward`: where it
     went) of the thing `code` names, with every event that concerns its nodes."""
@@ -297,6 +376,7 @@ def carried_lots(session: Session, start: str) -> set[str]:
     return {e.src for e in edges if e.dst in pallets and e.src.startswith("lot:")}
 
 
+@_per_chain_head("recall")
 def recall(session: Session, code: str) -> dict:
     """Everything downstream of `code`: shipments (market, consignee, cartons), pallets still
     on hand, and the lots concerned.
