@@ -187,7 +187,7 @@ def Phone(**kwargs):
     """A phone number as people write it: +84 220 3850 123, (0220) 385-0123."""
     return fields.String(
         validate=validate.Regexp(
-            r"^(?=(.*[0-9]){5})\+?[0-9 ()./-]{5,31}$", error="a phone number, e.g. +84 220 3850 123"
+            r"^\+?\(?[0-9][0-9 ()./-]{3,29}$", error="a phone number, e.g. +84 220 3850 123"
         ),
         metadata={"example": "+84 220 3850 123"},
         **kwargs,

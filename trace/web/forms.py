@@ -208,7 +208,7 @@ class ArriveForm(Once):
 
 
 # As the API checks it (trace/api/schemas.py, Phone).
-PHONE = r"^(?=(.*[0-9]){5})\+?[0-9 ()./-]{5,31}$"
+PHONE = r"^\+?\(?[0-9][0-9 ()./-]{3,29}$"
 
 
 class LocationForm(Once):
