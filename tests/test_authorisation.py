@@ -86,6 +86,7 @@ REQUESTS = {
     "PATCH /api/v1/locations/{ident}": _patch(
         "/locations/{house}", lambda s, c: {"name": "Thanh Hà Fruit Packing No. 1"}
     ),
+    "GET /api/v1/locations/{ident}/history": _get("/locations/{house}/history"),
     "GET /api/v1/products": _get("/products"),
     "POST /api/v1/products": _post(
         "/products", lambda s, c: {"name": {"en": "Cat Chu mango"}, "commodity": "mango"}
@@ -94,6 +95,7 @@ REQUESTS = {
     "PATCH /api/v1/products/{ident}": _patch(
         "/products/{product}", lambda s, c: {"variety": "Thanh Hà (early)"}
     ),
+    "GET /api/v1/products/{ident}/history": _get("/products/{product}/history"),
     "GET /api/v1/lots": _get("/lots"),
     "POST /api/v1/lots/harvest": _post(
         "/lots/harvest",

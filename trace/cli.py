@@ -248,7 +248,10 @@ def verify(file: Path | None, public_key: Path | None):
     key = evidence.load_key(_key_path())
     with Session(_engine()) as session:
         result = audit.verify(session, evidence.raw_public(key) if key else None)
-    click.echo(f"{result['events_checked']} events checked")
+    click.echo(
+        f"{result['events_checked']} events and "
+        f"{result['masterdata_checked']} master-data versions checked"
+    )
     for point in result["checkpoints"]:
         state = "ok  " if point["ok"] else "FAIL"
         click.echo(
@@ -257,7 +260,10 @@ def verify(file: Path | None, public_key: Path | None):
         )
     if not result["ok"]:
         broken = result["first_broken"]
-        click.echo(f"BROKEN at event {broken['id']}: {broken['reason']}")
+        if broken.get("type") == "masterdata":
+            click.echo(f"BROKEN in the master data: {broken['reason']}")
+        else:
+            click.echo(f"BROKEN at event {broken['id']}: {broken['reason']}")
         raise SystemExit(1)
     click.echo("the chain and its checkpoints hold")
 

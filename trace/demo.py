@@ -508,10 +508,27 @@ def _codes(scheme: str, value: str, markets: str, issuer: str = EXPORT_ISSUER) -
     return codes
 
 
+# Postal codes and telephone area codes of the provinces, for the places' FSMA 204 location
+# descriptions (21 CFR 1.1310: phone number and address). The numbers are made up.
+POSTAL = {"Hải Dương": "03000", "Bắc Giang": "26000", "Hà Nội": "10000", "Hải Phòng": "04000"}
+AREA = {"Hải Dương": "220", "Bắc Giang": "204", "Hà Nội": "24", "Hải Phòng": "225"}
+PARTY_CONTACT = {  # key: (postal code, phone)
+    "exporter": ("03000", "+84 220 3850 200"),
+    "tokyo": ("143-0001", "+81 3 5555 0123"),
+    "los-angeles": ("90021", "+1 213 555 0142"),
+    "sydney": ("2140", "+61 2 5550 0175"),
+    "hai-phong": ("04000", "+84 225 3850 300"),
+}
+
+
+def _phone(province: str, number: int) -> str:
+    return f"+84 {AREA[province]} 3850 {number:03d}"
+
+
 def places(company_prefix: str) -> list[tuple[str, dict]]:
     """Every location's key and the data `masterdata.create_location` takes."""
     rows = []
-    for orchard in ORCHARDS:
+    for index, orchard in enumerate(ORCHARDS, 1):
         province, _ = DISTRICTS[orchard.district]
         district, commune = _initials(orchard.district), _initials(orchard.commune)
         domestic = (
@@ -524,10 +541,12 @@ def places(company_prefix: str) -> list[tuple[str, dict]]:
                 {
                     "kind": "orchard",
                     "name": f"Vườn vải {orchard.commune} {orchard.number:02d}",
+                    "phone": _phone(province, index),
                     "address": {
                         "commune": orchard.commune,
                         "district": orchard.district,
                         "province": province,
+                        "postal_code": POSTAL[province],
                         "country": "VN",
                     },
                     "codes": _codes("PUC", domestic, "VN", issuer)
@@ -535,15 +554,17 @@ def places(company_prefix: str) -> list[tuple[str, dict]]:
                 },
             )
         )
-    for house in HOUSES:
+    for index, house in enumerate(HOUSES, 50):
         province, _ = DISTRICTS[house.district]
         data = {
             "kind": "packing_house",
             "name": house.name,
+            "phone": _phone(province, index),
             "address": {
                 "commune": house.commune,
                 "district": house.district,
                 "province": province,
+                "postal_code": POSTAL[province],
                 "country": "VN",
             },
             "codes": _codes("PHC", house.phc, house.markets),
@@ -551,17 +572,29 @@ def places(company_prefix: str) -> list[tuple[str, dict]]:
         if house.gln:
             data["gln"] = _gs1_key(company_prefix, house.gln)
         rows.append((house.key, data))
-    for facility in FACILITIES:
+    for index, facility in enumerate(FACILITIES, 80):
         data = {
             "kind": "treatment_facility",
             "name": facility.name,
-            "address": {"district": facility.district, "province": "Hà Nội", "country": "VN"},
+            "phone": _phone("Hà Nội", index),
+            "address": {
+                "district": facility.district,
+                "province": "Hà Nội",
+                "postal_code": POSTAL["Hà Nội"],
+                "country": "VN",
+            },
             "codes": _codes("TFC", facility.tfc, facility.markets),
             "methods": [facility.key],
         }
         rows.append((facility.key, data))
     for party in PARTIES:
-        data = {"kind": party.kind, "name": party.name, "address": dict(party.address)}
+        postal_code, phone = PARTY_CONTACT[party.key]
+        data = {
+            "kind": party.kind,
+            "name": party.name,
+            "phone": phone,
+            "address": {**party.address, "postal_code": postal_code},
+        }
         if party.gln:
             data["gln"] = _gs1_key(company_prefix, party.gln)
         rows.append((party.key, data))

@@ -10,7 +10,7 @@ import json
 import pytest
 from sqlalchemy import text
 
-from tests.flows import harvest_body
+from tests.flows import harvest_body, packed_season
 from tests.hostile.corpus import SCRIPT, cases
 
 TABLES = ("event", "event_ref", "edge", "lot", "pallet", "pallet_content", "shipment",
@@ -90,11 +90,14 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(client, api):
     assert response.get_json()["code"] == 413
 
 
-def test_a_place_named_like_a_formula_stays_text_in_the_fsma_spreadsheet(api, ids, season):
+def test_a_place_named_like_a_formula_stays_text_in_the_fsma_spreadsheet(api, ids):
     """CSV injection: a name that starts with "=" reaches the inspector's spreadsheet as text."""
     formula = '=HYPERLINK("http://example.invalid","click")'
-    response = api.as_("admin").patch(f"/locations/{ids['house']}", json={"name": formula})
-    assert response.status_code == 200, response.json
+    body = {"kind": "packing_house", "name": formula, "address": {"country": "VN"}}
+    response = api.as_("admin").post("/locations", json=body)
+    assert response.status_code == 201, response.json
+    # a season packed there (rows describe places as their master data held them then)
+    season = packed_season(api, {**ids, "house": response.json["id"]})
     response = api.as_("inspector").get(f"/exports/fsma204.csv?lot={season['packed']}")
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy import text
+
 from tests.web.page import Page
 
 
@@ -37,6 +39,48 @@ def test_a_location_with_a_code_then_suspended(as_, api, ids):
     assert "suspended" in codes
     response = api.as_("inspector").get("/locations?q=Lục")
     assert response.json[0]["codes"][0]["status"] == "suspended"
+
+
+def test_a_place_keeps_its_phone_and_address_and_each_change_names_the_admin(as_, api, engine):
+    admin = as_("admin")
+    admin.open("/app/admin/locations/new")
+    body = {
+        "kind": "packing_house",
+        "name": "Lục Ngạn Packing",
+        "phone": "call us",
+        "street": "12 Đường Trần Hưng Đạo",
+        "city": "Chũ",
+        "province": "Bắc Giang",
+        "postal_code": "26700",
+    }
+    admin.send(body, form="place-form")
+    assert "A phone number, e.g. +84 220 3850 123." in admin.text()
+    admin.send({"phone": "+84 204 3882 456"}, form="place-form")
+    assert re.match(r"/app/admin/locations/\d+$", admin.url)
+    ident = int(admin.url.rsplit("/", 1)[1])
+    place = api.as_("inspector").get(f"/locations/{ident}").json
+    assert place["phone"] == "+84 204 3882 456"
+    assert place["address"] == {
+        "street": "12 Đường Trần Hưng Đạo",
+        "city": "Chũ",
+        "province": "Bắc Giang",
+        "postal_code": "26700",
+        "country": "VN",
+    }
+    admin.send({"place-postal_code": "26710"}, form="place-form")
+    assert "Saved." in admin.text()
+    history = api.as_("inspector").get(f"/locations/{ident}/history").json
+    assert [v["change"] for v in history] == [
+        "created",
+        "address: {'street': '12 Đường Trần Hưng Đạo', 'city': 'Chũ', 'province': 'Bắc Giang', "
+        "'postal_code': '26700', 'country': 'VN'} → {'street': '12 Đường Trần Hưng Đạo', "
+        "'city': 'Chũ', 'province': 'Bắc Giang', 'postal_code': '26710', 'country': 'VN'}",
+    ]
+    with engine.connect() as conn:
+        web_admin = conn.execute(
+            text("SELECT id FROM \"user\" WHERE role = 'admin' AND password_hash IS NOT NULL")
+        ).scalar_one()
+    assert {v["user_id"] for v in history} == {web_admin}
 
 
 def test_a_product(as_):

@@ -6,9 +6,9 @@ from flask_smorest import Blueprint
 from trace.db.session import get_session
 from trace.services import masterdata
 
-from .auth import READERS
+from .auth import READERS, current_user
 from .common import page_window, protected
-from .schemas import LocationIn, LocationOut, LocationPatch, LocationQuery
+from .schemas import LocationIn, LocationOut, LocationPatch, LocationQuery, VersionOut
 
 blp = Blueprint("locations", __name__, description="Places and parties, with their official codes")
 
@@ -42,7 +42,7 @@ class Locations(MethodView):
     def post(self, data):
         """Create a location with its per-market codes"""
         session = get_session()
-        return dump(session, [masterdata.create_location(session, data)])[0]
+        return dump(session, [masterdata.create_location(session, data, current_user())])[0]
 
 
 @blp.route("/locations/<int(max=2147483647):ident>")
@@ -58,6 +58,18 @@ class LocationById(MethodView):
     @blp.arguments(LocationPatch)
     @blp.response(200, LocationOut)
     def patch(self, data, ident):
-        """Change a location: name, address, GLN, add codes, suspend or revoke a code"""
+        """Change a location: name, phone, address, GLN, add codes, suspend, revoke or reactivate a
+        code (kept as a version with who and when: `/locations/{id}/history`)"""
         session = get_session()
-        return dump(session, [masterdata.update_location(session, ident, data)])[0]
+        return dump(session, [masterdata.update_location(session, ident, data, current_user())])[0]
+
+
+@blp.route("/locations/<int(max=2147483647):ident>/history")
+class LocationHistory(MethodView):
+    @protected(blp, "admin", "inspector", errors=[404])
+    @blp.response(200, VersionOut(many=True))
+    def get(self, ident):
+        """Every change of a location and its codes: who, when, before and after"""
+        session = get_session()
+        masterdata.get_location(session, ident)
+        return masterdata.versions(session, "location", ident)

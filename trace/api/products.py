@@ -6,9 +6,9 @@ from flask_smorest import Blueprint
 from trace.db.session import get_session
 from trace.services import masterdata
 
-from .auth import READERS
+from .auth import READERS, current_user
 from .common import page_window, protected
-from .schemas import ProductIn, ProductOut, ProductPatch, ProductQuery
+from .schemas import ProductIn, ProductOut, ProductPatch, ProductQuery, VersionOut
 
 blp = Blueprint("products", __name__, description="Trade items")
 
@@ -34,7 +34,7 @@ class Products(MethodView):
     @blp.response(201, ProductOut)
     def post(self, data):
         """Create a product"""
-        return masterdata.create_product(get_session(), data)
+        return masterdata.create_product(get_session(), data, current_user())
 
 
 @blp.route("/products/<int(max=2147483647):ident>")
@@ -50,4 +50,15 @@ class ProductById(MethodView):
     @blp.response(200, ProductOut)
     def patch(self, data, ident):
         """Change a product (its GTIN only while no lot uses it)"""
-        return masterdata.update_product(get_session(), ident, data)
+        return masterdata.update_product(get_session(), ident, data, current_user())
+
+
+@blp.route("/products/<int(max=2147483647):ident>/history")
+class ProductHistory(MethodView):
+    @protected(blp, "admin", "inspector", errors=[404])
+    @blp.response(200, VersionOut(many=True))
+    def get(self, ident):
+        """Every change of a product: who, when, before and after"""
+        session = get_session()
+        masterdata.get_product(session, ident)
+        return masterdata.versions(session, "product", ident)

@@ -216,8 +216,22 @@ class Address(Schema):
     street = Text(200)
     commune = Text(100)
     district = Text(100)
+    city = Text(100)
     province = Text(100)
+    region = Text(100, metadata={"description": "state or region, where not a province"})
+    postal_code = Text(16)
     country = fields.String(validate=validate.Regexp(r"^[A-Z]{2}$", error="ISO 3166 code, e.g. VN"))
+
+
+def Phone(**kwargs):
+    """A phone number as people write it: +84 220 3850 123, (0220) 385-0123."""
+    return fields.String(
+        validate=validate.Regexp(
+            r"^\+?\(?[0-9][0-9 ()./-]{3,29}$", error="a phone number, e.g. +84 220 3850 123"
+        ),
+        metadata={"example": "+84 220 3850 123"},
+        **kwargs,
+    )
 
 
 class CodeIn(In):
@@ -245,6 +259,7 @@ class LocationIn(In):
     kind = fields.String(required=True, validate=validate.OneOf(LOCATION_KINDS))
     name = Text(200, required=True)
     gln = GlnField(allow_none=True)
+    phone = Phone(allow_none=True)
     address = fields.Nested(Address, load_default=dict)
     codes = fields.List(fields.Nested(CodeIn), load_default=list)
     methods = fields.List(
@@ -264,6 +279,7 @@ class CodeStatus(In):
 class LocationPatch(In):
     name = Text(200)
     gln = GlnField(allow_none=True)
+    phone = Phone(allow_none=True)
     address = fields.Nested(Address)
     methods = fields.List(fields.String(validate=validate.OneOf(TREATMENTS)))
     codes = fields.List(fields.Nested(CodeIn), metadata={"description": "codes to add"})
@@ -277,6 +293,7 @@ class LocationOut(Out):
     kind = fields.String()
     name = fields.String()
     gln = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True)
     address = fields.Dict()
     methods = fields.List(fields.String())
     codes = fields.List(fields.Nested(CodeOut))
@@ -325,6 +342,19 @@ class ProductOut(Out):
     unit = fields.String()
     net_weight_kg = fields.Float(allow_none=True)
     created_at = fields.DateTime()
+
+
+class VersionOut(Out):
+    id = fields.Integer()
+    entity = fields.String()
+    entity_id = fields.Integer()
+    change = fields.String(metadata={"description": "what changed, in words"})
+    valid_from = fields.DateTime()
+    user_id = fields.Integer(allow_none=True, metadata={"description": "who changed it"})
+    before = fields.Dict(allow_none=True)
+    after = fields.Dict()
+    prev_hash = fields.String()
+    hash = fields.String()
 
 
 class ProductQuery(In):
@@ -575,6 +605,9 @@ class RecallOut(Out):
 class VerifyOut(Out):
     ok = fields.Boolean()
     events_checked = fields.Integer()
+    masterdata_checked = fields.Integer(
+        metadata={"description": "master-data versions checked (places, codes, products)"}
+    )
     first_broken = fields.Dict(allow_none=True)
     last_hash = fields.String()
     checkpoints = fields.List(

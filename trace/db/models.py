@@ -22,6 +22,9 @@ class Location(SQLModel, table=True):
     kind: str = Field(max_length=32, index=True)
     name: str = Field(max_length=200)
     gln: str | None = Field(default=None, max_length=13, unique=True)
+    # FSMA 204 location description (21 CFR 1.1310): phone; street, commune, district, city,
+    # region or province, postal_code and country (ISO 3166) in `address`.
+    phone: str | None = Field(default=None, max_length=32)
     address: dict = Field(default_factory=dict, sa_type=JSON)
     # A treatment facility's methods (fumigation, vapour_heat, irradiation…); empty: any.
     methods: list = Field(default_factory=list, sa_type=JSON)
@@ -171,6 +174,29 @@ class ChainHead(SQLModel, table=True):
     last_event_id: int | None = None
     last_hash: str = Field(max_length=64)
     writes: int = 0
+    # The newest master-data version's hash (their own chain, `masterdata_version`).
+    masterdata_hash: str = Field(default="0" * 64, max_length=64)
+
+
+class MasterDataVersion(SQLModel, table=True):
+    """One change of a place (its columns and codes) or a product: who, when, the whole state
+    before and after. Append-only and hash-chained like the event log (its head is
+    `chain_head.masterdata_hash`); what a past event's pages and exports say of a place or a
+    product is the version valid at the event's time (trace/services/masterdata.py)."""
+
+    __tablename__ = "masterdata_version"
+    __table_args__ = (Index("ix_masterdata_version_entity", "entity", "entity_id", "valid_from"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    entity: str = Field(max_length=16)  # location | product
+    entity_id: int
+    change: str = Field(max_length=500)  # what changed, in words
+    valid_from: datetime
+    user_id: int | None = Field(default=None, foreign_key="user.id")
+    before: dict | None = Field(default=None, sa_type=JSON)
+    after: dict = Field(default_factory=dict, sa_type=JSON)
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
 
 
 class Counter(SQLModel, table=True):

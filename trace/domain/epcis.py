@@ -269,6 +269,7 @@ class Place:
     gln: str | None = None
     address: Mapping = field(default_factory=dict)
     codes: tuple = ()  # ({"scheme", "value", "market", "status"}, …)
+    phone: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,24 @@
-"""The hash chain checked: recompute every event's hash in order and name the first that fails."""
+"""The hash chains checked: recompute every event's hash in order and name the first that fails;
+the same for the master-data versions, and every place and product held against its newest
+version (a row edited behind the service no longer matches it)."""
 
 from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from trace.db.models import ChainHead, Checkpoint, Event
-from trace.domain.events import GENESIS_HASH, chain_hash
+from trace.db.models import (
+    ChainHead,
+    Checkpoint,
+    Event,
+    Location,
+    LocationCode,
+    MasterDataVersion,
+    Product,
+)
+from trace.domain.events import GENESIS_HASH, canonical, chain_hash
+from trace.domain.masterdata import location_state, product_state
 
-from .common import event_content
+from .common import event_content, version_content_of
 from .evidence import check_checkpoints
 
 
@@ -21,6 +32,11 @@ def verify(session: Session, trusted_key: bytes | None = None) -> dict:
         session, result.pop("_hashes"), result["events_checked"], trusted_key
     )
     result["checkpoints"] = checkpoints
+    masterdata = verify_masterdata(session)
+    result["masterdata_checked"] = masterdata["checked"]
+    if result["ok"] and masterdata["broken"]:
+        result["ok"] = False
+        result["first_broken"] = masterdata["broken"]
     if result["ok"] and not all(c["ok"] for c in checkpoints):
         result["ok"] = False
         failed = next(c for c in checkpoints if not c["ok"])
@@ -87,4 +103,98 @@ def _verify_chain(session: Session, marks: set[int]) -> dict:
             "type": event.type,
             "reason": reason,
         },
+    }
+
+
+def verify_masterdata(session: Session) -> dict:
+    """The master-data chain recomputed, its head checked, and each place (with its codes) and
+    product compared with its newest version: `broken` names the first that fails."""
+    expected_prev = GENESIS_HASH
+    checked = 0
+    newest: dict[tuple[str, int], MasterDataVersion] = {}
+    query = (
+        select(MasterDataVersion).order_by(MasterDataVersion.id).execution_options(yield_per=2000)
+    )
+    for version in session.exec(query):
+        reason = None
+        if version.prev_hash != expected_prev:
+            reason = (
+                "its prev_hash does not match the hash of the version before it "
+                "(a master-data version was removed, inserted or rewritten)"
+            )
+        elif chain_hash(version_content_of(version), version.prev_hash) != version.hash:
+            reason = "its content does not match its hash (the version row was edited)"
+        if reason:
+            return {"checked": checked, "broken": _named(version, reason)}
+        expected_prev = version.hash
+        newest[(version.entity, version.entity_id)] = version
+        checked += 1
+    head = session.get(ChainHead, 1)
+    if head.masterdata_hash != expected_prev:
+        return {
+            "checked": checked,
+            "broken": {
+                "id": None,
+                "event_id": None,
+                "type": "masterdata",
+                "reason": "master data: the newest version does not match the chain head "
+                "(it was removed or rewritten)",
+            },
+        }
+    codes: dict[int, list[dict]] = {}
+    for code in session.exec(select(LocationCode).order_by(LocationCode.id)):
+        codes.setdefault(code.location_id, []).append(code.model_dump())
+    rows = [
+        ("location", p.id, location_state(p.model_dump(), codes.get(p.id, [])))
+        for p in session.exec(select(Location).order_by(Location.id))
+    ]
+    rows += [
+        ("product", p.id, product_state(p.model_dump()))
+        for p in session.exec(select(Product).order_by(Product.id))
+    ]
+    for entity, ident, state in rows:
+        version = newest.get((entity, ident))
+        if version is None:
+            return {
+                "checked": checked,
+                "broken": _row(
+                    entity, ident, "it has no recorded version (added behind the service)"
+                ),
+            }
+        if canonical(state) != canonical(version.after):
+            changed = sorted(
+                k for k in state if canonical(state[k]) != canonical(version.after.get(k))
+            )
+            return {
+                "checked": checked,
+                "broken": _row(
+                    entity,
+                    ident,
+                    f"its row does not match its newest version {version.id} "
+                    f"({', '.join(changed)} edited behind the service)",
+                ),
+            }
+    return {"checked": checked, "broken": None}
+
+
+def _named(version: MasterDataVersion, reason: str) -> dict:
+    return {
+        "id": version.id,
+        "event_id": None,
+        "type": "masterdata",
+        "entity": version.entity,
+        "entity_id": version.entity_id,
+        "reason": f"master-data version {version.id} ({version.entity} {version.entity_id}): "
+        + reason,
+    }
+
+
+def _row(entity: str, ident: int, reason: str) -> dict:
+    return {
+        "id": None,
+        "event_id": None,
+        "type": "masterdata",
+        "entity": entity,
+        "entity_id": ident,
+        "reason": f"{entity} {ident}: {reason}",
     }

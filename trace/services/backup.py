@@ -56,6 +56,7 @@ COUNTED = (
     "api_token",
     "label_job",
     "scan_counter",
+    "masterdata_version",
 )
 
 

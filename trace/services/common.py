@@ -14,9 +14,20 @@ import orjson
 from sqlalchemy import func, text, update
 from sqlmodel import Session, select
 
-from trace.db.models import ChainHead, Counter, Edge, Event, EventRef, Location, Lot, User
+from trace.db.models import (
+    ChainHead,
+    Counter,
+    Edge,
+    Event,
+    EventRef,
+    Location,
+    Lot,
+    MasterDataVersion,
+    User,
+)
 from trace.domain.errors import Invalid, NotFound, RuleViolation
 from trace.domain.events import KINDS, canonical, canonical_json, chain_hash, offset_of, utc_iso
+from trace.domain.masterdata import describe_change, version_content
 
 # Where the season happens: the day of a date-only event (harvested_on, packed_on) is a
 # Vietnamese day.
@@ -146,6 +157,52 @@ def record(
     for src, dst, quantity, uom in edges:
         session.add(Edge(src=src, dst=dst, event_id=event.id, quantity=quantity, uom=uom))
     return event
+
+
+def record_version(
+    session: Session,
+    head: ChainHead,
+    entity: str,
+    entity_id: int,
+    *,
+    before: dict | None,
+    after: dict,
+    actor: User | None,
+    valid_from: datetime | None = None,
+) -> MasterDataVersion | None:
+    """Append one master-data version (a place's or a product's whole state after a change) to
+    its chain, under the chain lock `head`; nothing when the state did not change."""
+    if before == after:
+        return None
+    version = MasterDataVersion(
+        entity=entity,
+        entity_id=entity_id,
+        change=describe_change(before, after),
+        valid_from=valid_from or now(),
+        user_id=actor.id if actor else None,
+        before=before,
+        after=after,
+        prev_hash=head.masterdata_hash,
+        hash="",
+    )
+    version.hash = chain_hash(version_content_of(version), version.prev_hash)
+    session.add(version)
+    head.masterdata_hash = version.hash
+    session.add(head)
+    session.flush()
+    return version
+
+
+def version_content_of(version: MasterDataVersion) -> dict:
+    return version_content(
+        version.entity,
+        version.entity_id,
+        version.change,
+        version.valid_from,
+        version.user_id,
+        version.before,
+        version.after,
+    )
 
 
 EVENT_COLUMNS = (

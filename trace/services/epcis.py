@@ -13,7 +13,7 @@ import hashlib
 import json
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -47,6 +47,7 @@ from trace.domain.epcis_context import Sent, kept_context
 from trace.domain.errors import DomainError, Invalid, NotFound
 from trace.domain.events import KINDS, offset_of
 
+from . import masterdata
 from .common import CLOCK_SKEW, append_events, bulk_insert, lock_chain, now, unit_of_work
 from .shipments import get_shipment
 
@@ -246,8 +247,69 @@ def places(session: Session, ids: Iterable[int | None]) -> dict[int, epcis.Place
                 gln=place.gln,
                 address=dict(place.address or {}),
                 codes=tuple(codes[place.id]),
+                phone=place.phone,
             )
     return out
+
+
+def place_of(ident: int, state: Mapping) -> epcis.Place:
+    """A master-data version of a place (`trace.domain.masterdata.location_state`) as the
+    mappings see places."""
+    return epcis.Place(
+        id=ident,
+        kind=state["kind"],
+        name=state["name"],
+        gln=state.get("gln"),
+        address=dict(state.get("address") or {}),
+        codes=tuple(
+            {k: c[k] for k in ("scheme", "value", "market", "status")} for c in state["codes"]
+        ),
+        phone=state.get("phone"),
+    )
+
+
+class PlaceHistory:
+    """Places as they were at a moment: their versions fetched once (`masterdata.history`),
+    each version made a Place once however many events name it."""
+
+    def __init__(self, session: Session, ids: Iterable[int | None]):
+        self.history = masterdata.history(session, ids)
+        self._made: dict[int, epcis.Place] = {}
+
+    def at(self, ident: int | None, moment: datetime | None) -> epcis.Place | None:
+        state = self.history.location(ident, moment)
+        if state is None:
+            return None
+        place = self._made.get(id(state))
+        if place is None:
+            place = self._made[id(state)] = place_of(ident, state)
+        return place
+
+    def view(self, current: Mapping[int, epcis.Place], moment: datetime) -> Mapping:
+        return _PlacesAt(self, current, moment)
+
+
+class _PlacesAt(Mapping):
+    """`look.places` as they were at one moment (what the mapping of one event reads)."""
+
+    def __init__(self, history: PlaceHistory, current: Mapping[int, epcis.Place], moment):
+        self.history, self.current, self.moment = history, current, moment
+
+    def __getitem__(self, ident):
+        return self.history.at(ident, self.moment) or self.current[ident]
+
+    def __iter__(self):
+        return iter(self.current)
+
+    def __len__(self) -> int:
+        return len(self.current)
+
+
+def as_of(look: Lookup, history: PlaceHistory, moment: datetime) -> Lookup:
+    """`look` with its places as they were at `moment`."""
+    return Lookup(
+        lots=look.lots, places=history.view(look.places, moment), shipments=look.shipments
+    )
 
 
 def corrections_of(session: Session, ids: Iterable[int]) -> dict[int, list[Event]]:
@@ -273,8 +335,13 @@ def to_epcis(
     (the sender's corrective events are captured events of their own)."""
     fixes = corrections_of(session, [e.id for e in events])
     look = look or lookup(session, [*events, *(f for group in fixes.values() for f in group)])
+    history = PlaceHistory(session, look.places)
+    current = look
     out = []
     for event in events:
+        # A past event names its places as they were then (a renamed orchard, a code added
+        # since, a changed GLN do not rewrite it).
+        look = as_of(current, history, event.event_time)
         record = record_of(event)
         group = fixes.get(event.id, [])
         chain = [f for f in group if "errorDeclaration" not in f.data]

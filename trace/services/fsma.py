@@ -21,6 +21,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
+from types import SimpleNamespace
 
 from sqlmodel import Session, select
 
@@ -28,7 +29,8 @@ from trace.db.models import Event, EventRef, Lot, Pallet, PalletContent, Product
 from trace.domain import epcis as mapping
 from trace.domain.epcis import DOCUMENT_NAMES, Names, Place
 
-from .epcis import Scope, places, scope_events
+from . import masterdata
+from .epcis import PlaceHistory, Scope, places, scope_events
 
 # (column, 21 CFR paragraphs, what trace writes there)
 GLOSSARY: list[tuple[str, str, str]] = [
@@ -59,7 +61,7 @@ GLOSSARY: list[tuple[str, str, str]] = [
     (
         "Location Description for the Traceability Lot Code Source",
         "1.1330(a)(14), 1.1340(a)(7), 1.1345(a)(7)",
-        "The packing house that assigned the traceability lot code: name, address, country, GLN.",
+        "The packing house that assigned the traceability lot code: its location description.",
     ),
     (
         "Traceability Lot Code Source Reference",
@@ -116,9 +118,13 @@ GLOSSARY: list[tuple[str, str, str]] = [
     ),
     (
         "Business Name of the Harvester",
-        "1.1330(a)(7)",
-        "The crew or cooperative recorded at "
-        "harvest, else the orchard (phone numbers are not kept by trace: see the master data).",
+        "1.1325(a)(2), 1.1330(a)(7)",
+        "The crew or cooperative recorded at harvest, else the orchard.",
+    ),
+    (
+        "Phone Number of the Harvester",
+        "1.1325(a)(2), 1.1330(a)(7)",
+        "The orchard's phone number as its master data held it when the food was harvested.",
     ),
     ("Date of Harvesting", "1.1330(a)(8)", "Initial packing: when its inputs were harvested."),
     (
@@ -141,9 +147,11 @@ GLOSSARY: list[tuple[str, str, str]] = [
     ),
     (
         "Reference Document Type",
-        "1.1310, 1.1325(a)(1)(viii), 1.1340(a)(8), 1.1345(a)(8)",
+        "1.1310, 1.1325(a)(1)(viii), 1.1325(b)(1)(vii), 1.1330(a)(16), 1.1340(a)(8), "
+        "1.1345(a)(8), 1.1350(a)(2)(vi)",
         "Bill of lading, Phytosanitary certificate, Treatment certificate, Harvest record, "
-        "Packing record… (several separated by '; ', in the order of the numbers).",
+        "Cooling record, Receiving record, Packing record, Shipment, EPCIS event… (several "
+        "separated by '; ', in the order of the numbers). Every row has at least one.",
     ),
     (
         "Reference Document Number",
@@ -167,13 +175,20 @@ GLOSSARY: list[tuple[str, str, str]] = [
 COLUMNS = [name for name, _, _ in GLOSSARY]
 
 
+ADDRESS_PARTS = ("street", "commune", "district", "city", "province", "region", "postal_code")
+
+
 def describe_place(place: Place | None) -> str:
-    """An FSMA location description: business and place name, address, country, GLN."""
+    """An FSMA location description (21 CFR 1.1310): business name, phone number, physical
+    address (street, commune, district, city, province or region, postal code), country; and
+    the GLN, as the place's master data held them at the event's time."""
     if place is None:
         return ""
     address = place.address or {}
     parts = [place.name]
-    parts += [address[k] for k in ("street", "commune", "district", "province") if address.get(k)]
+    if place.phone:
+        parts.append(f"phone {place.phone}")
+    parts += [address[k] for k in ADDRESS_PARTS if address.get(k)]
     if address.get("country"):
         parts.append(address["country"])
     if place.gln:
@@ -185,7 +200,10 @@ def _growing_area(place: Place | None) -> str:
     if place is None:
         return ""
     codes = [
-        f"{c['scheme']} {c['value']} ({c['market']})" for c in place.codes if c["scheme"] == "PUC"
+        f"{c['scheme']} {c['value']} ({c['market']}"
+        + (f", {c['status']})" if c.get("status", "active") != "active" else ")")
+        for c in place.codes
+        if c["scheme"] == "PUC"
     ]
     return place.name + (f" — {'; '.join(codes)}" if codes else "")
 
@@ -250,14 +268,26 @@ class _Context:
                 place_ids |= {i.get("location_id") for i in event.data.get(key, [])}
         place_ids |= {where for rows in self.shipment_lots.values() for _, _, where in rows}
         self.places = places(session, place_ids)
+        # Places and products as they were when each row's event happened.
+        self.history = PlaceHistory(session, place_ids)
+        self.product_history = masterdata.history(session, products=self.products)
+        self.moment: datetime | None = None
 
     def place(self, ident: int | None) -> Place | None:
-        return self.places.get(ident) if ident is not None else None
+        if ident is None:
+            return None
+        return self.history.at(ident, self.moment) or self.places.get(ident)
+
+    def product(self, lot: Lot):
+        if not lot.product_id:
+            return None
+        state = self.product_history.product(lot.product_id, self.moment)
+        return SimpleNamespace(**state) if state else self.products.get(lot.product_id)
 
     def product_description(self, lot: Lot | None) -> str:
         if lot is None:
             return ""
-        product = self.products.get(lot.product_id) if lot.product_id else None
+        product = self.product(lot)
         if product is None:
             return _join([lot.commodity, lot.variety])
         name = product.name or {}
@@ -267,7 +297,7 @@ class _Context:
         return ", ".join(v for v in [words, product.commodity, product.variety, size, gtin] if v)
 
     def carton_unit(self, lot: Lot) -> str:
-        product = self.products.get(lot.product_id) if lot.product_id else None
+        product = self.product(lot)
         if product and product.net_weight_kg:
             return f"carton ({product.net_weight_kg:g} kg)"
         return "carton"
@@ -280,11 +310,16 @@ class _Context:
         place = self.place(packs[0].biz_location_id if packs else lot.location_id)
         return describe_place(place), self.names.location(place) or ""
 
-    def harvester(self, lot: Lot) -> str:
+    def harvester(self, lot: Lot) -> tuple[str, str]:
+        """The harvester's business name and phone number, as the orchard's master data held
+        them at the harvest."""
         harvests = self.by_lot[lot.code].get("harvest", [])
         crew = harvests[0].data.get("ilmd", {}).get("crew") if harvests else None
+        moment, self.moment = self.moment, harvests[0].event_time if harvests else self.moment
         orchard = self.place(lot.orchard_id)
-        return crew or (orchard.name if orchard else "")
+        self.moment = moment
+        name = crew or (orchard.name if orchard else "")
+        return name, (orchard.phone or "") if orchard else ""
 
 
 def _row(**values) -> dict:
@@ -306,6 +341,7 @@ def rows(
     ctx = _Context(session, events, names)
     out: list[dict] = []
     for event in events:
+        ctx.moment = event.event_time
         out.extend(_rows_of(event, ctx))
     return out
 
@@ -361,7 +397,8 @@ def _rows_of(event: Event, ctx: _Context) -> list[dict]:
                     ctx.place(receipts[0].biz_location_id) if receipts else None
                 ),
                 name_of_the_field_or_other_growing_area=_growing_area(here),
-                business_name_of_the_harvester=ctx.harvester(lot),
+                business_name_of_the_harvester=ctx.harvester(lot)[0],
+                phone_number_of_the_harvester=ctx.harvester(lot)[1],
                 internal_lot_code=lot.code,
                 **_documents(event, [("Harvest record", lot.code)]),
                 **common,
@@ -374,6 +411,7 @@ def _rows_of(event: Event, ctx: _Context) -> list[dict]:
         orchard = ctx.place(lot.orchard_id)
         if event.type == "cool":
             values = {
+                **_documents(event, [("Cooling record", lot.code)]),
                 "critical_tracking_event": "Cooling",
                 "21_CFR_Section": "1.1325(b)",
                 "quantity": lot.received or lot.quantity,
@@ -383,6 +421,7 @@ def _rows_of(event: Event, ctx: _Context) -> list[dict]:
             }
         else:
             values = {
+                **_documents(event, [("Receiving record", lot.code)]),
                 "critical_tracking_event": "Receiving (before initial packing)",
                 "21_CFR_Section": "1.1330(a)(1)-(3)",
                 "quantity": data.get("quantity", data["quantities"][0].get("quantity")),
@@ -400,7 +439,6 @@ def _rows_of(event: Event, ctx: _Context) -> list[dict]:
                 name_of_the_field_or_other_growing_area=_growing_area(orchard),
                 internal_lot_code=lot.code,
                 **values,
-                **_documents(event),
                 **common,
             )
         ]
@@ -451,7 +489,8 @@ def _packing_row(event: Event, ctx: _Context, here: Place | None, common: dict) 
         location_description_for_where_the_event_took_place=describe_place(here),
         location_description_for_the_farm_where_the_food_was_harvested=_join(farms),
         name_of_the_field_or_other_growing_area=_join(areas),
-        business_name_of_the_harvester=_join(harvesters),
+        business_name_of_the_harvester=_join(name for name, _ in harvesters),
+        phone_number_of_the_harvester=_join(phone for _, phone in harvesters),
         date_of_harvesting=_join(harvested),
         location_description_for_where_the_food_was_cooled=_join(cooled_at),
         date_of_cooling=_join(cooled_on),
@@ -577,8 +616,10 @@ def _captured_rows(event: Event, ctx: _Context, common: dict) -> list[dict]:
                 if name != "Receiving"
                 else "",
                 input_lots=inputs,
-                reference_document_type=_join(d.get("type", "") for d in documents),
-                reference_document_number=_join(d.get("bizTransaction") for d in documents),
+                reference_document_type=_join(d.get("type", "") for d in documents)
+                or "EPCIS event",
+                reference_document_number=_join(d.get("bizTransaction") for d in documents)
+                or event.event_id,
                 internal_lot_code=tlc if lot else "",
                 **{**common, "record_source": "EPCIS capture"},
             )

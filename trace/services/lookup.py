@@ -33,6 +33,7 @@ from trace.db.models import (
     Shipment,
     node,
 )
+from trace.domain.masterdata import location_state
 from trace.gs1 import Gln, GS1Error, Gtin, Sscc, validate_lot
 
 from . import masterdata
@@ -197,22 +198,51 @@ def _local(moment: datetime | None, offset: str = "+07:00") -> datetime | None:
 
 def _place(location: Location | None, codes: list[LocationCode], markets: set[str]) -> dict | None:
     """A location as the public sees it; None for a consignee or nothing."""
-    if location is None or location.kind not in PUBLIC_PLACES:
+    if location is None:
         return None
-    address = location.address or {}
-    wanted = [c for c in codes if c.status == "active"]
+    state = location_state(location.model_dump(), [c.model_dump() for c in codes])
+    return _shown(state, markets)
+
+
+def _shown(state: dict | None, markets: set[str]) -> dict | None:
+    """A place's state (its current row or a master-data version) as the public sees it."""
+    if state is None or state["kind"] not in PUBLIC_PLACES:
+        return None
+    address = state["address"] or {}
+    wanted = [c for c in state["codes"] if c["status"] == "active"]
     if markets:  # the codes that matter for where this fruit went
-        wanted = [c for c in wanted if c.market in markets] or wanted
+        wanted = [c for c in wanted if c["market"] in markets] or wanted
     return {
-        "name": location.name,
-        "kind": location.kind,
-        "gln": location.gln,
+        "name": state["name"],
+        "kind": state["kind"],
+        "gln": state["gln"],
         "commune": address.get("commune"),
         "district": address.get("district"),
         "province": address.get("province"),
         "country": address.get("country"),
-        "codes": [{"scheme": c.scheme, "value": c.value, "market": c.market} for c in wanted],
+        "codes": [
+            {"scheme": c["scheme"], "value": c["value"], "market": c["market"]} for c in wanted
+        ],
     }
+
+
+class _PlacesThen:
+    """The public view of places as they were at each moment asked (one query for all the
+    versions of the places a page names, each version shown once)."""
+
+    def __init__(self, session: Session, ids: set[int], markets: set[str]):
+        self.history = masterdata.history(session, ids)
+        self.markets = markets
+        self._shown: dict[int, dict | None] = {}
+
+    def at(self, ident: int | None, moment: datetime | None) -> dict | None:
+        state = self.history.location(ident, moment)
+        if state is None:
+            return None
+        key = id(state)
+        if key not in self._shown:
+            self._shown[key] = _shown(state, self.markets)
+        return self._shown[key]
 
 
 def _places(session: Session, ids: set[int], markets: set[str]) -> dict[int, dict]:
@@ -389,15 +419,24 @@ def _lot_view(session: Session, lot: Lot, chain: dict) -> dict:
     events = _events(session, lot, chain, lots)
     place_ids = set(chain["location"]) | {x.orchard_id for x in lots}
     place_ids |= {e.biz_location_id for e, _ in events} | {s.exporter_id for s in shipments}
-    places = _places(session, place_ids, markets)
+    # Each event names its places as they were when it happened (a past harvest keeps the
+    # orchard's name and codes of its day); the rest shows them as they are.
+    then = _PlacesThen(session, {i for i in place_ids if i is not None}, markets)
+    places = {i: then.at(i, None) for i in place_ids if then.at(i, None) is not None}
     product = session.get(Product, lot.product_id) if lot.product_id else None
+    harvested_at = {
+        item.get("lot"): event.event_time
+        for event, data in events
+        if event.type == "harvest"
+        for item in data.get("quantities", [])[:1]
+    }
 
     orchards: dict[int, dict] = {}
     for harvest in sorted((x for x in lots if x.kind == "harvest"), key=lambda x: x.produced_on):
-        if harvest.orchard_id in places:
-            entry = orchards.setdefault(
-                harvest.orchard_id, {**places[harvest.orchard_id], "harvested_on": []}
-            )
+        orchard = then.at(harvest.orchard_id, harvested_at.get(harvest.code, harvest.created_at))
+        if orchard is not None:
+            key = (harvest.orchard_id, orchard["name"])
+            entry = orchards.setdefault(key, {**orchard, "harvested_on": []})
             if harvest.produced_on not in entry["harvested_on"]:
                 entry["harvested_on"].append(harvest.produced_on)
 
@@ -406,7 +445,7 @@ def _lot_view(session: Session, lot: Lot, chain: dict) -> dict:
     departures: dict[int, dict] = {}
     for event, data in events:
         at = _local(event.event_time, event.tz_offset)
-        place = places.get(event.biz_location_id)
+        place = then.at(event.biz_location_id, event.event_time)
         entry = {"kind": event.type, "at": at, "place": place, "corrected": "_corrected" in data}
         if event.type == "cool":
             entry["temperature_c"] = data.get("temperature_c")

@@ -1,15 +1,26 @@
-"""Locations and products: master data an admin keeps (no event; nothing an event names is deleted)."""
+"""Locations and products: master data an admin keeps (nothing an event names is deleted).
+
+Every change is kept as a version (who, when, the whole state before and after) in a chain of
+its own that `/audit/verify` checks; what a past event's pages and exports say of a place or a
+product is the version valid at the event's time (`history`, `History.at`): the one home of
+"master data as of".
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import func
+from bisect import bisect_right
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_
 from sqlmodel import Session, select
 
-from trace.db.models import Location, LocationCode, Lot, Product
+from trace.db.models import Location, LocationCode, Lot, MasterDataVersion, Product, User
 from trace.domain.errors import Invalid, NotFound, RuleViolation
+from trace.domain.masterdata import location_state, product_state
 from trace.gs1 import Gln, Gtin
 
-from .common import lock_chain, next_value, now, unit_of_work
+from .common import lock_chain, next_value, now, record_version, unit_of_work
 
 LOCATION_KINDS = (
     "orchard",
@@ -46,15 +57,27 @@ def codes_of(session: Session, location_ids: list[int]) -> dict[int, list[Locati
 REVISION = "master_data"
 
 
-def _revised(session: Session) -> None:
-    lock_chain(session)
+def _revised(session: Session):
+    head = lock_chain(session)
     next_value(session, REVISION)
+    return head
 
 
-def create_location(session: Session, data: dict) -> Location:
+def state_of_location(session: Session, location: Location) -> dict:
+    session.flush()
+    codes = codes_of(session, [location.id])[location.id]
+    return location_state(location.model_dump(), [c.model_dump() for c in codes])
+
+
+def state_of_product(product: Product) -> dict:
+    return product_state(product.model_dump())
+
+
+def create_location(session: Session, data: dict, actor: User | None = None) -> Location:
     data = dict(data)
     codes = data.pop("codes", [])
     with unit_of_work(session):
+        head = lock_chain(session)
         gln = data.get("gln")
         if gln:
             data["gln"] = str(Gln.parse(gln))
@@ -64,6 +87,17 @@ def create_location(session: Session, data: dict) -> Location:
         session.add(location)
         session.flush()
         session.add_all(_codes(location.id, codes))
+        after = state_of_location(session, location)
+        record_version(
+            session,
+            head,
+            "location",
+            location.id,
+            before=None,
+            after=after,
+            actor=actor,
+            valid_from=location.created_at,
+        )
     return location
 
 
@@ -74,12 +108,16 @@ def get_location(session: Session, ident: int) -> Location:
     return location
 
 
-def update_location(session: Session, ident: int, data: dict) -> Location:
-    """Change name, address, GLN; add codes; change a code's status (suspend, revoke)."""
+def update_location(
+    session: Session, ident: int, data: dict, actor: User | None = None
+) -> Location:
+    """Change name, phone, address, GLN; add codes; change a code's status (suspend, revoke,
+    reactivate). The change is kept as a version with `actor` and the state before and after."""
     data = dict(data)
     with unit_of_work(session):
-        _revised(session)
+        head = _revised(session)
         location = get_location(session, ident)
+        before = state_of_location(session, location)
         for status in data.pop("code_status", []):
             code = session.get(LocationCode, status["id"])
             if code is None or code.location_id != location.id:
@@ -94,6 +132,10 @@ def update_location(session: Session, ident: int, data: dict) -> Location:
         for key, value in data.items():
             setattr(location, key, value)
         session.add(location)
+        after = state_of_location(session, location)
+        record_version(
+            session, head, "location", location.id, before=before, after=after, actor=actor
+        )
     return location
 
 
@@ -108,15 +150,27 @@ def list_locations(session: Session, kind: str | None, q: str | None, page: int,
     return rows, total
 
 
-def create_product(session: Session, data: dict) -> Product:
+def create_product(session: Session, data: dict, actor: User | None = None) -> Product:
     data = dict(data)
     with unit_of_work(session):
+        head = lock_chain(session)
         if data.get("gtin"):
             data["gtin"] = str(Gtin.parse(data["gtin"]))
             if session.exec(select(Product).where(Product.gtin == data["gtin"])).first():
                 raise RuleViolation(f"GTIN {data['gtin']} belongs to another product already")
         product = Product(**data, created_at=now())
         session.add(product)
+        session.flush()
+        record_version(
+            session,
+            head,
+            "product",
+            product.id,
+            before=None,
+            after=state_of_product(product),
+            actor=actor,
+            valid_from=product.created_at,
+        )
     return product
 
 
@@ -135,11 +189,12 @@ def product_by_gtin(session: Session, gtin: str, field: str) -> Product:
     return product
 
 
-def update_product(session: Session, ident: int, data: dict) -> Product:
+def update_product(session: Session, ident: int, data: dict, actor: User | None = None) -> Product:
     data = dict(data)
     with unit_of_work(session):
-        _revised(session)
+        head = _revised(session)
         product = get_product(session, ident)
+        before = state_of_product(product)
         if "gtin" in data and data["gtin"] != product.gtin:
             used = session.exec(select(Lot.id).where(Lot.product_id == product.id)).first()
             if used:
@@ -152,6 +207,16 @@ def update_product(session: Session, ident: int, data: dict) -> Product:
         for key, value in data.items():
             setattr(product, key, value)
         session.add(product)
+        session.flush()
+        record_version(
+            session,
+            head,
+            "product",
+            product.id,
+            before=before,
+            after=state_of_product(product),
+            actor=actor,
+        )
     return product
 
 
@@ -162,3 +227,97 @@ def list_products(session: Session, q: str | None, page: int, size: int):
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     rows = session.exec(query.order_by(Product.id).offset((page - 1) * size).limit(size)).all()
     return rows, total
+
+
+# --- master data as of a moment ------------------------------------------------------------------
+
+
+class History:
+    """The versions of some places and products, fetched at once: `at` answers "what was this
+    place (product) at that moment?" without another query."""
+
+    def __init__(self) -> None:
+        self._times: dict[tuple[str, int], list[datetime]] = {}
+        self._states: dict[tuple[str, int], list[dict]] = {}
+
+    def add(self, entity: str, ident: int, valid_from: datetime, state: dict) -> None:
+        self._times.setdefault((entity, ident), []).append(valid_from)
+        self._states.setdefault((entity, ident), []).append(state)
+
+    def at(self, entity: str, ident: int | None, moment: datetime | None) -> dict | None:
+        """The state valid at `moment` (the newest version from before it; the first version
+        for a moment before the first; the newest for None); None without versions."""
+        states = self._states.get((entity, ident))
+        if not states:
+            return None
+        if moment is None:
+            return states[-1]
+        index = bisect_right(self._times[(entity, ident)], moment)
+        return states[max(index - 1, 0)]
+
+    def location(self, ident: int | None, moment: datetime | None) -> dict | None:
+        return self.at("location", ident, moment)
+
+    def product(self, ident: int | None, moment: datetime | None) -> dict | None:
+        return self.at("product", ident, moment)
+
+
+CHUNK = 900
+
+
+def history(
+    session: Session, locations: Iterable[int | None] = (), products: Iterable[int | None] = ()
+) -> History:
+    """Every version of `locations` and `products`, oldest first (one query per 900 ids), with
+    the current row for one that has none (a place added behind the service)."""
+    out = History()
+    wanted = [("location", i) for i in sorted({i for i in locations if i is not None})]
+    wanted += [("product", i) for i in sorted({i for i in products if i is not None})]
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start : start + CHUNK]
+        clauses = []
+        for entity in ("location", "product"):
+            ids = [i for e, i in chunk if e == entity]
+            if ids:
+                clauses.append(
+                    and_(MasterDataVersion.entity == entity, MasterDataVersion.entity_id.in_(ids))
+                )
+        rows = session.exec(
+            select(
+                MasterDataVersion.entity,
+                MasterDataVersion.entity_id,
+                MasterDataVersion.valid_from,
+                MasterDataVersion.after,
+            )
+            .where(or_(*clauses))
+            .order_by(
+                MasterDataVersion.entity,
+                MasterDataVersion.entity_id,
+                MasterDataVersion.valid_from,
+                MasterDataVersion.id,
+            )
+        )
+        for entity, ident, valid_from, after in rows:
+            out.add(entity, ident, valid_from, after)
+    missing = [i for e, i in wanted if e == "location" and out.location(i, None) is None]
+    if missing:
+        codes = codes_of(session, missing)
+        for place in session.exec(select(Location).where(Location.id.in_(missing))):
+            state = location_state(place.model_dump(), [c.model_dump() for c in codes[place.id]])
+            out.add("location", place.id, place.created_at, state)
+    missing = [i for e, i in wanted if e == "product" and out.product(i, None) is None]
+    if missing:
+        for product in session.exec(select(Product).where(Product.id.in_(missing))):
+            out.add("product", product.id, product.created_at, state_of_product(product))
+    return out
+
+
+def versions(session: Session, entity: str, ident: int) -> list[MasterDataVersion]:
+    """A place's or a product's changes, oldest first (who, when, before and after)."""
+    return list(
+        session.exec(
+            select(MasterDataVersion)
+            .where(MasterDataVersion.entity == entity, MasterDataVersion.entity_id == ident)
+            .order_by(MasterDataVersion.id)
+        )
+    )

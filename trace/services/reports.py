@@ -14,9 +14,9 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from trace.db.models import Location, Lot, Pallet, PalletContent
+from trace.db.models import Event, Location, Lot, Pallet, PalletContent
 
-from . import tracing
+from . import masterdata, tracing
 
 CSV_COLUMNS = [
     "Code recalled",
@@ -50,6 +50,7 @@ def recall_report(session: Session, code: str) -> dict:
     forward = tracing.trace(session, code, "forward")
     nodes = {n["id"]: n for n in [*backward["nodes"], *forward["nodes"]]}
     edges = {(e["from"], e["to"]): e for e in [*backward["edges"], *forward["edges"]]}
+    _places_then(session, nodes, edges.values())
     per_pallet = _pallet_rows(session, report)
     return {
         "code": code,
@@ -58,6 +59,35 @@ def recall_report(session: Session, code: str) -> dict:
         "edges": list(edges.values()),
         "pallet_rows": per_pallet,
     }
+
+
+def _places_then(session: Session, nodes: dict[str, dict], edges) -> None:
+    """Each orchard of the chain named as it was when its fruit was harvested (its first edge
+    into the chain): a renamed orchard or a code added since does not rewrite the report."""
+    first: dict[str, int] = {}
+    for edge in edges:
+        if edge["from"].startswith("location:") and edge["from"] in nodes:
+            first[edge["from"]] = min(first.get(edge["from"], edge["event_id"]), edge["event_id"])
+    if not first:
+        return
+    times = dict(
+        session.exec(
+            select(Event.id, Event.event_time).where(Event.id.in_(set(first.values())))
+        ).all()
+    )
+    history = masterdata.history(session, [int(name[9:]) for name in first])
+    for name, event_id in first.items():
+        state = history.location(int(name[9:]), times.get(event_id))
+        if state is None:
+            continue
+        nodes[name] = {
+            **nodes[name],
+            "label": state["name"],
+            "address": state["address"],
+            "codes": [
+                {k: c[k] for k in ("scheme", "value", "market", "status")} for c in state["codes"]
+            ],
+        }
 
 
 def _pallet_rows(session: Session, report: dict) -> list[dict]:

@@ -24,7 +24,16 @@ from .forms import (
     options,
 )
 
-ADDRESS = ("street", "commune", "district", "province", "country")
+ADDRESS = (
+    "street",
+    "commune",
+    "district",
+    "city",
+    "province",
+    "region",
+    "postal_code",
+    "country",
+)
 
 
 def _fresh(form):
@@ -55,6 +64,7 @@ def _location_data(form: LocationForm) -> dict:
     return {
         "name": form.name.data.strip(),
         "gln": form.gln.data or None,
+        "phone": (form.phone.data or "").strip() or None,
         "address": address,
         "methods": form.methods.data or [],
     }
@@ -72,7 +82,7 @@ def location_new():
 
         def record() -> str:
             place = masterdata.create_location(
-                get_session(), {"kind": form.kind.data, **_location_data(form)}
+                get_session(), {"kind": form.kind.data, **_location_data(form)}, me()
             )
             flash(_("%(name)s added.", name=place.name), "ok")
             return url_for("web.location_edit", ident=place.id)
@@ -92,6 +102,7 @@ def location_edit(ident: int):
     which = request.form.get("form") if request.method == "POST" else None
     if which == "place":
         form = LocationForm(prefix="place")
+        form.kind.data = place.kind  # shown, not sent: a place keeps its kind
     else:
         form = _fresh(LocationForm(formdata=None, prefix="place", obj=place))
         for key in ADDRESS:
@@ -108,7 +119,7 @@ def location_edit(ident: int):
         data = _location_data(form)
 
         def record() -> str:
-            masterdata.update_location(db, ident, data)
+            masterdata.update_location(db, ident, data, me())
             flash(_("Saved."), "ok")
             return url_for("web.location_edit", ident=ident)
 
@@ -126,7 +137,7 @@ def location_edit(ident: int):
                 "issuer": code_form.issuer.data or None,
                 "season": code_form.season.data or None,
             }
-            masterdata.update_location(db, ident, {"codes": [code]})
+            masterdata.update_location(db, ident, {"codes": [code]}, me())
             flash(_("Code %(code)s added.", code=code["value"]), "ok")
             return url_for("web.location_edit", ident=ident)
 
@@ -140,7 +151,7 @@ def location_edit(ident: int):
 
             def record() -> str:
                 masterdata.update_location(
-                    db, ident, {"code_status": [{"id": code_id, "status": status}]}
+                    db, ident, {"code_status": [{"id": code_id, "status": status}]}, me()
                 )
                 flash(
                     _("The code is %(status)s now.", status=words.word(words.STATUSES, status)),
@@ -198,7 +209,7 @@ def product_new():
     elif form.validate():
 
         def record() -> str:
-            masterdata.create_product(get_session(), _product_data(form))
+            masterdata.create_product(get_session(), _product_data(form), me())
             flash(_("Product added."), "ok")
             return url_for("web.products")
 
@@ -223,7 +234,7 @@ def product_edit(ident: int):
     elif form.validate():
 
         def record() -> str:
-            masterdata.update_product(db, ident, _product_data(form))
+            masterdata.update_product(db, ident, _product_data(form), me())
             flash(_("Saved."), "ok")
             return url_for("web.products")
 

@@ -248,14 +248,28 @@ class ArriveForm(Once):
 # --- admin ----------------------------------------------------------------------------------------
 
 
+# As the API checks it (trace/api/schemas.py, Phone).
+PHONE = r"^\+?\(?[0-9][0-9 ()./-]{3,29}$"
+
+
 class LocationForm(Once):
     kind = SelectField(_l("Kind"), choices=same(LOCATION_KINDS))
     name = StringField(_l("Name"), validators=[required(), text(200)])
     gln = StringField(_l("GLN (optional)"), validators=[Optional(), gs1(Gln.parse, "GLN")])
+    phone = StringField(
+        _l("Phone"),
+        validators=[
+            Optional(),
+            Regexp(PHONE, message=_l("A phone number, e.g. +84 220 3850 123.")),
+        ],
+    )
     street = StringField(_l("Street"), validators=[Optional(), text(200)])
     commune = StringField(_l("Commune"), validators=[Optional(), text(100)])
     district = StringField(_l("District"), validators=[Optional(), text(100)])
+    city = StringField(_l("City"), validators=[Optional(), text(100)])
     province = StringField(_l("Province"), validators=[Optional(), text(100)])
+    region = StringField(_l("Region or state"), validators=[Optional(), text(100)])
+    postal_code = StringField(_l("Postal code"), validators=[Optional(), text(16)])
     country = StringField(
         _l("Country"),
         default="VN",

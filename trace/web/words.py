@@ -18,6 +18,7 @@ EVENTS = {
     "arrive": _l("Arrived"),
     "correct": _l("Corrected"),
     "capture": _l("Captured (EPCIS)"),
+    "masterdata": _l("Master data (a place, its codes or a product)"),
 }
 
 PLACES = {
