@@ -290,7 +290,7 @@ def _backup_postgresql(url: str, partial: Path) -> Summary:
 
 
 def restore(
-    url: str, path: Path, *, force: bool = False, trusted_key: bytes | None = None
+    url: str, path: Path, *, force: bool = False, trusted_key: bytes | set[bytes] | None = None
 ) -> Restored:
     """Replace the database at `url` with the backup in `path`, then check its hash chain.
 
@@ -301,7 +301,7 @@ def restore(
         return _restore(url, Path(path), force, trusted_key)
 
 
-def _restore(url: str, path: Path, force: bool, trusted_key: bytes | None) -> Restored:
+def _restore(url: str, path: Path, force: bool, trusted_key: bytes | set[bytes] | None) -> Restored:
     target = backend(url)
     kind = kind_of(path)
     if kind is None:

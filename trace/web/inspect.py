@@ -373,8 +373,8 @@ def recall_file(code: str, fmt: str):
 @roles(*AUDITORS)
 def integrity():
     """The hash chain of the event log recomputed, and the signed checkpoints checked."""
-    key = evidence.load_key(signing_key_path(current_app.config, current_app.instance_path))
-    result = audit.verify(get_session(), evidence.raw_public(key) if key else None)
+    trusted = evidence.trusted_keys(signing_key_path(current_app.config, current_app.instance_path))
+    result = audit.verify(get_session(), trusted)
     return render("web/audit.html", result=result, status=200 if result["ok"] else 409)
 
 
