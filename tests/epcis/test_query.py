@@ -140,10 +140,14 @@ def test_a_corrected_disposition_is_found_where_the_correction_put_it(api, seaso
         f"/lots/{season['harvest']}/inspections",
         json={"inspected_at": "2026-06-11T09:00:00+07:00", "result": "pass"},
     ).json
-    fix = worker.post(
-        f"/events/{failed['id']}/corrections",
-        json={"reason": "the sample was mouldy", "changes": {"result": "fail"}},
-    ).json
+    fix = (
+        api.as_("inspector")
+        .post(
+            f"/events/{failed['id']}/corrections",
+            json={"reason": "the sample was mouldy", "changes": {"result": "fail"}},
+        )
+        .json
+    )
     _, events = ask(api, "EQ_disposition=non_conformant")
     assert [e["eventID"] for e in events] == [fix["event_id"]]
     assert events[0]["trace:corrects"] == failed["event_id"]
