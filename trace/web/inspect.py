@@ -210,6 +210,16 @@ def timeline(db, events) -> list[dict]:
             facts.append(_("made %(lot)s, %(n)s cartons", lot=item["lot"], n=item["quantity"]))
         for item in data.get("children", []) or []:
             facts.append(_("%(lot)s: %(n)s cartons", lot=item["lot"], n=item["quantity"]))
+        lifted = data.get("hold_lifted")
+        if lifted:
+            facts.append(
+                _(
+                    "hold lifted by %(who)s (%(role)s): %(why)s",
+                    who=lifted["by"],
+                    role=lifted["role"],
+                    why=lifted["why"] or "—",
+                )
+            )
         place = places.get(event.biz_location_id)
         out.append(
             {
