@@ -36,7 +36,11 @@ def test_an_importers_export_leaves_out_a_sibling_lot_shipped_elsewhere(api, ids
     sibling = response.json["lot"]
     response = worker.post(
         "/pallets",
-        json={"location_id": ids["house"], "contents": [{"lot": sibling, "cartons": 36}]},
+        json={
+            "location_id": ids["house"],
+            "contents": [{"lot": sibling, "cartons": 36}],
+            "palletised_at": "2026-06-11T17:00:00+07:00",
+        },
     )
     assert response.status_code == 201, response.json
     sibling_pallet = response.json["sscc"]
