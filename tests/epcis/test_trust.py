@@ -177,3 +177,20 @@ def test_linksets_and_the_lookup_page_point_at_the_keys(client, shipped, key):
     assert found[0]["href"].endswith(KEYS_URL)
     page = client.get(lot + "?lang=vi").get_data(as_text=True)
     assert f'<a class="keys" href="{KEYS_URL}">Khóa dùng để ký' in page
+
+
+def test_a_key_made_before_the_key_ring_is_published_and_trusted(
+    api, client, shipped, key, tmp_path, app
+):
+    ring = Path(app.instance_path) / "signing-key.keys.json"
+    ring.unlink()  # as on an instance whose key predates the ring
+    path, _ = export(api, shipped, tmp_path, "evidence.signed.json")
+    (only,) = client.get(KEYS_URL).json["keys"]
+    assert (only["fingerprint"], only["status"], only["validFrom"]) == (key, "current", None)
+    assert run_tool(path, "--keys", str(saved_keys(client, tmp_path))).returncode == 0
+    assert cli(app, "verify", str(path)).exit_code == 0
+    result = cli(app, "keys", "rotate")
+    assert result.exit_code == 0, result.output
+    retired = client.get(KEYS_URL).json["keys"][0]
+    assert retired["fingerprint"] == key and retired["validUntil"] is not None
+    assert cli(app, "verify", str(path)).exit_code == 0

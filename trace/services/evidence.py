@@ -27,7 +27,7 @@ import hashlib
 import json
 import os
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
@@ -108,14 +108,14 @@ def rotate_key(key_path: Path) -> Ed25519PrivateKey:
     return key
 
 
-def _entry(key: Ed25519PrivateKey, since: datetime) -> dict:
+def _entry(key: Ed25519PrivateKey, since: datetime | None) -> dict:
     raw = raw_public(key)
     return {
         "fingerprint": fingerprint(raw),
         "algorithm": "Ed25519",
         "publicKey": _b64(raw),
         "publicKeyPem": public_pem(key).decode(),
-        "validFrom": utc_iso(since),
+        "validFrom": utc_iso(since) if since else None,
         "validUntil": None,
         "status": "current",
     }
@@ -138,12 +138,12 @@ def _save_ring(key_path: Path, entries: list[dict]) -> None:
 def published_keys(key_path: Path) -> list[dict]:
     """Every public key this instance has signed with, oldest first: fingerprint, key (raw in
     base64 and PEM), `validFrom`/`validUntil` (UTC; None: still signing) and status. A key made
-    before the ring existed is listed as current since its file was written."""
+    before the ring existed is listed as current with no known start (`validFrom` None: its
+    file's date may be that of a restore, later than what it signed)."""
     ring = _ring(key_path)
     key = load_key(key_path)
     if key is not None and fingerprint(raw_public(key)) not in {e["fingerprint"] for e in ring}:
-        written = datetime.fromtimestamp(key_path.stat().st_mtime, UTC)
-        ring.append(_entry(key, written))
+        ring.append(_entry(key, None))
     return ring
 
 
@@ -360,7 +360,7 @@ def check_on_instance(session: Session, envelope: dict, key_path: Path) -> list[
         problems.append(f"its embedded public key is not this instance's key {named}")
     else:
         signed_at = str(statement.get("signedAt") or "")
-        if signed_at < entry["validFrom"] or (
+        if signed_at < (entry["validFrom"] or "") or (
             entry["validUntil"] is not None and signed_at > entry["validUntil"]
         ):
             until = entry["validUntil"] or "now"
