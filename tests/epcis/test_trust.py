@@ -173,8 +173,8 @@ def test_linksets_and_the_lookup_page_point_at_the_keys(client, shipped, key):
     lot = f"/01/08931234567897/10/{shipped['packed']}"
     links = client.get(lot, headers={"Accept": "application/linkset+json"}).json
     (entry,) = [e for e in links["linkset"] if e["anchor"].endswith(lot)]
-    (found,) = [v for k, v in entry.items() if k.endswith("/ns/rel/signing-keys")]
-    assert found[0]["href"].endswith(KEYS_URL)
+    (found,) = entry["describedby"]
+    assert found["href"].endswith(KEYS_URL) and found["type"] == "application/json"
     page = client.get(lot + "?lang=vi").get_data(as_text=True)
     assert f'<a class="keys" href="{KEYS_URL}">Khóa dùng để ký' in page
 

@@ -692,7 +692,7 @@ def linkset(
             ],
             # The keys that sign the exporter's evidence (signed EPCIS exports): how an importer
             # checks them (docs/epcis.md, "Verifying evidence").
-            f"{base}/ns/rel/signing-keys": [
+            "describedby": [
                 _link(
                     f"{base}/.well-known/trace-keys.json",
                     "Keys that sign this exporter's evidence",
