@@ -118,6 +118,7 @@ def packed_season(api, ids) -> dict:
             json={
                 "location_id": ids["house"],
                 "contents": [{"lot": packed, "cartons": 100}],
+                "palletised_at": "2026-06-11T16:00:00+07:00",
             },
         )
         assert response.status_code == 201, response.json
@@ -179,4 +180,5 @@ def shipment_body(ids, ssccs, market="JP") -> dict:
         "bill_of_lading": "HPH-TYO-0611",
         "phyto_certificate_no": "VN-PC-2026-118822",
         "pallets": ssccs,
+        "loaded_at": "2026-06-12T08:00:00+07:00",
     }

@@ -169,7 +169,8 @@ REQUESTS = {
         "/shipments/{tokyo}/arrivals", lambda s, c: {"arrived_at": "2026-06-20T09:00:00+09:00"}
     ),
     "POST /api/v1/events/{ident}/corrections": _post(
-        "/events/{harvest_event}/corrections", lambda s, c: {"reason": "crew name misspelt"}
+        "/events/{inspection_event}/corrections",
+        lambda s, c: {"reason": "the inspection's notes were for another lot"},
     ),
     "GET /api/v1/trace/{code}": _get("/trace/{harvest}", direction="forward"),
     "GET /api/v1/recall/{code}": _get("/recall/{harvest}"),
@@ -285,6 +286,12 @@ def seeded(sqlite_template, tmp_path_factory):
         assert response.status_code == 202, response.get_json()
         captures[role] = response.get_json()["captureID"]
     harvest_event = call("worker", "GET", f"/lots/{data['harvest']}/events")[0]["id"]
+    inspection_event = call(
+        "inspector",
+        "POST",
+        f"/lots/{data['harvest']}/inspections",
+        json={"inspected_at": "2026-06-11T09:30:00+07:00", "result": "pass"},
+    )["id"]
     with Session(app.extensions["trace.engine"], expire_on_commit=False) as session:
         admin = users.get_by_name(session, "admin-1")
         tokens["revoked"] = users.issue_token(session, admin)
@@ -313,6 +320,7 @@ def seeded(sqlite_template, tmp_path_factory):
         "tokyo": tokyo,
         "osaka": osaka,
         "harvest_event": harvest_event,
+        "inspection_event": inspection_event,
         "captures": captures,
     }
     yield app, season, tokens, fresh

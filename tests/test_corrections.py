@@ -67,7 +67,7 @@ def test_only_correctable_fields_may_change(api, season, engine):
     assert response.status_code == 201
 
 
-def test_correcting_a_failed_inspection_lifts_the_hold(api, season):
+def test_correcting_a_failed_inspection_lifts_the_hold_only_for_an_inspector(api, season, engine):
     worker = api.as_("worker")
     code = season["harvest"]
     failed = worker.post(
@@ -78,8 +78,26 @@ def test_correcting_a_failed_inspection_lifts_the_hold(api, season):
         },
     ).json
     assert api.get(f"/lots/{code}").json["on_hold"] is True
-    worker.post(
+    before = count_rows(engine)
+    response = worker.post(
         f"/events/{failed['id']}/corrections",
         json={"reason": "sample of another lot", "changes": {"result": "pass"}},
     )
+    assert response.status_code == 403
+    assert response.json["code"] == 403
+    assert "only an inspector or an admin" in response.json["message"]
+    assert count_rows(engine) == before
+    assert api.get(f"/lots/{code}").json["on_hold"] is True
+    response = api.as_("inspector").post(
+        f"/events/{failed['id']}/corrections",
+        json={"reason": "sample of another lot", "changes": {"result": "pass"}},
+    )
+    assert response.status_code == 201, response.json
     assert api.get(f"/lots/{code}").json["on_hold"] is False
+    lifted = events(api, code)[-1]
+    assert lifted["corrects_id"] == failed["id"]
+    assert lifted["data"]["hold_lifted"] == {
+        "by": "inspector-1",
+        "role": "inspector",
+        "why": "sample of another lot",
+    }

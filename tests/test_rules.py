@@ -124,14 +124,27 @@ def test_a_failed_inspection_holds_the_lot_until_one_passes(api, ids, engine):
     assert api.get(f"/lots/{code}").json["on_hold"] is True
     message = rejected(lambda: pack(api, ids, [(code, 100)], 20), engine)
     assert message.startswith(f"cannot pack: lot {code} is on hold")
-    worker.post(
-        f"/lots/{code}/inspections",
-        json={
-            "inspected_at": "2026-06-16T09:00:00+07:00",
-            "result": "pass",
-            "kind": "residue",
-        },
-    )
+    reinspection = {
+        "inspected_at": "2026-06-16T09:00:00+07:00",
+        "result": "pass",
+        "kind": "residue",
+        "notes": "re-sampled: chlorpyrifos below JP MRL",
+    }
+    # the worker whose lot is held cannot lift the hold; an inspector can
+    before = count_rows(engine)
+    response = worker.post(f"/lots/{code}/inspections", json=reinspection)
+    assert response.status_code == 403
+    assert "only an inspector or an admin can lift the hold" in response.json["message"]
+    assert count_rows(engine) == before
+    assert api.get(f"/lots/{code}").json["on_hold"] is True
+    response = api.as_("inspector").post(f"/lots/{code}/inspections", json=reinspection)
+    assert response.status_code == 201, response.json
+    assert response.json["data"]["hold_lifted"] == {
+        "by": "inspector-1",
+        "role": "inspector",
+        "why": "re-sampled: chlorpyrifos below JP MRL",
+    }
+    assert api.get(f"/lots/{code}/events").json[-1]["id"] == response.json["id"]
     assert pack(api, ids, [(code, 100)], 20).status_code == 201
 
 

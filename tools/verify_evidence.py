@@ -1,22 +1,29 @@
 #!/usr/bin/env python3
-"""Check a signed evidence file from trace, offline: `python3 verify_evidence.py FILE`.
+"""Check a signed evidence file from trace, offline: `python3 verify_evidence.py FILE --keys K`.
 
 Needs Python 3.9+ and the `cryptography` package (pip install cryptography); nothing else, no
-network, no access to trace. Copy this one file to the laptop that checks.
+access to trace. Copy this one file to the laptop that checks.
 
     python3 verify_evidence.py recall_P260611-0002.pdf.signed.json \
-        --public-key exporter.pub.pem --extract recall.pdf
+        --keys trace-keys.json --extract recall.pdf
+
+A signature proves only that whoever holds a key signed the file, so the file is VALID only
+against a key you trust, given by one of:
+  --keys FILE       the exporter's published keys, saved from its /.well-known/trace-keys.json
+                    (current and retired keys, each with the period it signed in);
+  --keys-url URL    the same, fetched from the exporter's site (https://…) now;
+  --public-key PEM  the exporter's public key, as it gave it to you;
+  --fingerprint HEX the SHA-256 fingerprint of the exporter's key, pinned (e.g. read aloud).
+Without one it says so and exits 1; the fingerprint it trusted is printed.
 
 It checks, and says which of these fails:
   1. the file is a trace signed-evidence envelope (version 1);
-  2. the embedded public key matches the fingerprint the statement names, and, with
-     --public-key/--fingerprint, is the exporter's key you were given (without them the
-     signature proves only that the file was not changed since whoever holds that key signed
-     it: compare the printed fingerprint with the one the exporter published);
+  2. the embedded public key matches the fingerprint the statement names, and is a key you
+     trust (from --keys/--keys-url: signing within that key's period);
   3. the Ed25519 signature over the statement (canonical JSON: sorted keys, no spaces, UTF-8);
   4. the document's size and SHA-256 against the signed statement (any change to the file);
   5. the checkpoint of the exporter's hash chain inside it, signed by the same key.
-Exit status 0 when everything holds, 1 when something fails, 2 when the file cannot be read.
+Exit status 0 when everything holds, 1 when something fails, 2 when a file cannot be read.
 """
 
 from __future__ import annotations
@@ -27,7 +34,9 @@ import binascii
 import hashlib
 import json
 import sys
+import urllib.request
 from pathlib import Path
+from typing import NamedTuple
 
 ENVELOPE = "trace-signed-evidence"
 
@@ -66,9 +75,35 @@ def raw_from_pem(pem: bytes) -> bytes:
     return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
 
-def verify(envelope: dict, trusted: bytes | None = None, fingerprint: str | None = None):
-    """Check an envelope. Returns (ok, lines, document bytes or None); each line says what
-    was checked and whether it holds."""
+class Anchor(NamedTuple):
+    """A key you trust: its fingerprint, and (from a keys file) the period it signed in."""
+
+    fingerprint: str
+    source: str
+    valid_from: str | None = None
+    valid_until: str | None = None
+
+
+def anchors_from_keys(document: dict, source: str) -> list[Anchor]:
+    """The keys of a saved /.well-known/trace-keys.json, each checked against its fingerprint."""
+    if not isinstance(document, dict) or document.get("type") != "trace-signing-keys":
+        raise ValueError(f"{source} is not a trace-keys.json document")
+    anchors = []
+    for entry in document.get("keys") or []:
+        raw = base64.b64decode(entry["publicKey"], validate=True)
+        _public_key(raw)
+        if hashlib.sha256(raw).hexdigest() != entry.get("fingerprint"):
+            raise ValueError(f"{source}: a key does not match its fingerprint")
+        anchors.append(
+            Anchor(entry["fingerprint"], source, entry.get("validFrom"), entry.get("validUntil"))
+        )
+    return anchors
+
+
+def verify(envelope: dict, anchors: list[Anchor] | None = None):
+    """Check an envelope against the keys you trust (`anchors`). Returns (ok, lines, document
+    bytes or None); each line says what was checked and whether it holds."""
+    anchors = anchors or []
     lines: list[tuple[bool, str]] = []
 
     def check(ok: bool, text: str) -> bool:
@@ -101,20 +136,35 @@ def verify(envelope: dict, trusted: bytes | None = None, fingerprint: str | None
             else f"differs from the statement's {statement.get('keyFingerprint')}"
         ),
     )
-    if trusted is not None:
+    chosen = [a for a in anchors if a.fingerprint == found]
+    if not anchors:
         check(
-            raw == trusted,
-            "signed with the exporter's key you gave"
-            if raw == trusted
-            else "NOT signed with the exporter's key you gave (--public-key)",
+            False,
+            "no key you trust was given (--keys, --keys-url, --public-key or --fingerprint): "
+            "a valid signature alone proves nothing about who signed",
         )
-    if fingerprint is not None:
-        same = found == fingerprint.lower().replace(":", "")
+    elif not chosen:
         check(
-            same,
-            "fingerprint matches the one you gave"
-            if same
-            else f"fingerprint {found} is NOT the one you gave ({fingerprint})",
+            False,
+            f"the key {found} that signed it is NOT one you trust "
+            f"({', '.join(sorted({a.source for a in anchors}))})",
+        )
+    else:
+        anchor = chosen[0]
+        signed_at = str(statement.get("signedAt") or "")
+        within = (anchor.valid_from is None or signed_at >= anchor.valid_from) and (
+            anchor.valid_until is None or signed_at <= anchor.valid_until
+        )
+        period = (
+            f" (it signed from {anchor.valid_from} to {anchor.valid_until or 'now'})"
+            if anchor.valid_from
+            else ""
+        )
+        check(
+            within,
+            f"trusted key {found} from {anchor.source}{period}"
+            if within
+            else f"signed at {signed_at}, outside the period of trusted key {found}{period}",
         )
     signed = _verify(raw, envelope.get("signature", ""), canonical(statement))
     check(
@@ -164,20 +214,40 @@ def verify(envelope: dict, trusted: bytes | None = None, fingerprint: str | None
     return all(ok for ok, _ in lines), lines, document
 
 
+def _anchors(args) -> list[Anchor]:
+    anchors = []
+    if args.public_key:
+        raw = raw_from_pem(args.public_key.read_bytes())
+        anchors.append(Anchor(hashlib.sha256(raw).hexdigest(), f"--public-key {args.public_key}"))
+    if args.fingerprint:
+        pinned = args.fingerprint.lower().replace(":", "").strip()
+        anchors.append(Anchor(pinned, "--fingerprint"))
+    if args.keys:
+        anchors += anchors_from_keys(json.loads(args.keys.read_bytes()), str(args.keys))
+    if args.keys_url:
+        if not args.keys_url.startswith(("https://", "http://")):
+            raise ValueError("--keys-url takes an https:// address")
+        with urllib.request.urlopen(args.keys_url, timeout=30) as answer:
+            anchors += anchors_from_keys(json.loads(answer.read()), args.keys_url)
+    return anchors
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("file", type=Path, help="a *.signed.json file from trace")
+    parser.add_argument("--keys", type=Path, help="the exporter's trace-keys.json, saved")
+    parser.add_argument("--keys-url", help="the exporter's /.well-known/trace-keys.json address")
     parser.add_argument("--public-key", type=Path, help="the exporter's public key (PEM)")
     parser.add_argument("--fingerprint", help="the exporter's key fingerprint (SHA-256, hex)")
     parser.add_argument("--extract", type=Path, help="write the signed document here")
     args = parser.parse_args(argv)
     try:
         envelope = json.loads(args.file.read_bytes())
-        trusted = raw_from_pem(args.public_key.read_bytes()) if args.public_key else None
-    except (OSError, ValueError) as error:
+        anchors = _anchors(args)
+    except (OSError, ValueError, KeyError, binascii.Error) as error:
         print(f"cannot read: {error}", file=sys.stderr)
         return 2
-    ok, lines, document = verify(envelope, trusted, args.fingerprint)
+    ok, lines, document = verify(envelope, anchors)
     statement = envelope.get("statement") if isinstance(envelope, dict) else None
     if isinstance(statement, dict):
         print(

@@ -1,5 +1,5 @@
-"""Commands: `flask --app wsgi db upgrade`, `users create|password`, `demo load`, `keys create`,
-`checkpoint`, `verify [FILE]`, `backup FILE`, `restore FILE`. Thin: parse, call, echo."""
+"""Commands: `flask --app wsgi db upgrade`, `users create|password`, `demo load`, `keys create|
+rotate|show`, `checkpoint`, `verify [FILE]`, `backup FILE`, `restore FILE`. Thin: parse, call, echo."""
 
 from __future__ import annotations
 
@@ -164,7 +164,7 @@ def _key_path() -> Path:
 
 
 @keys.command("create", help="Create the signing key (private key file, public key beside it).")
-@click.option("--force", is_flag=True, help="replace an existing key (old signatures stay valid)")
+@click.option("--force", is_flag=True, help="retire an existing key, as `keys rotate` does")
 def keys_create(force: bool):
     from trace.services import evidence
 
@@ -178,7 +178,26 @@ def keys_create(force: bool):
     click.echo(f"fingerprint: {evidence.fingerprint(evidence.raw_public(key))}")
 
 
-@keys.command("show", help="Print the public key (PEM) and its fingerprint.")
+@keys.command(
+    "rotate",
+    help="Retire the signing key and sign with a new one from now on. The retired public key "
+    "stays published with the period it signed in, so what it signed still verifies.",
+)
+def keys_rotate():
+    from trace.services import evidence
+
+    path = _key_path()
+    try:
+        key = evidence.rotate_key(path)
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    for entry in evidence.published_keys(path)[:-1]:
+        if entry["status"] == "retired":
+            click.echo(f"retired: {entry['fingerprint']} (signed until {entry['validUntil']})")
+    click.echo(f"new fingerprint: {evidence.fingerprint(evidence.raw_public(key))}")
+
+
+@keys.command("show", help="Print the public key (PEM), its fingerprint and the retired keys.")
 def keys_show():
     from trace.services import evidence
 
@@ -187,6 +206,11 @@ def keys_show():
     except DomainError as error:
         raise click.ClickException(error.message) from None
     click.echo(evidence.public_pem(key).decode().strip())
+    for entry in evidence.published_keys(_key_path()):
+        if entry["status"] == "retired":
+            click.echo(
+                f"retired: {entry['fingerprint']} ({entry['validFrom']} to {entry['validUntil']})"
+            )
     click.echo(f"fingerprint: {evidence.fingerprint(evidence.raw_public(key))}")
 
 
@@ -221,33 +245,21 @@ def checkpoint(every: float | None):
 @click.command(
     "verify",
     help="Without FILE: check the event log's hash chain and signed checkpoints. With FILE: "
-    "check a signed evidence file offline (as tools/verify_evidence.py does).",
+    "check a signed evidence file against this instance's own signing keys (current and "
+    "retired) and hash chain; exit status 1, naming why, for anything else.",
 )
 @click.argument(
     "file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
-@click.option("--public-key", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @with_appcontext
-def verify(file: Path | None, public_key: Path | None):
-    import importlib.util
-
-    from trace.config import ROOT
-
-    if file is not None:
-        spec = importlib.util.spec_from_file_location(
-            "verify_evidence", ROOT / "tools" / "verify_evidence.py"
-        )
-        tool = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(tool)
-        args = [str(file)] + (["--public-key", str(public_key)] if public_key else [])
-        if tool.main(args) != 0:
-            raise SystemExit(1)
-        return
+def verify(file: Path | None):
     from trace.services import audit, evidence
 
-    key = evidence.load_key(_key_path())
+    if file is not None:
+        _verify_file(file)
+        return
     with Session(_engine()) as session:
-        result = audit.verify(session, evidence.raw_public(key) if key else None)
+        result = audit.verify(session, evidence.trusted_keys(_key_path()))
     click.echo(
         f"{result['events_checked']} events and "
         f"{result['masterdata_checked']} master-data versions checked"
@@ -266,6 +278,44 @@ def verify(file: Path | None, public_key: Path | None):
             click.echo(f"BROKEN at event {broken['id']}: {broken['reason']}")
         raise SystemExit(1)
     click.echo("the chain and its checkpoints hold")
+
+
+def _verify_file(file: Path) -> None:
+    """The file's own checks (tools/verify_evidence.py) with this instance's keys as the only
+    trusted ones, then what only the instance knows: its checkpoint and chain."""
+    import importlib.util
+    import json
+
+    from trace.config import ROOT
+    from trace.services import evidence
+
+    spec = importlib.util.spec_from_file_location(
+        "verify_evidence", ROOT / "tools" / "verify_evidence.py"
+    )
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    path = _key_path()
+    try:
+        envelope = json.loads(file.read_bytes())
+    except ValueError as error:
+        raise click.ClickException(f"{file} is not JSON: {error}") from None
+    anchors = tool.anchors_from_keys(
+        evidence.keys_document(path, current_app.config["PUBLIC_BASE_URL"]),
+        "this instance's signing keys",
+    )
+    ok, lines, _ = tool.verify(envelope, anchors)
+    with Session(_engine()) as session:
+        problems = evidence.check_on_instance(session, envelope, path)
+    click.echo(f"{file}:")
+    for good, text in lines:
+        click.echo(f"  {'ok  ' if good else 'FAIL'} {text}")
+    for problem in problems:
+        click.echo(f"  FAIL {problem}")
+    if ok and not problems:
+        click.echo("VALID: signed by this instance, and its hash chain still holds the checkpoint")
+        return
+    click.echo("INVALID: see FAIL above")
+    raise SystemExit(1)
 
 
 def _size(size: float) -> str:
@@ -312,14 +362,14 @@ def restore(file: Path, force: bool):
     from trace.services import evidence
 
     url = _engine().url
-    key = evidence.load_key(_key_path())
+    trusted = evidence.trusted_keys(_key_path())
     _engine().dispose()  # our own pooled connections must not hold the old database open
     try:
         done = service.restore(
             url.render_as_string(hide_password=False),
             file,
             force=force,
-            trusted_key=evidence.raw_public(key) if key else None,
+            trusted_key=trusted,
         )
     except DomainError as error:
         raise click.ClickException(error.message) from None

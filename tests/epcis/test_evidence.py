@@ -98,7 +98,7 @@ def test_tampering_with_a_signed_file_is_caught(api, shipped, key, tmp_path):
     other.write_bytes(public_pem(Ed25519PrivateKey.generate()))
     path.write_text(json.dumps(envelope))
     result = run_tool(path, "--public-key", str(other))
-    assert result.returncode == 1 and "NOT signed with the exporter's key" in result.stdout
+    assert result.returncode == 1 and "is NOT one you trust (--public-key" in result.stdout
     assert run_tool(path, "--fingerprint", key["fingerprint"]).returncode == 0
 
 

@@ -98,11 +98,12 @@ def test_a_shipment_export_and_a_time_range(api, shipped):
     assert {e.get("bizStep") for e in events_of(document)} == {
         "inspecting",
         "creating_class_instance",
-    }  # the treatment and the packing, on 11 June in Vietnam
+        "packing",
+    }  # the treatment, the packing and the pallets, on 11 June in Vietnam
     document = export(
         api, f"lot={shipped['harvest']}&from=2026-06-12T00:00:00%2B07:00&to=2026-06-12"
     )
-    assert [e["bizStep"] for e in events_of(document)] == ["shipping"]
+    assert [e["bizStep"] for e in events_of(document)] == ["loading", "shipping"]
 
 
 def test_importers_export_only_their_own_shipments(api, ids, shipped, engine):

@@ -95,3 +95,17 @@ def test_a_typo_is_explained_on_a_phone(site, browser, tmp_path):
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.screenshot(path=str(shots(tmp_path) / "lookup-error-ja.png"), full_page=True)
     context.close()
+
+
+def test_the_footer_leads_to_the_keys_that_sign_evidence(site, browser):
+    context = browser.new_context(viewport=PHONE, locale="ja")
+    page = context.new_page()
+    page.goto(f"{site}{LOT_URL}")
+    link = page.locator("footer").get_by_role("link", name="当社の証拠に署名する鍵")
+    assert link.is_visible()
+    link.click()
+    page.wait_for_load_state()
+    assert page.url == f"{site}/.well-known/trace-keys.json"
+    body = page.evaluate("JSON.parse(document.body.innerText)")
+    assert body["type"] == "trace-signing-keys" and isinstance(body["keys"], list)
+    context.close()

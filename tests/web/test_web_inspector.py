@@ -86,6 +86,19 @@ def test_a_lot_page_has_its_timeline_mass_balance_and_codes(as_, shipped):
     assert "Print carton labels" not in inspector.html  # workers print, inspectors read
 
 
+def test_a_lot_page_shows_who_lifted_a_hold_and_why(api, as_, season):
+    code = season["harvest"]
+    inspection = {"inspected_at": "2026-06-11T09:00:00+07:00", "result": "fail"}
+    assert api.as_("worker").post(f"/lots/{code}/inspections", json=inspection).status_code == 201
+    lifted = {**inspection, "result": "pass", "notes": "re-sampled, residue within limits"}
+    response = api.as_("inspector").post(f"/lots/{code}/inspections", json=lifted)
+    assert response.status_code == 201, response.json
+    inspector = as_("inspector")
+    inspector.open(f"/app/lots/{code}")
+    timeline = re.search(r'<ol class="timeline".*?</ol>', inspector.html, re.S).group(0)
+    assert "hold lifted by inspector-1 (inspector): re-sampled, residue within limits" in timeline
+
+
 def test_recall_page_and_its_files(as_, shipped):
     inspector = as_("inspector")
     inspector.open(f"/app/recall?code={shipped['harvest']}")

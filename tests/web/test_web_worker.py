@@ -212,7 +212,7 @@ def test_a_shipment_shows_market_gaps_before_it_is_refused(as_, season, ids, eng
     assert count_rows(engine) == before
     worker.send({"market": "JP", "container_no": "mscu1"})
     assert "ISO 6346" in errors_of(worker.html, "container_no")
-    worker.send({"market": "JP", "container_no": "MSCU1234565"})
+    worker.send({"market": "JP", "container_no": "MSCU1234565", "loaded_at": "2026-06-12T08:00"})
     shipment = re.search(r"/app/shipments/(\d+)$", worker.url).group(1)
     # depart, then arrive (arrival before departure is refused beside its field)
     worker.send({"departed_at": "2026-06-12T22:00"}, form="depart")

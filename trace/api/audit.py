@@ -20,5 +20,5 @@ class Verify(MethodView):
     @blp.response(200, VerifyOut)
     def get(self):
         """Recompute every event's hash, check the signed checkpoints; name what fails"""
-        key = evidence.load_key(signing_key_path(current_app.config, current_app.instance_path))
-        return audit.verify(get_session(), evidence.raw_public(key) if key else None)
+        path = signing_key_path(current_app.config, current_app.instance_path)
+        return audit.verify(get_session(), evidence.trusted_keys(path))

@@ -11,11 +11,16 @@ from .common import protected
 from .schemas import CorrectionIn, EventOut
 
 blp = Blueprint("events", __name__, description="Corrections of recorded events")
+RESULT = (
+    403,
+    "a worker changing an inspection's result (only an inspector or admin may); an inspector "
+    "correcting anything but an inspection",
+)
 
 
 @blp.route("/events/<int(max=2147483647):ident>/corrections")
 class Corrections(MethodView):
-    @protected(blp, "admin", "worker", errors=[404, 409])
+    @protected(blp, "admin", "worker", "inspector", errors=[404, 409, RESULT])
     @blp.arguments(CorrectionIn)
     @blp.response(201, EventOut)
     def post(self, data, ident):

@@ -71,8 +71,14 @@ class LotEvents(MethodView):
         return lots.events_of(session, [node("lot", lot.id)])
 
 
-def _event_route(path: str, schema, use_case, summary: str):
-    @protected(blp, *WRITERS, errors=[404, 409])
+HOLD = (
+    403,
+    "a worker, for a passing inspection of a lot on hold: only an inspector or admin lifts it",
+)
+
+
+def _event_route(path: str, schema, use_case, summary: str, roles=WRITERS, errors=()):
+    @protected(blp, *roles, errors=[404, 409, *errors])
     @blp.arguments(schema)
     @blp.response(201, EventOut)
     def post(self, data, code):
@@ -86,5 +92,10 @@ _event_route("receipts", ReceiptIn, lots.receive, "Record that a lot arrived at 
 _event_route("coolings", CoolingIn, lots.cool, "Record a cooling (temperature, duration)")
 _event_route("treatments", TreatmentIn, lots.treat, "Record a treatment at a facility")
 _event_route(
-    "inspections", InspectionIn, lots.inspect, "Record an inspection (a fail holds the lot)"
+    "inspections",
+    InspectionIn,
+    lots.inspect,
+    "Record an inspection (a fail holds the lot; only an inspector or admin passes a held lot)",
+    roles=(*WRITERS, "inspector"),
+    errors=[HOLD],
 )

@@ -25,9 +25,10 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import http_date, parse_accept_header
 from werkzeug.routing import PathConverter
 
+from trace.config import signing_key_path
 from trace.db.session import get_session
 from trace.gs1 import GS1Error, compression, parse_digital_link, syntax
-from trace.services import lookup
+from trace.services import evidence, lookup
 
 from . import i18n, words
 from .cache import Answer as KeptAnswer
@@ -146,6 +147,17 @@ def resolver_description():
     return response
 
 
+@bp.route("/.well-known/trace-keys.json")
+def signing_keys():
+    """The keys that sign this instance's evidence, current and retired, each with the period
+    it signed in and its fingerprint: what `tools/verify_evidence.py --keys` trusts."""
+    path = signing_key_path(current_app.config, current_app.instance_path)
+    body = evidence.keys_document(path, current_app.config["PUBLIC_BASE_URL"])
+    response = _json(body, "application/json")
+    response.headers["Cache-Control"] = f"public, max-age={current_app.config['LOOKUP_MAX_AGE']}"
+    return response
+
+
 @bp.after_request
 def _headers(response: Response) -> Response:
     """Every answer of the resolver: its linkset's address, CORS, Vary, a strict CSP."""
@@ -200,6 +212,7 @@ def _template_helpers() -> dict:
         "commodity_name": lambda commodity: words.word(words.COMMODITIES, commodity),
         "place_kind": lambda kind: words.word(words.PLACES, kind),
         "code_name": lambda scheme: words.word(words.CODES, scheme),
+        "keys_url": "/.well-known/trace-keys.json",
         "contact": {
             key: current_app.config[f"LOOKUP_CONTACT_{key.upper()}"]
             for key in ("name", "email", "phone")

@@ -22,7 +22,7 @@ from .common import event_content, version_content_of
 from .evidence import check_checkpoints
 
 
-def verify(session: Session, trusted_key: bytes | None = None) -> dict:
+def verify(session: Session, trusted_key: bytes | set[bytes] | None = None) -> dict:
     """`ok` with the count checked, or the first broken event and what is wrong with it; and
     each signed checkpoint checked against the recomputed chain (`trusted_key`: the
     organisation's raw public key, when known)."""

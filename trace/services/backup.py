@@ -291,7 +291,7 @@ def _backup_postgresql(url: str, partial: Path) -> Summary:
 
 
 def restore(
-    url: str, path: Path, *, force: bool = False, trusted_key: bytes | None = None
+    url: str, path: Path, *, force: bool = False, trusted_key: bytes | set[bytes] | None = None
 ) -> Restored:
     """Replace the database at `url` with the backup in `path`, then check its hash chain.
 
@@ -302,7 +302,7 @@ def restore(
         return _restore(url, Path(path), force, trusted_key)
 
 
-def _restore(url: str, path: Path, force: bool, trusted_key: bytes | None) -> Restored:
+def _restore(url: str, path: Path, force: bool, trusted_key: bytes | set[bytes] | None) -> Restored:
     target = backend(url)
     kind = kind_of(path)
     if kind is None:

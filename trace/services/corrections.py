@@ -5,10 +5,11 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from trace.db.models import Event, EventRef, Lot, User
-from trace.domain.errors import Invalid, NotFound, RuleViolation
+from trace.domain.errors import Forbidden, Invalid, NotFound, RuleViolation
 from trace.domain.events import CORRECTABLE
 
 from .common import fmt_qty, lock_chain, now, record, unit_of_work
+from .lots import LIFTS_HOLDS, hold_lifted, may_lift_hold
 
 
 def effective_data(session: Session, event: Event) -> dict:
@@ -51,7 +52,9 @@ def _apply_quantity(session: Session, event: Event, old: float, new: float) -> N
     session.add(lot)
 
 
-def _apply_result(session: Session, event: Event, result: str) -> None:
+def _apply_result(session: Session, actor: User, event: Event, result: str) -> bool:
+    """Set the lot's hold from the corrected result if `event` is its latest inspection;
+    whether that lifted a hold."""
     lot = _lot_of(session, event)
     latest = session.exec(
         select(Event.id)
@@ -59,9 +62,14 @@ def _apply_result(session: Session, event: Event, result: str) -> None:
         .where(EventRef.node == f"lot:{lot.id}", Event.type == "inspect")
         .order_by(Event.id.desc())
     ).first()
-    if latest == event.id:
-        lot.on_hold = result == "fail"
-        session.add(lot)
+    if latest != event.id:
+        return False
+    lifts = lot.on_hold and result == "pass"
+    if lifts:
+        may_lift_hold(actor, lot)
+    lot.on_hold = result == "fail"
+    session.add(lot)
+    return lifts
 
 
 def correct(session: Session, actor: User, ident: int, data: dict) -> Event:
@@ -73,6 +81,10 @@ def correct(session: Session, actor: User, ident: int, data: dict) -> Event:
             raise NotFound(f"no event with id {ident}")
         if original.type == "correct":
             raise RuleViolation(f"event {ident} is a correction; correct the original event")
+        if actor.role == "inspector" and original.type != "inspect":
+            raise Forbidden(
+                f"an inspector corrects inspections; event {ident} is a {original.type}"
+            )
         changes = data.get("changes") or {}
         allowed = CORRECTABLE[original.type]
         for key in changes:
@@ -89,10 +101,16 @@ def correct(session: Session, actor: User, ident: int, data: dict) -> Event:
                 raise Invalid("changes.quantity", "must be a number greater than 0")
             old = before.get("quantity", before["quantities"][0]["quantity"])
             _apply_quantity(session, original, old, float(new))
+        lifted = False
         if "result" in changes:
             if changes["result"] not in ("pass", "fail"):
                 raise Invalid("changes.result", "must be pass or fail")
-            _apply_result(session, original, changes["result"])
+            if actor.role not in LIFTS_HOLDS:
+                raise Forbidden(
+                    "only an inspector or an admin can change an inspection's result "
+                    "(a failed one holds the lot until they lift it)"
+                )
+            lifted = _apply_result(session, actor, original, changes["result"])
         refs = session.exec(select(EventRef.node).where(EventRef.event_id == original.id)).all()
         return record(
             session,
@@ -107,6 +125,7 @@ def correct(session: Session, actor: User, ident: int, data: dict) -> Event:
                 "reason": data["reason"],
                 "changes": changes,
                 "before": {k: before.get(k) for k in changes},
+                **({"hold_lifted": hold_lifted(actor, data["reason"])} if lifted else {}),
             },
             refs=refs,
         )

@@ -406,7 +406,8 @@ def scope_events(session: Session, scope: Scope, actor: User | None = None) -> l
       (pallets, shipments), with every event that concerns any lot, pallet or shipment in it
       (captured events too, where they name one of them);
     - `shipment`: the shipment and everything upstream of it, without the events of other
-      pallets and shipments its lots also went into (an importer: its own shipment only);
+      lots, pallets and shipments its lots also went into (an importer: its own shipment
+      only);
     - `start`/`end`: events that happened in the range (alone, or narrowing the above).
     """
     query = select(Event).where(Event.type != "correct")
@@ -425,11 +426,16 @@ def scope_events(session: Session, scope: Scope, actor: User | None = None) -> l
         nodes = sorted(n for n in nodes if not n.startswith("location:"))
         query = query.where(Event.id.in_(select(EventRef.event_id).where(EventRef.node.in_(nodes))))
         if scope.shipment:
-            # The lots upstream went into other pallets and shipments too: their events (a
-            # pallet built for another consignee, its loading, its departure) are not this
-            # shipment's story, and another party's business.
+            # The lots upstream went into other lots, pallets and shipments too: their events
+            # (a sibling lot packed from the same harvest, a pallet built for another consignee,
+            # its loading, its departure) are not this shipment's story, and another party's
+            # business.
             elsewhere = select(EventRef.event_id).where(
-                or_(EventRef.node.like("pallet:%"), EventRef.node.like("shipment:%")),
+                or_(
+                    EventRef.node.like("lot:%"),
+                    EventRef.node.like("pallet:%"),
+                    EventRef.node.like("shipment:%"),
+                ),
                 EventRef.node.not_in(nodes),
             )
             query = query.where(Event.id.not_in(elsewhere))

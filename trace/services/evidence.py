@@ -3,6 +3,9 @@ signed files (EPCIS documents, recall reports) an inspector checks offline.
 
 The private key lives in a file (TRACE_SIGNING_KEY_PATH), never in the database; the public
 key and its fingerprint (SHA-256 of the raw 32-byte key, hex) are what inspectors are given.
+Every public key the instance has signed with, current and retired, is kept in a key ring beside
+it (`signing-key.keys.json`) with the period it signed in, and published at
+`/.well-known/trace-keys.json`: rotating the key (`keys rotate`) keeps old documents verifiable.
 
 A signed file is a JSON envelope (docs/epcis.md, "Signed evidence"):
 
@@ -21,8 +24,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import os
-from datetime import UTC
+from collections.abc import Iterable
+from datetime import UTC, datetime
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
@@ -49,26 +54,108 @@ def public_path(key_path: Path) -> Path:
     return key_path.with_name(key_path.stem + ".pub.pem")
 
 
-def create_key(key_path: Path, force: bool = False) -> Ed25519PrivateKey:
-    """A new Ed25519 key: the private key to `key_path` (mode 0600), the public key beside it."""
-    if key_path.exists() and not force:
-        raise RuleViolation(
-            f"a signing key exists at {key_path}; replacing it would orphan every signature "
-            "made with it (use --force if that is what you want)"
-        )
-    key = Ed25519PrivateKey.generate()
+def keyring_path(key_path: Path) -> Path:
+    """Where the public keys signed with so far are listed: `signing-key.keys.json`."""
+    return key_path.with_name(key_path.stem + ".keys.json")
+
+
+def _write_private(key_path: Path, key: Ed25519PrivateKey) -> None:
     key_path.parent.mkdir(parents=True, exist_ok=True)
     pem = key.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
-    descriptor = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    # Written beside and renamed into place: a crash never leaves half a key.
+    partial = key_path.with_name(key_path.name + ".new")
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "wb") as out:
         out.write(pem)
-    os.chmod(key_path, 0o600)
+    os.chmod(partial, 0o600)
+    os.replace(partial, key_path)
     public_path(key_path).write_bytes(public_pem(key.public_key()))
+
+
+def create_key(key_path: Path, force: bool = False) -> Ed25519PrivateKey:
+    """A new Ed25519 key: the private key to `key_path` (mode 0600), the public key beside it,
+    and an entry in the key ring. With `force` an existing key is retired as by `rotate_key`."""
+    if key_path.exists() and not force:
+        raise RuleViolation(
+            f"a signing key exists at {key_path}; replacing it would orphan every signature "
+            "made with it (use `keys rotate` to retire it and start a new one)"
+        )
+    if key_path.exists():
+        return rotate_key(key_path)
+    key = Ed25519PrivateKey.generate()
+    _write_private(key_path, key)
+    _save_ring(key_path, [*_ring(key_path), _entry(key, now())])
     return key
+
+
+def rotate_key(key_path: Path) -> Ed25519PrivateKey:
+    """Retire the current key (it signed until now; its public key stays published, so what it
+    signed still verifies) and sign with a new one from now on."""
+    old = require_key(key_path)
+    moment = now()
+    ring = published_keys(key_path)
+    retired = fingerprint(raw_public(old))
+    for entry in ring:
+        if entry["fingerprint"] == retired and entry["validUntil"] is None:
+            entry["validUntil"] = utc_iso(moment)
+            entry["status"] = "retired"
+    key = Ed25519PrivateKey.generate()
+    _write_private(key_path, key)
+    _save_ring(key_path, [*ring, _entry(key, moment)])
+    return key
+
+
+def _entry(key: Ed25519PrivateKey, since: datetime | None) -> dict:
+    raw = raw_public(key)
+    return {
+        "fingerprint": fingerprint(raw),
+        "algorithm": "Ed25519",
+        "publicKey": _b64(raw),
+        "publicKeyPem": public_pem(key).decode(),
+        "validFrom": utc_iso(since) if since else None,
+        "validUntil": None,
+        "status": "current",
+    }
+
+
+def _ring(key_path: Path) -> list[dict]:
+    path = keyring_path(key_path)
+    if not path.exists():
+        return []
+    return list(json.loads(path.read_text())["keys"])
+
+
+def _save_ring(key_path: Path, entries: list[dict]) -> None:
+    path = keyring_path(key_path)
+    partial = path.with_name(path.name + ".new")
+    partial.write_text(json.dumps({"keys": entries}, indent=1) + "\n")
+    os.replace(partial, path)
+
+
+def published_keys(key_path: Path) -> list[dict]:
+    """Every public key this instance has signed with, oldest first: fingerprint, key (raw in
+    base64 and PEM), `validFrom`/`validUntil` (UTC; None: still signing) and status. A key made
+    before the ring existed is listed as current with no known start (`validFrom` None: its
+    file's date may be that of a restore, later than what it signed)."""
+    ring = _ring(key_path)
+    key = load_key(key_path)
+    if key is not None and fingerprint(raw_public(key)) not in {e["fingerprint"] for e in ring}:
+        ring.append(_entry(key, None))
+    return ring
+
+
+def keys_document(key_path: Path, issuer: str) -> dict:
+    """What `/.well-known/trace-keys.json` publishes (docs/epcis.md, "Verifying evidence")."""
+    return {
+        "type": "trace-signing-keys",
+        "version": 1,
+        "issuer": issuer,
+        "keys": published_keys(key_path),
+    }
 
 
 def load_key(key_path: Path) -> Ed25519PrivateKey | None:
@@ -193,17 +280,30 @@ def list_checkpoints(session: Session) -> list[Checkpoint]:
     return list(session.exec(select(Checkpoint).order_by(Checkpoint.id)))
 
 
+def trusted_keys(key_path: Path) -> set[bytes] | None:
+    """The raw public keys this instance signs or signed with (None: it has none yet)."""
+    return {base64.b64decode(e["publicKey"]) for e in published_keys(key_path)} or None
+
+
 def check_checkpoints(
-    session: Session, hashes: dict[int, str], checked: int, trusted: bytes | None = None
+    session: Session,
+    hashes: dict[int, str],
+    checked: int,
+    trusted: bytes | Iterable[bytes] | None = None,
 ) -> list[dict]:
     """Each checkpoint against the recomputed chain: `hashes` maps the event ids checkpoints
     name to the hash the chain recomputed for them, `checked` is how many events verified.
 
     A checkpoint fails when its signature does not verify, when it was signed by a key other
-    than `trusted` (the organisation's current public key, when known), or when the chain no
+    than `trusted` (the organisation's public keys, current and retired, when known), or when
+    the chain no
     longer reaches its signed hash: history up to it was rewritten, even if every later hash
     was recomputed to match.
     """
+    if isinstance(trusted, bytes):
+        trusted = {trusted}
+    elif trusted is not None:
+        trusted = set(trusted)
     report = []
     for checkpoint in list_checkpoints(session):
         problems = []
@@ -217,8 +317,8 @@ def check_checkpoints(
             )
         except (InvalidSignature, ValueError):
             problems.append("its signature does not verify (the checkpoint row was edited)")
-        if trusted is not None and raw != trusted:
-            problems.append("it was not signed with the organisation's signing key")
+        if trusted is not None and raw not in trusted:
+            problems.append("it was not signed with one of the organisation's signing keys")
         if checkpoint.last_event_id is not None:
             found = hashes.get(checkpoint.last_event_id)
             if found is None:
@@ -273,5 +373,57 @@ def sign_file(
         "signature": _b64(key.sign(canonical(statement))),
         "publicKey": _b64(raw),
         "document": _b64(content),
-        "verify": "python3 tools/verify_evidence.py THIS_FILE --public-key exporter.pub.pem",
+        "verify": "python3 verify_evidence.py THIS_FILE --keys trace-keys.json "
+        "(saved from the exporter's /.well-known/trace-keys.json)",
     }
+
+
+def check_on_instance(session: Session, envelope: dict, key_path: Path) -> list[str]:
+    """What is wrong with `envelope` as evidence of this instance, beyond the file's own
+    signature (which `tools/verify_evidence.py` checks): the key must be one this instance
+    signs or signed with, used within its period; the checkpoint inside must be one this
+    instance made, and its hash chain must still reach it."""
+    from .audit import verify as verify_chain
+
+    statement = envelope.get("statement") if isinstance(envelope, dict) else None
+    if not isinstance(statement, dict):
+        return ["the file holds no signed statement"]
+    problems = []
+    keys = {e["fingerprint"]: e for e in published_keys(key_path)}
+    named = statement.get("keyFingerprint")
+    entry = keys.get(named)
+    if entry is None:
+        problems.append(
+            f"it was signed with key {named}, which is not one of this instance's signing keys "
+            f"({', '.join(sorted(keys)) or 'none yet'})"
+        )
+    elif envelope.get("publicKey") != entry["publicKey"]:
+        problems.append(f"its embedded public key is not this instance's key {named}")
+    else:
+        signed_at = str(statement.get("signedAt") or "")
+        if signed_at < (entry["validFrom"] or "") or (
+            entry["validUntil"] is not None and signed_at > entry["validUntil"]
+        ):
+            until = entry["validUntil"] or "now"
+            problems.append(
+                f"it says it was signed at {signed_at}, outside the period key {named} signed "
+                f"in ({entry['validFrom']} to {until})"
+            )
+    point = statement.get("checkpoint")
+    kept = session.get(Checkpoint, point.get("id")) if isinstance(point, dict) else None
+    if kept is None or {**checkpoint_statement(kept), "signature": kept.signature} != point:
+        ident = point.get("id") if isinstance(point, dict) else None
+        problems.append(f"its checkpoint {ident} is not one this instance's database holds")
+    else:
+        result = verify_chain(session, trusted_keys(key_path))
+        mine = next((c for c in result["checkpoints"] if c["id"] == kept.id), None)
+        if mine is None or not mine["ok"]:
+            why = "; ".join(mine["problems"]) if mine else "it was not checked"
+            problems.append(
+                f"this instance's hash chain no longer holds checkpoint {kept.id}: {why}"
+            )
+        elif not result["ok"]:
+            problems.append(
+                f"this instance's hash chain is broken: {result['first_broken']['reason']}"
+            )
+    return problems

@@ -740,6 +740,15 @@ def linkset(
                     "application/ld+json",
                 )
             ],
+            # The keys that sign the exporter's evidence (signed EPCIS exports): how an importer
+            # checks them (docs/epcis.md, "Verifying evidence").
+            "describedby": [
+                _link(
+                    f"{base}/.well-known/trace-keys.json",
+                    "Keys that sign this exporter's evidence",
+                    "application/json",
+                )
+            ],
         }
         certificates = [
             _link(

@@ -8,7 +8,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from trace.db.models import Event, EventRef, Location, Lot, Product, User, node
-from trace.domain.errors import Invalid, RuleViolation
+from trace.domain.errors import Forbidden, Invalid, RuleViolation
 from trace.domain.events import UOM
 from trace.gs1 import validate_lot
 
@@ -209,8 +209,27 @@ def treat(session: Session, actor: User, code: str, data: dict) -> Event:
         )
 
 
+# Who may lift a hold: a failed inspection is lifted only by an inspector's (or an admin's)
+# judgement, never by the people whose produce was held.
+LIFTS_HOLDS = ("admin", "inspector")
+
+
+def may_lift_hold(actor: User, lot: Lot) -> None:
+    if actor.role not in LIFTS_HOLDS:
+        raise Forbidden(
+            f"lot {lot.code} is on hold (its latest inspection failed): only an inspector or an "
+            "admin can lift the hold, by a passing inspection or by correcting the result"
+        )
+
+
+def hold_lifted(actor: User, why: str | None) -> dict:
+    """What the lot's timeline shows of a lifted hold: who, in which role, and why."""
+    return {"by": actor.name, "role": actor.role, "why": why}
+
+
 def inspect(session: Session, actor: User, code: str, data: dict) -> Event:
-    """An inspection; a failed one puts the lot on hold until a later one passes."""
+    """An inspection; a failed one puts the lot on hold until a later one passes (recorded by
+    an inspector or admin: LIFTS_HOLDS)."""
     with unit_of_work(session):
         head = lock_chain(session)
         lot = get_lot(session, code)
@@ -221,8 +240,12 @@ def inspect(session: Session, actor: User, code: str, data: dict) -> Event:
         )
         when = check_event_time(data["inspected_at"], "inspected_at")
         not_before(lot, when, "inspected_at")
+        lifts = lot.on_hold and data["result"] == "pass"
+        if lifts:
+            may_lift_hold(actor, lot)
         lot.on_hold = data["result"] == "fail"
         session.add(lot)
+        extra = {"hold_lifted": hold_lifted(actor, data.get("notes"))} if lifts else {}
         return record(
             session,
             head,
@@ -236,6 +259,7 @@ def inspect(session: Session, actor: User, code: str, data: dict) -> Event:
                 "result": data["result"],
                 "kind": data.get("kind"),
                 "notes": data.get("notes"),
+                **extra,
             },
             refs=[node("lot", lot.id)],
         )

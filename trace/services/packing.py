@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from trace.db.graph import upstream_lot_ids
-from trace.db.models import Lot, Pallet, PalletContent, User, node
+from trace.db.models import Event, EventRef, Lot, Pallet, PalletContent, User, node
 from trace.domain.errors import Invalid, NotFound, RuleViolation
 from trace.domain.events import UOM
+from trace.domain.timing import require_order
 from trace.gs1 import Sscc, validate_lot
 
 from .common import (
+    VIETNAM,
     check_event_time,
     fmt_qty,
     location_for_field,
@@ -45,6 +48,19 @@ def refuse_held(session: Session, lots: list[Lot], doing: str) -> None:
         )
 
 
+def received_at(session: Session, lot: Lot, place_id: int):
+    """When `lot` first arrived at `place_id` (None: never received there)."""
+    return session.exec(
+        select(func.min(Event.event_time))
+        .join(EventRef, EventRef.event_id == Event.id)
+        .where(
+            EventRef.node == node("lot", lot.id),
+            Event.type == "receive",
+            Event.biz_location_id == place_id,
+        )
+    ).one()
+
+
 def pack(session: Session, actor: User, data: dict) -> Lot:
     """Initial packing: input lots (quantity each) → a new packed lot of `cartons` cartons."""
     with unit_of_work(session):
@@ -66,6 +82,15 @@ def pack(session: Session, actor: User, data: dict) -> Lot:
         total = 0.0
         for lot, quantity, unit in inputs:
             require_here(lot, house, session)
+            arrived = received_at(session, lot, house.id) if lot.kind == "harvest" else None
+            if arrived is not None:
+                require_order(
+                    when,
+                    "the packing",
+                    [(f"lot {lot.code} was received at {house.name}", arrived)],
+                    # a packing recorded by its day alone is checked by the day
+                    by_day=None if data.get("packed_at") else VIETNAM,
+                )
             if unit != lot.unit:
                 raise RuleViolation(f"lot {lot.code} is counted in {lot.unit}, not {unit}")
             held = (lot.received if lot.kind == "harvest" else lot.quantity) - lot.used

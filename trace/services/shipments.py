@@ -18,6 +18,7 @@ from trace.db.models import (
     node,
 )
 from trace.domain.errors import Forbidden, Invalid, NotFound, RuleViolation
+from trace.domain.timing import require_order
 
 from .common import check_event_time, location_for_field, lock_chain, now, record, unit_of_work
 from .masterdata import CODE_SCHEME, codes_of
@@ -102,6 +103,9 @@ def create(session: Session, actor: User, data: dict) -> Shipment:
                     f"pallet {sscc} is already in shipment {pallet.shipment_id} (a pallet ships once)"
                 )
             pallets.append(pallet)
+        require_order(
+            when, "the loading", [(f"pallet {p.sscc} was built", p.created_at) for p in pallets]
+        )
         lots = list(
             session.exec(
                 select(Lot)
@@ -180,6 +184,9 @@ def depart(session: Session, actor: User, ident: int, data: dict) -> Event:
         if shipment.status != "loaded":
             raise RuleViolation(f"shipment {ident} has {shipment.status} already")
         when = check_event_time(data["departed_at"], "departed_at")
+        require_order(
+            when, "the departure", [(f"shipment {ident} was loaded", shipment.created_at)]
+        )
         port = (
             location_for_field(session, data["port_id"], "port_id", "port")
             if data.get("port_id")

@@ -218,6 +218,16 @@ def timeline(db, events) -> list[dict]:
             facts.append(_("made %(lot)s, %(n)s cartons", lot=item["lot"], n=item["quantity"]))
         for item in data.get("children", []) or []:
             facts.append(_("%(lot)s: %(n)s cartons", lot=item["lot"], n=item["quantity"]))
+        lifted = data.get("hold_lifted")
+        if lifted:
+            facts.append(
+                _(
+                    "hold lifted by %(who)s (%(role)s): %(why)s",
+                    who=lifted["by"],
+                    role=lifted["role"],
+                    why=lifted["why"] or "—",
+                )
+            )
         place = places.get(event.biz_location_id)
         out.append(
             {
@@ -400,8 +410,8 @@ def recall_file(code: str, fmt: str):
 @roles(*AUDITORS)
 def integrity():
     """The hash chain of the event log recomputed, and the signed checkpoints checked."""
-    key = evidence.load_key(signing_key_path(current_app.config, current_app.instance_path))
-    result = audit.verify(get_session(), evidence.raw_public(key) if key else None)
+    trusted = evidence.trusted_keys(signing_key_path(current_app.config, current_app.instance_path))
+    result = audit.verify(get_session(), trusted)
     return render("web/audit.html", result=result, status=200 if result["ok"] else 409)
 
 
