@@ -22,9 +22,8 @@ from trace.services import audit, lots, masterdata, tracing, users
 # with their codes, lots, pallets, shipments), the events.
 TRACE_STATEMENTS = 8
 # The chain head read, the code resolved, (for a pallet or shipment, the walk back to the lots
-# it carried,) the walk, the lots, the pallets with their shipments
-# and affected cartons.
-RECALL_STATEMENTS = 5
+# it carried,) the walk, the lots, the pallets with their shipments and affected cartons.
+RECALL_STATEMENTS = 6
 # Asked again while the chain head is the same: the head read.
 KEPT_STATEMENTS = 1
 
