@@ -18,6 +18,7 @@ ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32
 LENGTH = 13  # 13 × 5 = 65 bits
 BITS = 5 * LENGTH
 _SET = frozenset(ALPHABET)
+SAMPLE = "0" * LENGTH  # what a preview prints: as long as a real serial, never a printed one
 
 
 def new_serial() -> str:

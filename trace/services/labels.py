@@ -33,7 +33,7 @@ from trace.db.models import (
     node,
 )
 from trace.domain.errors import Invalid, NotFound, RuleViolation
-from trace.gs1.serials import is_random_serial, new_serial, numbered_serial
+from trace.gs1.serials import SAMPLE, is_random_serial, new_serial, numbered_serial
 from trace.labels.content import (
     LotFacts,
     PalletFacts,
@@ -472,8 +472,8 @@ def prepare(
     if lot.kind != "packed" or lot.product_id is None:
         raise RuleViolation(f"lot {lot.code} is a harvest lot: carton labels are for packed lots")
     facts = lot_facts(session, lot, market, base_url)
-    if preview:  # a serial like the ones that will be printed (a reprint's own), not recorded
-        serial = str((request.get("serials") or [new_serial()])[0])
+    if preview:  # a reprint's first carton, or a sample as long as a serial: nothing recorded
+        serial = str((request.get("serials") or [SAMPLE])[0])
         return carton_labels(facts, [serial]), f"carton-{lot.code}-{serial}"
     job, _, _, serials = carton_job(
         session,
