@@ -56,6 +56,8 @@ COUNTED = (
     "api_token",
     "label_job",
     "scan_counter",
+    "carton_serial",
+    "scan",
 )
 
 

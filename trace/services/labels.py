@@ -94,7 +94,7 @@ def carton_job(
             )
         product = session.get(Product, lot.product_id)
         if serials:
-            numbers, printed = _reprinted(session, lot, serials)
+            numbers, printed = reprinted(session, lot, serials)
             job = _carton_job(lot, actor, size, fmt, min(numbers), max(numbers), len(numbers))
             job.reprint = True
             session.add(job)
@@ -148,7 +148,22 @@ def _chunks(items: list, size: int = 500):
         yield items[start : start + size]
 
 
-def _reprinted(session: Session, lot: Lot, serials: list[int | str]) -> tuple[list[int], list[str]]:
+def printed_as(session: Session, lot: Lot, numbers: list[int]) -> list[str]:
+    """The serials printed on a lot's cartons of these numbers, in their order (an old job's
+    carton: the number itself)."""
+    found: dict[int, str] = {}
+    for chunk in _chunks(sorted(set(numbers))):
+        found.update(
+            session.exec(
+                select(CartonSerial.number, CartonSerial.serial).where(
+                    CartonSerial.product_id == lot.product_id, CartonSerial.number.in_(chunk)
+                )
+            ).all()
+        )
+    return [found.get(number, str(number)) for number in numbers]
+
+
+def reprinted(session: Session, lot: Lot, serials: list[int | str]) -> tuple[list[int], list[str]]:
     """The numbers and printed serials of the lot's cartons a reprint names; Invalid for one
     never printed for the lot."""
     ranges = printed_serials(session, lot)
@@ -473,7 +488,8 @@ def prepare(
         raise RuleViolation(f"lot {lot.code} is a harvest lot: carton labels are for packed lots")
     facts = lot_facts(session, lot, market, base_url)
     if preview:  # a reprint's first carton, or a sample as long as a serial: nothing recorded
-        serial = str((request.get("serials") or [SAMPLE])[0])
+        wanted = (request.get("serials") or [SAMPLE])[0]
+        serial = printed_as(session, lot, [wanted])[0] if isinstance(wanted, int) else wanted
         return carton_labels(facts, [serial]), f"carton-{lot.code}-{serial}"
     job, _, _, serials = carton_job(
         session,
