@@ -10,7 +10,8 @@ pallets, ten pallets to a shipment; taken from its cache when TRACE_SEASON_CACHE
 season). Then gunicorn (`sync`, 2 workers, as docs/FINDINGS item 10) serves,
 one after the other, a Flask hello world and the app, and wrk (2 threads, 32 connections,
 127.0.0.1 only, `--duration` seconds each) requests: the hello world; lot pages of 1,000 random
-lots (HTML, Japanese); carton pages of random serials (each a counted scan: one upsert); the
+lots (HTML, Japanese); carton pages of random serials (each request another person's phone, so each a counted scan:
+an insert-if-absent and the carton's count in one transaction); the
 lots' linksets. Rate limiting is off for the run. Each app server's workers' peak resident
 memory (VmHWM in /proc) is read after its runs. Results: docs/benchmarks.md, section lookup.
 
@@ -109,6 +110,7 @@ def _wrk(
     accept: str | None = None,
     prefetch: bool = False,
     in_turn: bool = False,
+    people: bool = False,
 ) -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write("paths = " + json.dumps(paths).replace("[", "{").replace("]", "}") + "\n")
@@ -117,7 +119,16 @@ def _wrk(
         script.write('wrk.headers["Accept-Language"] = "ja"\n')
         if prefetch:  # the browser prefetch header: the same page, the scan not counted
             script.write('wrk.headers["Sec-Purpose"] = "prefetch"\n')
-        if in_turn:  # each path in turn (a warm-up that reaches every lot)
+        if people:  # each request a person opening the page with a phone of its own: counted
+            script.write(
+                'wrk.headers["Accept"] = "text/html"\nwrk.headers["Sec-Fetch-Dest"] = "document"\n'
+                f'run = "{os.urandom(6).hex()}"\nthreads = 0\n'
+                "function setup(thread) threads = threads + 1 thread:set('id', threads) end\n"
+                "n = 0\nrequest = function() n = n + 1 "
+                "wrk.headers['User-Agent'] = 'phone-' .. run .. '-' .. id .. '-' .. n "
+                "return wrk.format('GET', paths[math.random(#paths)]) end\n"
+            )
+        elif in_turn:  # each path in turn (a warm-up that reaches every lot)
             script.write(
                 "i = 0\nrequest = function() i = i % #paths + 1 "
                 "return wrk.format('GET', paths[i]) end\n"
@@ -169,11 +180,16 @@ def _parts(engine, samples: list[dict]) -> dict:
             "the label check (`labels.serial_status`)": median(
                 lambda s: labels.serial_status(session, GTIN, s["lot"], str(s["serial"]))
             ),
-            "counting the scan (`lookup.count_scan`: one upsert and commit)": median(
-                lambda s: lookup.count_scan(session, GTIN, s["lot"], str(s["serial"]))
+            "counting a person's scan (`lookup.count_scan`: insert-if-absent, count, commit)": (
+                median(
+                    lambda s: lookup.count_scan(
+                        session, GTIN, s["lot"], str(s["serial"]), os.urandom(16).hex()
+                    )
+                )
             ),
         }
-        session.execute(text("DELETE FROM scan_counter"))  # the HTTP runs count from zero
+        session.execute(text("DELETE FROM scan"))  # the HTTP runs count from zero
+        session.execute(text("DELETE FROM scan_counter"))
         session.commit()
     return parts
 
@@ -417,7 +433,7 @@ def main() -> None:
             base, lots, args.duration
         )
         results["carton page, HTML (ja), lot kept: + serial check + counted scan"] = rounds(
-            base, cartons, args.duration
+            base, cartons, args.duration, people=True
         )
         results["carton page, the same work without counting (a prefetch)"] = rounds(
             base, cartons, args.duration, prefetch=True

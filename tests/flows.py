@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 
 from sqlalchemy import event, text
@@ -182,3 +183,20 @@ def shipment_body(ids, ssccs, market="JP") -> dict:
         "pallets": ssccs,
         "loaded_at": "2026-06-12T08:00:00+07:00",
     }
+
+
+# What a phone's browser sends when a person opens a scanned code: only such a request is a
+# counted scan of a carton's page (docs/lookup.md, "Scan counting").
+BROWSER = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Sec-Fetch-Dest": "document",
+    "Sec-Fetch-Mode": "navigate",
+    "Sec-Fetch-Site": "none",
+    "User-Agent": "Mozilla/5.0 (Linux; Android 14) Mobile Safari/537.36",
+}
+
+
+def printed_serials(zpl: bytes | str) -> list[str]:
+    """The random carton serials in printed labels (their QR's Digital Link), in order."""
+    text = zpl.decode() if isinstance(zpl, bytes) else zpl
+    return list(dict.fromkeys(re.findall(r"/21/([0-9A-Z]{13})\b", text)))

@@ -20,7 +20,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from tests.conftest import Api
-from tests.flows import GTIN, master_data, packed_season, shipment_body
+from tests.flows import BROWSER, GTIN, master_data, packed_season, printed_serials, shipment_body
 from trace.app import create_app
 from trace.db.engine import make_engine
 from trace.db.models import User
@@ -77,7 +77,9 @@ def record_season(api, client) -> dict:
     body = {"kind": "carton", "lot": codes["packed"], "count": 3}
     response = worker.post("/labels", json=body | {"size": "100x150mm", "format": "zpl"})
     assert response.status_code == 200 and response.data.startswith(b"^XA")
-    assert client.get(f"/01/{GTIN}/10/{codes['packed']}/21/2").status_code == 200
+    codes["serials"] = printed_serials(response.data)
+    carton = f"/01/{GTIN}/10/{codes['packed']}/21/{codes['serials'][1]}"
+    assert client.get(carton, headers=BROWSER).status_code == 200
     return codes
 
 
@@ -99,6 +101,7 @@ def contents(engine) -> dict:
             "pallets": rows("SELECT sscc, shipment_id, cartons FROM pallet ORDER BY id"),
             "labels": rows("SELECT lot_id, serial_first, serial_last FROM label_job ORDER BY id"),
             "scans": rows("SELECT gtin, lot, serial, count FROM scan_counter"),
+            "serials": rows("SELECT product_id, serial, number, lot_id FROM carton_serial"),
             "tokens": rows("SELECT token_hash FROM api_token ORDER BY id"),
         }
 

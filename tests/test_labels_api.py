@@ -6,11 +6,26 @@ import io
 
 import pytest
 from PIL import Image
+from sqlalchemy import text
 
 from tests.flows import GTIN, count_rows, shipment_body
 from tests.labels.decoding import decode, gs1_reads, pages
 
 BASE = "http://127.0.0.1:5000"  # TRACE_PUBLIC_BASE_URL's default
+
+
+def printed(engine, lot: str) -> list[str]:
+    """The random serials printed for a lot's cartons, by carton number."""
+    with engine.connect() as connection:
+        return list(
+            connection.execute(
+                text(
+                    "SELECT serial FROM carton_serial JOIN lot ON lot.id = carton_serial.lot_id "
+                    "WHERE lot.code = :lot ORDER BY number"
+                ),
+                {"lot": lot},
+            ).scalars()
+        )
 
 
 def images(response, fmt):
@@ -21,7 +36,7 @@ def images(response, fmt):
 
 @pytest.mark.parametrize("size", ["100x150mm", "4x6in", "50x30mm", "a4-24"])
 @pytest.mark.parametrize("fmt", ["pdf", "png"])
-def test_carton_labels_decode_to_the_cartons_digital_links(api, season, size, fmt):
+def test_carton_labels_decode_to_the_cartons_digital_links(api, engine, season, size, fmt):
     count = 24 if size == "a4-24" else 2
     response = api.as_("worker").post(
         "/labels",
@@ -42,17 +57,19 @@ def test_carton_labels_decode_to_the_cartons_digital_links(api, season, size, fm
     )
     reads = [r for image in images(response, fmt) for r in decode(image)]
     links = sorted(r.text for r in reads if r.format == "QRCode")
-    printed = count if fmt == "pdf" else (24 if size == "a4-24" else 1)
+    shown = count if fmt == "pdf" else (24 if size == "a4-24" else 1)
+    serials = printed(engine, season["packed"])
+    assert len(serials) == count
     assert links == sorted(
-        f"{BASE}/01/{GTIN}/10/{season['packed']}/21/{n}" for n in range(1, printed + 1)
+        f"{BASE}/01/{GTIN}/10/{season['packed']}/21/{serial}" for serial in serials[:shown]
     )
     if size in ("100x150mm", "4x6in"):
         elements = dict(e for symbol in gs1_reads(reads) for e in symbol)
         assert elements["01"] == GTIN and elements["10"] == season["packed"]
-        assert elements["13"] == "260611" and elements["21"] in {"1", "2"}
+        assert elements["13"] == "260611" and elements["21"] in serials
 
 
-def test_zpl_carton_labels_carry_the_data(api, season):
+def test_zpl_carton_labels_carry_the_data(api, engine, season):
     response = api.as_("worker").post(
         "/labels",
         json={
@@ -67,7 +84,7 @@ def test_zpl_carton_labels_carry_the_data(api, season):
     assert response.status_code == 200
     zpl = response.get_data(as_text=True)
     assert zpl.count("^XA") == 3 and zpl.count("^XZ") == 3
-    for serial in (1, 2, 3):
+    for serial in printed(engine, season["packed"]):
         assert f"^FDMA,{BASE}/01/{GTIN}/10/{season['packed']}/21/{serial}^FS" in zpl
 
 
@@ -107,10 +124,17 @@ def test_reprints_give_the_same_serials_and_new_labels_never_exceed_the_cartons(
     response = worker.post("/labels", json={**body, "count": 1})
     assert response.status_code == 409
     assert "0 more can be printed" in response.json["message"]
-    reprint = worker.post("/labels", json={**body, "serials": [42]})
+    serials = printed(engine, season["packed"])
+    reprint = worker.post("/labels", json={**body, "serials": [42, serials[99]]})
     assert reprint.status_code == 200
-    assert "/21/42^FS" in reprint.get_data(as_text=True)
+    zpl = reprint.get_data(as_text=True)  # by carton number or by printed serial
+    assert f"/21/{serials[41]}^FS" in zpl and f"/21/{serials[99]}^FS" in zpl
+    assert zpl.count("^XA") == 2
+    for wrong in ([201], [serials[0].lower()], ["07"], [True]):
+        refused = worker.post("/labels", json={**body, "serials": wrong})
+        assert refused.status_code in (409, 422), (wrong, refused.json)
     assert count_rows(engine) == before  # labels are no tracking event
+    assert printed(engine, season["packed"]) == serials
 
 
 def test_preview_shows_the_next_serial_and_records_nothing(api, season, engine):
@@ -127,10 +151,11 @@ def test_preview_shows_the_next_serial_and_records_nothing(api, season, engine):
     second = worker.post("/labels/preview", json=body)
     assert first.content_type == "image/png" and first.data == second.data
     [link] = [r.text for r in decode(Image.open(io.BytesIO(first.data))) if r.format == "QRCode"]
-    assert link.endswith("/21/1")
-    printed = worker.post("/labels", json=body)
-    assert printed.status_code == 200
-    assert printed.headers["Content-Disposition"].endswith('-1-5.pdf"')
+    assert link.endswith("/21/0000000000000")  # a sample as long as a serial, never printed
+    assert printed(engine, season["packed"]) == []
+    made = worker.post("/labels", json=body)
+    assert made.status_code == 200
+    assert made.headers["Content-Disposition"].endswith('-1-5.pdf"')
 
 
 @pytest.mark.parametrize(

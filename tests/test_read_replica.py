@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 
 from tests.conftest import pg_database
-from tests.flows import GTIN
+from tests.flows import BROWSER, GTIN
 from tests.test_backup import record_season
 from trace.app import create_app
 
@@ -53,7 +53,7 @@ def test_public_pages_but_carton_scans_work_on_a_read_only_database(
         assert reader.get("/414/8931234000011").status_code == 200  # the packing house
         # A carton's page counts the scan: on a replica it cannot.
         with pytest.raises(Exception, match="read-only transaction"):
-            reader.get(f"{lot}/21/1")
+            reader.get(f"{lot}/21/{codes['serials'][0]}", headers=BROWSER)
     finally:
         replica.extensions["trace.engine"].dispose()
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:

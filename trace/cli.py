@@ -405,7 +405,10 @@ labels = AppGroup("labels", help="Print labels to a file (PDF, PNG, ZPL).")
 @click.option("--lot", help="the packed lot (cartons, stickers)")
 @click.option("--sscc", help="the pallet (pallet labels)")
 @click.option("--count", type=click.IntRange(1, 20_000), help="how many labels")
-@click.option("--serials", help="reprint these carton serials, e.g. 17,18,42")
+@click.option(
+    "--serials",
+    help="reprint these cartons: printed serials or carton numbers, e.g. 0G7M9656647JF,18",
+)
 @click.option(
     "--size",
     type=click.Choice(["100x150mm", "4x6in", "50x30mm", "a4-24"]),
@@ -439,7 +442,8 @@ def labels_print(user_name, kind, lot, sscc, count, serials, size, fmt, dpi, mar
         if value is not None:
             request[key] = value
     if serials:
-        request["serials"] = [int(s) for s in serials.split(",") if s.strip()]
+        wanted = [s.strip() for s in serials.split(",") if s.strip()]
+        request["serials"] = [int(s) if s.isdigit() else s for s in wanted]
     errors = LabelIn().validate(request)
     if errors:
         raise click.ClickException(f"{errors}")

@@ -49,8 +49,11 @@ DEFAULTS = {
     "LOOKUP_CONTACT_NAME": "",
     "LOOKUP_CONTACT_EMAIL": "",
     "LOOKUP_CONTACT_PHONE": "",
-    # A carton's code scanned more often than this is flagged as a possibly copied label.
+    # A carton's page opened by more than this many people (each phone counts once a day) is
+    # flagged as a possibly copied label; so is one opened over more than LOOKUP_SCAN_DAYS days
+    # (longer than the produce keeps). See docs/lookup.md, "Scan counting".
     "LOOKUP_SCAN_ALERT": 20,
+    "LOOKUP_SCAN_DAYS": 120,
     # Seconds browsers and CDNs may keep a lot's page before asking again (ETag makes it cheap).
     "LOOKUP_MAX_AGE": 60,
     # Lots whose pages each worker keeps rendered in memory (trace/lookup/cache.py: a new
@@ -99,6 +102,7 @@ def normalise(config) -> None:
         config["EPCIS_EXTENSION_NAMESPACE"] or f"{config['PUBLIC_BASE_URL']}/ns/epcis/"
     )
     config["LOOKUP_SCAN_ALERT"] = int(config["LOOKUP_SCAN_ALERT"])
+    config["LOOKUP_SCAN_DAYS"] = int(config["LOOKUP_SCAN_DAYS"])
     config["LOOKUP_MAX_AGE"] = int(config["LOOKUP_MAX_AGE"])
     config["LOOKUP_CACHE_SIZE"] = int(config["LOOKUP_CACHE_SIZE"])
     config["LOOKUP_CACHE_SECONDS"] = int(config["LOOKUP_CACHE_SECONDS"])

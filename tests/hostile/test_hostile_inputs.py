@@ -14,7 +14,7 @@ from tests.flows import harvest_body, packed_season
 from tests.hostile.corpus import SCRIPT, cases
 
 TABLES = ("event", "event_ref", "edge", "lot", "pallet", "pallet_content", "shipment",
-          "location", "location_code", "product", "label_job", "scan_counter", "user",
+          "location", "location_code", "product", "label_job", "carton_serial", "scan_counter", "scan", "user",
           "idempotency_key")  # fmt: skip
 
 

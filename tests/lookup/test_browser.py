@@ -17,6 +17,8 @@ from tests.flows import master_data
 from tests.lookup.conftest import LOT_URL, print_labels, record_story
 from trace.services import users
 
+PRINTED: list[str] = []  # the serials printed for the story's lot (random, one per carton)
+
 
 @pytest.fixture(scope="module")
 def site(sqlite_template, tmp_path_factory):
@@ -36,7 +38,7 @@ def site(sqlite_template, tmp_path_factory):
             _, tokens[role] = users.create(session, f"{role}-1", role)
     api = Api(app.test_client(), tokens)
     record_story(api, master_data(api))
-    print_labels(engine, "LOT/26A", 10)
+    PRINTED[:] = print_labels(engine, "LOT/26A", 10)
     with served(app) as base:
         yield base
 
@@ -58,7 +60,7 @@ def browser(site):
 def test_the_page_fits_a_phone_in_each_language(site, browser, tmp_path, language, title, timeline):
     context = browser.new_context(viewport=PHONE, locale=language)
     page = context.new_page()
-    response = page.goto(f"{site}{LOT_URL}/21/3")  # the language from Accept-Language
+    response = page.goto(f"{site}{LOT_URL}/21/{PRINTED[2]}")  # language from Accept-Language
     assert response.status == 200
     assert page.locator("html").get_attribute("lang") == language
     assert page.locator("h1").inner_text() == title

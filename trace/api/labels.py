@@ -24,6 +24,18 @@ FILE = {
 }
 
 
+class CartonRef(fields.Field):
+    """A carton to reprint: its printed serial (text, as on the label) or its number (1, 2 …)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        number = isinstance(value, int) and not isinstance(value, bool)
+        if (number and 1 <= value <= 999_999_999) or (
+            isinstance(value, str) and 0 < len(value) <= 20
+        ):
+            return value
+        raise ValidationError("a printed serial (text) or a carton's number (1 to 999999999)")
+
+
 class LabelIn(In):
     kind = fields.String(required=True, validate=validate.OneOf(["carton", "pallet", "sticker"]))
     lot = LotCodeField(metadata={"description": "cartons and stickers: the packed lot"})
@@ -34,9 +46,12 @@ class LabelIn(In):
         metadata={"description": "how many labels; cartons: new serials are allocated"},
     )
     serials = fields.List(
-        fields.Integer(strict=True, validate=validate.Range(1, 999_999_999)),
+        CartonRef(),
         validate=validate.Length(1, 20_000),
-        metadata={"description": "cartons: reprint these serials instead (same labels again)"},
+        metadata={
+            "description": "cartons: reprint these instead (same labels again), each by its "
+            "printed serial (text) or its carton number (an integer)"
+        },
     )
     size = fields.String(required=True, validate=validate.OneOf(SIZES))
     format = fields.String(required=True, validate=validate.OneOf(FORMATS))

@@ -247,19 +247,36 @@ class LabelJob(SQLModel, table=True):
     size: str = Field(max_length=16)
     format: str = Field(max_length=8)
     count: int
-    serial_first: int | None = None
+    serial_first: int | None = None  # the cartons' numbers in the product's sequence
     serial_last: int | None = None
     reprint: bool = False
+    # True: each carton's printed serial is a random one (`CartonSerial`); False (jobs printed
+    # before random serials): the printed serial is the carton's number itself.
+    random_serials: bool = False
     user_id: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime
 
 
-class ScanCounter(SQLModel, table=True):
-    """How often the public page of one serialised carton (GTIN + lot + serial) was opened.
+class CartonSerial(SQLModel, table=True):
+    """The random serial printed on one carton (`trace.gs1.serials`): which product, which of its
+    numbered cartons (`LabelJob.serial_first`…`serial_last`), which lot and which job."""
 
-    One row per code, bumped by a single upsert (`INSERT … ON CONFLICT DO UPDATE … RETURNING`)
-    so concurrent scans never lose a count and a read is one primary-key row, however often a
-    copied label is scanned. Nothing about the reader is stored.
+    __tablename__ = "carton_serial"
+    __table_args__ = (Index("ix_carton_serial_number", "product_id", "number", unique=True),)
+
+    product_id: int = Field(foreign_key="product.id", primary_key=True)
+    serial: str = Field(max_length=20, primary_key=True)
+    number: int
+    lot_id: int = Field(foreign_key="lot.id")
+    label_job_id: int = Field(foreign_key="label_job.id", index=True)
+
+
+class ScanCounter(SQLModel, table=True):
+    """How many people opened the public page of one serialised carton (GTIN + lot + serial).
+
+    `count` is the number of distinct client-days (`Scan`), bumped in the transaction that adds
+    one; `first_at` and `last_at` the first and the latest of them. A read is one primary-key row,
+    however often a copied label is scanned.
     """
 
     __tablename__ = "scan_counter"
@@ -270,6 +287,30 @@ class ScanCounter(SQLModel, table=True):
     count: int = 0
     first_at: datetime
     last_at: datetime
+
+
+class Scan(SQLModel, table=True):
+    """One person's opening of a carton's page on one day: `client` is a hash of the address and
+    user agent salted with that day's `ScanSalt` (never the address itself), so the same phone
+    reopening, reloading or switching language that day adds nothing (insert-if-absent)."""
+
+    __tablename__ = "scan"
+
+    gtin: str = Field(max_length=14, primary_key=True)
+    lot: str = Field(max_length=20, primary_key=True)
+    serial: str = Field(max_length=20, primary_key=True)
+    client: str = Field(max_length=32, primary_key=True)
+    at: datetime
+
+
+class ScanSalt(SQLModel, table=True):
+    """The random salt of one UTC day's client hashes; salts older than yesterday are deleted,
+    after which nobody can tell whose address a hash was."""
+
+    __tablename__ = "scan_salt"
+
+    day: date = Field(primary_key=True)
+    salt: str = Field(max_length=64)
 
 
 class EventUri(SQLModel, table=True):

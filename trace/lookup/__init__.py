@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import threading
 
 from flask import Flask, current_app
 from flask_babel import Babel
@@ -52,6 +53,8 @@ def init_app(app: Flask) -> None:
             app.config["LOOKUP_CACHE_SECONDS"],
             app.config["LOOKUP_CACHE_RECHECK"],
         ),
+        # Scan counting: today's salt and the client-days this worker counted (views._count).
+        "scans": {"lock": threading.Lock(), "day": None, "salt": None, "seen": set()},
     }
 
     limiter = Limiter(

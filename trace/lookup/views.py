@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import lru_cache
 from urllib.parse import quote, unquote, urlsplit
 
@@ -28,7 +29,8 @@ from werkzeug.routing import PathConverter
 from trace.config import signing_key_path
 from trace.db.session import get_session
 from trace.gs1 import GS1Error, compression, parse_digital_link, syntax
-from trace.services import evidence, lookup
+from trace.security import client_address
+from trace.services import evidence, labels, lookup
 
 from . import i18n, words
 from .cache import Answer as KeptAnswer
@@ -418,17 +420,68 @@ def _keep(key: tuple | None, found: Found, response: Response) -> None:
 
 
 def _check_carton(session, gtin: str, lot: str, serial: str) -> dict:
-    """Count this scan (a person's GET, not a HEAD or a browser's prefetch) and check the label."""
-    prefetch = "prefetch" in (
-        request.headers.get("Sec-Purpose", "") + request.headers.get("Purpose", "")
-    )
-    if request.method == "GET" and not prefetch:
-        scans, first = lookup.count_scan(session, gtin, lot, serial)
-    else:
-        scans, first = lookup.scans_of(session, gtin, lot, serial)
+    """Check the label and, for a person opening the page of a printed carton, count the scan
+    (once per client and day). Serials never printed, or spelt otherwise, count nothing."""
+    config = current_app.config
+    status = labels.serial_status(session, gtin, lot, serial)
+    scans = None
+    if status["status"] == "printed":
+        if _person_opening():
+            scans = _count(session, gtin, lot, serial)
+        else:
+            scans = lookup.scans_of(session, gtin, lot, serial)
     return lookup.carton_check(
-        session, gtin, lot, serial, scans, first, current_app.config["LOOKUP_SCAN_ALERT"]
+        serial, status, scans, config["LOOKUP_SCAN_ALERT"], config["LOOKUP_SCAN_DAYS"]
     )
+
+
+def _person_opening() -> bool:
+    """Is this a person opening the page: a GET navigation of the top-level page, not a HEAD,
+    a prefetch or preview, nor an image, frame or script another page embeds?"""
+    if request.method != "GET":
+        return False
+    headers = request.headers
+    purpose = " ".join(
+        headers.get(name, "") for name in ("Sec-Purpose", "Purpose", "X-Purpose", "X-Moz")
+    ).lower()
+    if "prefetch" in purpose or "preview" in purpose:
+        return False
+    destination = headers.get("Sec-Fetch-Dest")
+    if destination is not None:  # every current browser says what the request is for
+        return destination == "document" and headers.get("Sec-Fetch-Mode", "navigate") == "navigate"
+    # A browser without fetch metadata asks for text/html when it opens a page; an <img> asks
+    # for images (or */*).
+    return "text/html" in headers.get("Accept", "")
+
+
+def _count(session, gtin: str, lot: str, serial: str) -> lookup.Scans:
+    """Count this client's opening of the carton's page once today (UTC). A client-day this
+    worker counted already costs a read, not a write."""
+    now = datetime.now(UTC)
+    state = current_app.extensions["trace.lookup"]["scans"]
+    with state["lock"]:
+        if state["day"] != now.date():
+            state["day"], state["salt"], state["seen"] = now.date(), None, set()
+        salt = state["salt"]
+    if salt is None:
+        salt = lookup.day_salt(session, now.date())
+        with state["lock"]:
+            if state["day"] == now.date():
+                state["salt"] = salt
+    client = lookup.client_day(salt, client_address(), request.headers.get("User-Agent", ""))
+    key = (gtin, lot, serial, client)
+    if key in state["seen"]:
+        return lookup.scans_of(session, gtin, lot, serial)
+    _new, scans = lookup.count_scan(session, gtin, lot, serial, client, now)
+    with state["lock"]:
+        if len(state["seen"]) > SEEN_MAX:
+            state["seen"].clear()
+        state["seen"].add(key)
+    return scans
+
+
+# Client-days a worker remembers as counted (then forgets them all, and asks the database).
+SEEN_MAX = 100_000
 
 
 def _redirect(found: Found, link_type: str) -> Response:

@@ -57,6 +57,8 @@ COUNTED = (
     "label_job",
     "scan_counter",
     "masterdata_version",
+    "carton_serial",
+    "scan",
 )
 
 

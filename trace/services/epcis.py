@@ -28,6 +28,7 @@ from sqlmodel import Session, select
 from trace.db.graph import walk
 from trace.db.models import (
     CaptureJob,
+    CartonSerial,
     Event,
     EventRef,
     EventUri,
@@ -46,6 +47,7 @@ from trace.domain.epcis import CaptureError, Lookup, Names, Query
 from trace.domain.epcis_context import Sent, kept_context
 from trace.domain.errors import DomainError, Invalid, NotFound
 from trace.domain.events import KINDS, offset_of
+from trace.gs1.serials import is_random_serial, numbered_serial
 
 from . import masterdata
 from .common import CLOCK_SKEW, append_events, bulk_insert, lock_chain, now, unit_of_work
@@ -1128,6 +1130,32 @@ def _place_id(where, nodes: dict[str, str]) -> int | None:
     return int(found.split(":")[1]) if found.startswith("location:") else None
 
 
+def _lot_of_serial(session: Session, gtin: str, serial: str) -> int | None:
+    """The lot whose carton was printed with `serial` (a random serial, or an old job's number
+    in its one spelling)."""
+    if is_random_serial(serial):
+        return session.exec(
+            select(CartonSerial.lot_id)
+            .join(Product, Product.id == CartonSerial.product_id)
+            .where(Product.gtin == gtin, CartonSerial.serial == serial)
+        ).first()
+    number = numbered_serial(serial)
+    if number is None:
+        return None
+    return session.exec(
+        select(LabelJob.lot_id)
+        .join(Product, Product.id == LabelJob.product_id)
+        .where(
+            Product.gtin == gtin,
+            LabelJob.kind == "carton",
+            LabelJob.random_serials.is_(False),
+            LabelJob.serial_first <= number,
+            LabelJob.serial_last >= number,
+            LabelJob.lot_id.is_not(None),
+        )
+    ).first()
+
+
 def resolve_nodes(session: Session, uris: Iterable[str], names: Names) -> dict[str, str]:
     """Which of our lots, pallets and places canonical identifiers name: `{uri: node}`.
 
@@ -1136,7 +1164,7 @@ def resolve_nodes(session: Session, uris: Iterable[str], names: Names) -> dict[s
     location URI.
     """
     lots: dict[tuple[str, str], list[str]] = defaultdict(list)
-    serials: dict[tuple[str, int], list[str]] = defaultdict(list)
+    serials: dict[tuple[str, str], list[str]] = defaultdict(list)
     own_lots: dict[str, list[str]] = defaultdict(list)
     ssccs: dict[str, list[str]] = defaultdict(list)
     glns: dict[str, list[str]] = defaultdict(list)
@@ -1148,8 +1176,8 @@ def resolve_nodes(session: Session, uris: Iterable[str], names: Names) -> dict[s
             parts = uri[after:].split("/")
             if parts[0] == "01" and len(parts) == 4 and parts[2] == "10":
                 lots[(parts[1], unquote(parts[3]))].append(uri)
-            elif parts[0] == "01" and len(parts) == 4 and parts[2] == "21" and parts[3].isdigit():
-                serials[(parts[1], int(parts[3]))].append(uri)
+            elif parts[0] == "01" and len(parts) == 4 and parts[2] == "21":
+                serials[(parts[1], unquote(parts[3]))].append(uri)
             elif parts[0] == "00" and len(parts) == 2:
                 ssccs[parts[1]].append(uri)
             elif parts[0] in ("414", "417") and len(parts) == 2:
@@ -1174,17 +1202,7 @@ def resolve_nodes(session: Session, uris: Iterable[str], names: Names) -> dict[s
             for uri in lots.get((gtin, code), []) + own_lots.get(code, []):
                 out[uri] = node("lot", lot_id)
     for (gtin, serial), found in serials.items():
-        lot_id = session.exec(
-            select(LabelJob.lot_id)
-            .join(Product, Product.id == LabelJob.product_id)
-            .where(
-                Product.gtin == gtin,
-                LabelJob.kind == "carton",
-                LabelJob.serial_first <= serial,
-                LabelJob.serial_last >= serial,
-                LabelJob.lot_id.is_not(None),
-            )
-        ).first()
+        lot_id = _lot_of_serial(session, gtin, serial)
         if lot_id:
             out.update(dict.fromkeys(found, node("lot", lot_id)))
     for chunk in _chunks(ssccs):

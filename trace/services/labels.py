@@ -1,7 +1,12 @@
-"""Label jobs: serials for cartons (allocated per GTIN, never reused), and what was printed.
+"""Label jobs: serials for cartons (random, never reused), and what was printed.
 
 Printing is not a tracking event, but it is evidence: every job is recorded, so the public
 lookup page can tell a printed serial from an invented one.
+
+Each carton printed gets the next number of its product's sequence (the job records the range,
+`serial_first`…`serial_last`) and, printed on its label, a random serial (`trace.gs1.serials`,
+kept in `carton_serial`), so holding one carton tells nothing about another's serial. Jobs
+printed before random serials printed the number itself; those serials keep working.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from sqlmodel import Session, select
 
 from trace.db.graph import upstream_lot_ids
 from trace.db.models import (
-    Counter,
+    CartonSerial,
     Event,
     EventRef,
     LabelJob,
@@ -28,6 +33,7 @@ from trace.db.models import (
     node,
 )
 from trace.domain.errors import Invalid, NotFound, RuleViolation
+from trace.gs1.serials import SAMPLE, is_random_serial, new_serial, numbered_serial
 from trace.labels.content import (
     LotFacts,
     PalletFacts,
@@ -68,14 +74,16 @@ def carton_job(
     code: str,
     *,
     count: int | None,
-    serials: list[int] | None,
+    serials: list[int | str] | None,
     size: str,
     fmt: str,
-) -> tuple[LabelJob, Lot, Product, list[int]]:
+) -> tuple[LabelJob, Lot, Product, list[str]]:
     """Allocate `count` new serials for cartons of packed lot `code`, or reprint `serials`.
 
-    New serials come from the product's own sequence under the writers' lock, so two print
-    jobs at once never share one; a lot never gets more serials than it has cartons.
+    New cartons take the next numbers of the product's sequence under the writers' lock, so two
+    print jobs at once never share one, and each gets a random serial; a lot never gets more
+    serials than it has cartons. A reprint names cartons by their printed serial or by their
+    number (an int, or digits) and prints the serials they were printed with.
     """
     with unit_of_work(session):
         lock_chain(session)
@@ -86,18 +94,11 @@ def carton_job(
             )
         product = session.get(Product, lot.product_id)
         if serials:
-            ranges = printed_serials(session, lot)
-            for serial in serials:
-                if not any(first <= serial <= last for first, last in ranges):
-                    raise Invalid(
-                        "serials",
-                        f"serial {serial} was never printed for lot {lot.code}; "
-                        "only printed cartons can be reprinted",
-                    )
-            job = _carton_job(lot, actor, size, fmt, min(serials), max(serials), len(serials))
+            numbers, printed = reprinted(session, lot, serials)
+            job = _carton_job(lot, actor, size, fmt, min(numbers), max(numbers), len(numbers))
             job.reprint = True
             session.add(job)
-            return job, lot, product, list(serials)
+            return job, lot, product, printed
         left = lot.cartons - _allocated(session, lot)
         if count > left:
             raise RuleViolation(
@@ -108,8 +109,93 @@ def carton_job(
         last = next_value(session, f"serial:{product.id}", count)
         first = last - count + 1
         job = _carton_job(lot, actor, size, fmt, first, last, count)
+        job.random_serials = True
         session.add(job)
-    return job, lot, product, list(range(first, last + 1))
+        session.flush()
+        printed = _new_serials(session, product.id, count)
+        session.add_all(
+            CartonSerial(
+                product_id=product.id, serial=serial, number=number, lot_id=lot.id,
+                label_job_id=job.id,
+            )
+            for number, serial in zip(range(first, last + 1), printed, strict=True)
+        )  # fmt: skip
+        session.flush()
+    return job, lot, product, printed
+
+
+def _new_serials(session: Session, product_id: int, count: int) -> list[str]:
+    """`count` random serials no carton of the product has (a clash of 65 random bits is
+    astronomically rare; one is drawn again all the same)."""
+    serials: list[str] = []
+    while len(serials) < count:
+        wanted = {new_serial() for _ in range(count - len(serials))} - set(serials)
+        taken = set()
+        for chunk in _chunks(sorted(wanted)):
+            taken |= set(
+                session.exec(
+                    select(CartonSerial.serial).where(
+                        CartonSerial.product_id == product_id, CartonSerial.serial.in_(chunk)
+                    )
+                )
+            )
+        serials.extend(sorted(wanted - taken))
+    return serials
+
+
+def _chunks(items: list, size: int = 500):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def printed_as(session: Session, lot: Lot, numbers: list[int]) -> list[str]:
+    """The serials printed on a lot's cartons of these numbers, in their order (an old job's
+    carton: the number itself)."""
+    found: dict[int, str] = {}
+    for chunk in _chunks(sorted(set(numbers))):
+        found.update(
+            session.exec(
+                select(CartonSerial.number, CartonSerial.serial).where(
+                    CartonSerial.product_id == lot.product_id, CartonSerial.number.in_(chunk)
+                )
+            ).all()
+        )
+    return [found.get(number, str(number)) for number in numbers]
+
+
+def reprinted(session: Session, lot: Lot, serials: list[int | str]) -> tuple[list[int], list[str]]:
+    """The numbers and printed serials of the lot's cartons a reprint names; Invalid for one
+    never printed for the lot."""
+    ranges = printed_serials(session, lot)
+    numbers, printed = [], []
+    for wanted in serials:
+        text_ = str(wanted).strip()
+        number = numbered_serial(text_) if not is_random_serial(text_) else None
+        if number is not None and any(first <= number <= last for first, last in ranges):
+            serial = session.exec(
+                select(CartonSerial.serial).where(
+                    CartonSerial.product_id == lot.product_id, CartonSerial.number == number
+                )
+            ).first()
+            numbers.append(number)
+            printed.append(serial or str(number))  # an old job printed the number itself
+            continue
+        row = session.exec(
+            select(CartonSerial.number).where(
+                CartonSerial.product_id == lot.product_id,
+                CartonSerial.serial == text_,
+                CartonSerial.lot_id == lot.id,
+            )
+        ).first()
+        if row is None:
+            raise Invalid(
+                "serials",
+                f"serial {wanted} was never printed for lot {lot.code}; "
+                "only printed cartons can be reprinted",
+            )
+        numbers.append(row)
+        printed.append(text_)
+    return numbers, printed
 
 
 def _carton_job(
@@ -163,12 +249,13 @@ def other_job(
     return job
 
 
-# The carton job whose range starts at or below a serial, nearest first: one index step on
-# (product_id, serial_first) however many jobs the product has had. Plain SQL: every scan of a
-# carton asks it.
-_JOB_OF_SERIAL = (
+# The carton job whose range starts at or below a number, nearest first: one index step on
+# (product_id, serial_first) however many jobs the product has had; only jobs that printed the
+# number itself (before random serials). Plain SQL: every scan of an old carton asks it.
+_JOB_OF_NUMBER = (
     text(
-        "SELECT label_job.serial_last, label_job.created_at, lot.code FROM label_job "
+        "SELECT label_job.serial_last, label_job.random_serials, label_job.created_at, lot.code "
+        "FROM label_job "
         "JOIN product ON product.id = label_job.product_id "
         "JOIN lot ON lot.id = label_job.lot_id "
         "WHERE product.gtin = :gtin AND label_job.kind = 'carton' AND label_job.reprint = :no "
@@ -178,6 +265,14 @@ _JOB_OF_SERIAL = (
     .bindparams(bindparam("no", False, type_=LabelJob.__table__.c.reprint.type))
     .columns(created_at=LabelJob.__table__.c.created_at.type)
 )
+# A random serial: one primary-key row.
+_JOB_OF_SERIAL = text(
+    "SELECT label_job.created_at, lot.code FROM carton_serial "
+    "JOIN product ON product.id = carton_serial.product_id "
+    "JOIN label_job ON label_job.id = carton_serial.label_job_id "
+    "JOIN lot ON lot.id = carton_serial.lot_id "
+    "WHERE product.gtin = :gtin AND carton_serial.serial = :serial"
+).columns(created_at=LabelJob.__table__.c.created_at.type)
 
 
 def serial_status(session: Session, gtin: str, lot_code: str, serial: str) -> dict:
@@ -185,13 +280,20 @@ def serial_status(session: Session, gtin: str, lot_code: str, serial: str) -> di
 
     Returns `{"status": "printed", "printed_at": …}`, `{"status": "other_lot", "lot": …}` (the
     serial is real but was printed for another lot: the label was copied or misapplied), or
-    `{"status": "never_printed"}`.
+    `{"status": "never_printed"}`, also for any spelling of a serial other than the printed
+    one (``07`` for ``7``, lower case for a random serial).
     """
-    if not serial.isdigit() or len(serial) > 9:
-        return {"status": "never_printed"}
-    number = int(serial)
-    row = session.connection().execute(_JOB_OF_SERIAL, {"gtin": gtin, "number": number}).first()
-    if row is None or row.serial_last < number:
+    connection = session.connection()
+    if is_random_serial(serial):
+        row = connection.execute(_JOB_OF_SERIAL, {"gtin": gtin, "serial": serial}).first()
+    else:
+        number = numbered_serial(serial)
+        if number is None:
+            return {"status": "never_printed"}
+        row = connection.execute(_JOB_OF_NUMBER, {"gtin": gtin, "number": number}).first()
+        if row is None or row.serial_last < number or row.random_serials:
+            return {"status": "never_printed"}
+    if row is None:
         return {"status": "never_printed"}
     if row.code != lot_code:
         return {"status": "other_lot", "lot": row.code}
@@ -385,11 +487,11 @@ def prepare(
     if lot.kind != "packed" or lot.product_id is None:
         raise RuleViolation(f"lot {lot.code} is a harvest lot: carton labels are for packed lots")
     facts = lot_facts(session, lot, market, base_url)
-    if preview:
-        following = (session.get(Counter, f"serial:{lot.product_id}") or Counter()).value + 1
-        serial = (request.get("serials") or [following])[0]
-        return carton_labels(facts, [str(serial)]), f"carton-{lot.code}-{serial}"
-    _, _, _, serials = carton_job(
+    if preview:  # a reprint's first carton, or a sample as long as a serial: nothing recorded
+        wanted = (request.get("serials") or [SAMPLE])[0]
+        serial = printed_as(session, lot, [wanted])[0] if isinstance(wanted, int) else wanted
+        return carton_labels(facts, [serial]), f"carton-{lot.code}-{serial}"
+    job, _, _, serials = carton_job(
         session,
         actor,
         lot.code,
@@ -398,5 +500,5 @@ def prepare(
         size=size,
         fmt=fmt,
     )
-    name = f"cartons-{lot.code}-{serials[0]}-{serials[-1]}"
-    return carton_labels(facts, (str(s) for s in serials)), name
+    name = f"cartons-{lot.code}-{job.serial_first}-{job.serial_last}"  # the cartons' numbers
+    return carton_labels(facts, serials), name

@@ -11,9 +11,12 @@ No Flask: the views in `trace/lookup/` translate and render what these functions
 
 from __future__ import annotations
 
+import hashlib
 import re
+import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
+from typing import NamedTuple
 from urllib.parse import quote
 
 from sqlalchemy import Connection, bindparam, text
@@ -29,6 +32,7 @@ from trace.db.models import (
     Pallet,
     PalletContent,
     Product,
+    Scan,
     ScanCounter,
     Shipment,
     node,
@@ -37,7 +41,6 @@ from trace.domain.masterdata import location_state
 from trace.gs1 import Gln, GS1Error, Gtin, Sscc, validate_lot
 
 from . import masterdata
-from .labels import serial_status
 
 # Kinds of location a public page may name. Importers are consignees: never shown.
 PUBLIC_PLACES = frozenset(
@@ -577,60 +580,133 @@ def place_page(session: Session, place: Location) -> dict:
     return {"place": _places(session, {place.id}, set())[place.id]}
 
 
-# --- genuineness: the scan counter -----------------------------------------------------------
+# --- genuineness: who opened a carton's page, once per person and day ----------------------------
 
 
-# One statement, the same on SQLite (3.35+) and PostgreSQL: it bumps the code's row (or makes
-# it) and returns it, atomic on both, so scans at the same moment are all counted.
-_COUNT_SCAN = (
-    text(
-        "INSERT INTO scan_counter (gtin, lot, serial, count, first_at, last_at) "
-        "VALUES (:gtin, :lot, :serial, 1, :when, :when) "
-        "ON CONFLICT (gtin, lot, serial) "
-        "DO UPDATE SET count = scan_counter.count + 1, last_at = :when "
-        "RETURNING count, first_at"
-    )
-    .bindparams(bindparam("when", type_=ScanCounter.__table__.c.first_at.type))
-    .columns(
-        count=ScanCounter.__table__.c.count.type, first_at=ScanCounter.__table__.c.first_at.type
-    )
+class Scans(NamedTuple):
+    """How many people opened a carton's page (one per client and day), first and latest."""
+
+    count: int
+    first_at: datetime | None
+    last_at: datetime | None
+
+
+# Insert-if-absent: one row per carton and client-day; RETURNING says whether it is new. The same
+# on SQLite (3.35+) and PostgreSQL; two requests of one client at once add one row.
+_ADD_SCAN = text(
+    "INSERT INTO scan (gtin, lot, serial, client, at) VALUES (:gtin, :lot, :serial, :client, "
+    ":when) ON CONFLICT (gtin, lot, serial, client) DO NOTHING RETURNING 1"
+).bindparams(bindparam("when", type_=Scan.__table__.c.at.type))
+# A new client-day bumps the carton's summary row (or makes it), in the same transaction.
+_BUMP = text(
+    "INSERT INTO scan_counter (gtin, lot, serial, count, first_at, last_at) "
+    "VALUES (:gtin, :lot, :serial, 1, :when, :when) "
+    "ON CONFLICT (gtin, lot, serial) "
+    "DO UPDATE SET count = scan_counter.count + 1, last_at = :when"
+).bindparams(bindparam("when", type_=ScanCounter.__table__.c.first_at.type))
+_SCANS = text(
+    "SELECT count, first_at, last_at FROM scan_counter "
+    "WHERE gtin = :gtin AND lot = :lot AND serial = :serial"
+).columns(
+    count=ScanCounter.__table__.c.count.type,
+    first_at=ScanCounter.__table__.c.first_at.type,
+    last_at=ScanCounter.__table__.c.last_at.type,
 )
 
 
-def count_scan(
-    session: Session, gtin: str, lot: str, serial: str, when: datetime | None = None
-) -> tuple[int, datetime]:
-    """Count one scan of a carton's code; return the count so far and when it was first seen."""
-    when = when or datetime.now(UTC)
-    values = {"gtin": gtin, "lot": lot, "serial": serial, "when": when}
+def client_day(salt: str, address: str, agent: str) -> str:
+    """Who opened a page, as far as counting needs: a hash of the address and user agent salted
+    with the day's random salt (never the address itself; unlinkable once the salt is gone)."""
+    digest = hashlib.sha256(f"{salt}\0{address}\0{agent}".encode("utf-8", "replace"))
+    return digest.hexdigest()[:32]
+
+
+def day_salt(session: Session, day: date) -> str:
+    """The random salt of client hashes on `day` (UTC), made by whichever worker asks first;
+    salts of days before yesterday are deleted. Commits."""
     try:
-        count, first_at = session.connection().execute(_COUNT_SCAN, values).one()
+        connection = session.connection()
+        connection.execute(
+            text("INSERT INTO scan_salt (day, salt) VALUES (:day, :salt) ON CONFLICT DO NOTHING"),
+            {"day": day, "salt": secrets.token_hex(32)},
+        )
+        salt = connection.execute(
+            text("SELECT salt FROM scan_salt WHERE day = :day"), {"day": day}
+        ).scalar_one()
+        connection.execute(
+            text("DELETE FROM scan_salt WHERE day < :before"), {"before": day - timedelta(days=1)}
+        )
         session.commit()
     except BaseException:
         session.rollback()
         raise
-    return count, _local(first_at)
+    return salt
 
 
-def scans_of(session: Session, gtin: str, lot: str, serial: str) -> tuple[int, datetime | None]:
-    """How often a carton's code was scanned and when first, without counting (HEAD, tests)."""
-    row = session.get(ScanCounter, (gtin, lot, serial))
-    return (row.count, _local(row.first_at)) if row else (0, None)
+def count_scan(
+    session: Session,
+    gtin: str,
+    lot: str,
+    serial: str,
+    client: str,
+    when: datetime | None = None,
+) -> tuple[bool, Scans]:
+    """Count a person (`client_day`) opening a carton's page, once a day; return whether this
+    was a new client-day and the carton's scans. One transaction: the scan row if absent and,
+    if it was, the carton's count; never a count lost or counted twice, on either database."""
+    when = when or datetime.now(UTC)
+    values = {"gtin": gtin, "lot": lot, "serial": serial, "client": client, "when": when}
+    try:
+        connection = session.connection()
+        new = connection.execute(_ADD_SCAN, values).first() is not None
+        if new:
+            connection.execute(_BUMP, values)
+        scans = _read_scans(connection, gtin, lot, serial)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return new, scans
+
+
+def scans_of(session: Session, gtin: str, lot: str, serial: str) -> Scans:
+    """How many people opened a carton's page and when, without counting."""
+    return _read_scans(session.connection(), gtin, lot, serial)
+
+
+def _read_scans(connection: Connection, gtin: str, lot: str, serial: str) -> Scans:
+    row = connection.execute(_SCANS, {"gtin": gtin, "lot": lot, "serial": serial}).first()
+    if row is None:
+        return Scans(0, None, None)
+    return Scans(row.count, _local(row.first_at), _local(row.last_at))
+
+
+def copied(scans: Scans, most_people: int, most_days: int) -> str | None:
+    """Why a printed carton's label may have been copied: `people` (more than `most_people`
+    client-days opened it) or `days` (people opened it more than `most_days` days apart, longer
+    than fresh produce keeps); None when neither."""
+    if scans.count > most_people:
+        return "people"
+    if scans.count > 1 and scans.last_at - scans.first_at > timedelta(days=most_days):
+        return "days"
+    return None
 
 
 def carton_check(
-    session: Session, gtin: str, lot: str, serial: str, scans: int, first_at, alert_after: int
+    serial: str, status: dict, scans: Scans | None, most_people: int, most_days: int
 ) -> dict:
-    """Is this carton's label genuine? Printed for this lot, and not scanned suspiciously often."""
-    status = serial_status(session, gtin, lot, serial)
+    """Is this carton's label genuine? Printed for this lot (`labels.serial_status`), and not
+    opened by suspiciously many people or over too long a time. `scans` only for a printed one."""
     return {
         "serial": serial,
         "status": status["status"],  # printed | other_lot | never_printed
         "other_lot": status.get("lot"),
         "printed_at": _local(status.get("printed_at")),
-        "scans": scans,
-        "first_scan": first_at,
-        "copied": scans > alert_after,
+        "scans": scans.count if scans else 0,
+        "first_scan": scans.first_at if scans else None,
+        "copied": copied(scans, most_people, most_days) if scans else None,
+        "most_people": most_people,
+        "most_days": most_days,
     }
 
 

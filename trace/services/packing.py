@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date
 
 from sqlalchemy import func
@@ -21,7 +22,6 @@ from .common import (
     location_for_field,
     lock_chain,
     lot_for_field,
-    next_value,
     not_before,
     now,
     record,
@@ -156,6 +156,20 @@ def pack(session: Session, actor: User, data: dict) -> Lot:
     return packed
 
 
+def _new_sscc(session: Session, extension_digit: int, company_prefix: str) -> Sscc:
+    """An SSCC no pallet has, its serial reference drawn at random (under the writers' lock), so
+    knowing one pallet's SSCC does not lead to the next one's page."""
+    width = 16 - len(company_prefix)
+    for _ in range(1000):
+        sscc = Sscc.build(extension_digit, company_prefix, secrets.randbelow(10**width))
+        if session.exec(select(Pallet.id).where(Pallet.sscc == sscc.value)).first() is None:
+            return sscc
+    raise RuleViolation(
+        f"hardly any SSCC is left unused under company prefix {company_prefix} and extension "
+        f"digit {extension_digit}: set another extension digit (TRACE_SSCC_EXTENSION_DIGIT)"
+    )
+
+
 def palletise(
     session: Session, actor: User, data: dict, company_prefix: str, extension_digit: int
 ) -> Pallet:
@@ -186,7 +200,7 @@ def palletise(
             lot.cartons_palletised += item["cartons"]
             session.add(lot)
             contents.append((lot, item["cartons"]))
-        sscc = Sscc.build(extension_digit, company_prefix, next_value(session, "sscc"))
+        sscc = _new_sscc(session, extension_digit, company_prefix)
         pallet = Pallet(
             sscc=str(sscc),
             location_id=house.id,

@@ -15,6 +15,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from trace.db.session import get_session
 from trace.domain.errors import DomainError
+from trace.gs1.serials import is_random_serial
 from trace.labels.content import carton_labels, pallet_label, sticker_label
 from trace.labels.render import SIZES, content_type, render, suffix
 from trace.services import labels as service
@@ -52,23 +53,30 @@ def _form() -> LabelForm:
     return form
 
 
-def _serials(text: str | None) -> list[int] | None:
-    """ "17, 18, 40-42" → [17, 18, 40, 41, 42]; None if empty; ValueError if not numbers."""
+def _serials(text: str | None) -> list[int | str] | None:
+    """ "17, 18, 40-42, 0G7M9656647JF" → [17, 18, 40, 41, 42, "0G7M9656647JF"]: cartons by number
+    (or a range of them) or by the serial printed on the label; None if empty; ValueError if
+    neither."""
     if not (text or "").strip():
         return None
-    out: list[int] = []
+    numbers: list[int] = []
+    printed: list[str] = []
     for part in text.replace(";", ",").split(","):
         part = part.strip()
         if not part:
+            continue
+        if is_random_serial(part):
+            printed.append(part)
             continue
         first, _dash, last = part.partition("-")
         low, high = int(first), int(last or first)
         if not 1 <= low <= high <= 999_999_999 or high - low > MAX_REPRINT:
             raise ValueError(part)
-        out.extend(range(low, high + 1))
+        numbers.extend(range(low, high + 1))
+    out = [*sorted(set(numbers)), *dict.fromkeys(printed)]
     if not out or len(out) > MAX_REPRINT:
         raise ValueError(text)
-    return sorted(set(out))
+    return out
 
 
 def _request(form: LabelForm) -> dict | None:
@@ -178,7 +186,7 @@ def _record(wanted: dict) -> str:
     if wanted["kind"] == "carton":
         lot = get_lot(db, wanted["lot"])
         market = service.carton_market(db, lot, wanted.get("market"))
-        _job, lot, _product, serials = service.carton_job(
+        recorded, lot, _product, _serials_printed = service.carton_job(
             db,
             me(),
             lot.code,
@@ -187,7 +195,12 @@ def _record(wanted: dict) -> str:
             size=wanted["size"],
             fmt=wanted["format"],
         )
-        job.update(market=market, serials=_ranges(serials), count=len(serials))
+        if wanted.get("serials"):
+            numbers = sorted(service.reprinted(db, lot, wanted["serials"])[0])
+        else:
+            numbers = list(range(recorded.serial_first, recorded.serial_last + 1))
+        # The cartons' numbers (short, in ranges); the file prints the serials they carry.
+        job.update(market=market, serials=_ranges(numbers), count=len(numbers))
     else:
         service.prepare(db, me(), wanted, base_url=base, company_prefix=prefix)
         job["count"] = wanted["count"]
@@ -247,9 +260,9 @@ def _labels(job: dict, market: str | None, serial: int | None = None):
         return [sticker_label(base, lot.code)]
     facts = service.lot_facts(db, lot, market, base)
     if serial is not None:
-        return carton_labels(facts, [str(serial)])
-    serials = (str(s) for first, last in job["serials"] for s in range(first, last + 1))
-    return carton_labels(facts, serials)
+        return carton_labels(facts, service.printed_as(db, lot, [serial]))
+    numbers = [n for first, last in job["serials"] for n in range(first, last + 1)]
+    return carton_labels(facts, service.printed_as(db, lot, numbers))
 
 
 def file(job: str):
@@ -282,8 +295,11 @@ def preview():
     for key in ("lot", "sscc", "market"):
         if args.get(key):
             wanted[key] = args[key]
-    if args.get("serial", type=int):
-        wanted["serials"] = [args.get("serial", type=int)]
+    serial = args.get("serial", "")
+    if serial.isdigit() and int(serial) > 0:
+        wanted["serials"] = [int(serial)]
+    elif is_random_serial(serial):
+        wanted["serials"] = [serial]
     if wanted["size"] not in SIZES:
         abort(404)
     base, prefix = _settings()
