@@ -84,10 +84,12 @@ def test_a_shipment_recall_leaves_other_lots_out(api, ids, two_shipments):
         json={
             "location_id": ids["house"],
             "contents": [{"lot": packed.json["lot"], "cartons": 80}],
+            "palletised_at": "2026-06-12T16:00:00+07:00",
         },
     )
     assert pallet.status_code == 201, pallet.json
-    other = worker.post("/shipments", json=shipment_body(ids, [pallet.json["sscc"]]))
+    body = shipment_body(ids, [pallet.json["sscc"]]) | {"loaded_at": "2026-06-13T08:00:00+07:00"}
+    other = worker.post("/shipments", json=body)
     assert other.status_code == 201, other.json
     report = api.as_("inspector").get(f"/recall/{two_shipments['shipments'][0]}").json
     assert other.json["id"] not in [s["id"] for s in report["shipments"]]

@@ -410,6 +410,11 @@ def check_on_instance(session: Session, envelope: dict, key_path: Path) -> list[
                 f"in ({entry['validFrom']} to {until})"
             )
     point = statement.get("checkpoint")
+    if isinstance(point, dict) and point.get("id") is None and "lastEventId" in point:
+        # A head signed on the fly (a signed export stores nothing): the event it names must
+        # still carry the chain hash it states, and the chain must hold up to now.
+        problems += _head_problems(session, point, key_path)
+        return problems
     kept = session.get(Checkpoint, point.get("id")) if isinstance(point, dict) else None
     if kept is None or {**checkpoint_statement(kept), "signature": kept.signature} != point:
         ident = point.get("id") if isinstance(point, dict) else None
@@ -427,3 +432,27 @@ def check_on_instance(session: Session, envelope: dict, key_path: Path) -> list[
                 f"this instance's hash chain is broken: {result['first_broken']['reason']}"
             )
     return problems
+
+
+def _head_problems(session: Session, point: dict, key_path: Path) -> list[str]:
+    """What is wrong with a chain head signed on the fly, as this instance's database sees it."""
+    from .audit import verify as verify_chain
+
+    result = verify_chain(session, trusted_keys(key_path))
+    if not result["ok"]:
+        return [f"this instance's hash chain is broken: {result['first_broken']['reason']}"]
+    last = point.get("lastEventId")
+    event = session.get(Event, last) if isinstance(last, int) and 0 < last < 2**63 else None
+    if event is None or event.hash != point.get("chainHash"):
+        return [
+            f"its chain head (event {last}) is not one this instance's hash chain holds: the "
+            "chain was rewritten after the file was signed"
+        ]
+    counted = session.execute(
+        sql_select(func.count()).select_from(Event).where(Event.id <= last)
+    ).scalar_one()
+    if counted != point.get("events"):
+        return [
+            f"it counts {point.get('events')} events up to event {last}; the chain has {counted}"
+        ]
+    return []
