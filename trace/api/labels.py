@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from trace.db.session import get_session
+from trace.filenames import content_disposition
 from trace.labels.render import FORMATS, SIZES, content_type, render, suffix
 from trace.services import labels
 
@@ -88,7 +89,7 @@ def _file(request: dict, *, preview: bool) -> Response:
     return Response(
         render(chosen, request["size"], fmt, request.get("dpi")),
         content_type=content_type(fmt),
-        headers={"Content-Disposition": f'{disposition}; filename="{name}{suffix(fmt)}"'},
+        headers={"Content-Disposition": content_disposition(name + suffix(fmt), disposition)},
     )
 
 

@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from trace.db.models import Location, User
 from trace.db.session import get_session
+from trace.security import bounded_id
 from trace.services import masterdata, users
 
 from . import words
@@ -135,7 +136,7 @@ def location_edit(ident: int):
             return response
     elif which == "status" and status_form.validate():
         status = status_form.status.data
-        if status in ("active", "suspended", "revoked") and status_form.code_id.data.isdigit():
+        if status in ("active", "suspended", "revoked") and _is_id(status_form.code_id.data):
             code_id = int(status_form.code_id.data)
 
             def record() -> str:
@@ -276,6 +277,14 @@ def user_list():
     return render("web/admin_users.html", users=users.list_users(db), form=form)
 
 
+def _is_id(text: str | None) -> bool:
+    try:
+        bounded_id(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _show_token(token: str) -> None:
     session["new_token"] = token  # shown once, on the next page, then forgotten
 
@@ -314,7 +323,7 @@ def user_page(ident: int):
         response = submit_once(token_form, record)
         if response is not None:
             return response
-    elif which == "revoke" and revoke_form.validate() and revoke_form.token_id.data.isdigit():
+    elif which == "revoke" and revoke_form.validate() and _is_id(revoke_form.token_id.data):
         token_id = int(revoke_form.token_id.data)
 
         def record() -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from flask import flash, redirect, request, session, url_for
 from flask_babel import gettext as _
@@ -30,10 +31,18 @@ from .throttle import throttle
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a page of this site (never //elsewhere or https://elsewhere)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("web.home")
+    """Only a path of this site, parsed as a browser would: no scheme, no host, no `//`, no
+    backslash and no control or invisible character (a browser drops a tab, so `/<tab>/evil`
+    would become `//evil`). Anything else goes to the home page."""
+    home = url_for("web.home")
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return home
+    if "\\" in target or not target.isprintable() or len(target) > 2000:
+        return home
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return home
+    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -15,8 +15,10 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from trace.db.session import get_session
 from trace.domain.errors import DomainError
+from trace.filenames import content_disposition
 from trace.labels.content import carton_labels, pallet_label, sticker_label
 from trace.labels.render import SIZES, content_type, render, suffix
+from trace.security import bounded_id
 from trace.services import labels as service
 from trace.services.common import get_lot
 from trace.services.packing import get_pallet
@@ -264,7 +266,7 @@ def file(job: str):
         render(items, details["size"], fmt),
         content_type=content_type(fmt),
         headers={
-            "Content-Disposition": f'{disposition}; filename="{_name(details)}{suffix(fmt)}"',
+            "Content-Disposition": content_disposition(_name(details) + suffix(fmt), disposition),
             "Cache-Control": "private, no-store",
         },
     )
@@ -282,8 +284,8 @@ def preview():
     for key in ("lot", "sscc", "market"):
         if args.get(key):
             wanted[key] = args[key]
-    if args.get("serial", type=int):
-        wanted["serials"] = [args.get("serial", type=int)]
+    if args.get("serial", type=bounded_id):
+        wanted["serials"] = [args.get("serial", type=bounded_id)]
     if wanted["size"] not in SIZES:
         abort(404)
     base, prefix = _settings()
