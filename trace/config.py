@@ -66,8 +66,10 @@ DEFAULTS = {
     # window has room. Counted in RATELIMIT_STORAGE_URL, addresses read as RATELIMIT_PROXIES says.
     "WEB_LOGIN_LIMIT": "5/minute;20/hour",
     "WEB_LOGIN_LIMIT_ADDRESS": "60/hour",
-    # Staff web pages (trace/web): a login lasts this many hours after the last page opened.
+    # Staff web pages (trace/web): a login lasts at most this many hours however it is used
+    # (absolute lifetime), and ends after this many minutes without a page opened (idle).
     "WEB_SESSION_HOURS": 12,
+    "WEB_SESSION_IDLE_MINUTES": 30,
     # The session cookie is Secure whenever a page is served over HTTPS; set true behind a
     # TLS proxy that talks plain HTTP to the app, so the cookie is never sent unencrypted.
     "SESSION_COOKIE_SECURE": False,
@@ -96,6 +98,7 @@ def normalise(config) -> None:
     config["RATELIMIT_ENABLED"] = _flag(config["RATELIMIT_ENABLED"])
     config["RATELIMIT_PROXIES"] = int(config["RATELIMIT_PROXIES"])
     config["WEB_SESSION_HOURS"] = float(config["WEB_SESSION_HOURS"])
+    config["WEB_SESSION_IDLE_MINUTES"] = float(config["WEB_SESSION_IDLE_MINUTES"])
     config["SESSION_COOKIE_SECURE"] = _flag(config["SESSION_COOKIE_SECURE"])
     for key in ("LOOKUP_CONTACT_NAME", "LOOKUP_CONTACT_EMAIL", "LOOKUP_CONTACT_PHONE"):
         config[key] = str(config[key] or "")

@@ -8,7 +8,7 @@ import pytest
 
 from tests.web.page import PASSWORDS, Page
 
-PUBLIC = {"web.login", "web.logout", "web.root"}
+PUBLIC = {"web.login", "web.login_code", "web.logout", "web.root"}
 
 
 def test_every_staff_page_names_the_roles_it_serves(app):
@@ -212,7 +212,7 @@ def test_users_create_sets_a_web_password_and_still_ends_with_the_token(app, cli
     page.send({"username": "lan", "password": "lan-secret-1"})
     assert page.url == "/app/"
     short = runner.invoke(args=["users", "create", "an", "--role", "worker", "--password", "short"])
-    assert short.exit_code != 0 and "at least 8 characters" in short.output
+    assert short.exit_code != 0 and "at least 12 characters" in short.output
     again = runner.invoke(args=["users", "password", "lan", "--password", "lan-secret-2"])
     assert again.exit_code == 0, again.output
 

@@ -21,7 +21,7 @@ from flask_babel import Babel
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
-from . import admin, auth, inspect, throttle, worker  # noqa: F401  (routes join the blueprint)
+from . import account, admin, auth, inspect, throttle, worker  # noqa: F401  (routes join the blueprint)
 from .base import bp, load_user, select_language
 
 csrf = CSRFProtect()
