@@ -38,6 +38,10 @@ DEFAULTS = {
     # The organisation's Ed25519 private key (PEM) that signs evidence; never in the database.
     # Empty: signing-key.pem in the instance folder. `flask --app wsgi keys create` writes it.
     "SIGNING_KEY_PATH": "",
+    # Labels of one request: a pallet's (it carries two, on adjacent sides; a few spare), and a
+    # lot's stickers when the lot has no cartons to count (else at most its cartons). More: 422.
+    "LABEL_PALLET_MAX": 4,
+    "LABEL_STICKER_MAX": 2000,
     # Public lookup pages (trace/lookup): whom a reader of a doubtful code should contact.
     "LOOKUP_CONTACT_NAME": "",
     "LOOKUP_CONTACT_EMAIL": "",
@@ -87,6 +91,8 @@ def normalise(config) -> None:
     config["MAX_CONTENT_LENGTH"] = int(config["MAX_CONTENT_LENGTH"])
     config["PUBLIC_BASE_URL"] = str(config["PUBLIC_BASE_URL"]).rstrip("/")
     config["EPCIS_CAPTURE_LIMIT"] = int(config["EPCIS_CAPTURE_LIMIT"])
+    config["LABEL_PALLET_MAX"] = int(config["LABEL_PALLET_MAX"])
+    config["LABEL_STICKER_MAX"] = int(config["LABEL_STICKER_MAX"])
     config["EPCIS_EXTENSION_NAMESPACE"] = str(
         config["EPCIS_EXTENSION_NAMESPACE"] or f"{config['PUBLIC_BASE_URL']}/ns/epcis/"
     )

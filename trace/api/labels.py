@@ -76,6 +76,10 @@ class LabelIn(In):
 
 def _file(request: dict, *, preview: bool) -> Response:
     config = current_app.config
+    if not preview:
+        labels.check_count(
+            get_session(), request, config["LABEL_PALLET_MAX"], config["LABEL_STICKER_MAX"]
+        )
     chosen, name = labels.prepare(
         get_session(),
         current_user(),

@@ -191,6 +191,8 @@ def _record(wanted: dict) -> str:
         )
         job.update(market=market, serials=_ranges(serials), count=len(serials))
     else:
+        config = current_app.config
+        service.check_count(db, wanted, config["LABEL_PALLET_MAX"], config["LABEL_STICKER_MAX"])
         service.prepare(db, me(), wanted, base_url=base, company_prefix=prefix)
         job["count"] = wanted["count"]
     flash(_("%(count)s labels recorded.", count=job["count"]), "ok")
