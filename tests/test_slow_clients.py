@@ -43,7 +43,7 @@ def gunicorn(tmp_path: Path, *flags: str):
     log = open(tmp_path / "gunicorn.log", "wb")  # noqa: SIM115 - closed below
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}",
-         *flags, "wsgi:app"],
+         *flags, "--graceful-timeout", "2", "wsgi:app"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     try:
@@ -91,3 +91,10 @@ def test_half_sent_requests_do_not_stall_the_service(tmp_path):
         assert time.monotonic() - began < 3
         _stall(port, stalled, 6)  # fewer than the threads: others are answered at once
         assert [_get(port, timeout=3) for _ in range(5)] == [200] * 5
+
+
+def test_without_these_settings_two_half_sent_requests_stall_two_sync_workers(tmp_path):
+    """The weakness the settings remove (gunicorn's own defaults: sync workers)."""
+    with gunicorn(tmp_path, "-c", "/dev/null", "--timeout", "30") as port, ExitStack() as stalled:
+        _stall(port, stalled, 2)
+        assert _get(port, timeout=2) is None
