@@ -7,7 +7,8 @@ Create Date: 2026-12-03 12:00:00
 `user.session_epoch` counts the user's session generations: logging out, changing the password
 or an admin's "end sessions" adds one, and every session cookie of an older generation stops
 working at once, wherever it was copied to. `totp_secret` is the confirmed TOTP key (RFC 6238),
-`totp_pending` one being set up, `totp_required` an admin's demand that the user set one up,
+`totp_pending` one being set up, `totp_required` an admin's demand that the user set one up, `totp_last_step` the time step of
+the last code used (a code works once),
 `recovery_codes` the SHA-256 of each unused recovery code. Plain added columns (no batch copy
 of `user`: the event log refers to it).
 """
@@ -39,6 +40,7 @@ def upgrade() -> None:
         "user",
         sa.Column("totp_required", sa.Boolean(), nullable=False, server_default=sa.false()),
     )
+    op.add_column("user", sa.Column("totp_last_step", sa.Integer(), nullable=True))
     op.add_column(
         "user",
         sa.Column("recovery_codes", sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=True),
@@ -46,6 +48,12 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for column in ("recovery_codes", "totp_required", "totp_pending", "totp_secret"):
+    for column in (
+        "recovery_codes",
+        "totp_last_step",
+        "totp_required",
+        "totp_pending",
+        "totp_secret",
+    ):
         op.drop_column("user", column)
     op.drop_column("user", "session_epoch")

@@ -195,6 +195,7 @@ class User(SQLModel, table=True):
     totp_secret: str | None = Field(default=None, max_length=64)
     totp_pending: str | None = Field(default=None, max_length=64)
     totp_required: bool = False
+    totp_last_step: int | None = None  # the TOTP time step last used: a code works once
     recovery_codes: str | None = Field(default=None, max_length=1000)
 
 

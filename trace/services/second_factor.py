@@ -2,14 +2,17 @@
 
 Setting one up is two steps: a new key is kept as pending and shown (as text and as a QR code
 for the app); a code from the app confirms it, which makes it the user's key and gives ten
-recovery codes, shown once (the database keeps their SHA-256; each works once). An admin may
+recovery codes, shown once (the database keeps their SHA-256; each works once). A code from
+the app works once too: the last time step used is kept, and only a later one is taken. An admin may
 require a second factor of a user: until they set one up, their pages send them to do so.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
+from datetime import UTC, datetime
 
 import pyotp
 from sqlmodel import Session
@@ -49,9 +52,29 @@ def setup_uri(user: User) -> str:
     return pyotp.TOTP(user.totp_pending or "").provisioning_uri(name=user.name, issuer_name=ISSUER)
 
 
-def _valid(secret: str | None, code: str) -> bool:
+def _step(secret: str | None, code: str, after: int | None = None) -> int | None:
+    """The time step (30 s) whose code `code` is, this one or a neighbour (a phone's clock is
+    a little off), and later than `after`: a code that was used is never taken again."""
     code = "".join((code or "").split())
-    return bool(secret) and code.isdigit() and pyotp.TOTP(secret).verify(code, valid_window=1)
+    if not secret or not code.isdigit() or len(code) != 6:
+        return None
+    totp = pyotp.TOTP(secret)
+    current = totp.timecode(datetime.now(UTC))
+    for step in (current - 1, current, current + 1):
+        if step > (after if after is not None else -1) and hmac.compare_digest(
+            totp.generate_otp(step), code
+        ):
+            return step
+    return None
+
+
+def _use(row: User, secret: str | None, code: str) -> bool:
+    """A right code from the app, marked as used (the caller commits)."""
+    step = _step(secret, code, row.totp_last_step)
+    if step is None:
+        return False
+    row.totp_last_step = step
+    return True
 
 
 def confirm(session: Session, user: User, code: str) -> list[str]:
@@ -59,10 +82,12 @@ def confirm(session: Session, user: User, code: str) -> list[str]:
     row = session.get(User, user.id)
     if not row.totp_pending:
         raise RuleViolation("no second factor is being set up")
-    if not _valid(row.totp_pending, code):
+    step = _step(row.totp_pending, code)
+    if step is None:
         raise Invalid("code", "the code is wrong or too old: type the one the app shows now")
     with unit_of_work(session):
         row.totp_secret, row.totp_pending = row.totp_pending, None
+        row.totp_last_step = step
         codes = _new_codes(row)
         row.session_epoch += 1  # other sessions were opened without the second factor
         session.add(row)
@@ -78,7 +103,7 @@ def _new_codes(row: User) -> list[str]:
 def new_recovery_codes(session: Session, user: User, code: str) -> list[str]:
     """Ten new recovery codes (the old ones stop working), with a code from the app."""
     row = session.get(User, user.id)
-    if not _valid(row.totp_secret, code):
+    if not _use(row, row.totp_secret, code):
         raise Invalid("code", "the code is wrong or too old: type the one the app shows now")
     with unit_of_work(session):
         codes = _new_codes(row)
@@ -89,7 +114,9 @@ def new_recovery_codes(session: Session, user: User, code: str) -> list[str]:
 def check(session: Session, user: User, code: str) -> bool:
     """A code from the app, or an unused recovery code (then used up)."""
     row = session.get(User, user.id)
-    if _valid(row.totp_secret, code):
+    if _use(row, row.totp_secret, code):
+        with unit_of_work(session):
+            session.add(row)
         return True
     kept = (row.recovery_codes or "").split()
     digest = _digest(code or "")
