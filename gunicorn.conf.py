@@ -11,10 +11,12 @@ requests before they reach gunicorn; these settings hold without it too.
 
 import os
 import socket
+from concurrent import futures
 
 from gunicorn.workers.gthread import ThreadWorker
 
 READ_TIMEOUT = 10  # seconds one read or write of a connection may wait
+THREADS = 8  # threads per worker
 
 
 class _Deadline(socket.socket):
@@ -30,15 +32,20 @@ class _Deadline(socket.socket):
 
 
 class DeadlineThreadWorker(ThreadWorker):
+    """gthread with READ_TIMEOUT on every connection and THREADS threads (not set as gunicorn's
+    `threads`, which would turn a `-k sync` given on the command line into gthread too)."""
+
     def handle(self, conn):
         if type(conn.sock) is socket.socket:
             conn.sock.__class__ = _Deadline
         return super().handle(conn)
 
+    def get_thread_pool(self):
+        return futures.ThreadPoolExecutor(max_workers=max(self.cfg.threads, THREADS))
+
 
 worker_class = DeadlineThreadWorker
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-threads = 8
 timeout = 120  # a large label job (docs/operations.md); nginx's proxy_read_timeout matches
 graceful_timeout = 30
 keepalive = 5  # seconds an idle kept-alive connection is kept
