@@ -240,13 +240,13 @@ def test_cli_loads_the_demo_once(app):
     )
     assert response.status_code == 200 and response.json, "the saved token works"
     assert {s["consignee_id"] for s in response.json} == {response.json[0]["consignee_id"]}
-    assert "worker / worker-demo" in first.output
+    assert "worker / worker-demo-2026" in first.output
     from sqlmodel import Session
 
     from trace.services import users
 
     with Session(app.extensions["trace.engine"]) as session:
-        assert users.authenticate_password(session, "worker", "worker-demo") is not None
+        assert users.authenticate_password(session, "worker", "worker-demo-2026") is not None
         assert users.authenticate_password(session, "tokyo-importer", "tokyo-importer-demo") is None
     second = runner.invoke(args=["demo", "load"])
     assert second.exit_code == 0, second.output

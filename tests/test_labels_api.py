@@ -155,7 +155,7 @@ def test_preview_shows_the_next_serial_and_records_nothing(api, season, engine):
     assert printed(engine, season["packed"]) == []
     made = worker.post("/labels", json=body)
     assert made.status_code == 200
-    assert made.headers["Content-Disposition"].endswith('-1-5.pdf"')
+    assert made.headers["Content-Disposition"].count("-1-5.pdf") == 2  # filename and filename*
 
 
 @pytest.mark.parametrize(
@@ -245,3 +245,28 @@ def test_a_japan_carton_label_names_its_chain_in_vietnamese_and_japanese(api, se
         "Product of Vietnam",
     ]:
         assert expected in text, expected
+
+
+def test_label_counts_are_bounded_by_reality(api, season, engine):
+    """One request once printed 20,000 labels of one pallet (16 s of CPU): a pallet's labels
+    are bounded by LABEL_PALLET_MAX, a lot's stickers by its cartons; a 422 names the limit and
+    records nothing."""
+    worker = api.as_("worker")
+    pallet = {"kind": "pallet", "sscc": season["ssccs"][0], "size": "100x150mm", "format": "zpl",
+              "market": "JP"}  # fmt: skip
+    sticker = {"kind": "sticker", "lot": season["packed"], "size": "50x30mm", "format": "zpl"}
+    jobs = "SELECT count(*) FROM label_job"
+    with engine.connect() as conn:
+        before = conn.execute(text(jobs)).scalar_one()
+    for body, limit in (
+        (pallet, "at most 4 labels of one pallet"),
+        (sticker, "at most 200 stickers"),
+    ):
+        for count in (20_000, {"pallet": 5, "sticker": 201}[body["kind"]]):
+            response = worker.post("/labels", json=body | {"count": count})
+            assert response.status_code == 422, (body, count)
+            assert limit in response.json["message"]
+    with engine.connect() as conn:
+        assert conn.execute(text(jobs)).scalar_one() == before
+    assert worker.post("/labels", json=pallet | {"count": 4}).status_code == 200
+    assert worker.post("/labels", json=sticker | {"count": 200}).status_code == 200

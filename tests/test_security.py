@@ -136,3 +136,15 @@ def test_no_token_or_password_reaches_the_logs(client, api, tokens, caplog):
     secrets_ = [*tokens.values(), *PASSWORDS.values(), "guessed-password-42",
                 "not-a-real-token-0123456789", app.config["SECRET_KEY"]]  # fmt: skip
     assert [s for s in secrets_ if s in logged] == []
+
+
+@pytest.mark.parametrize(
+    "path", ['/01/12">;rel="x', "/00/1<a>,b;c", '/414/"%22%0d', "/01/123%3E%3B%20rel%3Dx"]
+)
+def test_a_malformed_code_is_never_echoed_raw_into_the_link_header(client, path):
+    response = client.get(path)
+    assert response.status_code == 400
+    link = response.headers["Link"]
+    target, _, rest = link.partition(">")
+    assert rest == '; rel="linkset"; type="application/linkset+json"'
+    assert not set(target[1:]) & set('<>"; ,')

@@ -45,6 +45,10 @@ DEFAULTS = {
     # The organisation's Ed25519 private key (PEM) that signs evidence; never in the database.
     # Empty: signing-key.pem in the instance folder. `flask --app wsgi keys create` writes it.
     "SIGNING_KEY_PATH": "",
+    # Labels of one request: a pallet's (it carries two, on adjacent sides; a few spare), and a
+    # lot's stickers when the lot has no cartons to count (else at most its cartons). More: 422.
+    "LABEL_PALLET_MAX": 4,
+    "LABEL_STICKER_MAX": 2000,
     # Public lookup pages (trace/lookup): whom a reader of a doubtful code should contact.
     "LOOKUP_CONTACT_NAME": "",
     "LOOKUP_CONTACT_EMAIL": "",
@@ -76,8 +80,10 @@ DEFAULTS = {
     # window has room. Counted in RATELIMIT_STORAGE_URL, addresses read as RATELIMIT_PROXIES says.
     "WEB_LOGIN_LIMIT": "5/minute;20/hour",
     "WEB_LOGIN_LIMIT_ADDRESS": "60/hour",
-    # Staff web pages (trace/web): a login lasts this many hours after the last page opened.
+    # Staff web pages (trace/web): a login lasts at most this many hours however it is used
+    # (absolute lifetime), and ends after this many minutes without a page opened (idle).
     "WEB_SESSION_HOURS": 12,
+    "WEB_SESSION_IDLE_MINUTES": 30,
     # The session cookie is Secure whenever a page is served over HTTPS; set true behind a
     # TLS proxy that talks plain HTTP to the app, so the cookie is never sent unencrypted.
     "SESSION_COOKIE_SECURE": False,
@@ -98,6 +104,8 @@ def normalise(config) -> None:
     config["EPCIS_CAPTURE_MAX_BYTES"] = int(config["EPCIS_CAPTURE_MAX_BYTES"])
     config["EPCIS_CAPTURE_MAX_TEXT"] = int(config["EPCIS_CAPTURE_MAX_TEXT"])
     config["EPCIS_CAPTURE_RATE"] = str(config["EPCIS_CAPTURE_RATE"] or "")
+    config["LABEL_PALLET_MAX"] = int(config["LABEL_PALLET_MAX"])
+    config["LABEL_STICKER_MAX"] = int(config["LABEL_STICKER_MAX"])
     config["EPCIS_EXTENSION_NAMESPACE"] = str(
         config["EPCIS_EXTENSION_NAMESPACE"] or f"{config['PUBLIC_BASE_URL']}/ns/epcis/"
     )
@@ -110,6 +118,7 @@ def normalise(config) -> None:
     config["RATELIMIT_ENABLED"] = _flag(config["RATELIMIT_ENABLED"])
     config["RATELIMIT_PROXIES"] = int(config["RATELIMIT_PROXIES"])
     config["WEB_SESSION_HOURS"] = float(config["WEB_SESSION_HOURS"])
+    config["WEB_SESSION_IDLE_MINUTES"] = float(config["WEB_SESSION_IDLE_MINUTES"])
     config["SESSION_COOKIE_SECURE"] = _flag(config["SESSION_COOKIE_SECURE"])
     for key in ("LOOKUP_CONTACT_NAME", "LOOKUP_CONTACT_EMAIL", "LOOKUP_CONTACT_PHONE"):
         config[key] = str(config[key] or "")

@@ -672,7 +672,7 @@ def load(session: Session, company_prefix: str, extension_digit: int, seed: int 
 
 def demo_password(name: str) -> str:
     """The demo users' web password: for a laptop's demo season only, printed by `demo load`."""
-    return f"{name}-demo"
+    return f"{name}-demo-2026"
 
 
 def _count(session: Session, model, *where) -> int:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from flask import Flask, Response, current_app, request
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 # Placeholders from examples and older defaults: a key anyone can read is no secret.
 PLACEHOLDERS = frozenset({"dev-only-not-secret", "change-me", "changeme", "secret", "dev"})
@@ -31,12 +32,37 @@ DEFAULT_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
 
 
+# Every id is a PostgreSQL integer: a larger number names nothing (404), and must never reach
+# the database (where it is an error, a 500).
+MAX_ID = 2_147_483_647
+
+
 class WeakSecretKey(RuntimeError):
     pass
 
 
+class BoundedInt(IntegerConverter):
+    """`<int:ident>` in every route matches ASCII digits up to MAX_ID only: a longer number,
+    or digits of another script (`٣`), is a 404."""
+
+    regex = r"[0-9]+"
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):  # noqa: A002
+        super().__init__(map, fixed_digits, min, max, signed)
+
+
+def bounded_id(value) -> int:
+    """An id typed in a query string or form (`?shipment=12`): ValueError unless 1…MAX_ID, so
+    `request.args.get("shipment", type=bounded_id)` is None for anything else."""
+    text = str(value).strip()
+    if not text.isdecimal() or not text.isascii() or len(text) > 10 or not 0 < int(text) <= MAX_ID:
+        raise ValueError(value)
+    return int(text)
+
+
 def init_app(app: Flask) -> None:
     app.config["SECRET_KEY"] = secret_key(app.config.get("SECRET_KEY"), app.instance_path)
+    app.url_map.converters["int"] = BoundedInt  # before any route is added
     proxies = app.config["RATELIMIT_PROXIES"]
     if proxies:  # the scheme the outermost proxy saw; the client address is read elsewhere
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=0, x_proto=proxies)

@@ -8,7 +8,7 @@ import pytest
 
 from tests.web.page import PASSWORDS, Page
 
-PUBLIC = {"web.login", "web.logout", "web.root"}
+PUBLIC = {"web.login", "web.login_code", "web.logout", "web.root"}
 
 
 def test_every_staff_page_names_the_roles_it_serves(app):
@@ -212,7 +212,7 @@ def test_users_create_sets_a_web_password_and_still_ends_with_the_token(app, cli
     page.send({"username": "lan", "password": "lan-secret-1"})
     assert page.url == "/app/"
     short = runner.invoke(args=["users", "create", "an", "--role", "worker", "--password", "short"])
-    assert short.exit_code != 0 and "at least 8 characters" in short.output
+    assert short.exit_code != 0 and "at least 12 characters" in short.output
     again = runner.invoke(args=["users", "password", "lan", "--password", "lan-secret-2"])
     assert again.exit_code == 0, again.output
 
@@ -224,3 +224,27 @@ def test_passwords_are_stored_as_slow_salted_hashes(app, engine):
     with engine.connect() as conn:
         stored = conn.exec_driver_sql('SELECT password_hash FROM "user"').scalar_one()
     assert stored.startswith("scrypt:") and "lan-secret-1" not in stored
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["/%09/evil.example", "/%0A/x", "//evil.example", "/\\evil.example", "https://evil.example",
+     "/%0D%0ALocation:%20http://evil.example", "javascript:alert(1)", "/%E3%80%80/x%00"],
+)  # fmt: skip
+def test_after_login_only_a_page_of_this_site_is_followed(client, staff, target):
+    page = Page(client)
+    page.open(f"/login?next={target}")
+    response = page.send(
+        {"username": "worker-1", "password": PASSWORDS["worker"]}, url=page.url, follow=False
+    )
+    assert response.status_code == 302, target
+    assert response.location == "/app/", target
+
+
+def test_after_login_a_page_of_this_site_is_followed(client, staff):
+    page = Page(client)
+    page.open("/login?next=/app/receive%3Fx%3D1")
+    response = page.send(
+        {"username": "worker-1", "password": PASSWORDS["worker"]}, url=page.url, follow=False
+    )
+    assert response.location == "/app/receive?x=1"

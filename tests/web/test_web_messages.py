@@ -5,11 +5,12 @@ service fails here, not silently on the packing line."""
 from __future__ import annotations
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from tests.flows import GTIN, shipment_body
+from trace.db.models import User
 from trace.domain.errors import DomainError
-from trace.services import users
+from trace.services import labels, second_factor, users
 from trace.web import base, messages
 
 
@@ -128,11 +129,19 @@ def _messages(api, ids, season) -> list[str]:
     return out
 
 
-def _service_messages(session) -> list[str]:
+def _service_messages(session, lot: str) -> list[str]:
     out = []
+    worker = session.exec(select(User).where(User.name == "worker-1")).one()
+    worker.password_hash = "pbkdf2:sha256:1000$x$y"  # a password that is not "not-the-password"
+    second_factor.start(session, worker)
     for call in (
         lambda: users.create(session, "worker-1", "worker"),
         lambda: users.create(session, "someone", "worker", password="short"),
+        lambda: users.create(session, "someone", "worker", password="qwerty123456"),
+        lambda: users.change_password(session, worker, "not-the-password", "a-long-new-one"),
+        lambda: second_factor.confirm(session, worker, "000000"),
+        lambda: labels.check_count(session, {"kind": "pallet", "count": 5}, 4, 10),
+        lambda: labels.check_count(session, {"kind": "sticker", "lot": lot, "count": 9**9}, 4, 10),
     ):
         with pytest.raises(DomainError) as caught:
             call()
@@ -143,8 +152,8 @@ def _service_messages(session) -> list[str]:
 def test_every_rule_message_is_translated(app, api, ids, season, engine):
     found = _messages(api, ids, season)
     with Session(engine) as session:
-        found += _service_messages(session)
-    assert len(found) == 27
+        found += _service_messages(session, season["packed"])
+    assert len(found) == 32
     with app.test_request_context("/app/", headers={"Accept-Language": "vi"}):
         base.DOMAIN.as_default()
         for message in found:

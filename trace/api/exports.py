@@ -17,6 +17,7 @@ from trace.config import signing_key_path
 from trace.db.session import get_session
 from trace.domain.epcis import Names
 from trace.domain.errors import Forbidden
+from trace.filenames import content_disposition
 from trace.services import epcis, evidence, fsma
 from trace.services.common import now
 
@@ -57,7 +58,7 @@ def deliver(content: bytes, content_type: str, file_name: str, signed: bool) -> 
     return Response(
         content,
         content_type=content_type,
-        headers={"Content-Disposition": f'attachment; filename="{file_name}"'},
+        headers={"Content-Disposition": content_disposition(file_name)},
     )
 
 

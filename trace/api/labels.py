@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from trace.db.session import get_session
+from trace.filenames import content_disposition
 from trace.labels.render import FORMATS, SIZES, content_type, render, suffix
 from trace.services import labels
 
@@ -90,6 +91,10 @@ class LabelIn(In):
 
 def _file(request: dict, *, preview: bool) -> Response:
     config = current_app.config
+    if not preview:
+        labels.check_count(
+            get_session(), request, config["LABEL_PALLET_MAX"], config["LABEL_STICKER_MAX"]
+        )
     chosen, name = labels.prepare(
         get_session(),
         current_user(),
@@ -103,7 +108,7 @@ def _file(request: dict, *, preview: bool) -> Response:
     return Response(
         render(chosen, request["size"], fmt, request.get("dpi")),
         content_type=content_type(fmt),
-        headers={"Content-Disposition": f'{disposition}; filename="{name}{suffix(fmt)}"'},
+        headers={"Content-Disposition": content_disposition(name + suffix(fmt), disposition)},
     )
 
 

@@ -214,6 +214,15 @@ class User(SQLModel, table=True):
     created_at: datetime
     # The staff web pages' password (werkzeug's scrypt hash); None: API tokens only.
     password_hash: str | None = Field(default=None, max_length=255)
+    # Sessions of an older generation are over (logout, password change, an admin's revocation).
+    session_epoch: int = 0
+    # The second factor: the confirmed TOTP key, one being set up, an admin's demand for one,
+    # and the SHA-256 of each unused recovery code (space-separated).
+    totp_secret: str | None = Field(default=None, max_length=64)
+    totp_pending: str | None = Field(default=None, max_length=64)
+    totp_required: bool = False
+    totp_last_step: int | None = None  # the TOTP time step last used: a code works once
+    recovery_codes: str | None = Field(default=None, max_length=1000)
 
 
 class ApiToken(SQLModel, table=True):

@@ -584,7 +584,9 @@ def _switch_url(language: str) -> str:
 def _error(status: int, kind: str, problem: lookup.Problem | None = None) -> Response:
     """A page (or JSON for a linkset client) that says what went wrong and what to do."""
     if "linkset" not in g and request.blueprint == "lookup":
-        g.linkset = f"{current_app.config['PUBLIC_BASE_URL']}{_raw_path()}?linkType=linkset"
+        # what was sent, re-encoded: no quote, bracket, comma or semicolon of it reaches the header
+        typed = quote(_raw_path()[:2048], safe="/%")
+        g.linkset = f"{current_app.config['PUBLIC_BASE_URL']}{typed}?linkType=linkset"
     if _wants_json() or request.args.get("linkType") in ("linkset", "all"):
         body = {
             "code": status,

@@ -15,9 +15,7 @@ spreadsheet within 24 hours).
 
 from __future__ import annotations
 
-import csv
 import io
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
@@ -29,7 +27,7 @@ from trace.db.models import Event, EventRef, Lot, Pallet, PalletContent, Product
 from trace.domain import epcis as mapping
 from trace.domain.epcis import DOCUMENT_NAMES, Names, Place
 
-from . import masterdata
+from . import masterdata, spreadsheet
 from .epcis import PlaceHistory, Scope, places, scope_events
 
 # (column, 21 CFR paragraphs, what trace writes there)
@@ -630,40 +628,13 @@ def _captured_rows(event: Event, ctx: _Context, common: dict) -> list[dict]:
 # --- files -------------------------------------------------------------------------------------
 
 
-def _csv_text(value):
-    """A text cell a spreadsheet program shows and never runs: one that starts like a formula
-    (`=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading apostrophe (CSV injection:
-    a place named `=HYPERLINK(…)` must not become a link in the inspector's spreadsheet)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def to_csv(table: list[dict]) -> bytes:
-    """UTF-8 with a byte-order mark (spreadsheet programs then read Vietnamese right)."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows({key: _csv_text(value) for key, value in row.items()} for row in table)
-    return ("\ufeff" + out.getvalue()).encode()
+    """UTF-8 with a byte-order mark; every cell through the one spreadsheet writer."""
+    return spreadsheet.csv_bytes(COLUMNS, ([row[c] for c in COLUMNS] for row in table))
 
 
 def glossary_csv() -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["Column", "21 CFR", "Meaning in trace's spreadsheet"])
-    writer.writerows(GLOSSARY)
-    return ("\ufeff" + out.getvalue()).encode()
-
-
-# Characters a worksheet (XML 1.0 in UTF-8) cannot hold: C0 controls other than tab and line
-# breaks, and lone surrogates.
-_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
-
-
-def _cell_text(value):
-    """A cell's value as a worksheet can hold it: a character it cannot is shown as U+FFFD."""
-    return _NOT_IN_XML.sub("\ufffd", value) if isinstance(value, str) else value
+    return spreadsheet.csv_bytes(["Column", "21 CFR", "Meaning in trace's spreadsheet"], GLOSSARY)
 
 
 def to_xlsx(table: list[dict], title: str, created: datetime) -> bytes:
@@ -675,12 +646,9 @@ def to_xlsx(table: list[dict], title: str, created: datetime) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "FSMA 204 KDEs"
-    sheet.append(COLUMNS)
+    spreadsheet.append_row(sheet, COLUMNS)
     for row in table:
-        sheet.append([_cell_text(row[c]) for c in COLUMNS])
-        for cell in sheet[sheet.max_row]:
-            if cell.data_type == "f":  # text that starts with "=" is shown, never calculated
-                cell.data_type = "s"
+        spreadsheet.append_row(sheet, [row[c] for c in COLUMNS])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -690,9 +658,9 @@ def to_xlsx(table: list[dict], title: str, created: datetime) -> bytes:
         width = max([len(column) // 2, *(len(str(r[column])) for r in table[:200])], default=10)
         sheet.column_dimensions[get_column_letter(index)].width = min(max(width, 12), 60)
     glossary = book.create_sheet("Glossary")
-    glossary.append(["Column", "21 CFR", "Meaning in trace's spreadsheet"])
+    spreadsheet.append_row(glossary, ["Column", "21 CFR", "Meaning in trace's spreadsheet"])
     for entry in GLOSSARY:
-        glossary.append(list(entry))
+        spreadsheet.append_row(glossary, entry)
     for cell in glossary[1]:
         cell.font = Font(bold=True)
     glossary.column_dimensions["A"].width = 45

@@ -502,3 +502,17 @@ def prepare(
     )
     name = f"cartons-{lot.code}-{job.serial_first}-{job.serial_last}"  # the cartons' numbers
     return carton_labels(facts, serials), name
+
+
+def check_count(session: Session, request: dict, pallet_max: int, sticker_max: int) -> None:
+    """Labels bounded by reality, before anything is recorded or drawn: a pallet carries a few
+    labels (`pallet_max` per request), a lot's stickers are at most its cartons (a lot without
+    cartons: `sticker_max`). Carton labels are bounded by the cartons left (carton_job)."""
+    count, kind = request.get("count") or 1, request["kind"]
+    if kind == "pallet" and count > pallet_max:
+        raise Invalid("count", f"at most {pallet_max} labels of one pallet per request")
+    if kind == "sticker":
+        lot = get_lot(session, request["lot"])
+        limit = lot.cartons or sticker_max
+        if count > limit:
+            raise Invalid("count", f"at most {limit} stickers for lot {lot.code}")

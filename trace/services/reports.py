@@ -7,7 +7,6 @@ Both are built from `tracing.recall` (what is affected) and the trace graph arou
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import datetime
 from pathlib import Path
@@ -16,7 +15,7 @@ from sqlmodel import Session, select
 
 from trace.db.models import Event, Location, Lot, Pallet, PalletContent
 
-from . import masterdata, tracing
+from . import masterdata, spreadsheet, tracing
 
 CSV_COLUMNS = [
     "Code recalled",
@@ -136,32 +135,30 @@ def _pallet_rows(session: Session, report: dict) -> list[dict]:
 
 def recall_csv(data: dict) -> bytes:
     """One row per affected pallet (shipped or on hand), sortable; UTF-8 with a BOM."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    return spreadsheet.csv_bytes(CSV_COLUMNS, _recall_rows(data))
+
+
+def _recall_rows(data: dict):
     for row in data["pallet_rows"]:
         s = row["shipment"] or {}
         consignee = s.get("consignee") or {}
-        writer.writerow(
-            [
-                data["code"],
-                s.get("id", ""),
-                s.get("status", "not shipped"),
-                s.get("market", ""),
-                consignee.get("name", ""),
-                consignee.get("country") or "",
-                (s.get("exporter") or {}).get("name", ""),
-                s.get("container_no") or "",
-                s.get("bill_of_lading") or "",
-                s.get("phyto_certificate_no") or "",
-                s.get("departed_at") or "",
-                s.get("arrived_at") or "",
-                row["sscc"],
-                row["cartons"],
-                row["where"],
-            ]
-        )
-    return ("\ufeff" + out.getvalue()).encode()
+        yield [
+            data["code"],
+            s.get("id", ""),
+            s.get("status", "not shipped"),
+            s.get("market", ""),
+            consignee.get("name", ""),
+            consignee.get("country") or "",
+            (s.get("exporter") or {}).get("name", ""),
+            s.get("container_no") or "",
+            s.get("bill_of_lading") or "",
+            s.get("phyto_certificate_no") or "",
+            s.get("departed_at") or "",
+            s.get("arrived_at") or "",
+            row["sscc"],
+            row["cartons"],
+            row["where"],
+        ]
 
 
 # --- PDF ---------------------------------------------------------------------------------------

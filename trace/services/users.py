@@ -38,7 +38,7 @@ def create(
         raise Invalid("role", f"role must be one of {', '.join(ROLES)}, not {role!r}")
     if not name.strip() or len(name) > 64:
         raise Invalid("name", "a user name has 1 to 64 characters")
-    password_hash = _hash(password) if password is not None else None
+    password_hash = _hash(password, name) if password is not None else None
     with unit_of_work(session):
         if session.exec(select(User).where(User.name == name)).first():
             raise RuleViolation(f"a user called {name!r} exists already")
@@ -96,7 +96,8 @@ def revoke(session: Session, token: str) -> bool:
 
 # --- web passwords ---------------------------------------------------------------------------
 
-MIN_PASSWORD = 8
+MIN_PASSWORD = 12
+MAX_PASSWORD = 200
 
 
 @cache
@@ -105,20 +106,58 @@ def _unknown() -> str:
     return generate_password_hash("not the password of anyone")
 
 
-def _hash(password: str) -> str:
+@cache
+def _common() -> frozenset[str]:
+    """The 30,000 most common passwords of leaked password lists, as zxcvbn ships them."""
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(FREQUENCY_LISTS["passwords"])
+
+
+def password_problem(password: str, name: str | None = None) -> str | None:
+    """Why a new password is refused, or None (ASVS 2.1: length, and not a known one)."""
     if len(password) < MIN_PASSWORD:
-        raise Invalid("password", f"a password needs at least {MIN_PASSWORD} characters")
-    if len(password) > 200:
-        raise Invalid("password", "a password has at most 200 characters")
+        return f"a password needs at least {MIN_PASSWORD} characters"
+    if len(password) > MAX_PASSWORD:
+        return f"a password has at most {MAX_PASSWORD} characters"
+    folded = password.casefold()
+    if folded in _common() or (name and folded == name.casefold()):
+        return "this password is one of the most common ones: choose another"
+    return None
+
+
+def _hash(password: str, name: str | None = None) -> str:
+    problem = password_problem(password, name)
+    if problem:
+        raise Invalid("password", problem)
     return generate_password_hash(password)
 
 
 def set_password(session: Session, user: User, password: str | None) -> User:
-    """Set (or with None remove) the user's web password; API tokens are not touched."""
-    password_hash = _hash(password) if password is not None else None
+    """Set (or with None remove) the user's web password, ending every open session of theirs;
+    API tokens are not touched."""
+    password_hash = _hash(password, user.name) if password is not None else None
     with unit_of_work(session):
         row = session.get(User, user.id)
         row.password_hash = password_hash
+        row.session_epoch += 1
+        session.add(row)
+    return row
+
+
+def change_password(session: Session, user: User, old: str, new: str) -> User:
+    """The user's own change: only with the password they have now."""
+    row = session.get(User, user.id)
+    if not row.password_hash or not check_password_hash(row.password_hash, old or ""):
+        raise Invalid("old_password", "the current password is wrong")
+    return set_password(session, row, new)
+
+
+def end_sessions(session: Session, user: User) -> User:
+    """Every session of the user ends, wherever its cookie was copied to (logout, revocation)."""
+    with unit_of_work(session):
+        row = session.get(User, user.id)
+        row.session_epoch += 1
         session.add(row)
     return row
 

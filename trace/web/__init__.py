@@ -21,7 +21,15 @@ from flask_babel import Babel
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
-from . import admin, auth, correct, inspect, throttle, worker  # noqa: F401  (routes join the blueprint)
+from . import (  # noqa: F401  (routes join the blueprint)
+    account,
+    admin,
+    auth,
+    correct,
+    inspect,
+    throttle,
+    worker,
+)
 from .base import bp, load_user, select_language
 
 csrf = CSRFProtect()

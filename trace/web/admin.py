@@ -3,19 +3,21 @@ products, users with their web passwords and API tokens."""
 
 from __future__ import annotations
 
-from flask import flash, request, session, url_for
+from flask import flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from sqlmodel import select
 
 from trace.db.models import Location, User
 from trace.db.session import get_session
-from trace.services import masterdata, users
+from trace.security import bounded_id
+from trace.services import masterdata, second_factor, users
 
 from . import words
-from .base import bp, me, new_token, render, roles, submit_once
+from .base import bp, me, new_token, open_session, render, roles, submit_once
 from .forms import (
     CodeForm,
     CodeStatusForm,
+    EmptyForm,
     LocationForm,
     PasswordForm,
     ProductForm,
@@ -146,7 +148,7 @@ def location_edit(ident: int):
             return response
     elif which == "status" and status_form.validate():
         status = status_form.status.data
-        if status in ("active", "suspended", "revoked") and status_form.code_id.data.isdigit():
+        if status in ("active", "suspended", "revoked") and _is_id(status_form.code_id.data):
             code_id = int(status_form.code_id.data)
 
             def record() -> str:
@@ -278,17 +280,34 @@ def user_list():
                 form.location_id.data or None,
                 form.password.data,
             )
-            _show_token(token)
+            _show_token(token, user)
             return url_for("web.user_page", ident=user.id)
 
         response = submit_once(form, record)
         if response is not None:
-            return response
+            return _token_page() or response
     return render("web/admin_users.html", users=users.list_users(db), form=form)
 
 
-def _show_token(token: str) -> None:
-    session["new_token"] = token  # shown once, on the next page, then forgotten
+def _is_id(text: str | None) -> bool:
+    try:
+        bounded_id(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _show_token(token: str, user: User) -> None:
+    """A new token is shown once, in this very answer: never kept, never in the cookie."""
+    g.new_token = (token, user.id)
+
+
+def _token_page():
+    """The user's page with the token just issued (instead of the redirect), if one was."""
+    if "new_token" not in g:
+        return None
+    token, ident = g.pop("new_token")
+    return _user_view(get_session().get(User, ident), new_token_text=token)
 
 
 @bp.route("/app/admin/users/<int:ident>", methods=["GET", "POST"])
@@ -306,7 +325,9 @@ def user_page(ident: int):
     if which == "password" and password_form.validate():
 
         def record() -> str:
-            users.set_password(db, user, password_form.password.data or None)
+            row = users.set_password(db, user, password_form.password.data or None)
+            if row.id == me().id and row.password_hash:  # the admin's own: this session goes on
+                open_session(row)
             flash(
                 _("Password changed.") if password_form.password.data else _("Web login removed."),
                 "ok",
@@ -319,13 +340,13 @@ def user_page(ident: int):
     elif which == "token" and token_form.validate():
 
         def record() -> str:
-            _show_token(users.issue_token(db, user))
+            _show_token(users.issue_token(db, user), user)
             return url_for("web.user_page", ident=ident)
 
         response = submit_once(token_form, record)
         if response is not None:
-            return response
-    elif which == "revoke" and revoke_form.validate() and revoke_form.token_id.data.isdigit():
+            return _token_page() or response
+    elif which == "revoke" and revoke_form.validate() and _is_id(revoke_form.token_id.data):
         token_id = int(revoke_form.token_id.data)
 
         def record() -> str:
@@ -336,15 +357,29 @@ def user_page(ident: int):
         response = submit_once(revoke_form, record)
         if response is not None:
             return response
+    elif which == "sessions" and EmptyForm().validate():
+        users.end_sessions(db, user)
+        flash(_("Every session of this user has ended."), "ok")
+        return redirect(url_for("web.user_page", ident=ident))
+    elif which in ("totp-require", "totp-free") and EmptyForm().validate():
+        second_factor.require(db, user, which == "totp-require")
+        flash(_("Saved."), "ok")
+        return redirect(url_for("web.user_page", ident=ident))
     if which != "password":
         password_form = PasswordForm(formdata=None, prefix="pw")
+    return _user_view(user, password_form)
+
+
+def _user_view(user: User, password_form=None, new_token_text: str | None = None):
+    password_form = password_form or PasswordForm(formdata=None, prefix="pw")
     _fresh(password_form)
     return render(
         "web/admin_user.html",
         user=user,
-        tokens=users.tokens_of(db, user),
+        tokens=users.tokens_of(get_session(), user),
         password_form=password_form,
         token=new_token,
-        new_token=session.pop("new_token", None),
+        new_token=new_token_text,
         me=me(),
+        second_factor=second_factor.enabled(user),
     )

@@ -3,37 +3,49 @@
 from __future__ import annotations
 
 import math
+import time
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from flask import flash, redirect, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
+from trace.db.models import User
 from trace.db.session import get_session
 from trace.security import client_address
-from trace.services import lots, shipments, users
+from trace.services import lots, second_factor, shipments, users
 
+from .account import end_own_sessions
 from .base import (
     READERS,
     WORKERS,
-    Staff,
     bp,
     current_house,
     me,
+    open_session,
     packing_houses,
     render,
     roles,
     today,
 )
-from .forms import EmptyForm, LoginForm
+from .forms import EmptyForm, LoginForm, SecondFactorForm
 from .throttle import throttle
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a page of this site (never //elsewhere or https://elsewhere)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("web.home")
+    """Only a path of this site, parsed as a browser would: no scheme, no host, no `//`, no
+    backslash and no control or invisible character (a browser drops a tab, so `/<tab>/evil`
+    would become `//evil`). Anything else goes to the home page."""
+    home = url_for("web.home")
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return home
+    if "\\" in target or not target.isprintable() or len(target) > 2000:
+        return home
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return home
+    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -60,18 +72,68 @@ def login():
             form.password.errors.append(
                 _("Your role has no staff pages: use the API with your token.")
             )
+        elif second_factor.enabled(user):  # the password was right: now the code
+            session.clear()
+            session["pending"] = {
+                "user": user.id,
+                "epoch": user.session_epoch,
+                "at": int(time.time()),
+                "next": _safe_next(request.args.get("next")),
+            }
+            return redirect(url_for("web.login_code"))
         else:
-            session.clear()  # a new session for a new login (never one planted before)
-            login_user(Staff(user))
-            session.permanent = True  # ends WEB_SESSION_HOURS after the last page
+            open_session(user)
             return redirect(_safe_next(request.args.get("next")))
     status = 401 if form.is_submitted() else 200
     return render("web/login.html", status, form=form)
 
 
+PENDING_SECONDS = 300  # the code must follow the password within five minutes
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+def login_code():
+    """The second step of a login with a second factor: a code from the app or a recovery code."""
+    pending = session.get("pending")
+    db = get_session()
+    user = db.get(User, pending["user"]) if isinstance(pending, dict) else None
+    if (
+        user is None
+        or user.session_epoch != pending.get("epoch")
+        or time.time() - pending.get("at", 0) > PENDING_SECONDS
+    ):
+        session.pop("pending", None)
+        flash(_("Your session has ended: log in again."), "info")
+        return redirect(url_for("web.login"))
+    form = SecondFactorForm()
+    if form.validate_on_submit():
+        address = client_address()
+        wait = throttle().wait(address, user.name)
+        if wait:
+            form.code.errors.append(
+                _(
+                    "Too many wrong passwords: wait %(minutes)s min and try again.",
+                    minutes=max(1, math.ceil(wait / 60)),
+                )
+            )
+            page, status = render("web/login_code.html", 429, form=form)
+            return page, status, {"Retry-After": str(wait)}
+        if second_factor.check(db, user, form.code.data):
+            target = pending.get("next") or url_for("web.home")
+            open_session(user)
+            return redirect(_safe_next(target))
+        throttle().failed(address, user.name)
+        form.code.errors.append(_("Wrong code."))
+    status = 401 if form.is_submitted() else 200
+    return render("web/login_code.html", status, form=form)
+
+
 @bp.route("/logout", methods=["POST"])
 def logout():
-    """Log out (a POST with the CSRF token, so another site cannot log a worker out)."""
+    """Log out (a POST with the CSRF token, so another site cannot log a worker out): every
+    session of the user ends, copies of its cookie included."""
+    if current_user.is_authenticated:
+        end_own_sessions()
     logout_user()
     session.clear()
     flash(_("You have logged out."), "info")

@@ -24,7 +24,7 @@ from flask import (
 )
 from flask_babel import Domain, format_decimal, get_locale
 from flask_babel import gettext as _
-from flask_login import UserMixin, current_user
+from flask_login import UserMixin, current_user, login_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
@@ -70,7 +70,8 @@ def language() -> str:
 
 class Staff(UserMixin):
     """The logged-in user for Flask-Login: the database row, and a session id that names the
-    password it was opened with, so a changed or removed password ends open sessions."""
+    user's session generation and the password it was opened with, so a logout, a changed or
+    removed password or an admin's revocation ends every copy of every open session."""
 
     def __init__(self, row: User):
         self.row = row
@@ -93,12 +94,12 @@ class Staff(UserMixin):
 
 def session_id(row: User) -> str:
     stamp = hashlib.sha256((row.password_hash or "").encode()).hexdigest()[:16]
-    return f"{row.id}.{stamp}"
+    return f"{row.id}.{row.session_epoch}.{stamp}"
 
 
 def load_user(value: str) -> Staff | None:
     ident = value.partition(".")[0]
-    if not ident.isdigit():
+    if not ident.isdigit() or len(ident) > 10:
         return None
     row = get_session().get(User, int(ident))
     if row is None or not row.password_hash or session_id(row) != value:
@@ -121,6 +122,9 @@ def roles(*allowed: str):
                 return redirect(url_for("web.login", next=request.full_path.rstrip("?")))
             if current_user.role not in allowed:
                 abort(403)
+            if me().totp_required and not me().totp_secret and request.endpoint != "web.account":
+                flash(_("Set up a second factor to go on: it is required for you."), "info")
+                return redirect(url_for("web.account"))
             return view(*args, **kwargs)
 
         guarded.roles = allowed  # read by the tests that check every page's guard
@@ -288,6 +292,41 @@ def _before():
     DOMAIN.as_default()  # the staff pages' catalogue
     if request.method not in ("GET", "HEAD", "OPTIONS"):
         current_app.extensions["csrf"].protect()
+    _session_clock()
+
+
+def open_session(row: User) -> None:
+    """A new session for a new login (never one planted before), with its clock started."""
+    session.clear()
+    login_user(Staff(row))
+    session.permanent = True  # the cookie lasts as long as the session may
+    session["born"] = session["seen"] = clock()
+
+
+def clock() -> int:
+    """Seconds since the epoch: the session clock (a test moves it)."""
+    return int(time.time())
+
+
+def _session_clock() -> None:
+    """A session ends WEB_SESSION_HOURS after its login however much it is used (absolute),
+    and WEB_SESSION_IDLE_MINUTES after its last page (idle); the times are in the signed
+    cookie, so a copy of an old cookie is as old as it was."""
+    if "_user_id" not in session:
+        return
+    config, moment = current_app.config, clock()
+    born, seen = session.get("born"), session.get("seen")
+    if (
+        not isinstance(born, int)
+        or not isinstance(seen, int)
+        or moment - born > config["WEB_SESSION_HOURS"] * 3600
+        or moment - seen > config["WEB_SESSION_IDLE_MINUTES"] * 60
+    ):
+        session.clear()
+        flash(_("Your session has ended: log in again."), "info")
+        return
+    if moment - seen >= 30:  # the cookie is written again at most every half minute
+        session["seen"] = moment
 
 
 @bp.after_request

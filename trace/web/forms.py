@@ -326,3 +326,21 @@ class PasswordForm(Once):
 
 class RevokeForm(Once):
     token_id = HiddenField(validators=[required()])
+
+
+class SecondFactorForm(Form):
+    """The second factor: a code from the authenticator app, or a recovery code."""
+
+    code = StringField(
+        _l("Code from your app (or a recovery code)"), validators=[required(), text(32)]
+    )
+
+
+class ChangePasswordForm(Once):
+    old_password = PasswordField(_l("Current password"), validators=[required(), text(200)])
+    password = PasswordField(_l("New password"), validators=[required(), text(200)])
+    repeat = PasswordField(_l("New password again"), validators=[required(), text(200)])
+
+    def validate_repeat(self, field):
+        if field.data != self.password.data:
+            raise ValidationError(_l("The two new passwords differ."))

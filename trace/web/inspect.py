@@ -15,7 +15,9 @@ from trace.db.models import LabelJob, Location, Pallet, PalletContent, Shipment,
 from trace.db.session import get_session
 from trace.domain.epcis import Names
 from trace.domain.errors import NotFound
+from trace.filenames import content_disposition
 from trace.gs1 import digital_link
+from trace.security import bounded_id
 from trace.services import (
     audit,
     epcis,
@@ -165,12 +167,16 @@ def picture(start: str, title: str) -> dict:
 def chain_page(start: str):
     """The chain around one node (an orchard, lot, pallet or shipment), drawn."""
     kind, _sep, ident = start.partition(":")
-    if kind not in ("location", "lot", "pallet", "shipment") or not ident.isdigit():
+    try:
+        number = bounded_id(ident)
+    except ValueError:
+        abort(404)
+    if kind not in ("location", "lot", "pallet", "shipment"):
         abort(404)
     db = get_session()
     title = start
     if kind == "location":
-        place = db.get(Location, int(ident))
+        place = db.get(Location, number)
         if place is None:
             abort(404)
         title = place.name
@@ -390,7 +396,7 @@ def _download(content: bytes, content_type: str, name: str) -> Response:
         content,
         content_type=content_type,
         headers={
-            "Content-Disposition": f'attachment; filename="{name.replace("/", "-")}"',
+            "Content-Disposition": content_disposition(name),
             "Cache-Control": "private, no-store",
         },
     )
@@ -417,7 +423,9 @@ def integrity():
 
 def _scope() -> epcis.Scope:
     lot_code = request.args.get("lot") or None
-    shipment = request.args.get("shipment", type=int)
+    shipment = request.args.get("shipment", type=bounded_id)
+    if request.args.get("shipment") and shipment is None:
+        raise NotFound("no such shipment")
     if lot_code:
         get_lot(get_session(), lot_code)
     if shipment:

@@ -15,9 +15,11 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from trace.db.session import get_session
 from trace.domain.errors import DomainError
+from trace.filenames import content_disposition
 from trace.gs1.serials import is_random_serial
 from trace.labels.content import carton_labels, pallet_label, sticker_label
 from trace.labels.render import SIZES, content_type, render, suffix
+from trace.security import bounded_id
 from trace.services import labels as service
 from trace.services.common import get_lot
 from trace.services.packing import get_pallet
@@ -202,6 +204,8 @@ def _record(wanted: dict) -> str:
         # The cartons' numbers (short, in ranges); the file prints the serials they carry.
         job.update(market=market, serials=_ranges(numbers), count=len(numbers))
     else:
+        config = current_app.config
+        service.check_count(db, wanted, config["LABEL_PALLET_MAX"], config["LABEL_STICKER_MAX"])
         service.prepare(db, me(), wanted, base_url=base, company_prefix=prefix)
         job["count"] = wanted["count"]
     flash(_("%(count)s labels recorded.", count=job["count"]), "ok")
@@ -277,7 +281,7 @@ def file(job: str):
         render(items, details["size"], fmt),
         content_type=content_type(fmt),
         headers={
-            "Content-Disposition": f'{disposition}; filename="{_name(details)}{suffix(fmt)}"',
+            "Content-Disposition": content_disposition(_name(details) + suffix(fmt), disposition),
             "Cache-Control": "private, no-store",
         },
     )
@@ -296,8 +300,8 @@ def preview():
         if args.get(key):
             wanted[key] = args[key]
     serial = args.get("serial", "")
-    if serial.isdigit() and int(serial) > 0:
-        wanted["serials"] = [int(serial)]
+    if args.get("serial", type=bounded_id):
+        wanted["serials"] = [args.get("serial", type=bounded_id)]
     elif is_random_serial(serial):
         wanted["serials"] = [serial]
     if wanted["size"] not in SIZES:

@@ -201,6 +201,31 @@ PATTERNS = [
         "password",
     ),
     (
+        r"this password is one of the most common ones: choose another",
+        _l("This password is one of the most common ones: choose another."),
+        "password",
+    ),
+    (
+        r"the current password is wrong",
+        _l("The current password is wrong."),
+        "old_password",
+    ),
+    (
+        r"the code is wrong or too old: type the one the app shows now",
+        _l("The code is wrong or too old: type the one the app shows now."),
+        "code",
+    ),
+    (
+        r"at most (?P<n>\d+) labels of one pallet per request",
+        _l("At most %(n)s labels of one pallet at a time."),
+        "count",
+    ),
+    (
+        r"at most (?P<n>\d+) stickers for lot (?P<lot>\S+)",
+        _l("At most %(n)s stickers for lot %(lot)s (one per carton)."),
+        "count",
+    ),
+    (
         r"GLN (?P<gln>\d+) belongs to another location already",
         _l("The GLN %(gln)s belongs to another location already."),
         "gln",
