@@ -48,6 +48,7 @@ run: export TRACE_PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 run: $(STAMP) $(COMPILED)
 	$(FLASK) db upgrade
 	$(FLASK) demo load
+	@$(FLASK) demo urls
 	@echo
 	@echo "  trace is serving the demo season on http://$(HOST):$(PORT)/"
 	@echo "  API docs (try it):  http://$(HOST):$(PORT)/api/v1/docs/"

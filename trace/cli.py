@@ -154,6 +154,22 @@ def demo_load(force: bool):
     click.echo(f"(also saved in {saved})")
 
 
+@demo.command("urls", help="Three carton pages of the demo to open on a phone.")
+@with_appcontext
+def demo_urls():
+    from trace import demo as season
+
+    base = current_app.config["PUBLIC_BASE_URL"]
+    with Session(_engine()) as session:
+        found = season.carton_urls(session, base)
+    if not found:
+        click.echo("no carton label printed yet: load the demo season first (demo load)")
+        return
+    click.echo("carton pages to open on a phone (a genuine label each):")
+    for market, url in found:
+        click.echo(f"  {market}  {url}")
+
+
 keys = AppGroup("keys", help="The organisation's Ed25519 key that signs evidence.")
 
 

@@ -27,9 +27,19 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 from stdnum import iso6346
 
-from trace.db.models import Event, Location, Lot, Pallet, Product, Shipment, User
-from trace.gs1 import check_digit
-from trace.services import lots, masterdata, packing, shipments, users
+from trace.db.models import (
+    CartonSerial,
+    Event,
+    Location,
+    Lot,
+    Pallet,
+    PalletContent,
+    Product,
+    Shipment,
+    User,
+)
+from trace.gs1 import check_digit, digital_link
+from trace.services import labels, lots, masterdata, packing, shipments, users
 
 YEAR = 2026
 VIETNAM = timezone(timedelta(hours=7))
@@ -667,7 +677,49 @@ def load(session: Session, company_prefix: str, extension_digit: int, seed: int 
         tokens.append((name, role, token))
     for step in plan(seed):
         _write(session, step, actors[step.by], names, (company_prefix, extension_digit))
+    _print_cartons(session, actors["worker"])
     return _summary(session, seed, tokens)
+
+
+CARTONS_PRINTED = 6  # carton labels the demo prints for one shipped lot of each market
+
+
+def _print_cartons(session: Session, worker: User) -> None:
+    """A few carton labels for one shipped lot of each market, so the demo has genuine cartons
+    whose public pages a newcomer can open (`flask --app wsgi demo urls`)."""
+    rows = session.exec(
+        select(Shipment.market, Lot.code)
+        .join(Pallet, Pallet.shipment_id == Shipment.id)
+        .join(PalletContent, PalletContent.pallet_id == Pallet.id)
+        .join(Lot, Lot.id == PalletContent.lot_id)
+        .order_by(Shipment.market, Lot.id)
+    ).all()
+    chosen: dict[str, str] = {}
+    for market, code in rows:
+        chosen.setdefault(market, code)
+    for code in chosen.values():
+        labels.carton_job(
+            session, worker, code, count=CARTONS_PRINTED, serials=None, size="100x150", fmt="pdf"
+        )
+
+
+def carton_urls(session: Session, base_url: str, limit: int = 3) -> list[tuple[str, str]]:
+    """(market, URL) of the first printed carton of up to `limit` lots, each of another market:
+    the public pages to open on a phone."""
+    rows = session.exec(
+        select(Shipment.market, Product.gtin, Lot.code, CartonSerial.serial)
+        .join(Lot, Lot.id == CartonSerial.lot_id)
+        .join(Product, Product.id == CartonSerial.product_id)
+        .join(PalletContent, PalletContent.lot_id == Lot.id)
+        .join(Pallet, Pallet.id == PalletContent.pallet_id)
+        .join(Shipment, Shipment.id == Pallet.shipment_id)
+        .order_by(Shipment.market, CartonSerial.number)
+    ).all()
+    out: dict[str, str] = {}
+    for market, gtin, code, serial in rows:
+        if market not in out and len(out) < limit:
+            out[market] = digital_link(base_url, gtin, lot=code, serial=serial)
+    return list(out.items())
 
 
 def demo_password(name: str) -> str:
