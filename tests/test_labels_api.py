@@ -70,7 +70,7 @@ def test_zpl_carton_labels_carry_the_data(api, season):
     zpl = response.get_data(as_text=True)
     assert zpl.count("^XA") == 3 and zpl.count("^XZ") == 3
     for serial in (1, 2, 3):
-        assert f"^FDMA,{BASE}/01/{GTIN}/10/{season['packed']}/21/{serial}^FS" in zpl
+        assert f"^FDQA,{BASE}/01/{GTIN}/10/{season['packed']}/21/{serial}^FS" in zpl
 
 
 def test_pallet_label_carries_the_sscc_and_its_one_lot(api, ids, season):

@@ -515,7 +515,7 @@ def linear_symbols(label: Label, modules: int, max_symbols: int) -> tuple[Barcod
     return ()
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=64)  # a lot's labels differ by serial only: keep memory flat
 def fit_symbols(
     elements: tuple[tuple[str, str], ...], modules: int, max_symbols: int
 ) -> tuple[Barcode, ...]:
