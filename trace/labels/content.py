@@ -8,7 +8,8 @@ the GS1-128 element strings, already split into symbols. Renderers (`pdf`, `png`
 
 Why the split lives here: PDF and ZPL must carry the same symbols, and which element
 strings share a symbol is a fact about the label (what a scanner reads), not about one
-renderer. The split assumes the narrowest label that carries GS1-128: 100 mm wide.
+renderer. `linear_symbols` takes the label's width in modules of GS1's minimum
+X-dimension (the layout knows it: size and dpi) and never makes a symbol narrower.
 """
 
 from __future__ import annotations

@@ -76,19 +76,6 @@ def x_dimension(dpi: int) -> int:
     return dots_at_least(X_MIN_MM, dpi)
 
 
-def symbol_capacity(size: str, dpi: int) -> tuple[int, int]:
-    """``(modules, symbols)``: how wide (quiet zones included) and how many GS1-128
-    symbols at GS1's minimum X-dimension and bar height a label of ``size`` holds.
-
-    ``(0, 0)`` for sizes too small for one (50x30mm, a4-24 cells): they print the
-    QR code and the text only.
-    """
-    width_mm, _ = SIZES_MM[size]
-    if width_mm < LARGE_WIDTH_MM:
-        return 0, 0
-    return dots(width_mm, dpi) // x_dimension(dpi), MAX_SYMBOLS["carton"]
-
-
 def layout(label: Label, size: str, dpi: int) -> Layout:
     """Place ``label`` on a label of ``size`` at ``dpi``.
 
