@@ -27,7 +27,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.report import write_section  # noqa: E402
-from trace.labels.content import LotFacts, Treatment, carton_label, carton_labels  # noqa: E402
+from trace.labels.content import (  # noqa: E402
+    LotFacts,
+    Treatment,
+    carton_label,
+    carton_labels,
+    linear_symbols,
+)
 
 FACTS = LotFacts(
     names={"vi": "Vải thiều Thanh Hà", "en": "Thanh Ha lychee", "ja": "タンハー・ライチ"},
@@ -98,7 +104,7 @@ def run_reference(count: int) -> dict:
                         3 * mm + column * 7 * x_dim, 95 * mm - row * 7 * x_dim, 7 * x_dim, 7 * x_dim
                     )
         canvas.drawPath(path, stroke=0, fill=1)
-        for index, symbol in enumerate(label.barcodes):
+        for index, symbol in enumerate(linear_symbols(label, 199, 2)):
             modules = Gs1_128(symbol.data.replace("\x1d", "\xf1")).build()[0]
             path = canvas.beginPath()
             for column, bit in enumerate(modules):

@@ -73,7 +73,7 @@ def symbol_crops(label, size: str = "100x150mm") -> list[tuple[str, Image.Image]
     for op in drawing.shared + drawing.own:
         if op[0] != "bars":
             continue
-        _, x, y, _module, bar_height, data, _gs1 = op
+        _, _x, y, _module, bar_height, data, _gs1 = op
         pad = round(3 * DPI / 25.4)  # the neighbouring symbols' bars stay out
         box = (0, max(0, y - pad), page.width, min(page.height, y + bar_height + pad))
         crops.append((data, page.crop(box)))

@@ -30,10 +30,10 @@ from trace.labels.content import (
     PalletLine,
     carton_label,
     carton_labels,
+    linear_symbols,
     pallet_label,
     sticker_label,
 )
-from trace.labels.content import linear_symbols
 from trace.labels.layout import MAX_SYMBOLS, SIZES_MM, dots, x_dimension
 from trace.labels.pdf import pdf_bytes
 from trace.labels.render import content_type, render, suffix

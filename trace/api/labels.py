@@ -54,7 +54,16 @@ class LabelIn(In):
             "printed serial (text) or its carton number (an integer)"
         },
     )
-    size = fields.String(required=True, validate=validate.OneOf(SIZES))
+    size = fields.String(
+        required=True,
+        validate=validate.OneOf(SIZES),
+        metadata={
+            "description": "100x150mm or 4x6in: QR, text and GS1-128 symbols at GS1's sizes"
+            " (X 0.495 mm, 32 mm bars, 10X quiet zones); 50x30mm and a4-24 (A4 sheet of"
+            " 3 x 8) are too small for a compliant GS1-128: QR code and text only, nothing"
+            " for a 1D-only scanner"
+        },
+    )
     format = fields.String(required=True, validate=validate.OneOf(FORMATS))
     dpi = fields.Integer(
         strict=True,

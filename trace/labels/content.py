@@ -8,7 +8,8 @@ the GS1-128 element strings, already split into symbols. Renderers (`pdf`, `png`
 
 Why the split lives here: PDF and ZPL must carry the same symbols, and which element
 strings share a symbol is a fact about the label (what a scanner reads), not about one
-renderer. The split assumes the narrowest label that carries GS1-128: 100 mm wide.
+renderer. `linear_symbols` takes the label's width in modules of GS1's minimum
+X-dimension (the layout knows it: size and dpi) and never makes a symbol narrower.
 """
 
 from __future__ import annotations
@@ -515,7 +516,7 @@ def linear_symbols(label: Label, modules: int, max_symbols: int) -> tuple[Barcod
     return ()
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=64)  # a lot's labels differ by serial only: keep memory flat
 def fit_symbols(
     elements: tuple[tuple[str, str], ...], modules: int, max_symbols: int
 ) -> tuple[Barcode, ...]:
@@ -544,19 +545,23 @@ def fit_symbols(
         Label Guideline (several GS1-128 symbols on one label).
     """
     best: tuple[tuple[int, int, int], tuple[Barcode, ...]] | None = None
-    count = len(elements)
-    for mask in range(1, 1 << count):
+    subsets = []
+    for mask in range(1, 1 << len(elements)):
         chosen = [element for index, element in enumerate(elements) if mask >> index & 1]
         ais = {ai for ai, _ in chosen}
-        if any(_NEEDS.get(ai, ai) not in ais for ai in ais):
-            continue
-        weight = sum(_PRIORITY.get(ai, 0) for ai in ais)
+        if all(_NEEDS.get(ai, ai) in ais for ai in ais):
+            subsets.append((sum(_PRIORITY.get(ai, 0) for ai in ais), chosen))
+    subsets.sort(key=lambda subset: -subset[0])  # most important first: stop at the first fit
+    for weight, chosen in subsets:
         if best is not None and weight < best[0][0]:
-            continue
+            break
         for parts in range(1, min(max_symbols, len(chosen)) + 1):
             for cuts in itertools.combinations(range(1, len(chosen)), parts - 1):
                 bounds = (0, *cuts, len(chosen))
-                group = tuple(_barcode(chosen[a:b]) for a, b in itertools.pairwise(bounds))
+                groups = [chosen[a:b] for a, b in itertools.pairwise(bounds)]
+                if any(_fewest_modules(group) > modules for group in groups):
+                    continue  # cannot fit however it is encoded: skip the encoding
+                group = tuple(_barcode(part) for part in groups)
                 widest = max(_modules(symbol) for symbol in group)
                 if widest > modules or any(
                     len(symbol.data) > MAX_DATA_CHARACTERS for symbol in group
@@ -605,6 +610,13 @@ def _barcode(elements: list[tuple[str, str]] | tuple[tuple[str, str], ...]) -> B
             data += code128.GS
     hri = "".join(f"({ai}){value}" for ai, value in elements)
     return Barcode(True, tuple(elements), data, hri)
+
+
+def _fewest_modules(elements: list[tuple[str, str]]) -> int:
+    """A lower bound of a symbol's width with quiet zones: two characters a symbol
+    character at best (code set C), plus start, FNC1, check and stop characters."""
+    length = sum(len(ai) + len(value) for ai, value in elements)
+    return 11 * (3 + (length + 1) // 2) + 13 + 2 * QUIET_ZONE_MODULES
 
 
 def _modules(symbol: Barcode) -> int:

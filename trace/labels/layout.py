@@ -45,7 +45,7 @@ DATA_CONTENT_MM = 7.0  # ... and data content at least 7 mm where it says SHOULD
 # Drawing operations, in dots from the label's top-left corner:
 #   ("text", x, baseline_y, font, size_pt, text)
 #   ("rect", x, y, width, height)                       a rule
-#   ("qr", x, y, module, data)                          x, y: the symbol, quiet zone excluded
+#   ("qr", x, y, module, data, ec)                      x, y: the symbol, quiet zone excluded
 #   ("bars", x, y, module, bar_height, data, gs1)       Code 128 / GS1-128, quiet zones excluded
 Op = tuple
 
@@ -74,19 +74,6 @@ def dots_at_least(mm: float, dpi: int) -> int:
 def x_dimension(dpi: int) -> int:
     """GS1-128 module width in dots: GS1's 0.495 mm minimum rounded up (4 at 203 dpi)."""
     return dots_at_least(X_MIN_MM, dpi)
-
-
-def symbol_capacity(size: str, dpi: int) -> tuple[int, int]:
-    """``(modules, symbols)``: how wide (quiet zones included) and how many GS1-128
-    symbols at GS1's minimum X-dimension and bar height a label of ``size`` holds.
-
-    ``(0, 0)`` for sizes too small for one (50x30mm, a4-24 cells): they print the
-    QR code and the text only.
-    """
-    width_mm, _ = SIZES_MM[size]
-    if width_mm < LARGE_WIDTH_MM:
-        return 0, 0
-    return dots(width_mm, dpi) // x_dimension(dpi), MAX_SYMBOLS["carton"]
 
 
 def layout(label: Label, size: str, dpi: int) -> Layout:
@@ -173,16 +160,25 @@ class _Box:
         margin = self.mm(2)
         self.out.shared.append(("rect", margin, top, self.out.width - 2 * margin, thickness))
 
-    def qr(self, x: int, top: int, data: str, side: int, *, own: bool = True) -> int:
+    def qr(
+        self,
+        x: int,
+        top: int,
+        data: str,
+        side: int,
+        *,
+        own: bool = True,
+        ec: str = symbols.QR_ERROR_CORRECTION,
+    ) -> int:
         """Draw a QR code with its quiet zone inside a ``side`` x ``side`` square.
 
         Modules are whole dots (at least 2). Returns the square's actual side.
         """
-        modules = symbols.qr_room(data) + 2 * symbols.QR_QUIET_ZONE
+        modules = symbols.qr_room(data, ec) + 2 * symbols.QR_QUIET_ZONE
         module = max(2, side // modules)
         offset = symbols.QR_QUIET_ZONE * module
         (self.out.own if own else self.out.shared).append(
-            ("qr", x + offset, top + offset, module, data)
+            ("qr", x + offset, top + offset, module, data, ec)
         )
         return modules * module
 
@@ -249,7 +245,7 @@ def _carton(box: _Box, label: CartonLabel) -> None:
     # What goes under the QR, measured first: the origin, the market's stamps.
     below = _measure(box, lambda b, at: _origin(b, label, at, inner))
     side = min(box.mm(38), band - top - below - box.mm(2))
-    side = box.qr(margin - box.mm(1), top, label.qr, side)
+    side = box.qr(margin - box.mm(1), top, label.qr, side, ec=symbols.QR_CARTON_ERROR_CORRECTION)
     x = margin - box.mm(1) + side + box.mm(1)
     y_fields = top + box.mm(1)
     for item in label.fields:

@@ -196,8 +196,8 @@ class PdfWriter:
                     % (x * dot, (height - y - rect_height) * dot, width * dot, rect_height * dot)
                 )
             elif op[0] == "qr":
-                _, x, y, module, data = op
-                out.append(self._path(x, y, module, module, height, symbols.qr(data)[1]))
+                _, x, y, module, data, ec = op
+                out.append(self._path(x, y, module, module, height, symbols.qr(data, ec)[1]))
             else:
                 _, x, y, module, bar_height, data, gs1 = op
                 bars = tuple((bx, 0, bw, bar_height) for bx, bw in symbols.bars(data, gs1)[1])

@@ -8,10 +8,11 @@ alike. Symbols are sent as data, not pictures:
   with Zebra's invocation codes: ``>;`` Start C, ``>:`` Start B, ``>8`` FNC1,
   ``>5``/``>6`` code C/B, ``>0`` for a literal ``>``. The printer adds the mod-103
   check character. Our own HRI text (``(01)…``) is printed under the bars.
-- QR: ``^BQN,2,m`` (model 2, m dots per module, at most 10) with ``^FDMA,<data>``:
-  error correction M, automatic input mode. A Zebra moves a ``^BQ`` symbol down by
-  the bar height last set with ``^BY`` (which another program may have left at any
-  value), so every QR is preceded by an explicit ``^BY…,10`` and placed 10 dots up.
+- QR: ``^BQN,2,m`` (model 2, m dots per module, at most 10) with ``^FDQA,<data>``
+  (cartons: error correction Q) or ``^FDMA,<data>`` (stickers: M), automatic input.
+  A Zebra moves a ``^BQ`` symbol down by the bar height last set with ``^BY`` (which
+  another program may have left at any value), so every QR is preceded by an explicit
+  ``^BY…,10`` and placed 10 dots up.
 
 Text: a stock Zebra's font 0 has no Vietnamese letters beyond Latin-1 and no Japanese,
 Korean or Chinese; printed with it, they come out blank. So by default every text
@@ -95,11 +96,11 @@ def _field(op: Op, drawing: Layout, printer_font: bool) -> str:
         _, x, y, width, height = op
         return f"^FO{x},{y}^GB{width},{height},{min(width, height)}^FS"
     if kind == "qr":
-        _, x, y, module, data = op
+        _, x, y, module, data, ec = op
         magnification = min(module, _MAX_QR_MAGNIFICATION)
         return (
             f"^BY2,3,{_QR_BY_HEIGHT}^FO{x},{max(0, y - _QR_BY_HEIGHT)}"
-            f"^BQN,2,{magnification}^FH\\^FDMA,{_escape(data)}^FS"
+            f"^BQN,2,{magnification}^FH\\^FD{ec}A,{_escape(data)}^FS"
         )
     _, x, y, module, bar_height, data, gs1 = op
     return (

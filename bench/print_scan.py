@@ -1,0 +1,128 @@
+"""Print-and-scan sweep: how often each carton and pallet linear symbol reads.
+
+    .venv/bin/python bench/print_scan.py                        # print the table
+    .venv/bin/python bench/print_scan.py --output docs/labels.md
+
+Each symbol is rendered at 203 dpi, degraded one way (35 cm distance, blur σ1.5 px,
+15° rotation, +1 dot ink spread), JPEG-compressed at quality 30 and read with zxing-cpp;
+see tests/labels/print_scan.py. The table replaces the print-scan block of docs/labels.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.labels.decoding import lot_facts, pallet_facts  # noqa: E402
+from tests.labels.print_scan import (  # noqa: E402
+    DEGRADATIONS,
+    DPI,
+    symbol_crops,
+    trial,
+)
+from trace.labels.content import carton_label, linear_symbols, pallet_label  # noqa: E402
+from trace.labels.layout import MAX_SYMBOLS, dots, x_dimension  # noqa: E402
+
+LABELS = {
+    "carton": carton_label(lot_facts(market="US"), "7KQ2M9XD4TNRB"),
+    "pallet": pallet_label(pallet_facts()),
+}
+
+
+def sweep(trials: int) -> str:
+    lines = [
+        f"{trials} trials per symbol and degradation; reads % (misreads).",
+        "",
+        "| symbol | " + " | ".join(DEGRADATIONS) + " |",
+        "|---|" + "---:|" * len(DEGRADATIONS),
+    ]
+    for kind, label in LABELS.items():
+        for data, crop in symbol_crops(label):
+            hri = _hri(label, data)
+            cells = []
+            for degradation in DEGRADATIONS:
+                counts = Counter(trial(data, crop, degradation, seed) for seed in range(trials))
+                cells.append(f"{100 * counts['read'] / trials:.0f} % ({counts['misread']})")
+            lines.append(f"| {kind} {hri} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def qr_sweep(trials: int) -> str:
+    """The US carton's QR at error correction M and Q: a scratch, a scuff."""
+    import random
+
+    import zxingcpp
+    from PIL import ImageDraw
+
+    from tests.labels.decoding import pages
+    from trace.labels import symbols
+    from trace.labels.layout import layout
+    from trace.labels.pdf import pdf_bytes
+
+    label = LABELS["carton"]
+    rows = [
+        "",
+        "| carton QR | modules | module | 1.5 mm scratch | 10 mm scuff |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    chosen = symbols.QR_CARTON_ERROR_CORRECTION
+    for ec in ("M", "Q"):
+        symbols.QR_CARTON_ERROR_CORRECTION = ec
+        (op,) = [op for op in layout(label, "100x150mm", DPI).own if op[0] == "qr"]
+        _, x, y, module, data, _ = op
+        size, _ = symbols.qr(data, ec)
+        (page,) = pages(pdf_bytes([label], "100x150mm", DPI), DPI)
+        quiet, side = 4 * module, size * module
+        crop = page.crop((x - quiet, y - quiet, x + side + quiet, y + side + quiet))
+        reads = {}
+        for damage in ("scratch", "scuff"):
+            good = 0
+            for seed in range(trials):
+                rng, image = random.Random(seed), crop.copy()
+                draw = ImageDraw.Draw(image)
+                if damage == "scratch":  # a dark scratch right across, 1.5 mm wide
+                    top = (quiet + rng.randint(0, side), quiet)
+                    bottom = (quiet + rng.randint(0, side), quiet + side)
+                    draw.line([top, bottom], fill=0, width=12)
+                else:  # ink rubbed off: a white patch 10 mm across
+                    cx, cy = quiet + rng.randint(0, side), quiet + rng.randint(0, side)
+                    draw.ellipse((cx - 40, cy - 40, cx + 40, cy + 40), fill=255)
+                found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+                good += any(read.text == data for read in found)
+            reads[damage] = f"{100 * good / trials:.0f} %"
+        rows.append(
+            f"| {ec} | {size} | {module * 25.4 / DPI:.2f} mm | {reads['scratch']} | {reads['scuff']} |"
+        )
+    symbols.QR_CARTON_ERROR_CORRECTION = chosen
+    return "\n".join(rows) + "\n"
+
+
+def _hri(label, data: str) -> str:
+    """The symbol's human-readable text, e.g. ``(01)08931234567897``."""
+    symbols = linear_symbols(label, dots(100, DPI) // x_dimension(DPI), MAX_SYMBOLS[label.kind])
+    return next(symbol.hri for symbol in symbols if symbol.data == data)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--trials", type=int, default=100)
+    parser.add_argument("--output", help="docs/labels.md: its print-scan block is replaced")
+    args = parser.parse_args()
+    table = sweep(args.trials) + qr_sweep(args.trials)
+    print(table)
+    if args.output:
+        path = Path(args.output)
+        text = path.read_text()
+        start, end = "<!-- print-scan:start -->\n", "<!-- print-scan:end -->"
+        before, rest = text.split(start)
+        _, after = rest.split(end)
+        path.write_text(before + start + table + end + after)
+
+
+if __name__ == "__main__":
+    main()
