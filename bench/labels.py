@@ -5,7 +5,7 @@
 
 Each measurement runs in its own subprocess, so that its peak memory (ru_maxrss) is its
 own: flat memory shows as the same peak for 1,000 and 10,000 labels. The reference is the
-obvious way to draw the same label (FINDINGS item 8): a reportlab Canvas, qrcode and
+obvious way to draw the same label (as measured when labels were first built): a reportlab Canvas, qrcode and
 python-barcode modules drawn as rectangles, the same text lines; it runs in this same
 script on the same machine, and the ratio to it is the figure to watch.
 """

@@ -7,7 +7,7 @@ A SQLite database (or `--database-url`, an empty PostgreSQL database) is filled 
 of `--events` events by bench/season.py (the product's bulk path: harvest lots received,
 cooled, inspected and treated, packings of two or three of them, carton label jobs, mixed
 pallets, ten pallets to a shipment; taken from its cache when TRACE_SEASON_CACHE holds the same
-season). Then gunicorn (`sync`, 2 workers, as docs/FINDINGS item 10) serves,
+season). Then gunicorn (`sync`, 2 workers, the steadiest setting measured on 2 cores) serves,
 one after the other, a Flask hello world and the app, and wrk (2 threads, 32 connections,
 127.0.0.1 only, `--duration` seconds each) requests: the hello world; lot pages of 1,000 random
 lots (HTML, Japanese); carton pages of random serials (each request another person's phone, so each a counted scan:

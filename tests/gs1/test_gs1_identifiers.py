@@ -39,7 +39,7 @@ def exactly(message: str) -> str:
         ("629104150021", "3"),  # GS1 check digit calculator example (GTIN-13 6291041500213)
         ("950110153100", "0"),  # biip.checksums doctest: GTIN-13 9501101531000
         ("9501234", "6"),  # biip.checksums doctest: GTIN-8 95012346
-        ("0893123456789", "7"),  # DESIGN.md's 0893123456789x: 7, not the 6 it prints
+        ("0893123456789", "7"),  # the example GTIN 0893123456789x: 7, not 6
         ("0", "0"),  # the smallest body
         ("1", "7"),  # 1*3 = 3 → 7: the rightmost digit weighs 3
         ("10", "9"),  # 1*1 + 0*3 = 1 → 9: the next one weighs 1
@@ -82,7 +82,7 @@ def test_check_digit_is_mod_10_with_weights_3_1_from_the_right(body: str) -> Non
         ("7032069804988", "07032069804988"),  # biip.gtin doctest GTIN-13
         ("6291041500213", "06291041500213"),  # GS1 check digit calculator example
         ("09506000164908", "09506000164908"),  # GS1 resolver test suite, modelLinkset.json
-        ("8931234567897", "08931234567897"),  # DESIGN.md's GTIN with its check digit fixed
+        ("8931234567897", "08931234567897"),  # the example GTIN with its check digit fixed
         (" 08931234567897\n", "08931234567897"),  # a scanner's trailing newline
     ],
 )
@@ -96,7 +96,7 @@ def test_gtin_parse_normalises_to_14_digits(text: str, value: str) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        # DESIGN.md §3's example GTIN: its check digit is wrong.
+        # the example GTIN 08931234567896: its check digit is wrong.
         ("08931234567896", "GTIN 08931234567896: check digit should be 7"),
         ("08931234567895", "GTIN 08931234567895: check digit should be 7"),
         ("0893123", "GTIN 0893123: should have 8, 12, 13 or 14 digits, found 7"),
@@ -168,7 +168,7 @@ def test_changing_one_gtin_digit_breaks_the_check(gtin: Gtin, data: st.DataObjec
     "text",
     [
         "1234567890128",  # biip.gln doctest
-        "8931234000011",  # hand-computed for DESIGN.md's 893… prefix: a farm's location
+        "8931234000011",  # hand-computed for the 893… prefix: a farm's location
     ],
 )
 def test_gln_parse(text: str) -> None:
@@ -199,7 +199,7 @@ def test_gln_parse_refuses(text: str, message: str) -> None:
     [
         "157035381410375177",  # biip.sscc doctest
         "106141412345678908",  # biip's Digital Link doc example /00/106141412345678908
-        " 089312340000000424 ",  # hand-computed, DESIGN.md's 893… prefix; spaces stripped
+        " 089312340000000424 ",  # hand-computed, the 893… prefix; spaces stripped
     ],
 )
 def test_sscc_parse(text: str) -> None:
@@ -229,7 +229,7 @@ def test_sscc_parse_refuses(text: str, message: str) -> None:
     [
         (1, "5703538", 141037517, "157035381410375177"),  # biip.sscc doctest, taken apart
         (1, "0614141", 234567890, "106141412345678908"),  # biip's Digital Link doc example
-        (0, "8931234", 42, "089312340000000424"),  # DESIGN.md's 893… prefix, zero-padded
+        (0, "8931234", 42, "089312340000000424"),  # the 893… prefix, zero-padded
         (9, "893123", 0, "989312300000000001"),  # shortest prefix, serial 0
         (0, "893123456789", 9999, "089312345678999995"),  # longest prefix, largest serial
     ],
@@ -315,8 +315,8 @@ def test_character_set_82_has_82_characters() -> None:
 @pytest.mark.parametrize(
     "value",
     [
-        "LOT26A",  # DESIGN.md §3's element string (10)LOT26A
-        "00042",  # DESIGN.md §3's serial (21)00042: leading zeros kept
+        "LOT26A",  # the example element string (10)LOT26A
+        "00042",  # the example serial (21)00042: leading zeros kept
         "ABC123",  # biip's Digital Link doc example ?10=ABC123
         "lot26a",  # case is kept: a different lot from LOT26A
         "A" * 20,  # the longest allowed

@@ -399,7 +399,7 @@ def _pallets_of(data: Mapping, look: Lookup) -> list[str]:
 
 
 def map_event(record: Mapping, look: Lookup, names: Names, data: Mapping | None = None) -> dict:
-    """One of our events as an EPCIS 2.0 event (DESIGN.md §2's table).
+    """One of our events as an EPCIS 2.0 event (docs/epcis.md says which field goes where).
 
     Args:
         record: The event row's values (`event_id`, `type`, `epcis_type`, `action`, `biz_step`,

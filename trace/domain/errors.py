@@ -16,7 +16,7 @@ class NotFound(DomainError):
 
 
 class RuleViolation(DomainError):
-    """The request is well-formed but would break a rule of DESIGN.md §2 (409)."""
+    """The request is well-formed but would break one of the product's rules (409)."""
 
 
 class Invalid(DomainError):

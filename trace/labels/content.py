@@ -486,7 +486,7 @@ def short_link(base_url: str, code: str) -> str:
     """Return trace's short link ``{base}/t/{code}``, the code percent-encoded.
 
     References:
-        RFC 3986, section 2.1 (percent-encoding); trace DESIGN §4 (``GET /t/{code}``).
+        RFC 3986, section 2.1 (percent-encoding).
     """
     if "?" in base_url or "#" in base_url:
         raise GS1Error(f"base URL {base_url!r}: should have no query or fragment")

@@ -1,7 +1,7 @@
 """Symbols as module geometry: QR codes and Code 128 bars as merged dark rectangles.
 
 Renderers multiply these module coordinates by a whole number of printer dots, so
-every edge falls on the printer's dot grid (FINDINGS item 6: that is what decodes at
+every edge falls on the printer's dot grid (measured: that is what decodes at
 203 dpi). Adjacent dark modules are merged into one rectangle: fewer PDF operators,
 and one filled path per symbol has no hairline seams between modules.
 """
@@ -32,7 +32,7 @@ def qr(data: str, ec: str = QR_ERROR_CORRECTION) -> tuple[int, tuple[Rect, ...]]
     """Encode a QR code (model 2, error correction ``ec``: "M" or "Q") with zxing-cpp.
 
     zxing-cpp's C++ encoder takes ~0.2 ms where qrcode's pure Python takes ~11 ms
-    (FINDINGS item 8); its mask choice follows ISO/IEC 18004.
+    (measured for bench/labels.py); its mask choice follows ISO/IEC 18004.
 
     Args:
         data: The text, e.g. a Digital Link; encoded in byte mode as UTF-8.

@@ -35,7 +35,7 @@ CSV_COLUMNS = [
     "Where (pallets not shipped)",
 ]
 
-# DejaVu Sans draws Vietnamese (ộ, ỹ, ươ, Đ), which reportlab's Helvetica drops (FINDINGS §7).
+# DejaVu Sans draws Vietnamese (ộ, ỹ, ươ, Đ), which reportlab's Helvetica drops.
 _FONT_FILES = [
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
     "/usr/share/fonts/TTF/DejaVuSans.ttf",
