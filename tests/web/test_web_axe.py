@@ -77,6 +77,8 @@ def test_no_serious_accessibility_violation_on_any_page(site):
             "/app/labels",
             "/app/pallet",
             "/app/shipment",
+            "/app/account",
+            "/app/events/1/correct",
             f"/app/lots/{packed}",
             f"/app/lots/{harvest}",
             f"/app/pallets/{sscc}",
