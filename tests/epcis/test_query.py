@@ -40,7 +40,9 @@ def test_filters_over_our_events(api, shipped):
     _, events = ask(api, f"MATCH_anyEPC={quote(sscc)}")
     assert steps(events) == ["packing", "loading", "shipping"]
     # the same pallet as an EPC URN (EPC Tag Data Standard): the same events
-    _, events = ask(api, "MATCH_anyEPC=urn:epc:id:sscc:8931234.0000000001")
+    first = shipped["ssccs"][0]  # extension digit, company prefix, serial reference, check
+    urn = f"urn:epc:id:sscc:{first[1:8]}.{first[0]}{first[8:17]}"
+    _, events = ask(api, f"MATCH_anyEPC={urn}")
     assert steps(events) == ["packing", "loading", "shipping"]
     _, events = ask(api, "EQ_bizLocation=" + quote("https://id.gs1.org/414/8931234000011"))
     assert set(steps(events)) == {"receiving", "creating_class_instance", "packing", "loading"}

@@ -319,10 +319,10 @@ def _carton_compact(box: _Box, label: CartonLabel) -> None:
     carries GTIN, lot and serial in its Digital Link.
     """
     out, margin = box.out, box.mm(2)
-    side = box.qr(
-        margin - box.mm(1), margin - box.mm(1), label.qr, out.height - 2 * margin + box.mm(2)
-    )
-    x = margin - box.mm(1) + side
+    # The QR's square, quiet zone included, takes the label's whole height (its 4-module quiet
+    # zone is the label's own margin): modules stay at 0.6 mm or more for a trace lot code.
+    side = box.qr(0, 0, label.qr, out.height)
+    x = side
     width = out.width - x - margin
     lines = [(label.names[0], 7.5, True, False)]
     lines += [(name, 6.5, False, False) for name in label.names[1:]]
