@@ -273,6 +273,11 @@ def test_a_shipped_lot_keeps_the_product_and_exporter_of_its_day(api, client, id
     for shown in (page(client, packed), page(client, f"{packed}/21/1")):
         assert OLD_PRODUCT in shown and OLD_EXPORTER in shown
         assert NEW_PRODUCT not in shown and NEW_EXPORTER not in shown
+    # and so does the page of a pallet of it (which names its lots by their product)
+    response = client.get(f"/00/{season['ssccs'][0]}", headers={"Accept-Language": "en"})
+    assert response.status_code == 200
+    shown = response.get_data(as_text=True)
+    assert OLD_PRODUCT in shown and NEW_PRODUCT not in shown
 
     # A lot packed and shipped after the change names the product and exporter as they are.
     moment = datetime.now(VIETNAM)
