@@ -14,7 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
-from tests.flows import GTIN, harvest_body
+from tests.flows import GTIN, harvest_body, shipment_body
 from trace.services import reports
 
 OLD_NAME = "Vườn vải Thanh Quang 12"
@@ -230,3 +230,88 @@ def test_a_place_added_behind_the_service_is_named(api, engine, ids):
         )
     broken = verify(api)["first_broken"]
     assert broken["type"] == "masterdata" and "no recorded version" in broken["reason"]
+
+
+OLD_PRODUCT, NEW_PRODUCT = "Thanh Ha lychee", "Early lychee of Thanh Hà"
+OLD_EXPORTER, NEW_EXPORTER = "Hải Dương Agri Export JSC", "Hải Dương Fresh Export Co."
+
+
+def ship(api, ids, packed: str, moment: datetime) -> None:
+    """A pallet of `packed` built and loaded at `moment`."""
+    worker = api.as_("worker")
+    response = worker.post(
+        "/pallets",
+        json={
+            "location_id": ids["house"],
+            "contents": [{"lot": packed, "cartons": 10}],
+            "palletised_at": moment.isoformat(),
+        },
+    )
+    assert response.status_code == 201, response.json
+    body = shipment_body(ids, [response.json["sscc"]]) | {"loaded_at": moment.isoformat()}
+    response = worker.post("/shipments", json=body)
+    assert response.status_code == 201, response.json
+
+
+def test_a_shipped_lot_keeps_the_product_and_exporter_of_its_day(api, client, ids, season):
+    packed = season["packed"]
+    response = api.as_("worker").post("/shipments", json=shipment_body(ids, season["ssccs"]))
+    assert response.status_code == 201, response.json
+    before = page(client, packed)
+    assert OLD_PRODUCT in before and OLD_EXPORTER in before
+
+    admin = api.as_("admin")
+    response = admin.patch(
+        "/products/1",
+        json={"name": {"vi": "Vải thiều sớm", "en": NEW_PRODUCT}, "variety": "Thanh Hà sớm"},
+    )
+    assert response.status_code == 200, response.json
+    response = admin.patch(f"/locations/{ids['exporter']}", json={"name": NEW_EXPORTER})
+    assert response.status_code == 200, response.json
+
+    # The lot packed and shipped before: its page (and a carton's) says what was true then.
+    for shown in (page(client, packed), page(client, f"{packed}/21/1")):
+        assert OLD_PRODUCT in shown and OLD_EXPORTER in shown
+        assert NEW_PRODUCT not in shown and NEW_EXPORTER not in shown
+    # and so does the page of a pallet of it (which names its lots by their product)
+    response = client.get(f"/00/{season['ssccs'][0]}", headers={"Accept-Language": "en"})
+    assert response.status_code == 200
+    shown = response.get_data(as_text=True)
+    assert OLD_PRODUCT in shown and NEW_PRODUCT not in shown
+
+    # A lot packed and shipped after the change names the product and exporter as they are.
+    moment = datetime.now(VIETNAM)
+    worker = api.as_("worker")
+    response = worker.post(
+        "/lots/harvest",
+        json=harvest_body(
+            ids, harvested_on=moment.date().isoformat(), harvested_at=moment.isoformat()
+        ),
+    )
+    assert response.status_code == 201, response.json
+    harvest = response.json["code"]
+    response = worker.post(
+        f"/lots/{harvest}/receipts",
+        json={"location_id": ids["house"], "received_at": moment.isoformat(), "quantity": 100},
+    )
+    assert response.status_code == 201, response.json
+    response = worker.post(
+        "/packings",
+        json={
+            "location_id": ids["house"],
+            "product_gtin": GTIN,
+            "inputs": [{"lot": harvest, "quantity": 100, "unit": "kg"}],
+            "cartons": 20,
+            "packed_on": moment.date().isoformat(),
+            "packed_at": moment.isoformat(),
+        },
+    )
+    assert response.status_code == 201, response.json
+    fresh = response.json["lot"]
+    ship(api, ids, fresh, moment)
+    shown = page(client, fresh)
+    assert NEW_PRODUCT in shown and NEW_EXPORTER in shown
+    assert OLD_EXPORTER not in shown
+    # and the old lot's page, read again after those events, has not changed
+    again = page(client, packed)
+    assert OLD_PRODUCT in again and NEW_PRODUCT not in again and NEW_EXPORTER not in again

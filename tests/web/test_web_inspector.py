@@ -145,3 +145,23 @@ def test_exports_of_a_shipment(as_, shipped):
     assert sheet.status_code == 200 and "Traceability Lot Code" in sheet.get_data(as_text=True)
     assert inspector.client.get("/app/exports/fsma204.csv").status_code == 404
     assert as_("worker").client.get("/app/exports").status_code == 403
+
+
+def test_pallet_and_shipment_pages_name_places_as_they_were(api, as_, shipped, ids):
+    """A place renamed after a pallet was built and shipped: its pages keep the names of
+    that day (the master data's history keeps the new one for what comes next)."""
+    admin = api.as_("admin")
+    renames = {"house": "Nhà đóng gói số 2", "exporter": "Xuất khẩu Mới JSC"}
+    renames["importer"] = "Tokyo Fresh Holdings"
+    for key, name in renames.items():
+        response = admin.patch(f"/locations/{ids[key]}", json={"name": name})
+        assert response.status_code == 200, response.json
+    inspector = as_("inspector")
+    inspector.open(f"/app/pallets/{shipped['ssccs'][0]}")
+    assert "Thanh Hà Fruit Packing" in inspector.html
+    assert renames["house"] not in inspector.html
+    inspector.open(f"/app/shipments/{shipped['shipment']}")
+    assert "Hải Dương Agri Export JSC" in inspector.html
+    assert "Tokyo Fresh Trading KK" in inspector.html
+    assert renames["exporter"] not in inspector.html
+    assert renames["importer"] not in inspector.html

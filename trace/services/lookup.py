@@ -229,12 +229,14 @@ def _shown(state: dict | None, markets: set[str]) -> dict | None:
     }
 
 
-class _PlacesThen:
-    """The public view of places as they were at each moment asked (one query for all the
-    versions of the places a page names, each version shown once)."""
+class _Then:
+    """The public view of places and products as they were at each moment asked (one query for
+    all the versions of the places and products a page names, each place version shown once)."""
 
-    def __init__(self, session: Session, ids: set[int], markets: set[str]):
-        self.history = masterdata.history(session, ids)
+    def __init__(
+        self, session: Session, ids: set[int], markets: set[str], products: set[int] = frozenset()
+    ):
+        self.history = masterdata.history(session, ids, products)
         self.markets = markets
         self._shown: dict[int, dict | None] = {}
 
@@ -246,6 +248,9 @@ class _PlacesThen:
         if key not in self._shown:
             self._shown[key] = _shown(state, self.markets)
         return self._shown[key]
+
+    def product(self, ident: int | None, moment: datetime | None) -> dict | None:
+        return _product(self.history.product(ident, moment))
 
 
 def _places(session: Session, ids: set[int], markets: set[str]) -> dict[int, dict]:
@@ -266,21 +271,22 @@ def _places(session: Session, ids: set[int], markets: set[str]) -> dict[int, dic
     return out
 
 
-def _product(product: Product | None) -> dict | None:
-    if product is None:
+def _product(state: dict | None) -> dict | None:
+    """A product's state (its current row or a master-data version) as the public sees it."""
+    if state is None:
         return None
     return {
-        "gtin": product.gtin,
-        "name": dict(product.name or {}),
-        "commodity": product.commodity,
-        "variety": product.variety,
-        "net_weight_kg": product.net_weight_kg,
+        "gtin": state["gtin"],
+        "name": dict(state["name"] or {}),
+        "commodity": state["commodity"],
+        "variety": state["variety"],
+        "net_weight_kg": state["net_weight_kg"],
     }
 
 
 def product_page(session: Session, product: Product) -> dict:
-    """A trade item without a lot: what it is (scan a carton's full code for its history)."""
-    return {"product": _product(product)}
+    """A trade item without a lot: what it is now (scan a carton's full code for its history)."""
+    return {"product": _product(masterdata.state_of_product(product))}
 
 
 def _corrected(session: Session, events: list[Event]) -> dict[int, dict]:
@@ -423,10 +429,10 @@ def _lot_view(session: Session, lot: Lot, chain: dict) -> dict:
     place_ids = set(chain["location"]) | {x.orchard_id for x in lots}
     place_ids |= {e.biz_location_id for e, _ in events} | {s.exporter_id for s in shipments}
     # Each event names its places as they were when it happened (a past harvest keeps the
-    # orchard's name and codes of its day); the rest shows them as they are.
-    then = _PlacesThen(session, {i for i in place_ids if i is not None}, markets)
-    places = {i: then.at(i, None) for i in place_ids if then.at(i, None) is not None}
-    product = session.get(Product, lot.product_id) if lot.product_id else None
+    # orchard's name and codes of its day), the product is the one packed and the exporter the
+    # one that loaded the shipment: all their versions in one query.
+    products = {lot.product_id} if lot.product_id else set()
+    then = _Then(session, {i for i in place_ids if i is not None}, markets, products)
     harvested_at = {
         item.get("lot"): event.event_time
         for event, data in events
@@ -445,7 +451,9 @@ def _lot_view(session: Session, lot: Lot, chain: dict) -> dict:
 
     timeline, treatments, certificates = [], [], []
     packing = None
+    packed_at = lot.created_at
     departures: dict[int, dict] = {}
+    loaded_at: dict[int, datetime] = {}
     for event, data in events:
         at = _local(event.event_time, event.tz_offset)
         place = then.at(event.biz_location_id, event.event_time)
@@ -468,12 +476,15 @@ def _lot_view(session: Session, lot: Lot, chain: dict) -> dict:
             outputs = {o.get("lot") for o in data.get("outputs", [])}
             if lot.code in outputs:
                 packing = {"house": place, "at": at, "packed_on": lot.produced_on}
+                packed_at = event.event_time
         elif event.type in ("load", "ship", "arrive"):
             shipment_id = data.get("shipment_id")
             market = data.get("market") or next(
                 (s.market for s in shipments if s.id == shipment_id), None
             )
             entry["market"] = market
+            if event.type == "load":
+                loaded_at.setdefault(shipment_id, event.event_time)
             if event.type == "arrive":
                 entry["place"] = None  # the consignee's premises
             if event.type == "ship":
@@ -501,7 +512,9 @@ def _lot_view(session: Session, lot: Lot, chain: dict) -> dict:
                 "departed_at": departure.get("at") or _local(shipment.departed_at),
                 "port": departure.get("port"),
                 "arrived_at": _local(shipment.arrived_at),
-                "exporter": places.get(shipment.exporter_id),
+                "exporter": then.at(
+                    shipment.exporter_id, loaded_at.get(shipment.id, shipment.created_at)
+                ),
             }
         )
         if shipment.phyto_certificate_no:
@@ -514,7 +527,7 @@ def _lot_view(session: Session, lot: Lot, chain: dict) -> dict:
             )
     return {
         "lot": {"code": lot.code, "kind": lot.kind, "produced_on": lot.produced_on},
-        "product": _product(product),
+        "product": then.product(lot.product_id, packed_at),
         "commodity": lot.commodity,
         "variety": lot.variety,
         "orchards": list(orchards.values()),
@@ -535,14 +548,17 @@ def pallet_page(session: Session, pallet: Pallet) -> dict:
         .join(Product, Product.id == Lot.product_id, isouter=True)
         .where(PalletContent.pallet_id == pallet.id)
         .order_by(Lot.code)
-    )
+    ).all()
     shipment = session.get(Shipment, pallet.shipment_id) if pallet.shipment_id else None
     markets = {shipment.market} if shipment else set()
     ids = {pallet.location_id} | ({shipment.exporter_id} if shipment else set())
-    places = _places(session, ids, markets)
+    # The packing house as it was when the pallet was built, each product as it was packed,
+    # the exporter as it was when the shipment was made: all their versions in one query.
+    products = {lot.product_id for lot, _, _ in rows if lot.product_id}
+    then = _Then(session, ids, markets, products)
     lots = []
     for lot, cartons, gtin in rows:
-        product = session.get(Product, lot.product_id) if lot.product_id else None
+        product = then.product(lot.product_id, lot.created_at)
         lots.append(
             {
                 "code": lot.code,
@@ -550,7 +566,7 @@ def pallet_page(session: Session, pallet: Pallet) -> dict:
                 "path": lot_path(lot.code, gtin),
                 "cartons": cartons,
                 "packed_on": lot.produced_on,
-                "product": _product(product),
+                "product": product,
                 "commodity": lot.commodity,
                 "variety": lot.variety,
             }
@@ -561,14 +577,14 @@ def pallet_page(session: Session, pallet: Pallet) -> dict:
             "cartons": pallet.cartons,
             "built_at": _local(pallet.created_at),
         },
-        "house": places.get(pallet.location_id),
+        "house": then.at(pallet.location_id, pallet.created_at),
         "lots": lots,
         "shipment": {
             "market": shipment.market,
             "status": shipment.status,
             "departed_at": _local(shipment.departed_at),
             "arrived_at": _local(shipment.arrived_at),
-            "exporter": places.get(shipment.exporter_id),
+            "exporter": then.at(shipment.exporter_id, shipment.created_at),
         }
         if shipment
         else None,

@@ -24,6 +24,7 @@ from trace.services import (
     evidence,
     fsma,
     lots,
+    masterdata,
     packing,
     reports,
     shipments,
@@ -194,7 +195,8 @@ def timeline(db, events) -> list[dict]:
         s.get("location_id") for e in events for s in e.data.get("sources", []) or []
     }
     ids.discard(None)
-    places = {p.id: p for p in db.exec(select(Location).where(Location.id.in_(ids or {0})))}
+    # each event's place as it was when the event happened
+    then = masterdata.history(db, ids)
     people = {u.id: u.name for u in db.exec(select(User))}
     out = []
     for event in events:
@@ -234,14 +236,14 @@ def timeline(db, events) -> list[dict]:
                     why=lifted["why"] or "—",
                 )
             )
-        place = places.get(event.biz_location_id)
+        place = then.location(event.biz_location_id, event.event_time)
         out.append(
             {
                 "id": event.id,
                 "kind": event.type,
                 "name": words.word(words.EVENTS, event.type),
                 "when": shown_time(event.event_time, event.tz_offset),
-                "where": place.name if place else "",
+                "where": place["name"] if place else "",
                 "facts": facts,
                 "who": people.get(event.user_id, ""),
                 "corrects": event.corrects_id,
@@ -324,8 +326,9 @@ def pallet_page(sscc: str):
     row = packing.get_pallet(db, sscc)
     contents = packing.pallet_contents(db, row)
     events = lots.events_of(db, [node("pallet", row.id)])
-    place = db.get(Location, row.location_id)
     shipment = db.get(Shipment, row.shipment_id) if row.shipment_id else None
+    # the packing house as it was when the pallet was built
+    place = masterdata.history(db, [row.location_id]).location(row.location_id, row.created_at)
     return render(
         "web/pallet_page.html",
         pallet=row,
@@ -343,6 +346,8 @@ def show_shipment(ident: int, depart=None, arrive=None, status: int = 200):
     row = shipments.get_shipment(db, ident)
     pallets = shipments.pallets_of(db, row)
     events = lots.events_of(db, [node("shipment", row.id)])
+    # the exporter and consignee as they were when the shipment was loaded
+    then = masterdata.history(db, [row.exporter_id, row.consignee_id])
     forms = {}
     if can(*WORKERS):
         if row.status == "loaded":
@@ -353,8 +358,8 @@ def show_shipment(ident: int, depart=None, arrive=None, status: int = 200):
         "web/shipment.html",
         status,
         shipment=row,
-        exporter=db.get(Location, row.exporter_id),
-        consignee=db.get(Location, row.consignee_id),
+        exporter=then.location(row.exporter_id, row.created_at),
+        consignee=then.location(row.consignee_id, row.created_at),
         pallets=[(p, packing.pallet_contents(db, p)) for p in pallets],
         events=timeline(db, events),
         forms=forms,
