@@ -229,7 +229,6 @@ def _lots_here(house: Location, kind: str | None = None) -> list[Lot]:
 @roles(*WORKERS)
 def treat():
     """Record a treatment (fumigation, vapour heat…) of a lot at a facility."""
-    db = get_session()
     house = current_house()
     if house is None:
         return _no_house()
@@ -252,31 +251,35 @@ def treat():
             if getattr(form, key).data not in (None, "")
         }
 
-        def record() -> str:
-            lots.treat(
-                db,
-                me(),
-                form.lot.data,
-                {
-                    "facility_id": form.facility_id.data,
-                    "method": form.method.data,
-                    "batch_no": (form.batch_no.data or "").strip() or None,
-                    "certificate_no": (form.certificate_no.data or "").strip() or None,
-                    "treated_at": aware(form.treated_at.data),
-                    "parameters": parameters,
-                },
-            )
-            flash(_("Treatment of lot %(lot)s recorded.", lot=form.lot.data), "ok")
-            return url_for("web.lot", code=form.lot.data)
-
-        response = submit_once(
+        response = _record_on_lot(
             form,
-            record,
+            lots.treat,
+            {
+                "facility_id": form.facility_id.data,
+                "method": form.method.data,
+                "batch_no": (form.batch_no.data or "").strip() or None,
+                "certificate_no": (form.certificate_no.data or "").strip() or None,
+                "treated_at": aware(form.treated_at.data),
+                "parameters": parameters,
+            },
+            _("Treatment of lot %(lot)s recorded.", lot=form.lot.data),
             {"time": "treated_at", "treated_at": "treated_at", "facility_id": "facility_id"},
         )
         if response is not None:
             return response
     return render("web/treat.html", form=form, house=house, facilities=facilities)
+
+
+def _record_on_lot(form, use_case, data: dict, done: str, fields: dict[str, str]):
+    """Record one event on the form's lot through `use_case` (once, as `submit_once` does),
+    then the lot's page with `done` said; None when refused (the error is beside its field)."""
+
+    def record() -> str:
+        use_case(get_session(), me(), form.lot.data, data)
+        flash(done, "ok")
+        return url_for("web.lot", code=form.lot.data)
+
+    return submit_once(form, record, fields)
 
 
 def _lot_choices(form, house: Location) -> list[str]:
@@ -308,7 +311,6 @@ def _scan_lot(form, codes_here: list[str]) -> None:
 @roles(*WORKERS)
 def cool():
     """Record a lot's cooling (forced-air or cold room: temperature and hours)."""
-    db = get_session()
     house = current_house()
     if house is None:
         return _no_house()
@@ -323,25 +325,16 @@ def cool():
     if action == "scan":
         _scan_lot(form, codes_here)
     elif action == "submit" and form.validate():
-
-        def record() -> str:
-            lots.cool(
-                db,
-                me(),
-                form.lot.data,
-                {
-                    "location_id": form.location_id.data,
-                    "cooled_at": aware(form.cooled_at.data),
-                    "temperature_c": form.temperature_c.data,
-                    "duration_h": form.duration_h.data,
-                },
-            )
-            flash(_("Cooling of lot %(lot)s recorded.", lot=form.lot.data), "ok")
-            return url_for("web.lot", code=form.lot.data)
-
-        response = submit_once(
+        response = _record_on_lot(
             form,
-            record,
+            lots.cool,
+            {
+                "location_id": form.location_id.data,
+                "cooled_at": aware(form.cooled_at.data),
+                "temperature_c": form.temperature_c.data,
+                "duration_h": form.duration_h.data,
+            },
+            _("Cooling of lot %(lot)s recorded.", lot=form.lot.data),
             {"time": "cooled_at", "cooled_at": "cooled_at", "location_id": "location_id"},
         )
         if response is not None:
@@ -354,7 +347,6 @@ def cool():
 def inspect_lot():
     """Record an inspection: a failed one holds the lot; only an inspector's (or an admin's)
     passing re-inspection lifts a hold (the use case decides and says who may)."""
-    db = get_session()
     house = current_house()
     form = InspectForm()
     codes_here = _lot_choices(form, house) if house is not None else []
@@ -367,26 +359,17 @@ def inspect_lot():
     if action == "scan":
         _scan_lot(form, codes_here)
     elif action == "submit" and form.validate():
-
-        def record() -> str:
-            lots.inspect(
-                db,
-                me(),
-                form.lot.data,
-                {
-                    "location_id": house.id if house is not None else None,
-                    "inspected_at": aware(form.inspected_at.data),
-                    "result": form.result.data,
-                    "kind": (form.kind.data or "").strip() or None,
-                    "notes": (form.notes.data or "").strip() or None,
-                },
-            )
-            flash(_("Inspection of lot %(lot)s recorded.", lot=form.lot.data), "ok")
-            return url_for("web.lot", code=form.lot.data)
-
-        response = submit_once(
+        response = _record_on_lot(
             form,
-            record,
+            lots.inspect,
+            {
+                "location_id": house.id if house is not None else None,
+                "inspected_at": aware(form.inspected_at.data),
+                "result": form.result.data,
+                "kind": (form.kind.data or "").strip() or None,
+                "notes": (form.notes.data or "").strip() or None,
+            },
+            _("Inspection of lot %(lot)s recorded.", lot=form.lot.data),
             {"time": "inspected_at", "inspected_at": "inspected_at", "result": "result"},
         )
         if response is not None:
