@@ -128,3 +128,23 @@ class Page:
     def text(self) -> str:
         """The page's text without tags (for assertions on what a person reads)."""
         return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", self.html))
+
+
+def staffed_app(template, folder):
+    """An app on a fresh copy of the migrated SQLite template, with the staff users (admin-1,
+    worker-1, inspector-1 and their web passwords) and the walkthrough's master data; returns
+    (app, api, ids) for the browser tests to build their season on."""
+    from sqlmodel import Session
+
+    from tests.browser import sqlite_app
+    from tests.conftest import Api
+    from tests.flows import master_data
+    from trace.services import users
+
+    app = sqlite_app(template, folder)
+    tokens = {}
+    with Session(app.extensions["trace.engine"], expire_on_commit=False) as session:
+        for role, password in PASSWORDS.items():
+            _, tokens[role] = users.create(session, f"{role}-1", role, password=password)
+    api = Api(app.test_client(), tokens)
+    return app, api, master_data(api)

@@ -8,14 +8,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session
 
-from tests.browser import PHONE, TABLET, chromium, require_browser, served, sqlite_app
-from tests.conftest import IN_CI, Api
-from tests.flows import GTIN, master_data, packed_season, shipment_body
+from tests.browser import PHONE, TABLET, chromium, require_browser, served
+from tests.conftest import IN_CI
+from tests.flows import GTIN, packed_season, shipment_body
 from tests.lookup.conftest import print_labels
-from tests.web.page import PASSWORDS
-from trace.services import users
+from tests.web.page import PASSWORDS, staffed_app
 
 AXE = Path(__file__).resolve().parents[1] / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -29,13 +27,7 @@ def site(sqlite_template, tmp_path_factory):
             pytest.fail(reason)
         pytest.skip(reason)
     folder = tmp_path_factory.mktemp("web-axe")
-    app = sqlite_app(sqlite_template, folder)
-    tokens = {}
-    with Session(app.extensions["trace.engine"], expire_on_commit=False) as session:
-        for role, password in PASSWORDS.items():
-            _, tokens[role] = users.create(session, f"{role}-1", role, password=password)
-    api = Api(app.test_client(), tokens)
-    ids = master_data(api)
+    app, api, ids = staffed_app(sqlite_template, folder)
     season = packed_season(api, ids)
     response = api.as_("worker").post("/shipments", json=shipment_body(ids, season["ssccs"]))
     assert response.status_code == 201, response.json

@@ -14,14 +14,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlmodel import Session
 
-from tests.browser import PHONE, TABLET, chromium, require_browser, served, shots, sqlite_app
-from tests.conftest import Api
-from tests.flows import GTIN, master_data
+from tests.browser import PHONE, TABLET, chromium, require_browser, served, shots
+from tests.flows import GTIN
 from tests.labels.decoding import decode, pages
-from tests.web.page import PASSWORDS
-from trace.services import users
+from tests.web.page import PASSWORDS, staffed_app
 
 ORCHARD = "Vườn vải Thanh Quang 12"
 
@@ -31,13 +28,7 @@ def site(sqlite_template, tmp_path_factory):
     """The app with the walkthrough's master data and three staff users, served in a thread."""
     require_browser()
     folder = tmp_path_factory.mktemp("web-browser")
-    app = sqlite_app(sqlite_template, folder)
-    engine = app.extensions["trace.engine"]
-    tokens = {}
-    with Session(engine, expire_on_commit=False) as session:
-        for role, password in PASSWORDS.items():
-            _, tokens[role] = users.create(session, f"{role}-1", role, password=password)
-    master_data(Api(app.test_client(), tokens))
+    app, _api, _ids = staffed_app(sqlite_template, folder)
     with served(app) as base:
         yield base, app
 

@@ -6,13 +6,9 @@ the lots not being used wait folded away, and the keyboard reaches the button in
 from __future__ import annotations
 
 import pytest
-from sqlmodel import Session
 
-from tests.browser import TABLET, chromium, require_browser, served, sqlite_app
-from tests.conftest import Api
-from tests.flows import master_data
-from tests.web.page import PASSWORDS
-from trace.services import users
+from tests.browser import TABLET, chromium, require_browser, served
+from tests.web.page import PASSWORDS, staffed_app
 
 LOTS = 39
 
@@ -21,12 +17,7 @@ LOTS = 39
 def site(sqlite_template, tmp_path_factory):
     require_browser()
     folder = tmp_path_factory.mktemp("web-pack")
-    app = sqlite_app(sqlite_template, folder)
-    with Session(app.extensions["trace.engine"], expire_on_commit=False) as session:
-        _, token = users.create(session, "worker-1", "worker", password=PASSWORDS["worker"])
-        _, admin = users.create(session, "admin-1", "admin", password=PASSWORDS["admin"])
-    api = Api(app.test_client(), {"worker": token, "admin": admin})
-    ids = master_data(api)
+    app, api, ids = staffed_app(sqlite_template, folder)
     worker = api.as_("worker")
     codes = []
     for day in range(LOTS):

@@ -12,13 +12,11 @@ import re
 import pytest
 from sqlmodel import Session, select
 
-from tests.browser import TABLET, chromium, require_browser, served, sqlite_app
-from tests.conftest import Api
-from tests.flows import GTIN, master_data, packed_lot
+from tests.browser import TABLET, chromium, require_browser, served
+from tests.flows import GTIN, packed_lot
 from tests.lookup.conftest import print_labels
-from tests.web.page import PASSWORDS
+from tests.web.page import PASSWORDS, staffed_app
 from trace.db.models import Pallet
-from trace.services import users
 
 SLOW = {"offline": False, "latency": 600, "downloadThroughput": -1, "uploadThroughput": -1}
 OFFLINE = {"offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}
@@ -28,16 +26,9 @@ OFFLINE = {"offline": True, "latency": 0, "downloadThroughput": -1, "uploadThrou
 def site(sqlite_template, tmp_path_factory):
     require_browser()
     folder = tmp_path_factory.mktemp("web-scan-queue")
-    app = sqlite_app(sqlite_template, folder)
-    engine = app.extensions["trace.engine"]
-    tokens = {}
-    with Session(engine, expire_on_commit=False) as session:
-        for role, password in PASSWORDS.items():
-            _, tokens[role] = users.create(session, f"{role}-1", role, password=password)
-    api = Api(app.test_client(), tokens)
-    ids = master_data(api)
+    app, api, ids = staffed_app(sqlite_template, folder)
     _, packed = packed_lot(api, ids)
-    serials = print_labels(engine, packed, 45)
+    serials = print_labels(app.extensions["trace.engine"], packed, 45)
     with served(app) as base:
         yield base, app, packed, serials
 
