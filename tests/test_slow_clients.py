@@ -33,9 +33,10 @@ def _port() -> int:
 
 
 @contextmanager
-def gunicorn(tmp_path: Path, *flags: str):
+def gunicorn(tmp_path: Path, *flags: str, read_timeout: float = 10):
     port = _port()
     env = os.environ | {
+        "TRACE_READ_TIMEOUT": str(read_timeout),
         "TRACE_DATABASE_URL": f"sqlite:///{tmp_path / 'trace.db'}",
         "TRACE_SECRET_KEY": secrets.token_hex(32),
         "TRACE_SIGNING_KEY_PATH": str(tmp_path / "no-key.pem"),
@@ -83,14 +84,16 @@ def _stall(port: int, stack: ExitStack, count: int) -> None:
 
 
 def test_half_sent_requests_do_not_stall_the_service(tmp_path):
-    with gunicorn(tmp_path) as port, ExitStack() as stalled:
-        _stall(port, stalled, 40)  # more than the workers' 16 threads
-        time.sleep(12)  # READ_TIMEOUT (10 s): their threads have given up on them
+    with gunicorn(tmp_path, read_timeout=2) as port, ExitStack() as stalled:
+        _stall(port, stalled, 40)  # more than the two workers' 16 threads
+        # A thread gives each stalled client READ_TIMEOUT, then takes the next one. At worst
+        # one worker accepted all 40: 5 rounds of its 8 threads, 10 s. Then all were given up.
+        time.sleep(5 * 2 + 2)
         began = time.monotonic()
         assert [_get(port, timeout=3) for _ in range(5)] == [200] * 5
         assert time.monotonic() - began < 3
         _stall(port, stalled, 6)  # fewer than the threads: others are answered at once
-        assert [_get(port, timeout=3) for _ in range(5)] == [200] * 5
+        assert [_get(port, timeout=1.5) for _ in range(5)] == [200] * 5
 
 
 def test_without_these_settings_two_half_sent_requests_stall_two_sync_workers(tmp_path):
