@@ -23,11 +23,15 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
         code = STATUS[type(error)]
+        kind = {"kind": error.kind, "params": error.params} if error.kind else {}
         if isinstance(error, Invalid):
             return _answer(
-                code, errors={"json": {error.field: [error.message]}}, message=error.message
+                code,
+                errors={"json": {error.field: [error.message]}},
+                message=error.message,
+                **kind,
             )
-        return _answer(code, message=error.message)
+        return _answer(code, message=error.message, **kind)
 
     @app.errorhandler(IntegrityError)
     def integrity_error(error: IntegrityError):
