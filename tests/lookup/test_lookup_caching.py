@@ -63,7 +63,10 @@ def test_the_cache_lifetime_is_configurable(app, client, story):
 # --- pages kept in the worker's memory (trace/lookup/cache.py) ---------------------------------
 
 
-def test_a_kept_page_costs_no_query_until_something_is_recorded(client, api, engine, story):
+def test_a_kept_page_costs_no_query_until_something_is_recorded(app, client, api, engine, story):
+    # Another worker's writes are looked for every LOOKUP_CACHE_RECHECK seconds; a minute here,
+    # so that a slow machine between two requests does not make that look.
+    app.extensions["trace.lookup"]["cache"].recheck = 60
     first = client.get(LOT_URL, headers={"Accept-Language": "ja"})
     with statements(engine) as seen:
         again = client.get(LOT_URL, headers={"Accept-Language": "ja"})
