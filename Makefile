@@ -73,11 +73,13 @@ $(AXE): tests/a11y/package-lock.json
 test: $(STAMP) $(COMPILED) $(ZPL_RENDERER) $(AXE)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 # Every benchmark in bench/ (core first, then by name), each rewriting its own section of
 # docs/benchmarks.md: about 7 minutes on 2 shared cores. The 1,000,000-event season is generated
