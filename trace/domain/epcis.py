@@ -332,7 +332,9 @@ def utc_z(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def _quantities(items: Iterable[Mapping[str, Any]], look: Lookup, names: Names) -> list[dict[str, Any]]:
+def _quantities(
+    items: Iterable[Mapping[str, Any]], look: Lookup, names: Names
+) -> list[dict[str, Any]]:
     out = []
     for item in items:
         lot = look.lots.get(item["lot"]) or LotInfo(item["lot"], item.get("gtin"))
@@ -345,7 +347,9 @@ def _quantities(items: Iterable[Mapping[str, Any]], look: Lookup, names: Names) 
     return out
 
 
-def _place_list(items: Iterable[Mapping[str, Any]], look: Lookup, names: Names, key: str) -> list[dict[str, Any]]:
+def _place_list(
+    items: Iterable[Mapping[str, Any]], look: Lookup, names: Names, key: str
+) -> list[dict[str, Any]]:
     out = []
     for item in items:
         place = look.place(item.get("location_id"))
@@ -404,7 +408,9 @@ def _pallets_of(data: Mapping[str, Any], look: Lookup) -> list[str]:
     return list(shipment.pallets) if shipment else []
 
 
-def map_event(record: Mapping[str, Any], look: Lookup, names: Names, data: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def map_event(
+    record: Mapping[str, Any], look: Lookup, names: Names, data: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     """One of our events as an EPCIS 2.0 event (docs/epcis.md says which field goes where).
 
     Args:
@@ -462,7 +468,13 @@ def map_event(record: Mapping[str, Any], look: Lookup, names: Names, data: Mappi
     return event
 
 
-def _extensions(event: dict[str, Any], kind: str, data: Mapping[str, Any], record: Mapping[str, Any], look: Lookup) -> None:
+def _extensions(
+    event: dict[str, Any],
+    kind: str,
+    data: Mapping[str, Any],
+    record: Mapping[str, Any],
+    look: Lookup,
+) -> None:
     """Our own fields (the `trace:` namespace, docs/epcis.md) and the standard places for
     what EPCIS has a field for (ILMD, sensor reports)."""
     place = look.place(record.get("biz_location_id"))
@@ -533,7 +545,9 @@ def _clean(values: Mapping[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in values.items() if value is not None}
 
 
-def corrected_data(kind: str, data: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+def corrected_data(
+    kind: str, data: Mapping[str, Any], changes: Mapping[str, Any]
+) -> dict[str, Any]:
     """An event's data with a correction's changes applied (a changed quantity also changes
     the quantity list, which is what EPCIS carries)."""
     out = {**data, **changes}
@@ -550,7 +564,11 @@ def corrected_data(kind: str, data: Mapping[str, Any], changes: Mapping[str, Any
 
 
 def corrective_event(
-    original: Mapping[str, Any], correction: Mapping[str, Any], data: Mapping[str, Any], look: Lookup, names: Names
+    original: Mapping[str, Any],
+    correction: Mapping[str, Any],
+    data: Mapping[str, Any],
+    look: Lookup,
+    names: Names,
 ) -> dict[str, Any]:
     """The corrective event of a correction: the original event as it should have been
     recorded (`data`: its data with every correction up to this one applied), under the
@@ -610,7 +628,9 @@ def epcis_document(
     return document
 
 
-def query_document(events: list[dict[str, Any]], namespace: str, created: datetime) -> dict[str, Any]:
+def query_document(
+    events: list[dict[str, Any]], namespace: str, created: datetime
+) -> dict[str, Any]:
     """An EPCISQueryDocument answering a SimpleEventQuery (EPCIS 2.0 §8.2.7, REST binding),
     declaring every namespace its events use."""
     declared, events = answer_context(events, {PREFIX: namespace})
@@ -633,7 +653,9 @@ _CLASS_FIELDS = ("quantityList", "childQuantityList")
 _ANY_CLASS_FIELDS = ("quantityList", "childQuantityList", "inputQuantityList", "outputQuantityList")
 
 
-def epcs(event: Mapping[str, Any], fields: Iterable[str] = _ANY_EPC_FIELDS, parent: bool = True) -> list[str]:
+def epcs(
+    event: Mapping[str, Any], fields: Iterable[str] = _ANY_EPC_FIELDS, parent: bool = True
+) -> list[str]:
     """The EPCs an event names (canonical), in the fields given (and its parentID)."""
     out = [canonical_id(epc) for name in fields for epc in event.get(name) or []]
     if parent and event.get("parentID"):

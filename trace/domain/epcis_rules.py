@@ -192,7 +192,9 @@ def extension_problems(
                 yield f"{path}{key}", why
 
 
-def _unnamespaced(key: Any, terms: Mapping[str, Any] | None, epcis_terms: frozenset[str]) -> str | None:
+def _unnamespaced(
+    key: Any, terms: Mapping[str, Any] | None, epcis_terms: frozenset[str]
+) -> str | None:
     if not isinstance(key, str) or key.startswith(_WEB):
         return None
     prefix, colon, name = key.partition(":")

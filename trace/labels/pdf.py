@@ -204,7 +204,13 @@ class PdfWriter:
                 out.append(self._path(x, y, module, 1, height, bars))
 
     def _path(
-        self, x: int, y: int, module_w: int, module_h: int, height: int, rects: Iterable[symbols.Rect]
+        self,
+        x: int,
+        y: int,
+        module_w: int,
+        module_h: int,
+        height: int,
+        rects: Iterable[symbols.Rect],
     ) -> bytes:
         """One filled path; its unit is one module of module_w x module_h dots, y down."""
         dot = self.dot
