@@ -13,9 +13,7 @@ from flask import current_app, jsonify, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import RAISE
-from sqlmodel import select
 
-from trace.db.models import CaptureJob
 from trace.db.session import get_session
 from trace.domain.epcis import Names, Query, query_document
 from trace.services import epcis
@@ -92,7 +90,7 @@ def _too_big(size: int, cap: int):
     )
 
 
-def _job(job: CaptureJob):
+def _job(job):
     return CaptureJobOut().dump(job)
 
 
@@ -153,11 +151,7 @@ class Capture(MethodView):
     @blp.response(200, CaptureJobOut(many=True))
     def get(self):
         """The latest capture jobs (your own; all of them for admins and inspectors)"""
-        query = select(CaptureJob).order_by(CaptureJob.id.desc()).limit(100)
-        user = current_user()
-        if user.role not in ("admin", "inspector"):
-            query = query.where(CaptureJob.user_id == user.id)
-        return list(get_session().exec(query))
+        return epcis.capture_jobs(get_session(), current_user())
 
     @blp.doc(
         responses={

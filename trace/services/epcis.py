@@ -1221,13 +1221,26 @@ def resolve_nodes(session: Session, uris: Iterable[str], names: Names) -> dict[s
     return out
 
 
+# Who sees every partner's capture jobs; anyone else sees their own.
+_SEE_ALL_JOBS = ("admin", "inspector")
+
+
 def capture_job(session: Session, capture_id: str, actor: User | None = None) -> CaptureJob:
     job = session.exec(select(CaptureJob).where(CaptureJob.capture_id == capture_id)).first()
     if job is None or (
-        actor is not None and actor.role not in ("admin", "inspector") and job.user_id != actor.id
+        actor is not None and actor.role not in _SEE_ALL_JOBS and job.user_id != actor.id
     ):
         raise NotFound(f"no capture job {capture_id!r}")
     return job
+
+
+def capture_jobs(session: Session, actor: User, limit: int = 100) -> list[CaptureJob]:
+    """The latest capture jobs, newest first: the actor's own, or everyone's for those who
+    see all."""
+    query = select(CaptureJob).order_by(CaptureJob.id.desc()).limit(limit)
+    if actor.role not in _SEE_ALL_JOBS:
+        query = query.where(CaptureJob.user_id == actor.id)
+    return list(session.exec(query))
 
 
 # --- query -------------------------------------------------------------------------------------
