@@ -36,13 +36,13 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 from urllib.parse import quote, unquote, urlsplit
 
-from trace.gs1 import check_digit
+from trace.gs1.epc import GS1_RESOLVER, digital_link_of, requote
 
 from .epcis_context import EPCIS_CONTEXT, Sent, answer_context
 
 SCHEMA_VERSION = "2.0"
 PREFIX = "trace"
-GS1 = "https://id.gs1.org"
+GS1 = GS1_RESOLVER
 
 # CBV 2.0 §7.2/§7.3: the three spellings of a standard value (bare word, URN, Web URI).
 _CBV_FORMS = {
@@ -107,25 +107,16 @@ class Names:
 
 _GTIN_LENGTHS = (8, 12, 13, 14)
 _DL_KEY = re.compile(r"/(01|00|414|417)/([0-9]+)((?:/[0-9]{2,4}/[^/?#]+)*)/?$")
-_URN = re.compile(r"^urn:epc:(id|class|idpat):(sgtin|lgtin|sscc|sgln|pgln):(.+)$")
 # Already canonical: GS1's resolver, 14-digit GTIN, values of unreserved characters only.
 _CANONICAL = re.compile(
     r"https://id\.gs1\.org/(?:01/\d{14}(?:/(?:10|21)/[A-Za-z0-9_.~-]+){0,2}|00/\d{18}|41[47]/\d{13})"
 )
 
 
-def _requote(value: str) -> str:
-    return quote(unquote(value), safe="")
-
-
-def _gtin14(body13: str) -> str:
-    return body13 + check_digit(body13)
-
-
 @lru_cache(maxsize=65536)  # documents name the same lots and places again and again
 def canonical_id(uri: str) -> str:
     """One spelling per GS1 key: the Digital Link on `https://id.gs1.org`, from any resolver's
-    Digital Link or from an EPC URN (`urn:epc:id:sgtin:…`, `urn:epc:class:lgtin:…`,
+    Digital Link or from an EPC URN (read by `trace.gs1.epc`: `urn:epc:id:sgtin:…`, `urn:epc:class:lgtin:…`,
     `urn:epc:id:sscc:…`, `urn:epc:id:sgln:…`, `urn:epc:id:pgln:…`); a pattern
     (`urn:epc:idpat:sgtin:CP.IR.*`) becomes the Digital Link of what it ranges over, ending in
     `/*`. Anything else comes back as it was.
@@ -136,9 +127,8 @@ def canonical_id(uri: str) -> str:
     """
     if not isinstance(uri, str) or _CANONICAL.fullmatch(uri):
         return uri
-    match = _URN.match(uri)
-    if match:
-        return _from_urn(uri, *match.groups())
+    if uri.startswith("urn:epc:"):
+        return digital_link_of(uri, GS1) or uri
     parts = urlsplit(uri)
     if parts.scheme not in ("http", "https") or parts.query or parts.fragment:
         return uri
@@ -154,44 +144,9 @@ def canonical_id(uri: str) -> str:
         return uri
     segments = rest.split("/")[1:]
     pairs = "".join(
-        f"/{segments[i]}/{_requote(segments[i + 1])}" for i in range(0, len(segments) - 1, 2)
+        f"/{segments[i]}/{requote(segments[i + 1])}" for i in range(0, len(segments) - 1, 2)
     )
     return f"{GS1}/{key}/{value}{pairs}"
-
-
-def _from_urn(uri: str, level: str, scheme: str, body: str) -> str:
-    fields = body.split(".")
-    try:
-        if scheme in ("sgtin", "lgtin") and len(fields) == 3:
-            prefix, item, last = fields
-            if len(prefix) + len(item) != 13:
-                return uri
-            gtin = _gtin14(item[:1] + prefix + item[1:])
-            ai = "21" if scheme == "sgtin" else "10"
-            if last == "*":
-                return f"{GS1}/01/{gtin}/{ai}/*"
-            return f"{GS1}/01/{gtin}/{ai}/{_requote(last)}"
-        if scheme == "sscc" and len(fields) == 2:
-            prefix, ref = fields
-            if len(prefix) + len(ref) != 17 or not (prefix + ref).isdigit():
-                return uri
-            body17 = ref[:1] + prefix + ref[1:]
-            return f"{GS1}/00/{body17 + check_digit(body17)}"
-        if scheme == "sgln" and len(fields) == 3:
-            prefix, ref, extension = fields
-            if len(prefix) + len(ref) != 12 or not (prefix + ref).isdigit():
-                return uri
-            gln = prefix + ref + check_digit(prefix + ref)
-            extra = "" if extension in ("0", "*") else f"/254/{_requote(extension)}"
-            return f"{GS1}/414/{gln}{extra}"
-        if scheme == "pgln" and len(fields) == 2:
-            prefix, ref = fields
-            if len(prefix) + len(ref) != 12 or not (prefix + ref).isdigit():
-                return uri
-            return f"{GS1}/417/{prefix + ref + check_digit(prefix + ref)}"
-    except (ValueError, TypeError):  # pragma: no cover - check_digit refuses non-digits
-        return uri
-    return uri
 
 
 def id_matches(pattern: str, value: str) -> bool:
