@@ -33,7 +33,7 @@ CHILD = textwrap.dedent(
     """
     import json, os, sys, time
     from trace.app import create_app
-    from trace.services import epcis
+    from trace.services.epcis import capture as epcis
 
     insert = epcis.bulk_insert
     def insert_then_hang(session, table, columns, rows):

@@ -9,10 +9,9 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from trace.db import migrate
-from trace.db.models import User
 from trace.domain.errors import DomainError
 
 
@@ -108,7 +107,7 @@ def users_token(name: str, days: float | None):
 
     expires = now() + timedelta(days=days) if days else None
     with Session(_engine(), expire_on_commit=False) as session:
-        user = session.exec(select(User).where(User.name == name)).first()
+        user = service.get_by_name(session, name)
         if user is None:
             raise click.ClickException(f"no user called {name!r}")
         token = service.issue_token(session, user, expires)
@@ -446,6 +445,7 @@ def labels_print(user_name, kind, lot, sscc, count, serials, size, fmt, dpi, mar
     from trace.api.labels import LabelIn
     from trace.labels.render import render, suffix
     from trace.services import labels as service
+    from trace.services import users
 
     request = {"kind": kind, "size": size, "format": fmt}
     for key, value in [
@@ -465,7 +465,7 @@ def labels_print(user_name, kind, lot, sscc, count, serials, size, fmt, dpi, mar
         raise click.ClickException(f"{errors}")
     request = LabelIn().load(request)
     with Session(_engine(), expire_on_commit=False) as session:
-        user = session.exec(select(User).where(User.name == user_name)).first()
+        user = users.get_by_name(session, user_name)
         if user is None or user.role not in ("admin", "worker"):
             raise click.ClickException(f"{user_name!r} is not a worker or admin")
         try:

@@ -216,3 +216,15 @@ def test_capture_refuses_what_it_cannot_take(api, app, engine):
     assert response.headers["GS1-EPCIS-Capture-Limit"] == "1"
     response = api.as_("worker").get("/epcis/capture/cnope")
     assert response.status_code == 404
+
+
+def test_partners_list_their_own_capture_jobs_and_inspectors_list_all(api):
+    document = load(EXAMPLES[0])
+    mine = capture(api, document).json["captureID"]
+    theirs = capture(api, document, role="admin").json["captureID"]
+
+    listed = api.as_("worker").get("/epcis/capture")
+    assert listed.status_code == 200
+    assert [job["captureID"] for job in listed.json] == [mine]
+    everyone = api.as_("inspector").get("/epcis/capture").json
+    assert [job["captureID"] for job in everyone] == [theirs, mine]  # newest first

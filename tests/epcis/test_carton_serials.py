@@ -11,7 +11,7 @@ from tests.test_label_jobs import old_job, print_cartons
 from trace.db.models import Lot, node
 from trace.domain.epcis import GS1, Names
 from trace.services.common import next_value
-from trace.services.epcis import resolve_nodes
+from trace.services.epcis.nodes import resolve_nodes
 
 
 def test_carton_serials_resolve_to_their_lot_and_nothing_else(session, season):

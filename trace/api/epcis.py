@@ -13,13 +13,12 @@ from flask import current_app, jsonify, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import RAISE
-from sqlmodel import select
 
-from trace.db.models import CaptureJob
 from trace.db.session import get_session
 from trace.domain.epcis import Names, Query, query_document
-from trace.services import epcis
 from trace.services.common import now
+from trace.services.epcis import capture, validate
+from trace.services.epcis import query as queries
 
 from . import capture_rate
 from .auth import current_user
@@ -36,8 +35,8 @@ def names() -> Names:
     return Names(current_app.config["PUBLIC_BASE_URL"])
 
 
-@blp.errorhandler(epcis.CaptureRefused)
-def refused(error: epcis.CaptureRefused):
+@blp.errorhandler(validate.CaptureRefused)
+def refused(error: validate.CaptureRefused):
     """The binding's errors are RFC 7807 problems (`epcisException:…`)."""
     kinds = {
         400: "ValidationException",
@@ -76,23 +75,23 @@ def _document() -> dict:
         # where they are, as it refuses 1E400 (a literal beyond a double)
         document = json.loads(body)
     except (ValueError, UnicodeDecodeError) as error:
-        raise epcis.CaptureRefused(f"the body is not JSON: {error}") from None
+        raise validate.CaptureRefused(f"the body is not JSON: {error}") from None
     found = unreadable_text(document)
     if found:  # a lone surrogate no database can store, an invisible control character
         path, why = found
-        raise epcis.CaptureRefused(f"the text at {path or 'the top'} {why}")
+        raise validate.CaptureRefused(f"the text at {path or 'the top'} {why}")
     return document
 
 
 def _too_big(size: int, cap: int):
-    raise epcis.CaptureRefused(
+    raise validate.CaptureRefused(
         f"nothing was captured: the document is {size} bytes; a capture document is at most "
         f"{cap} bytes (EPCIS_CAPTURE_MAX_BYTES): split it",
         status=413,
     )
 
 
-def _job(job: CaptureJob):
+def _job(job):
     return CaptureJobOut().dump(job)
 
 
@@ -132,12 +131,12 @@ class Capture(MethodView):
         capture_rate.check(current_user().id)  # before anything is read
         behaviour = request.headers.get("GS1-Capture-Error-Behaviour", "rollback").strip()
         if behaviour != "rollback":
-            raise epcis.CaptureRefused(
+            raise validate.CaptureRefused(
                 f"GS1-Capture-Error-Behaviour {behaviour!r}: this repository captures all or "
                 "nothing (rollback)"
             )
         config = current_app.config
-        job = epcis.capture(
+        job = capture.capture(
             get_session(),
             current_user(),
             _document(),
@@ -153,11 +152,7 @@ class Capture(MethodView):
     @blp.response(200, CaptureJobOut(many=True))
     def get(self):
         """The latest capture jobs (your own; all of them for admins and inspectors)"""
-        query = select(CaptureJob).order_by(CaptureJob.id.desc()).limit(100)
-        user = current_user()
-        if user.role not in ("admin", "inspector"):
-            query = query.where(CaptureJob.user_id == user.id)
-        return list(get_session().exec(query))
+        return capture.capture_jobs(get_session(), current_user())
 
     @blp.doc(
         responses={
@@ -196,7 +191,7 @@ class CaptureJobById(MethodView):
     @blp.response(200, CaptureJobOut)
     def get(self, capture_id):
         """A capture job: when, whether it succeeded, how many events were kept"""
-        return epcis.capture_job(get_session(), capture_id, current_user())
+        return capture.capture_job(get_session(), capture_id, current_user())
 
 
 @blp.route("/epcis/events")
@@ -217,8 +212,8 @@ class Events(MethodView):
         token = args.pop("nextPageToken", None)
         per_page = args.pop("perPage")
         params = dict(args)
-        digest = epcis.fingerprint(params)
-        after, left = epcis.read_token(token, digest) if token else (0, None)
+        digest = queries.fingerprint(params)
+        after, left = queries.read_token(token, digest) if token else (0, None)
         if left is None:
             left = params.get("eventCountLimit")
         count = per_page if left is None else min(per_page, left)
@@ -238,7 +233,7 @@ class Events(MethodView):
             match_any_epc_class=params.get("MATCH_anyEPCClass"),
         )
         events, last = (
-            epcis.query_events(get_session(), query, names(), after=after, count=count)
+            queries.query_events(get_session(), query, names(), after=after, count=count)
             if count > 0
             else ([], None)
         )
@@ -248,7 +243,7 @@ class Events(MethodView):
         remaining = None if left is None else left - len(events)
         if last is not None and (remaining is None or remaining > 0):
             args_next = {k: v for k, v in request.args.items() if k != "nextPageToken"}
-            args_next["nextPageToken"] = epcis.page_token(last, remaining, digest)
+            args_next["nextPageToken"] = queries.page_token(last, remaining, digest)
             link = url_for("epcis.Events", _external=False, **args_next)
             response.headers["Link"] = f'<{link}>; rel="next"'
         return response

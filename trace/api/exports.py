@@ -18,8 +18,9 @@ from trace.db.session import get_session
 from trace.domain.epcis import Names
 from trace.domain.errors import Forbidden
 from trace.filenames import content_disposition
-from trace.services import epcis, evidence, fsma
+from trace.services import evidence, fsma
 from trace.services.common import now
+from trace.services.epcis import export
 
 from .auth import current_user
 from .common import protected
@@ -62,13 +63,13 @@ def deliver(content: bytes, content_type: str, file_name: str, signed: bool) -> 
     )
 
 
-def _scope(args: dict, lot: str | None = None) -> epcis.Scope:
+def _scope(args: dict, lot: str | None = None) -> export.Scope:
     user = current_user()
     if user.role == "importer" and (lot or args.get("lot") or not args.get("shipment")):
         # Its own shipment, and only that: a lot's graph reaches other parties' shipments.
         raise Forbidden("an importer exports its own shipments: give shipment=<id> and no lot")
     start, end = span(args.get("from_"), args.get("to"))
-    return epcis.Scope(lot=lot, shipment=args.get("shipment"), start=start, end=end)
+    return export.Scope(lot=lot, shipment=args.get("shipment"), start=start, end=end)
 
 
 @blp.route("/exports/epcis")
@@ -83,7 +84,7 @@ class EpcisExport(MethodView):
     def get(self, args):
         """An EPCIS 2.0 document of a lot's trace graph, a shipment, or a time range"""
         scope = _scope(args, args.get("lot"))
-        document = epcis.export_document(
+        document = export.export_document(
             get_session(),
             scope,
             names(),

@@ -3,7 +3,6 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from trace.db.models import node
 from trace.db.session import get_session
 from trace.services import lots
 
@@ -68,7 +67,7 @@ class LotEvents(MethodView):
         """A lot's timeline: every event that concerns it, in the order they happened"""
         session = get_session()
         lot = lots.get_lot(session, code)
-        return lots.events_of(session, [node("lot", lot.id)])
+        return lots.timeline(session, lot)
 
 
 HOLD = (

@@ -33,16 +33,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from urllib.parse import quote, unquote, urlsplit
 
-from trace.gs1 import check_digit
+from trace.gs1.epc import GS1_RESOLVER, digital_link_of, requote
 
 from .epcis_context import EPCIS_CONTEXT, Sent, answer_context
 
 SCHEMA_VERSION = "2.0"
 PREFIX = "trace"
-GS1 = "https://id.gs1.org"
+GS1 = GS1_RESOLVER
 
 # CBV 2.0 §7.2/§7.3: the three spellings of a standard value (bare word, URN, Web URI).
 _CBV_FORMS = {
@@ -107,25 +107,16 @@ class Names:
 
 _GTIN_LENGTHS = (8, 12, 13, 14)
 _DL_KEY = re.compile(r"/(01|00|414|417)/([0-9]+)((?:/[0-9]{2,4}/[^/?#]+)*)/?$")
-_URN = re.compile(r"^urn:epc:(id|class|idpat):(sgtin|lgtin|sscc|sgln|pgln):(.+)$")
 # Already canonical: GS1's resolver, 14-digit GTIN, values of unreserved characters only.
 _CANONICAL = re.compile(
     r"https://id\.gs1\.org/(?:01/\d{14}(?:/(?:10|21)/[A-Za-z0-9_.~-]+){0,2}|00/\d{18}|41[47]/\d{13})"
 )
 
 
-def _requote(value: str) -> str:
-    return quote(unquote(value), safe="")
-
-
-def _gtin14(body13: str) -> str:
-    return body13 + check_digit(body13)
-
-
 @lru_cache(maxsize=65536)  # documents name the same lots and places again and again
 def canonical_id(uri: str) -> str:
     """One spelling per GS1 key: the Digital Link on `https://id.gs1.org`, from any resolver's
-    Digital Link or from an EPC URN (`urn:epc:id:sgtin:…`, `urn:epc:class:lgtin:…`,
+    Digital Link or from an EPC URN (read by `trace.gs1.epc`: `urn:epc:id:sgtin:…`, `urn:epc:class:lgtin:…`,
     `urn:epc:id:sscc:…`, `urn:epc:id:sgln:…`, `urn:epc:id:pgln:…`); a pattern
     (`urn:epc:idpat:sgtin:CP.IR.*`) becomes the Digital Link of what it ranges over, ending in
     `/*`. Anything else comes back as it was.
@@ -136,9 +127,8 @@ def canonical_id(uri: str) -> str:
     """
     if not isinstance(uri, str) or _CANONICAL.fullmatch(uri):
         return uri
-    match = _URN.match(uri)
-    if match:
-        return _from_urn(uri, *match.groups())
+    if uri.startswith("urn:epc:"):
+        return digital_link_of(uri, GS1) or uri
     parts = urlsplit(uri)
     if parts.scheme not in ("http", "https") or parts.query or parts.fragment:
         return uri
@@ -154,44 +144,9 @@ def canonical_id(uri: str) -> str:
         return uri
     segments = rest.split("/")[1:]
     pairs = "".join(
-        f"/{segments[i]}/{_requote(segments[i + 1])}" for i in range(0, len(segments) - 1, 2)
+        f"/{segments[i]}/{requote(segments[i + 1])}" for i in range(0, len(segments) - 1, 2)
     )
     return f"{GS1}/{key}/{value}{pairs}"
-
-
-def _from_urn(uri: str, level: str, scheme: str, body: str) -> str:
-    fields = body.split(".")
-    try:
-        if scheme in ("sgtin", "lgtin") and len(fields) == 3:
-            prefix, item, last = fields
-            if len(prefix) + len(item) != 13:
-                return uri
-            gtin = _gtin14(item[:1] + prefix + item[1:])
-            ai = "21" if scheme == "sgtin" else "10"
-            if last == "*":
-                return f"{GS1}/01/{gtin}/{ai}/*"
-            return f"{GS1}/01/{gtin}/{ai}/{_requote(last)}"
-        if scheme == "sscc" and len(fields) == 2:
-            prefix, ref = fields
-            if len(prefix) + len(ref) != 17 or not (prefix + ref).isdigit():
-                return uri
-            body17 = ref[:1] + prefix + ref[1:]
-            return f"{GS1}/00/{body17 + check_digit(body17)}"
-        if scheme == "sgln" and len(fields) == 3:
-            prefix, ref, extension = fields
-            if len(prefix) + len(ref) != 12 or not (prefix + ref).isdigit():
-                return uri
-            gln = prefix + ref + check_digit(prefix + ref)
-            extra = "" if extension in ("0", "*") else f"/254/{_requote(extension)}"
-            return f"{GS1}/414/{gln}{extra}"
-        if scheme == "pgln" and len(fields) == 2:
-            prefix, ref = fields
-            if len(prefix) + len(ref) != 12 or not (prefix + ref).isdigit():
-                return uri
-            return f"{GS1}/417/{prefix + ref + check_digit(prefix + ref)}"
-    except (ValueError, TypeError):  # pragma: no cover - check_digit refuses non-digits
-        return uri
-    return uri
 
 
 def id_matches(pattern: str, value: str) -> bool:
@@ -245,7 +200,7 @@ ACTIONS = ("ADD", "OBSERVE", "DELETE")
 
 def cbv_forms(value: str, kind: str = "bizStep") -> list[str]:
     """Every spelling of a CBV value (for a database IN clause)."""
-    short = cbv_short(value, kind)
+    short = cbv_short(value, kind) or value
     if short != value or ":" not in value:
         return [short, *(f"{form}{short}" for form in _CBV_FORMS[kind])]
     return [value]
@@ -267,8 +222,8 @@ class Place:
     kind: str
     name: str
     gln: str | None = None
-    address: Mapping = field(default_factory=dict)
-    codes: tuple = ()  # ({"scheme", "value", "market", "status"}, …)
+    address: Mapping[str, Any] = field(default_factory=dict)
+    codes: tuple[Mapping[str, Any], ...] = ()  # ({"scheme", "value", "market", "status"}, …)
     phone: str | None = None
 
 
@@ -292,6 +247,12 @@ class Lookup:
     lots: dict[str, LotInfo] = field(default_factory=dict)
     places: dict[int, Place] = field(default_factory=dict)
     shipments: dict[int, ShipInfo] = field(default_factory=dict)
+
+    def place(self, ident: int | None) -> Place | None:
+        return None if ident is None else self.places.get(ident)
+
+    def shipment(self, ident: int | None) -> ShipInfo | None:
+        return None if ident is None else self.shipments.get(ident)
 
 
 # Business transaction types (CBV 2.0 §7.4) of what the log stores as `biz_transactions`.
@@ -326,7 +287,9 @@ def utc_z(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def _quantities(items: Iterable[Mapping], look: Lookup, names: Names) -> list[dict]:
+def _quantities(
+    items: Iterable[Mapping[str, Any]], look: Lookup, names: Names
+) -> list[dict[str, Any]]:
     out = []
     for item in items:
         lot = look.lots.get(item["lot"]) or LotInfo(item["lot"], item.get("gtin"))
@@ -339,10 +302,12 @@ def _quantities(items: Iterable[Mapping], look: Lookup, names: Names) -> list[di
     return out
 
 
-def _place_list(items: Iterable[Mapping], look: Lookup, names: Names, key: str) -> list[dict]:
+def _place_list(
+    items: Iterable[Mapping[str, Any]], look: Lookup, names: Names, key: str
+) -> list[dict[str, Any]]:
     out = []
     for item in items:
-        place = look.places.get(item.get("location_id"))
+        place = look.place(item.get("location_id"))
         if item["type"] == "location":
             uri = names.location(place, item.get("location_id"))
         else:
@@ -352,7 +317,7 @@ def _place_list(items: Iterable[Mapping], look: Lookup, names: Names, key: str) 
     return out
 
 
-def _transactions(items: Iterable[Mapping], names: Names) -> list[dict]:
+def _transactions(items: Iterable[Mapping[str, Any]], names: Names) -> list[dict[str, Any]]:
     return [
         {"type": item["type"], "bizTransaction": names.document(item["type"], item["id"])}
         for item in items
@@ -360,7 +325,7 @@ def _transactions(items: Iterable[Mapping], names: Names) -> list[dict]:
     ]
 
 
-def _codes(place: Place | None, scheme: str) -> list[dict]:
+def _codes(place: Place | None, scheme: str) -> list[dict[str, Any]]:
     if place is None:
         return []
     return [
@@ -371,7 +336,7 @@ def _codes(place: Place | None, scheme: str) -> list[dict]:
     ]
 
 
-def _base(record: Mapping, epcis_type: str, action: str | None) -> dict:
+def _base(record: Mapping[str, Any], epcis_type: str, action: str | None) -> dict[str, Any]:
     event = {
         "type": epcis_type,
         "eventID": record["event_id"],
@@ -384,21 +349,23 @@ def _base(record: Mapping, epcis_type: str, action: str | None) -> dict:
     return event
 
 
-def _where(event: dict, record: Mapping, look: Lookup, names: Names) -> None:
+def _where(event: dict[str, Any], record: Mapping[str, Any], look: Lookup, names: Names) -> None:
     for key, column in (("readPoint", "read_point_id"), ("bizLocation", "biz_location_id")):
         ident = record.get(column)
         if ident is not None:
-            event[key] = {"id": names.location(look.places.get(ident), ident)}
+            event[key] = {"id": names.location(look.place(ident), ident)}
 
 
-def _pallets_of(data: Mapping, look: Lookup) -> list[str]:
+def _pallets_of(data: Mapping[str, Any], look: Lookup) -> list[str]:
     if data.get("pallets"):
         return list(data["pallets"])
-    shipment = look.shipments.get(data.get("shipment_id"))
+    shipment = look.shipment(data.get("shipment_id"))
     return list(shipment.pallets) if shipment else []
 
 
-def map_event(record: Mapping, look: Lookup, names: Names, data: Mapping | None = None) -> dict:
+def map_event(
+    record: Mapping[str, Any], look: Lookup, names: Names, data: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     """One of our events as an EPCIS 2.0 event (docs/epcis.md says which field goes where).
 
     Args:
@@ -456,10 +423,16 @@ def map_event(record: Mapping, look: Lookup, names: Names, data: Mapping | None 
     return event
 
 
-def _extensions(event: dict, kind: str, data: Mapping, record: Mapping, look: Lookup) -> None:
+def _extensions(
+    event: dict[str, Any],
+    kind: str,
+    data: Mapping[str, Any],
+    record: Mapping[str, Any],
+    look: Lookup,
+) -> None:
     """Our own fields (the `trace:` namespace, docs/epcis.md) and the standard places for
     what EPCIS has a field for (ILMD, sensor reports)."""
-    place = look.places.get(record.get("biz_location_id"))
+    place = look.place(record.get("biz_location_id"))
     if kind == "harvest":
         ilmd = data.get("ilmd", {})
         event["ilmd"] = _clean(
@@ -509,7 +482,7 @@ def _extensions(event: dict, kind: str, data: Mapping, record: Mapping, look: Lo
             }
         )
     elif kind in ("load", "ship", "arrive"):
-        shipment = look.shipments.get(data.get("shipment_id"))
+        shipment = look.shipment(data.get("shipment_id"))
         event.update(
             _clean(
                 {
@@ -523,11 +496,13 @@ def _extensions(event: dict, kind: str, data: Mapping, record: Mapping, look: Lo
         )
 
 
-def _clean(values: Mapping) -> dict:
+def _clean(values: Mapping[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in values.items() if value is not None}
 
 
-def corrected_data(kind: str, data: Mapping, changes: Mapping) -> dict:
+def corrected_data(
+    kind: str, data: Mapping[str, Any], changes: Mapping[str, Any]
+) -> dict[str, Any]:
     """An event's data with a correction's changes applied (a changed quantity also changes
     the quantity list, which is what EPCIS carries)."""
     out = {**data, **changes}
@@ -544,8 +519,12 @@ def corrected_data(kind: str, data: Mapping, changes: Mapping) -> dict:
 
 
 def corrective_event(
-    original: Mapping, correction: Mapping, data: Mapping, look: Lookup, names: Names
-) -> dict:
+    original: Mapping[str, Any],
+    correction: Mapping[str, Any],
+    data: Mapping[str, Any],
+    look: Lookup,
+    names: Names,
+) -> dict[str, Any]:
     """The corrective event of a correction: the original event as it should have been
     recorded (`data`: its data with every correction up to this one applied), under the
     correction's eventID and recordTime, at the original's eventTime, with the reason.
@@ -563,8 +542,8 @@ def corrective_event(
 
 
 def declare_error(
-    event: dict, declared_at: datetime, corrective_ids: list[str], reason: str
-) -> dict:
+    event: dict[str, Any], declared_at: datetime, corrective_ids: list[str], reason: str
+) -> dict[str, Any]:
     """`event` with an errorDeclaration: it was wrong (`incorrect_data`); what replaces it.
 
     References: EPCIS 2.0 §7.4.1.2; CBV 2.0 §7.9 (error reason identifiers).
@@ -579,19 +558,19 @@ def declare_error(
     return {**event, "errorDeclaration": declaration}
 
 
-def context(namespace: str) -> list:
+def context(namespace: str) -> list[Any]:
     """The `@context` of our documents: EPCIS 2.0's, plus our extension prefix (and the
     namespaces captured events bring: `epcis_context.answer_context`)."""
     return [EPCIS_CONTEXT, {PREFIX: namespace}]
 
 
 def epcis_document(
-    events: list[dict], namespace: str, created: datetime, document_id: str | None = None
-) -> dict:
+    events: list[dict[str, Any]], namespace: str, created: datetime, document_id: str | None = None
+) -> dict[str, Any]:
     """An EPCISDocument holding `events` (EPCIS 2.0 §9.2 JSON binding), declaring every
     namespace they use."""
     declared, events = answer_context(events, {PREFIX: namespace})
-    document = {"@context": declared, "type": "EPCISDocument"}
+    document: dict[str, Any] = {"@context": declared, "type": "EPCISDocument"}
     if document_id:
         document["id"] = document_id
     document.update(
@@ -604,7 +583,9 @@ def epcis_document(
     return document
 
 
-def query_document(events: list[dict], namespace: str, created: datetime) -> dict:
+def query_document(
+    events: list[dict[str, Any]], namespace: str, created: datetime
+) -> dict[str, Any]:
     """An EPCISQueryDocument answering a SimpleEventQuery (EPCIS 2.0 §8.2.7, REST binding),
     declaring every namespace its events use."""
     declared, events = answer_context(events, {PREFIX: namespace})
@@ -627,7 +608,9 @@ _CLASS_FIELDS = ("quantityList", "childQuantityList")
 _ANY_CLASS_FIELDS = ("quantityList", "childQuantityList", "inputQuantityList", "outputQuantityList")
 
 
-def epcs(event: Mapping, fields: Iterable[str] = _ANY_EPC_FIELDS, parent: bool = True) -> list[str]:
+def epcs(
+    event: Mapping[str, Any], fields: Iterable[str] = _ANY_EPC_FIELDS, parent: bool = True
+) -> list[str]:
     """The EPCs an event names (canonical), in the fields given (and its parentID)."""
     out = [canonical_id(epc) for name in fields for epc in event.get(name) or []]
     if parent and event.get("parentID"):
@@ -635,7 +618,7 @@ def epcs(event: Mapping, fields: Iterable[str] = _ANY_EPC_FIELDS, parent: bool =
     return out
 
 
-def classes(event: Mapping, fields: Iterable[str] = _ANY_CLASS_FIELDS) -> list[str]:
+def classes(event: Mapping[str, Any], fields: Iterable[str] = _ANY_CLASS_FIELDS) -> list[str]:
     """The EPC classes in an event's quantity lists (canonical)."""
     return [
         canonical_id(item["epcClass"])
@@ -645,7 +628,7 @@ def classes(event: Mapping, fields: Iterable[str] = _ANY_CLASS_FIELDS) -> list[s
     ]
 
 
-def places(event: Mapping) -> list[str]:
+def places(event: Mapping[str, Any]) -> list[str]:
     """The readPoint and bizLocation ids of an event (canonical)."""
     return [
         canonical_id(event[key]["id"])
@@ -664,10 +647,10 @@ _NAMING = {
 }
 
 
-def identifiers(event: Mapping) -> set[str]:
+def identifiers(event: Mapping[str, Any]) -> set[str]:
     """Everything an event names that a query may look for: EPCs, parent, classes, places
     (canonical). One pass over the fields it has: capture calls it for every event it stores."""
-    out = set()
+    out: set[str] = set()
     for key in _NAMING.keys() & event.keys():
         value, shape = event[key], _NAMING[key]
         if shape == 0 and isinstance(value, list):
@@ -716,7 +699,7 @@ class Query:
             "match_epc_class",
             "match_any_epc_class",
         )
-        values = {}
+        values: dict[str, Any] = {}
         for key, value in params.items():
             if value is None:
                 continue
@@ -745,7 +728,7 @@ def parse_time(text: str) -> datetime:
     return moment
 
 
-def matches(event: Mapping, query: Query) -> bool:
+def matches(event: Mapping[str, Any], query: Query) -> bool:
     """Whether an EPCIS event answers `query`: every parameter given must hold.
 
     GE_/LT_recordTime are not decided here: the service narrows by the rows' record times (an
@@ -808,13 +791,13 @@ class Captured(NamedTuple):
     disposition: str | None
     event_time: datetime
     tz_offset: str
-    event: dict
+    event: dict[str, Any]
 
 
 _LIMITS = {"eventID": 255, "type": 64, "bizStep": 255, "disposition": 255}
 
 
-def read_captured(event: Mapping, index: int) -> Captured:
+def read_captured(event: Mapping[str, Any], index: int) -> Captured:
     """Read one event of a schema-valid EPCISDocument for storage; what the schema leaves
     open (date-times that parse, column sizes) is checked here.
 
@@ -854,7 +837,7 @@ def read_captured(event: Mapping, index: int) -> Captured:
     )
 
 
-def declaration_of(kept: Mapping, sent: Mapping) -> dict | None:
+def declaration_of(kept: Mapping[str, Any], sent: Mapping[str, Any]) -> dict[str, Any] | None:
     """The errorDeclaration that `sent` adds to the event `kept`, if `sent` is `kept` re-sent as
     it was (recordTime aside) plus an errorDeclaration; else None.
 
@@ -870,7 +853,7 @@ def declaration_of(kept: Mapping, sent: Mapping) -> dict | None:
     return dict(declaration) if same_event(kept, rest) else None
 
 
-def same_event(kept: Mapping, sent: Mapping) -> bool:
+def same_event(kept: Mapping[str, Any], sent: Mapping[str, Any]) -> bool:
     """Whether a re-sent event is the one already kept (recordTime aside)."""
     return {k: v for k, v in kept.items() if k != "recordTime"} == {
         k: v for k, v in sent.items() if k != "recordTime"

@@ -12,6 +12,7 @@ References: JSON-LD 1.1 §4.1 (contexts, compact IRIs), EPCIS 2.0 §9.1 (user ex
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 EPCIS_CONTEXT = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
 # The EPCIS 2.0 context under the addresses GS1 has published it at.
@@ -24,42 +25,43 @@ EPCIS_CONTEXTS = frozenset(
 )
 
 
-class Sent(dict):
+class Sent(dict[str, Any]):
     """An event as its sender sent it, carrying the terms of the sender's `@context`
     (`context`: a list of remote context URLs and one `{prefix: IRI}` mapping)."""
 
     __slots__ = ("context",)
 
-    def __init__(self, event: Mapping, context: list):
+    def __init__(self, event: Mapping[str, Any], context: list[Any]):
         super().__init__(event)
         self.context = context
 
 
-def kept_context(context) -> list:
+def kept_context(context: Any) -> list[Any]:
     """What of a document's `@context` is kept with its events: the remote contexts other
     than EPCIS's, and one mapping of every term its objects declare (keywords such as
     `@vocab` aside: they would change the meaning of every other event's fields)."""
     items = context if isinstance(context, list) else [context]
     remote = [c for c in items if isinstance(c, str) and c not in EPCIS_CONTEXTS]
-    terms: dict = {}
+    terms: dict[str, Any] = {}
     for item in items:
         if isinstance(item, Mapping):
             terms.update({k: v for k, v in item.items() if not k.startswith("@")})
     return [*remote, terms] if terms else remote
 
 
-def _iri(value) -> str | None:
+def _iri(value: Any) -> str | None:
     if isinstance(value, str):
         return value
-    if isinstance(value, Mapping) and isinstance(value.get("@id"), str):
-        return value["@id"]
+    if isinstance(value, Mapping):
+        iri = value.get("@id")
+        return iri if isinstance(iri, str) else None
     return None
 
 
-def answer_context(events: list, own: Mapping[str, str]) -> tuple[list, list]:
+def answer_context(events: list[Any], own: Mapping[str, str]) -> tuple[list[Any], list[Any]]:
     """The `@context` of a document holding `events`, and the events as it holds them (an
     event whose prefix means something else there has its keys written as full IRIs)."""
-    terms: dict = dict(own)
+    terms: dict[str, Any] = dict(own)
     remote: list[str] = []
     out = []
     for event in events:
@@ -76,13 +78,13 @@ def answer_context(events: list, own: Mapping[str, str]) -> tuple[list, list]:
             for key, value in item.items():
                 if key not in terms:
                     terms[key] = value
-                elif terms[key] != value and _iri(value) is not None:
-                    rename[key] = _iri(value)
+                elif terms[key] != value and (iri := _iri(value)) is not None:
+                    rename[key] = iri
         out.append(_rewrite(dict(event), rename) if rename else dict(event))
     return [EPCIS_CONTEXT, *remote, terms], out
 
 
-def _rewrite(value, rename: Mapping[str, str]):
+def _rewrite(value: Any, rename: Mapping[str, str]) -> Any:
     if isinstance(value, list):
         return [_rewrite(item, rename) for item in value]
     if not isinstance(value, dict):

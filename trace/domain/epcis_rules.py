@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator, Mapping
+from typing import Any
 
 from .epcis import _CBV_FORMS, CBV_DISPOSITIONS
 from .epcis_context import EPCIS_CONTEXTS
@@ -77,7 +78,7 @@ _ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+")
 _WEB = ("http://", "https://", "urn:")
 
 
-def _word(value, words: frozenset, kind: str | None) -> str | None:
+def _word(value: Any, words: frozenset[str], kind: str | None) -> str | None:
     """Why `value` is not a CBV word of `words` or an absolute URI; None when it is."""
     if not isinstance(value, str):
         return None  # the schema says what type it must be
@@ -93,7 +94,7 @@ def _word(value, words: frozenset, kind: str | None) -> str | None:
     return f"{value!r} is neither a CBV word nor an absolute URI"
 
 
-def cbv_problems(event: Mapping) -> Iterator[tuple[str, str]]:
+def cbv_problems(event: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     """`(field, why)` for each CBV value of `event` that is no CBV word and no URI."""
     if event.get("type") not in EVENT_TYPES:
         yield (
@@ -103,7 +104,7 @@ def cbv_problems(event: Mapping) -> Iterator[tuple[str, str]]:
                 "TransactionEvent, TransformationEvent, AssociationEvent)"
             ),
         )
-    checks = [
+    checks: list[tuple[str, Any, frozenset[str], str | None]] = [
         ("bizStep", event.get("bizStep"), CBV_BIZ_STEPS, "bizStep"),
         ("disposition", event.get("disposition"), CBV_DISPOSITIONS, "disposition"),
     ]
@@ -134,7 +135,7 @@ def cbv_problems(event: Mapping) -> Iterator[tuple[str, str]]:
             yield where, why
 
 
-def prefixes(context) -> dict[str, object] | None:
+def prefixes(context: Any) -> dict[str, object] | None:
     """The terms a `@context` declares (`{prefix: IRI or term definition}`); None when it
     names a remote context other than EPCIS's (whose terms cannot be known here)."""
     items = context if isinstance(context, list) else [context]
@@ -148,7 +149,7 @@ def prefixes(context) -> dict[str, object] | None:
     return out if known else None
 
 
-def context_clashes(context) -> list[str]:
+def context_clashes(context: Any) -> list[str]:
     """The prefixes a document's `@context` declares twice with different meanings."""
     items = context if isinstance(context, list) else [context]
     seen: dict[str, object] = {}
@@ -164,13 +165,13 @@ def context_clashes(context) -> list[str]:
 
 
 def extension_problems(
-    event: Mapping, declared: Mapping | None, epcis_terms: frozenset[str]
+    event: Mapping[str, Any], declared: Mapping[str, Any] | None, epcis_terms: frozenset[str]
 ) -> Iterator[tuple[str, str]]:
     """`(field, why)` for each extension key of `event` not named by a namespace: neither
     `prefix:name` with a declared prefix (or one of EPCIS's own) nor an absolute IRI.
     `declared` None: the document names a context whose terms are not known here; then
     only the shape (`something:name`) is checked."""
-    where: list[tuple[str, Mapping, frozenset]] = [("", event, STANDARD_KEYS)]
+    where: list[tuple[str, Mapping[str, Any], frozenset[str]]] = [("", event, STANDARD_KEYS)]
     for key, standard in _NESTED_KEYS.items():
         if isinstance(event.get(key), Mapping):
             where.append((f"{key}.", event[key], standard))
@@ -191,7 +192,9 @@ def extension_problems(
                 yield f"{path}{key}", why
 
 
-def _unnamespaced(key, terms: Mapping | None, epcis_terms: frozenset[str]) -> str | None:
+def _unnamespaced(
+    key: Any, terms: Mapping[str, Any] | None, epcis_terms: frozenset[str]
+) -> str | None:
     if not isinstance(key, str) or key.startswith(_WEB):
         return None
     prefix, colon, name = key.partition(":")
@@ -205,7 +208,7 @@ def _unnamespaced(key, terms: Mapping | None, epcis_terms: frozenset[str]) -> st
     return None
 
 
-def non_finite(value, path: str = "") -> str | None:
+def non_finite(value: Any, path: str = "") -> str | None:
     """The path of the first number in `value` that is not finite (NaN, ±Infinity, or a
     literal beyond a double such as `1E400`), or None."""
     if isinstance(value, float):
@@ -223,7 +226,7 @@ def non_finite(value, path: str = "") -> str | None:
     return None
 
 
-def too_long(value, limit: int, path: str = "") -> tuple[str, int] | None:
+def too_long(value: Any, limit: int, path: str = "") -> tuple[str, int] | None:
     """The path and length of the first text (value or key) in `value` longer than `limit`."""
     if isinstance(value, str):
         return (path or "the value", len(value)) if len(value) > limit else None

@@ -10,6 +10,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import orjson
 
@@ -77,13 +78,13 @@ def offset_of(moment: datetime) -> str:
     return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def canonical_json(content) -> bytes:
+def canonical_json(content: Any) -> bytes:
     """The canonical bytes of an event's content: JSON, sorted keys, no spaces, UTF-8, numbers
     as Python writes them. This is the definition; `canonical` writes the same bytes faster."""
     return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def canonical(content) -> bytes:
+def canonical(content: Any) -> bytes:
     """`canonical_json(content)`, byte for byte, written by orjson where orjson writes the same.
 
     orjson (sorted keys) writes strings, integers, true/false and floats as the standard
@@ -113,6 +114,6 @@ _SORTED = (
 )
 
 
-def chain_hash(content: dict, prev_hash: str) -> str:
+def chain_hash(content: dict[str, Any], prev_hash: str) -> str:
     """SHA-256 over the previous event's hash and this event's canonical content."""
     return hashlib.sha256(prev_hash.encode() + b"\n" + canonical(content)).hexdigest()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from typing import Any
 
 from .events import utc_iso
 
@@ -13,7 +14,7 @@ CODE_FIELDS = ("id", "scheme", "value", "market", "status", "issuer", "season")
 PRODUCT_FIELDS = ("gtin", "name", "commodity", "variety", "unit", "net_weight_kg")
 
 
-def location_state(row: Mapping, codes: Iterable[Mapping]) -> dict:
+def location_state(row: Mapping[str, Any], codes: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     """A place's whole state: its columns and its codes (in the order they were added)."""
     state = {key: row.get(key) for key in LOCATION_FIELDS}
     state["address"] = dict(state["address"] or {})
@@ -24,7 +25,7 @@ def location_state(row: Mapping, codes: Iterable[Mapping]) -> dict:
     return state
 
 
-def product_state(row: Mapping) -> dict:
+def product_state(row: Mapping[str, Any]) -> dict[str, Any]:
     state = {key: row.get(key) for key in PRODUCT_FIELDS}
     state["name"] = dict(state["name"] or {})
     if state["net_weight_kg"] is not None:
@@ -38,9 +39,9 @@ def version_content(
     change: str,
     valid_from: datetime,
     user_id: int | None,
-    before: Mapping | None,
-    after: Mapping,
-) -> dict:
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any],
+) -> dict[str, Any]:
     """What a master-data version's hash covers: every column but the row id and the hashes."""
     return {
         "entity": entity,
@@ -53,11 +54,11 @@ def version_content(
     }
 
 
-def _code_name(code: Mapping) -> str:
+def _code_name(code: Mapping[str, Any]) -> str:
     return f"{code['scheme']} {code['value']} ({code['market']})"
 
 
-def describe_change(before: Mapping | None, after: Mapping) -> str:
+def describe_change(before: Mapping[str, Any] | None, after: Mapping[str, Any]) -> str:
     """`name: 'A' → 'B'; code PUC VN-1 (JP) suspended`: what changed, for the chain's readers."""
     if before is None:
         return "created"

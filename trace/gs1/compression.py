@@ -22,6 +22,7 @@ import math
 import re
 from functools import cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from . import syntax
@@ -33,8 +34,10 @@ _COMPRESSED = re.compile(r"[A-Za-z0-9_-]+")
 
 
 @cache
-def _tables() -> dict:
-    return json.loads((Path(__file__).parent / "compression-tables.json").read_text())
+def _tables() -> dict[str, Any]:
+    text = (Path(__file__).parent / "compression-tables.json").read_text()
+    tables: dict[str, Any] = json.loads(text)
+    return tables
 
 
 def looks_compressed(segment: str) -> bool:

@@ -282,7 +282,7 @@ def _qualifier_value(ai: str, value: str) -> str:
 
 def _qualifiers(where: str, key: str, rest: list[str]) -> dict[str, str]:
     """Read ``/ai/value`` pairs after the primary key, in an order the dictionary allows."""
-    orders = syntax.entry(key).qualifiers or ((),)
+    orders = syntax.dictionary()[key].qualifiers or ((),)
     found: dict[str, str] = {}
     for index in range(0, len(rest), 2):
         ai = rest[index]
@@ -318,7 +318,7 @@ def _next_qualifiers(found: list[str], orders: tuple[tuple[str, ...], ...]) -> s
 
 
 def _name(ai: str) -> str:
-    return _QUALIFIER_NAMES.get(ai) or syntax.entry(ai).title
+    return _QUALIFIER_NAMES.get(ai) or syntax.dictionary()[ai].title
 
 
 def _attributes(where: str, query: str, key: str, qualifiers: list[str]) -> dict[str, str]:
@@ -328,7 +328,7 @@ def _attributes(where: str, query: str, key: str, qualifiers: list[str]) -> dict
     path, where `digital_link` writes ``+`` as ``%2B`` anyway).
     """
     attributes: dict[str, str] = {}
-    orders = syntax.entry(key).qualifiers or ((),)
+    orders = syntax.dictionary()[key].qualifiers or ((),)
     for pair in query.split("&"):
         name, _, value = pair.partition("=")
         name = unquote(name)

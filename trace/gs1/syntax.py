@@ -17,6 +17,7 @@ rules are a format of their own) and the GS1 company prefix lookup behind ``gcpp
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -27,6 +28,9 @@ from .errors import GS1Error, is_ascii_digits, quoted
 from .identifiers import check_digit
 
 _HERE = Path(__file__).parent
+
+# A linter takes a component's text: None if it passes, else what it should be.
+Linter = Callable[[str], str | None]
 
 CSET39 = frozenset("#-/0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 CSET64 = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
@@ -93,7 +97,8 @@ def _entries(line: str) -> list[Entry]:
     flags = ""
     if words and words[0][0] not in "NXYZ[":
         flags, words = words[0], words[1:]
-    components, requires, excludes, qualifiers = [], [], [], None
+    components, requires, excludes = [], [], []
+    qualifiers: tuple[tuple[str, ...], ...] | None = None
     for word in words:
         if word[0] in "NXYZ[":
             components.append(_component(word))
@@ -199,7 +204,7 @@ def _date(text: str, zero_day: bool, century: bool = False) -> str | None:
     return None
 
 
-def _below(limit: int, what: str):
+def _below(limit: int, what: str) -> Linter:
     return lambda t: None if len(t) == 2 and is_ascii_digits(t) and int(t) < limit else f"be {what}"
 
 
@@ -239,7 +244,7 @@ def _pcenc(text: str) -> str | None:
     return None if bad is None else "have two hexadecimal digits after each %"
 
 
-def _listed(name: str, what: str):
+def _listed(name: str, what: str) -> Linter:
     return lambda t: None if t in _code_lists()[name] else f"be {what}"
 
 
@@ -253,7 +258,7 @@ def _iban(text: str) -> str | None:
     return None if ok else "be an IBAN"
 
 
-_LINTERS = {
+_LINTERS: dict[str, Linter] = {
     "csum": _csum,
     "csumalpha": _csumalpha,
     "yymmd0": lambda t: _date(t, zero_day=True),
@@ -298,7 +303,7 @@ _LINTERS = {
 }  # fmt: skip
 
 
-def _cset(allowed: frozenset[str], what: str):
+def _cset(allowed: frozenset[str], what: str) -> Linter:
     return lambda t: None if set(t) <= allowed else f"have only characters of {what}"
 
 

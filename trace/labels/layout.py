@@ -11,7 +11,9 @@ once per lot as a form XObject and reuses it, which keeps PDFs small and fast.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from reportlab.pdfbase.pdfmetrics import getAscentDescent, stringWidth
 
@@ -21,6 +23,7 @@ from .content import (
     X_MIN_MM,
     Barcode,
     CartonLabel,
+    Field,
     Label,
     PalletLabel,
     StickerLabel,
@@ -47,7 +50,7 @@ DATA_CONTENT_MM = 7.0  # ... and data content at least 7 mm where it says SHOULD
 #   ("rect", x, y, width, height)                       a rule
 #   ("qr", x, y, module, data, ec)                      x, y: the symbol, quiet zone excluded
 #   ("bars", x, y, module, bar_height, data, gs1)       Code 128 / GS1-128, quiet zones excluded
-Op = tuple
+Op = tuple[Any, ...]
 
 
 @dataclass
@@ -306,7 +309,7 @@ def _voice_pick(box: _Box, code: str, top: int) -> tuple[int, int]:
     return width + box.mm(1), height
 
 
-def _measure(box: _Box, draw) -> int:
+def _measure(box: _Box, draw: Callable[[_Box, int], int]) -> int:
     """How many dots ``draw(box, top)`` takes, without keeping what it drew."""
     scratch = _Box(Layout(box.out.width, box.out.height, box.dpi))
     return draw(scratch, 0)
@@ -386,9 +389,9 @@ def _pallet(box: _Box, label: PalletLabel) -> None:
     box.rule(band)
 
 
-def _pallet_rows(fields) -> list[tuple]:
+def _pallet_rows(fields: Iterable[Field]) -> list[tuple[Field, ...]]:
     """SSCC alone; content and count side by side; each lot on its own row."""
-    rows: list[tuple] = []
+    rows: list[tuple[Field, ...]] = []
     pending = None
     for item in fields:
         if item.title == "Content":

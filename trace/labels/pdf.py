@@ -204,7 +204,13 @@ class PdfWriter:
                 out.append(self._path(x, y, module, 1, height, bars))
 
     def _path(
-        self, x: int, y: int, module_w: int, module_h: int, height: int, rects: tuple
+        self,
+        x: int,
+        y: int,
+        module_w: int,
+        module_h: int,
+        height: int,
+        rects: Iterable[symbols.Rect],
     ) -> bytes:
         """One filled path; its unit is one module of module_w x module_h dots, y down."""
         dot = self.dot
@@ -269,7 +275,7 @@ class PdfWriter:
                 ),
             )
             self._stream(cmap, b"", makeToUnicodeCMap(base.decode("latin-1"), subset).encode())
-            widths = " ".join(str(round(face.getCharWidth(code))) for code in subset)
+            widths = " ".join(str(round(face.getCharWidth(code))) for code in subset)  # type: ignore[no-untyped-call]
             self._object(
                 number,
                 b"<< /Type /Font /Subtype /TrueType /BaseFont /%s /FirstChar 0 /LastChar %d"

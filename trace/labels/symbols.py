@@ -44,7 +44,7 @@ def qr(data: str, ec: str = QR_ERROR_CORRECTION) -> tuple[int, tuple[Rect, ...]]
     symbol = zxingcpp.create_barcode(data, zxingcpp.BarcodeFormat.QRCode, ec_level=ec)
     image = symbol.to_image(scale=1, add_quiet_zones=False)
     height, size = image.shape
-    pixels = bytes(memoryview(image))
+    pixels = bytes(memoryview(image))  # type: ignore[arg-type]  # zxingcpp's stubs omit Image's buffer protocol
     return size, merge([pixels[row * size : (row + 1) * size] for row in range(height)])
 
 

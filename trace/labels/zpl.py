@@ -113,8 +113,10 @@ def _graphic_text(x: int, baseline: int, font: str, pixels: int, text: str) -> s
     """A text line as a ``^GF`` bitmap (Z64), drawn with the PDF's TrueType font."""
     from PIL import Image, ImageDraw, ImageFont
 
-    face = ImageFont.truetype(font_file(font), max(1, pixels), index=0)
-    left, top, right, bottom = face.getbbox(text, anchor="ls")
+    path = font_file(font)
+    assert path is not None, "only a TrueType font is drawn as a bitmap (see _field)"
+    face = ImageFont.truetype(path, max(1, pixels), index=0)
+    left, top, right, bottom = (int(edge) for edge in face.getbbox(text, anchor="ls"))
     width, height = max(1, right - left), max(1, bottom - top)
     image = Image.new("1", (width, height), 0)
     ImageDraw.Draw(image).text((-left, -top), text, font=face, fill=1, anchor="ls")

@@ -32,7 +32,6 @@ from cachetools import TTLCache
 from sqlalchemy import Connection, Engine, event
 from sqlmodel import Session
 
-from trace.db.models import Lot
 from trace.services import lookup
 
 
@@ -84,7 +83,9 @@ class PageCache:
         self._seen_at = 0.0
         self._seen_commits = -1
 
-    def story(self, session: Session, code: tuple, find: Callable[[], Lot | None]) -> Kept | None:
+    def story(
+        self, session: Session, code: tuple, find: Callable[[], lookup.Lot | None]
+    ) -> Kept | None:
         """The story of the lot a code names (`code`: GTIN or None, lot code): the kept one if
         nothing was recorded for it since, else read anew; None if `find` finds no such lot."""
         kept = self._fresh(session.connection, code)

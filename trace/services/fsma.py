@@ -1,7 +1,7 @@
 """FDA FSMA 204 electronic sortable spreadsheet: one row per critical tracking event (per
 traceability lot), with the key data elements of 21 CFR 1.1325–1.1350, as CSV and XLSX.
 
-The rows are built from the same log and scope as the EPCIS export (`services.epcis`): two
+The rows are built from the same log and scope as the EPCIS export (`services/epcis/export.py`): two
 views of one record. A shipment carrying two lots is two shipping rows (the rule keeps KDEs per
 traceability lot). Columns are named as the rule names the KDEs; `GLOSSARY` says, for each,
 which paragraph asks for it and what trace writes there; the XLSX carries it as a second sheet,
@@ -28,7 +28,8 @@ from trace.domain import epcis as mapping
 from trace.domain.epcis import DOCUMENT_NAMES, Names, Place
 
 from . import masterdata, spreadsheet
-from .epcis import PlaceHistory, Scope, places, scope_events
+from .epcis.export import Scope, scope_events
+from .epcis.mapping import PlaceHistory, places
 
 # (column, 21 CFR paragraphs, what trace writes there)
 GLOSSARY: list[tuple[str, str, str]] = [

@@ -328,6 +328,11 @@ def list_lots(session: Session, filters: dict, page: int, size: int):
     return rows, total
 
 
+def timeline(session: Session, lot: Lot) -> list[Event]:
+    """A lot's timeline: every event that concerns it, in the order they happened."""
+    return events_of(session, [node("lot", lot.id)])
+
+
 def events_of(session: Session, nodes: list[str]) -> list[Event]:
     """Every event that concerns any of `nodes`, in the order they happened."""
     if not nodes:

@@ -20,7 +20,6 @@ from trace.gs1 import digital_link
 from trace.security import bounded_id
 from trace.services import (
     audit,
-    epcis,
     evidence,
     fsma,
     lots,
@@ -32,6 +31,7 @@ from trace.services import (
 )
 from trace.services import labels as label_service
 from trace.services.common import get_lot, now
+from trace.services.epcis import export
 
 from . import chain, scan, words
 from .base import AUDITORS, READERS, WORKERS, bp, can, me, render, roles, shown_time
@@ -426,7 +426,7 @@ def integrity():
     return render("web/audit.html", result=result, status=200 if result["ok"] else 409)
 
 
-def _scope() -> epcis.Scope:
+def _scope() -> export.Scope:
     lot_code = request.args.get("lot") or None
     shipment = request.args.get("shipment", type=bounded_id)
     if request.args.get("shipment") and shipment is None:
@@ -437,7 +437,7 @@ def _scope() -> epcis.Scope:
         shipments.get_shipment(get_session(), shipment)
     if not lot_code and not shipment:
         raise NotFound("give a lot or a shipment")
-    return epcis.Scope(lot=lot_code, shipment=shipment)
+    return export.Scope(lot=lot_code, shipment=shipment)
 
 
 @bp.route("/app/exports")
@@ -457,7 +457,7 @@ def export_epcis():
     """An EPCIS 2.0 document of a lot's or shipment's events (as the API's /exports/epcis)."""
     scope = _scope()
     config = current_app.config
-    document = epcis.export_document(
+    document = export.export_document(
         get_session(),
         scope,
         Names(config["PUBLIC_BASE_URL"]),

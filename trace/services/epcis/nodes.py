@@ -1,0 +1,211 @@
+"""Captured events linked to what they name of ours: lots, pallets and places by GS1 key, and
+the check that an importer names only what its own shipments carried."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from urllib.parse import unquote
+
+from sqlmodel import Session, select
+
+from trace.db.graph import walk
+from trace.db.models import (
+    CartonSerial,
+    LabelJob,
+    Location,
+    Lot,
+    Pallet,
+    Product,
+    Shipment,
+    User,
+    node,
+)
+from trace.domain import epcis
+from trace.domain.epcis import Names
+from trace.gs1.serials import is_random_serial, numbered_serial
+
+from .mapping import chunks
+
+
+def unknown_places(
+    session: Session, writes: list, nodes: dict[str, str], names: Names
+) -> list[dict]:
+    """Places and parties named by URIs under our own base (`{base}/id/location/…`) that we
+    do not hold: refused, naming the URI (a foreign URI is the partner's own identifier)."""
+    prefix = f"{names.base_url}/id/location/"
+    named: list[tuple[int, str, str]] = []
+    for index, item, target in writes:
+        if target is not None:
+            continue
+        event = item.event
+        for key in ("readPoint", "bizLocation"):
+            where = event.get(key)
+            if isinstance(where, dict) and isinstance(where.get("id"), str):
+                named.append((index, key, where["id"]))
+        for key, field in (("sourceList", "source"), ("destinationList", "destination")):
+            for i, entry in enumerate(event.get(key) or []):
+                if isinstance(entry, dict) and isinstance(entry.get(field), str):
+                    named.append((index, f"{key}[{i}].{field}", entry[field]))
+    ours = {uri for _, _, uri in named if uri.startswith(prefix)}
+    missing = ours - nodes.keys()
+    if missing:  # sources and destinations are not among an event's identifiers
+        missing -= resolve_nodes(session, missing, names).keys()
+    return [
+        {
+            "index": index,
+            "reason": f"{where} {uri} is under this repository's own base, but no place or "
+            "party of ours has that identifier",
+        }
+        for index, where, uri in named
+        if uri in missing
+    ]
+
+
+def outside_importer_scope(
+    session: Session,
+    actor: User,
+    writes: list,
+    canonical: list[set[str]],
+    nodes: dict[str, str],
+) -> list[dict]:
+    """What an importer's events may not name (docs/epcis.md, "Who may capture what"): our lots
+    and pallets other than those of the shipments consigned to it (and upstream of them, what
+    it may export), and, as readPoint or bizLocation, our places other than its own and ports.
+    """
+    shipments = [
+        node("shipment", ident)
+        for ident in session.exec(
+            select(Shipment.id).where(Shipment.consignee_id == actor.location_id)
+        )
+    ]
+    edges = walk(session, shipments, "backward")
+    things = set(shipments) | {e.src for e in edges} | {e.dst for e in edges}
+    ports = session.exec(select(Location.id).where(Location.kind == "port")).all()
+    own_places = {actor.location_id, *ports}
+    kept = iter(canonical)
+    out = []
+    for index, item, target in writes:
+        if target is not None:
+            continue
+        uris = next(kept)
+        reason = None
+        for uri in sorted(uris):
+            found = nodes.get(uri)
+            if found is None or found.startswith("location:") or found in things:
+                continue
+            what = "lot" if found.startswith("lot:") else "pallet"
+            reason = (
+                f"names {uri}, one of our {what}s that is not on a shipment consigned to you: "
+                "an importer captures events about its own shipments only"
+            )
+            break
+        for key in ("readPoint", "bizLocation"):
+            place = our_place(item.event.get(key), nodes)
+            if reason is None and place is not None and place not in own_places:
+                name = session.get(Location, place).name
+                reason = (
+                    f"its {key} {item.event[key]['id']} is {name}, not your place: an importer "
+                    "captures events at its own place (or a port)"
+                )
+        if reason:
+            out.append({"index": index, "reason": reason})
+    return out
+
+
+def our_place(where, nodes: dict[str, str]) -> int | None:
+    if not isinstance(where, dict) or not where.get("id"):
+        return None
+    found = nodes.get(epcis.canonical_id(where["id"]), "")
+    return int(found.split(":")[1]) if found.startswith("location:") else None
+
+
+def _lot_of_serial(session: Session, gtin: str, serial: str) -> int | None:
+    """The lot whose carton was printed with `serial` (a random serial, or an old job's number
+    in its one spelling)."""
+    if is_random_serial(serial):
+        return session.exec(
+            select(CartonSerial.lot_id)
+            .join(Product, Product.id == CartonSerial.product_id)
+            .where(Product.gtin == gtin, CartonSerial.serial == serial)
+        ).first()
+    number = numbered_serial(serial)
+    if number is None:
+        return None
+    return session.exec(
+        select(LabelJob.lot_id)
+        .join(Product, Product.id == LabelJob.product_id)
+        .where(
+            Product.gtin == gtin,
+            LabelJob.kind == "carton",
+            LabelJob.random_serials.is_(False),
+            LabelJob.serial_first <= number,
+            LabelJob.serial_last >= number,
+            LabelJob.lot_id.is_not(None),
+        )
+    ).first()
+
+
+def resolve_nodes(session: Session, uris: Iterable[str], names: Names) -> dict[str, str]:
+    """Which of our lots, pallets and places canonical identifiers name: `{uri: node}`.
+
+    A lot by its Digital Link (GTIN + lot) or our own lot URI; a carton (GTIN + serial) by
+    the label job that printed its serial; a pallet by its SSCC; a place by its GLN or our own
+    location URI.
+    """
+    lots: dict[tuple[str, str], list[str]] = defaultdict(list)
+    serials: dict[tuple[str, str], list[str]] = defaultdict(list)
+    own_lots: dict[str, list[str]] = defaultdict(list)
+    ssccs: dict[str, list[str]] = defaultdict(list)
+    glns: dict[str, list[str]] = defaultdict(list)
+    own_places: dict[int, list[str]] = defaultdict(list)
+    out: dict[str, str] = {}
+    gs1, after = f"{epcis.GS1}/", len(epcis.GS1) + 1
+    for uri in uris:
+        if uri.startswith(gs1):
+            parts = uri[after:].split("/")
+            if parts[0] == "01" and len(parts) == 4 and parts[2] == "10":
+                lots[(parts[1], unquote(parts[3]))].append(uri)
+            elif parts[0] == "01" and len(parts) == 4 and parts[2] == "21":
+                serials[(parts[1], unquote(parts[3]))].append(uri)
+            elif parts[0] == "00" and len(parts) == 2:
+                ssccs[parts[1]].append(uri)
+            elif parts[0] in ("414", "417") and len(parts) == 2:
+                glns[parts[1]].append(uri)
+        else:
+            own = names.own(uri)
+            if own and own[0] == "lot":
+                own_lots[own[1]].append(uri)
+            elif own and own[0] == "location" and own[1].isdigit() and len(own[1]) < 10:
+                own_places[int(own[1])].append(uri)
+    if lots or serials:  # only a GTIN of one of our products can name our lot or carton
+        gtins = set(session.exec(select(Product.gtin).where(Product.gtin.is_not(None))))
+        lots = {key: found for key, found in lots.items() if key[0] in gtins}
+        serials = {key: found for key, found in serials.items() if key[0] in gtins}
+    codes = {code for _, code in lots} | set(own_lots)
+    for chunk in chunks(codes):
+        for lot_id, code, gtin in session.exec(
+            select(Lot.id, Lot.code, Product.gtin)
+            .join(Product, Product.id == Lot.product_id, isouter=True)
+            .where(Lot.code.in_(chunk))
+        ):
+            for uri in lots.get((gtin, code), []) + own_lots.get(code, []):
+                out[uri] = node("lot", lot_id)
+    for (gtin, serial), found in serials.items():
+        lot_id = _lot_of_serial(session, gtin, serial)
+        if lot_id:
+            out.update(dict.fromkeys(found, node("lot", lot_id)))
+    for chunk in chunks(ssccs):
+        for pallet_id, sscc in session.exec(
+            select(Pallet.id, Pallet.sscc).where(Pallet.sscc.in_(chunk))
+        ):
+            out.update(dict.fromkeys(ssccs[sscc], node("pallet", pallet_id)))
+    for chunk in chunks(own_places):  # only a place we hold: an id is no proof of one
+        for place_id in session.exec(select(Location.id).where(Location.id.in_(chunk))):
+            out.update(dict.fromkeys(own_places[place_id], node("location", place_id)))
+    for chunk in chunks(glns):
+        for place_id, gln in session.exec(
+            select(Location.id, Location.gln).where(Location.gln.in_(chunk))
+        ):
+            out.update(dict.fromkeys(glns[gln], node("location", place_id)))
+    return out
