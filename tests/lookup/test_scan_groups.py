@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event, text
 
-from tests.flows import BROWSER, GTIN
+from tests.flows import BROWSER, GTIN, worker_pids
 from tests.lookup.conftest import LOT, LOT_URL
 from trace.config import ROOT
 from trace.services import lookup
@@ -144,19 +144,6 @@ def answering(answered: list, pages: int) -> None:
         time.sleep(0.05)
 
 
-def _workers(master: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == master:
-                found.append(int(entry.name))
-    return found
-
-
 @pytest.mark.parametrize(
     "database_url", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
 )
@@ -194,7 +181,7 @@ def test_a_worker_killed_under_load_loses_no_answered_scan(app, engine, story, t
                     answered.append((str(serial), agent))
 
     deadline = time.monotonic() + 60
-    while len(_workers(server.pid)) < 2 or not _up(port):
+    while len(worker_pids(server.pid)) < 2 or not _up(port):
         assert time.monotonic() < deadline, "gunicorn did not start"
         time.sleep(0.1)
     threads = [threading.Thread(target=phone, args=(n,)) for n in range(8)]
@@ -203,7 +190,7 @@ def test_a_worker_killed_under_load_loses_no_answered_scan(app, engine, story, t
             thread.start()
         answering(answered, 20)
         before = len(answered)
-        os.kill(_workers(server.pid)[0], signal.SIGKILL)
+        os.kill(sorted(worker_pids(server.pid))[0], signal.SIGKILL)
         answering(answered, before + 20)
         stop.set()
         for thread in threads:
