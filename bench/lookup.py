@@ -12,7 +12,9 @@ one after the other, a Flask hello world and the app, and wrk (2 threads, 32 con
 127.0.0.1 only, `--duration` seconds each) requests: the hello world; lot pages of 1,000 random
 lots (HTML, Japanese); carton pages of random serials (each request another person's phone, so each a counted scan:
 an insert-if-absent and the carton's count in one transaction); the
-lots' linksets. Rate limiting is off for the run. Each app server's workers' peak resident
+lots' linksets; then carton pages again under gunicorn.conf.py's threaded workers (as deployed:
+scans committed in groups, trace/services/scan_groups.py). After each run of carton pages the
+scans counted are compared with the pages wrk received. Rate limiting is off for the run. Each app server's workers' peak resident
 memory (VmHWM in /proc) is read after its runs. Results: docs/benchmarks.md, section lookup.
 
 Without wrk the gunicorn rows are not measured (the section says so, and how to install it);
@@ -70,10 +72,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _serve(target: str, env: dict) -> tuple[subprocess.Popen, str]:
+def _serve(target: str, env: dict, threaded: bool = False) -> tuple[subprocess.Popen, str]:
+    """gunicorn -w 2 serving `target`: sync workers, or gunicorn.conf.py's threaded ones."""
     port = _free_port()
+    kind = [] if threaded else ["-k", "sync"]
     process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "-k", "sync", "-w", "2",
+        [str(Path(sys.executable).parent / "gunicorn"), *kind, "-w", "2",
          "-b", f"127.0.0.1:{port}", "--log-level", "warning", target],
         cwd=ROOT, env=env,
     )  # fmt: skip
@@ -192,6 +196,35 @@ def _parts(engine, samples: list[dict]) -> dict:
         session.execute(text("DELETE FROM scan_counter"))
         session.commit()
     return parts
+
+
+THREADED = "carton page, counted scan, gunicorn.conf.py's threaded workers (2 × 8 threads)"
+
+
+def _counted(url: str) -> int:
+    """Every scan counted so far (the sum of the cartons' counts)."""
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        counted = connection.execute(
+            text("SELECT coalesce(sum(count), 0) FROM scan_counter")
+        ).scalar_one()
+    engine.dispose()
+    return counted
+
+
+def _scans_line(results: dict) -> str:
+    """Scans counted against the carton pages wrk received, run by run: equal, plus at most the
+    32 requests still in flight when wrk stops (answered, and counted, after it)."""
+    runs = [run for result in results.values() for run in result.get("scans", [])]
+    lost = sum(max(0, received - counted) for received, counted in runs)
+    extra = [counted - received for received, counted in runs]
+    return (
+        f"Scans counted against carton pages wrk received, after each of {len(runs)} runs: "
+        + ", ".join(f"{counted:,}/{received:,}" for received, counted in runs)
+        + f"; {'none lost' if lost == 0 else f'**{lost:,} LOST**'}, "
+        f"{min(extra, default=0)}–{max(extra, default=0)} more counted than received "
+        "(requests in flight when wrk stopped: at most 32)."
+    )
 
 
 def _verdict(result: dict, reference: dict, what: str, share: float = 0.5) -> str:
@@ -391,8 +424,15 @@ def main() -> None:
     results = {}
 
     def rounds(*args, **kwargs) -> dict:
-        """`_wrk` `--rounds` times: the median of each figure, the spread of req/s."""
-        runs = [_wrk(*args, **kwargs) for _ in range(max(1, cli.rounds))]
+        """`_wrk` `--rounds` times: the median of each figure, the spread of req/s; for counted
+        scans, what each run counted against the pages wrk received."""
+        runs, scans = [], []
+        for _ in range(max(1, cli.rounds)):
+            before = _counted(url)
+            runs.append(_wrk(*args, **kwargs))
+            if kwargs.get("people"):
+                time.sleep(1)  # the requests still queued when wrk stopped are answered
+                scans.append((runs[-1]["requests"], _counted(url) - before))
         rates = [r["rps"] for r in runs]
         return {
             "rps": statistics.median(rates),
@@ -402,6 +442,7 @@ def main() -> None:
             "p99": statistics.median(r["p99"] for r in runs),
             "errors": sum(r["errors"] for r in runs),
             "requests": sum(r["requests"] for r in runs),
+            "scans": scans,
         }
 
     cli = args
@@ -446,10 +487,14 @@ def main() -> None:
     finally:
         process.terminate()
         process.wait()
-    with make_engine(url).connect() as connection:
-        counted = connection.execute(
-            text("SELECT coalesce(sum(count), 0) FROM scan_counter")
-        ).scalar_one()
+    # As deployed: gunicorn.conf.py's threaded workers, where scans share their group's commit.
+    process, base = _serve("wsgi:app", env, threaded=True)
+    try:
+        _wrk(base, lots, max(10, args.duration), in_turn=True)
+        results[THREADED] = rounds(base, cartons, args.duration, people=True)
+    finally:
+        process.terminate()
+        process.wait()
     reference = results["Flask hello world (reference)"]
     lines = [
         "## Lookup: the public page under gunicorn",
@@ -460,7 +505,8 @@ def main() -> None:
         f"{made['counts']['event']:,} events, {made['counts']['event_ref']:,} event refs, "
         f"{made['counts']['edge']:,} edges, {made['counts']['lot']:,} lots, "
         f"{made['counts']['pallet']:,} pallets, {made['counts']['shipment']:,} shipments, bulk-"
-        f"inserted in {generated:.0f} s. gunicorn `sync -w 2`; wrk `-t2 -c32 -d{args.duration}s` "
+        f"inserted in {generated:.0f} s. gunicorn `sync -w 2` (the last row: gunicorn.conf.py's "
+        f"threaded workers, `-w 2`); wrk `-t2 -c32 -d{args.duration}s` "
         "from 127.0.0.1 on the same 2 cores; rate limiting off.",
         "",
         f"Before the kept rows, a {max(30, 2 * args.duration)} s warm-up ({warm['requests']:,} requests, "
@@ -490,12 +536,9 @@ def main() -> None:
             reference,
             "a carton page (each a counted scan)",
         ),
+        _verdict(results[THREADED], reference, "a carton page, threaded workers"),
         "",
-        f"A carton page is {size:,} bytes. Scans counted: {counted:,}, for "
-        f"{results['carton page, HTML (ja), lot kept: + serial check + counted scan']['requests']:,} "
-        "carton "
-        "pages wrk received + 1 fetched before the runs + the requests still queued when wrk "
-        "stops (at most 32 a run, answered and counted after it): none lost.",
+        f"A carton page is {size:,} bytes. " + _scans_line(results),
         "",
         "Peak resident memory of each gunicorn worker under this load (VmHWM in /proc): "
         + "; ".join(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from contextlib import contextmanager
+from pathlib import Path
 
 from sqlalchemy import event, text
 
@@ -200,3 +201,17 @@ def printed_serials(zpl: bytes | str) -> list[str]:
     """The random carton serials in printed labels (their QR's Digital Link), in order."""
     text = zpl.decode() if isinstance(zpl, bytes) else zpl
     return list(dict.fromkeys(re.findall(r"/21/([0-9A-Z]{13})\b", text)))
+
+
+def worker_pids(master: int) -> set[int]:
+    """The processes whose parent is `master` (a gunicorn master's workers), from /proc."""
+    pids = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == master:
+                pids.add(int(entry.name))
+    return pids

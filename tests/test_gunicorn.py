@@ -41,7 +41,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from tests.conftest import Api, pg_database
-from tests.flows import GTIN, master_data
+from tests.flows import GTIN, master_data, worker_pids
 from trace.app import create_app
 from trace.config import ROOT
 from trace.services import users
@@ -209,19 +209,6 @@ def served(pg_url, tmp_path):
         engine.dispose()
 
 
-def _worker_pids(master: int) -> set[int]:
-    pids = set()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == master:
-                pids.add(int(entry.name))
-    return pids
-
-
 def test_four_gunicorn_workers_lose_and_duplicate_nothing(served):
     client, tokens, ids, packed = served["http"], served["tokens"], served["ids"], served["packed"]
     token = tokens["worker"]
@@ -366,7 +353,7 @@ def test_four_gunicorn_workers_lose_and_duplicate_nothing(served):
     pages = list({(etag, body) for _, etag, body in checks})
     assert len(pages) == 1, _differences(pages)
     served_by = _access_log(served["access"])
-    workers = _worker_pids(served["server"].pid)
+    workers = worker_pids(served["server"].pid)
     assert len(workers) == WORKERS and set(served_by["all"]) == workers, (served_by, workers)
     assert len(set(served_by["final"])) >= 2, served_by["final"]
     print(

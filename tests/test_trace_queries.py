@@ -184,3 +184,10 @@ def test_an_answer_too_big_to_keep_is_read_anew_each_time(engine, season, monkey
         with statements(engine) as seen:
             tracing.recall(session, small)
         assert len(seen) == KEPT_STATEMENTS  # a small one is still kept
+
+
+def test_event_data_keeps_integers_beyond_64_bits_exact():
+    """Events are read with orjson, which would turn such an integer into a float."""
+    for number in (2**64, -(2**64) - 1, 10**30):
+        assert tracing._json(f'{{"n": {number}, "x": [1.5]}}') == {"n": number, "x": [1.5]}
+    assert tracing._json('{"n": 42}') == {"n": 42}

@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from trace.config import ROOT
 from trace.security import client_address
+from trace.services.scan_groups import ScanWriter
 
 from . import views
 from .cache import PageCache
@@ -53,8 +54,15 @@ def init_app(app: Flask) -> None:
             app.config["LOOKUP_CACHE_SECONDS"],
             app.config["LOOKUP_CACHE_RECHECK"],
         ),
-        # Scan counting: today's salt and the client-days this worker counted (views._count).
-        "scans": {"lock": threading.Lock(), "day": None, "salt": None, "seen": set()},
+        # Scan counting: today's salt, the client-days this worker counted and the writer that
+        # commits scans in groups (views._count).
+        "scans": {
+            "lock": threading.Lock(),
+            "day": None,
+            "salt": None,
+            "seen": set(),
+            "writer": ScanWriter(app.extensions["trace.engine"]),
+        },
     }
 
     limiter = Limiter(

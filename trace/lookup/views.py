@@ -472,7 +472,7 @@ def _count(session, gtin: str, lot: str, serial: str) -> lookup.Scans:
     key = (gtin, lot, serial, client)
     if key in state["seen"]:
         return lookup.scans_of(session, gtin, lot, serial)
-    _new, scans = lookup.count_scan(session, gtin, lot, serial, client, now)
+    _new, scans = state["writer"].count(gtin, lot, serial, client, now)
     with state["lock"]:
         if len(state["seen"]) > SEEN_MAX:
             state["seen"].clear()

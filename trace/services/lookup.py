@@ -669,20 +669,32 @@ def count_scan(
 ) -> tuple[bool, Scans]:
     """Count a person (`client_day`) opening a carton's page, once a day; return whether this
     was a new client-day and the carton's scans. One transaction: the scan row if absent and,
-    if it was, the carton's count; never a count lost or counted twice, on either database."""
-    when = when or datetime.now(UTC)
-    values = {"gtin": gtin, "lot": lot, "serial": serial, "client": client, "when": when}
+    if it was, the carton's count; never a count lost or counted twice, on either database.
+    (The public pages count in groups, through `trace.services.scan_groups`.)"""
     try:
-        connection = session.connection()
-        new = connection.execute(_ADD_SCAN, values).first() is not None
-        if new:
-            connection.execute(_BUMP, values)
-        scans = _read_scans(connection, gtin, lot, serial)
+        counted = count_in(session.connection(), gtin, lot, serial, client, when)
         session.commit()
     except BaseException:
         session.rollback()
         raise
-    return new, scans
+    return counted
+
+
+def count_in(
+    connection: Connection,
+    gtin: str,
+    lot: str,
+    serial: str,
+    client: str,
+    when: datetime | None = None,
+) -> tuple[bool, Scans]:
+    """`count_scan`'s statements in the caller's transaction, which commits them."""
+    when = when or datetime.now(UTC)
+    values = {"gtin": gtin, "lot": lot, "serial": serial, "client": client, "when": when}
+    new = connection.execute(_ADD_SCAN, values).first() is not None
+    if new:
+        connection.execute(_BUMP, values)
+    return new, _read_scans(connection, gtin, lot, serial)
 
 
 def scans_of(session: Session, gtin: str, lot: str, serial: str) -> Scans:
