@@ -160,7 +160,7 @@ SHIPMENTS = (
     ("JP", "tokyo", {"th": 9}, 5, "arrived"),
     ("US", "los-angeles", {"ln": 4}, 8, "arrived"),
     ("AU", "sydney", {"th": 5, "ln": 2}, 12, "arrived"),
-    ("JP", "tokyo", {"th": 9}, 15, "arrived"),
+    ("JP", "tokyo", {"th": 9}, 15, "departed"),  # at sea: Tokyo's importer records the arrival
     ("US", "los-angeles", {"th": 5, "ln": 2}, 19, "departed"),
     ("AU", "sydney", {"ln": 4}, 23, "departed"),
     ("JP", "tokyo", {"th": 9}, 27, "loaded"),
@@ -669,10 +669,9 @@ def load(session: Session, company_prefix: str, extension_digit: int, seed: int 
         names[f"gtin-{house}"] = product.gtin
     actors, tokens = {}, []
     for name, role, place in USERS:
-        # Staff may log in to the web pages with a demo password (importers use the API).
-        password = demo_password(name) if role != "importer" else None
+        # Every demo user may log in to the web pages with a demo password.
         actors[name], token = users.create(
-            session, name, role, names[place] if place else None, password
+            session, name, role, names[place] if place else None, demo_password(name)
         )
         tokens.append((name, role, token))
     for step in plan(seed):
@@ -772,7 +771,7 @@ def _summary(session: Session, seed: int, tokens: list[tuple[str, str, str]]) ->
         f"  events     {_count(session, Event)}",
         "staff pages (/login): "
         + ", ".join(
-            f"{name} / {demo_password(name)}" for name, role, _ in tokens if role != "importer"
+            f"{name} / {demo_password(name)}" for name, _role, _token in tokens
         ),
         "demo API tokens (name role token; each shown once):",
         *(f"  {name:<15} {role:<10} {token}" for name, role, token in tokens),
