@@ -105,6 +105,12 @@ def _messages(api, ids, season) -> list[str]:
         json={"inspected_at": "2026-06-11T09:00:00+07:00", "result": "fail"},
     )
     refused("post", "/packings", {**packing, "inputs": [{"lot": harvest, "quantity": 5}]})
+    lift = worker.post(
+        f"/lots/{harvest}/inspections",
+        json={"inspected_at": "2026-06-11T10:00:00+07:00", "result": "pass"},
+    )
+    assert lift.status_code == 403, lift.json  # a worker does not lift a hold
+    out.append(lift.json["message"])
     facility = (
         api.as_("admin")
         .post(
@@ -153,7 +159,7 @@ def test_every_rule_message_is_translated(app, api, ids, season, engine):
     found = _messages(api, ids, season)
     with Session(engine) as session:
         found += _service_messages(session, season["packed"])
-    assert len(found) == 32
+    assert len(found) == 33
     with app.test_request_context("/app/", headers={"Accept-Language": "vi"}):
         base.DOMAIN.as_default()
         for message in found:

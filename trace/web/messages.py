@@ -95,6 +95,15 @@ PATTERNS = [
         "lot",
     ),
     (
+        r"lot (?P<lot>\S+) is on hold \(its latest inspection failed\): only an inspector or an "
+        r"admin can lift the hold",
+        _l(
+            "Lot %(lot)s is on hold (its latest inspection failed): only an inspector or an "
+            "administrator can lift the hold, by a passing inspection or a correction."
+        ),
+        "result",
+    ),
+    (
         r"cannot (?P<doing>pack|ship): lot (?P<lot>.+) is on hold",
         _l(
             "Lot %(lot)s is on hold (its latest inspection failed): record a passing inspection "
