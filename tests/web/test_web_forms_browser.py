@@ -168,7 +168,6 @@ def test_an_importer_records_the_arrival_on_a_phone(site, tmp_path):
     _clean(page)
     page.fill("#arrived_at", "2026-06-19T09:00")
     page.fill("#condition", "seal intact; pulp 3.1 °C; 2 cartons crushed")
-    page.screenshot(path=str(shots(tmp_path) / "web-importer-arrival.png"), full_page=True)
     page.locator("#arrive button[value=submit]").click()
     page.wait_for_url(f"**/app/imports/{ident}")
     expect(page.locator("#flashes")).to_contain_text(f"Shipment {ident} arrived.")
@@ -176,6 +175,7 @@ def test_an_importer_records_the_arrival_on_a_phone(site, tmp_path):
         "condition: seal intact; pulp 3.1 °C; 2 cartons crushed"
     )
     expect(page.locator("#arrive")).to_have_count(0)
+    page.screenshot(path=str(shots(tmp_path) / "web-importer-arrival.png"), full_page=True)
     with page.expect_download() as download:
         page.get_by_role("link", name="EPCIS 2.0 document (JSON-LD)").click()
     assert download.value.suggested_filename == f"epcis_shipment-{ident}.jsonld"
