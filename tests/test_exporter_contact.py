@@ -9,6 +9,7 @@ import pytest
 from tests.browser import sqlite_app
 from tests.conftest import Api
 from tests.flows import GTIN, master_data, packed_season, shipment_body
+from tests.labels.decoding import decode, pages, pdf_text
 from trace.services import users
 
 CONTACT = {
@@ -89,3 +90,17 @@ def test_the_public_page_names_the_exporters_contact_else_the_settings(shipped_s
     assert "Questions about this fruit?" in contact
     assert f'href="{CONTACT["website"]}"' in contact
     assert "help@trace.example" not in page
+
+
+def test_the_carton_label_names_the_exporters_contact(shipped_site):
+    _app, api, ids, season = shipped_site
+    response = api.as_("admin").patch(f"/locations/{ids['exporter']}", json={"contact": CONTACT})
+    assert response.status_code == 200, response.json
+    body = {"kind": "carton", "lot": season["packed"], "size": "100x150mm", "format": "pdf"}
+    response = api.as_("worker").post("/labels", json={**body, "count": 1})
+    assert response.status_code == 200, response.json
+    pdf = response.get_data()
+    text = pdf_text(pdf)
+    assert "Contact: +84 220 3850 123" in text and "Web: haiduong-agri.example/lychee" in text
+    (image,) = pages(pdf, 203)
+    assert any(f"/10/{season['packed']}/21/" in read.text for read in decode(image))

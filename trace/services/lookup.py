@@ -537,18 +537,10 @@ def _lot_view(session: Session, lot: Lot, chain: dict) -> dict:
         "certificates": certificates,
         "timeline": timeline,
         "on_hold": lot.on_hold,
-        "exporter_contact": _exporter_contact(session, shipments),
+        "exporter_contact": masterdata.consumer_contact(
+            session, [s.exporter_id for s in shipments]
+        ),
     }
-
-
-def _exporter_contact(session: Session, shipments: list[Shipment]) -> dict | None:
-    """The consumer contact of the exporter that shipped the lot, as it is now (a reader calls
-    today's number), from the first of its shipments whose exporter keeps one."""
-    for shipment in shipments:
-        exporter = session.get(Location, shipment.exporter_id)
-        if exporter is not None and exporter.contact:
-            return {"name": exporter.name, **exporter.contact}
-    return None
 
 
 def pallet_page(session: Session, pallet: Pallet) -> dict:

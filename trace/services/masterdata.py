@@ -113,6 +113,16 @@ def create_location(session: Session, data: dict, actor: User | None = None) -> 
     return location
 
 
+def consumer_contact(session: Session, exporter_ids: Iterable[int]) -> dict | None:
+    """The consumer contact (its name defaulting to the exporter's) of the first of
+    `exporter_ids` that keeps one, as it is now (a reader calls today's number)."""
+    for ident in exporter_ids:
+        exporter = session.get(Location, ident)
+        if exporter is not None and exporter.contact:
+            return {"name": exporter.name, **exporter.contact}
+    return None
+
+
 def get_location(session: Session, ident: int) -> Location:
     location = session.get(Location, ident)
     if location is None:
