@@ -286,3 +286,5 @@ def test_the_demo_prints_cartons_whose_pages_say_genuine(app):
         page = app.test_client().get(url.removeprefix(base), headers=BROWSER)
         assert page.status_code == 200
         assert "This label was printed for this lot" in page.get_data(as_text=True)
+        # the exporter's consumer contact, kept as master data, on each shipped lot's page
+        assert "care@haiduong-agri.example" in page.get_data(as_text=True)

@@ -522,6 +522,11 @@ def _codes(scheme: str, value: str, markets: str, issuer: str = EXPORT_ISSUER) -
 # descriptions (21 CFR 1.1310: phone number and address). The numbers are made up.
 POSTAL = {"Hải Dương": "03000", "Bắc Giang": "26000", "Hà Nội": "10000", "Hải Phòng": "04000"}
 AREA = {"Hải Dương": "220", "Bắc Giang": "204", "Hà Nội": "24", "Hải Phòng": "225"}
+EXPORTER_CONTACT = {
+    "name": "Hải Dương Agri Export — chăm sóc khách hàng",
+    "email": "care@haiduong-agri.example",
+    "website": "https://haiduong-agri.example/vai-thieu",
+}
 PARTY_CONTACT = {  # key: (postal code, phone)
     "exporter": ("03000", "+84 220 3850 200"),
     "tokyo": ("143-0001", "+81 3 5555 0123"),
@@ -607,6 +612,8 @@ def places(company_prefix: str) -> list[tuple[str, dict]]:
         }
         if party.gln:
             data["gln"] = _gs1_key(company_prefix, party.gln)
+        if party.kind == "exporter":  # named on its cartons' public pages and labels
+            data["contact"] = {**EXPORTER_CONTACT, "phone": phone}
         rows.append((party.key, data))
     return rows
 
