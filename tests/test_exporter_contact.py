@@ -1,6 +1,6 @@
 """The exporter's consumer contact as master data: kept with its history, refused when malformed
 or on a place that is not an exporter, and named by the public page of the exporter's cartons
-(the TRACE_LOOKUP_CONTACT_* settings when the exporter keeps none)."""
+(the TRACE_LOOKUP_CONTACT_* settings when the exporter keeps none) and by their labels."""
 
 from __future__ import annotations
 
@@ -41,9 +41,7 @@ def test_the_contact_is_kept_with_its_history(api, ids):
     assert history[-1]["change"].startswith("contact: None → {")
     removed = admin.patch(f"/locations/{exporter}", json={"contact": {}})
     assert removed.status_code == 200 and removed.json["contact"] == {}
-    assert admin.get(f"/locations/{exporter}/history").json[-1]["change"].startswith(
-        "contact: {"
-    )
+    assert admin.get(f"/locations/{exporter}/history").json[-1]["change"].startswith("contact: {")
     assert api.as_("inspector").get("/audit/verify").json["ok"] is True
 
 
@@ -71,7 +69,9 @@ def shipped_site(sqlite_template, tmp_path):
     app.extensions["trace.engine"].dispose()
 
 
-def test_the_public_page_names_the_exporters_contact_else_the_settings(shipped_site):
+def test_the_public_page_and_the_label_name_the_exporters_contact_else_the_settings(
+    shipped_site,
+):
     app, api, ids, season = shipped_site
     client = app.test_client()
     doubtful = f"/01/{GTIN}/10/{season['packed']}/21/NEVERPRINTED1"
@@ -91,11 +91,7 @@ def test_the_public_page_names_the_exporters_contact_else_the_settings(shipped_s
     assert f'href="{CONTACT["website"]}"' in contact
     assert "help@trace.example" not in page
 
-
-def test_the_carton_label_names_the_exporters_contact(shipped_site):
-    _app, api, ids, season = shipped_site
-    response = api.as_("admin").patch(f"/locations/{ids['exporter']}", json={"contact": CONTACT})
-    assert response.status_code == 200, response.json
+    # the carton label names it too, and still scans
     body = {"kind": "carton", "lot": season["packed"], "size": "100x150mm", "format": "pdf"}
     response = api.as_("worker").post("/labels", json={**body, "count": 1})
     assert response.status_code == 200, response.json

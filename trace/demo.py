@@ -777,9 +777,7 @@ def _summary(session: Session, seed: int, tokens: list[tuple[str, str, str]]) ->
         + ")",
         f"  events     {_count(session, Event)}",
         "staff pages (/login): "
-        + ", ".join(
-            f"{name} / {demo_password(name)}" for name, _role, _token in tokens
-        ),
+        + ", ".join(f"{name} / {demo_password(name)}" for name, _role, _token in tokens),
         "demo API tokens (name role token; each shown once):",
         *(f"  {name:<15} {role:<10} {token}" for name, role, token in tokens),
     ]

@@ -27,8 +27,6 @@ def _importer(client, engine, location_id: int, name: str = "tokyo") -> Page:
     return page
 
 
-
-
 def test_an_importer_records_the_arrival_of_its_shipment(client, engine, ids, shipped, staff):
     shipped = shipped["shipment"]
     page = _importer(client, engine, ids["importer"])

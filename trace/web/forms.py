@@ -282,7 +282,10 @@ class LocationForm(Once):
     contact_name = StringField(_l("Consumer contact: name"), validators=[Optional(), text(200)])
     contact_phone = StringField(
         _l("Consumer contact: phone"),
-        validators=[Optional(), Regexp(PHONE, message=_l("A phone number, e.g. +84 220 3850 123."))],
+        validators=[
+            Optional(),
+            Regexp(PHONE, message=_l("A phone number, e.g. +84 220 3850 123.")),
+        ],
     )
     contact_email = StringField(
         _l("Consumer contact: e-mail"),
