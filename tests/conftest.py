@@ -180,14 +180,7 @@ def season(api, ids):
 @pytest.fixture
 def shipped(api, ids, season):
     """The walkthrough season, shipped to Tokyo and departed; with the shipment id."""
-    from tests.flows import shipment_body
+    from tests.flows import shipped_and_departed
 
-    worker = api.as_("worker")
-    response = worker.post("/shipments", json=shipment_body(ids, season["ssccs"]))
-    assert response.status_code == 201, response.json
-    shipment = response.json["id"]
-    response = worker.post(
-        f"/shipments/{shipment}/departures", json={"departed_at": "2026-06-12T22:00:00+07:00"}
-    )
-    assert response.status_code == 201, response.json
+    shipment = shipped_and_departed(api, ids, season["ssccs"])
     return {**season, "shipment": shipment}

@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import sqlite_app
-from tests.conftest import Api
-from tests.flows import GTIN, master_data, packed_season, shipment_body
+from tests.flows import GTIN, packed_season, shipment_body
 from tests.labels.decoding import decode, pages, pdf_text
-from trace.services import users
+from tests.web.page import staffed_app
 
 CONTACT = {
     "name": "Hải Dương Agri Export — customer care",
@@ -48,20 +46,12 @@ def test_the_contact_is_kept_with_its_history(api, ids):
 @pytest.fixture
 def shipped_site(sqlite_template, tmp_path):
     """A shipped lot on an app whose settings name a fallback contact."""
-    app = sqlite_app(
+    app, api, ids = staffed_app(
         sqlite_template,
         tmp_path,
         LOOKUP_CONTACT_NAME="Trace help desk",
         LOOKUP_CONTACT_EMAIL="help@trace.example",
     )
-    from sqlmodel import Session
-
-    tokens = {}
-    with Session(app.extensions["trace.engine"], expire_on_commit=False) as session:
-        for role in ("admin", "worker", "inspector"):
-            _, tokens[role] = users.create(session, f"{role}-1", role)
-    api = Api(app.test_client(), tokens)
-    ids = master_data(api)
     season = packed_season(api, ids)
     response = api.as_("worker").post("/shipments", json=shipment_body(ids, season["ssccs"]))
     assert response.status_code == 201, response.json

@@ -13,7 +13,7 @@ import pytest
 from sqlmodel import Session, select
 
 from tests.browser import PHONE, TABLET, chromium, require_browser, served, shots
-from tests.flows import packed_season, shipment_body
+from tests.flows import packed_season, shipped_and_departed
 from tests.web.page import PASSWORDS, staffed_app
 from tests.web.test_web_axe import AXE, _violations
 from tests.web.test_web_worker import harvest_lot
@@ -31,15 +31,7 @@ def site(sqlite_template, tmp_path_factory):
     folder = tmp_path_factory.mktemp("web-forms")
     app, api, ids = staffed_app(sqlite_template, folder)
     season = packed_season(api, ids)
-    worker = api.as_("worker")
-    response = worker.post("/shipments", json=shipment_body(ids, season["ssccs"]))
-    assert response.status_code == 201, response.json
-    season["shipment"] = response.json["id"]
-    response = worker.post(
-        f"/shipments/{season['shipment']}/departures",
-        json={"departed_at": "2026-06-12T22:00:00+07:00"},
-    )
-    assert response.status_code == 201, response.json
+    season["shipment"] = shipped_and_departed(api, ids, season["ssccs"])
     engine = app.extensions["trace.engine"]
     with Session(engine, expire_on_commit=False) as session:
         users.create(session, IMPORTER[0], "importer", ids["importer"], password=IMPORTER[1])
@@ -92,32 +84,31 @@ def test_a_worker_cools_a_lot_on_a_tablet_in_vietnamese(site):
     expect(page.locator("#timeline li[data-kind=cool]")).to_contain_text("°C: 4.5")
 
 
+def _inspect(page, base: str, code: str, result: str, notes: str) -> None:
+    page.goto(f"{base}/app/inspect?lot={code}")
+    page.select_option("#result", result)
+    page.fill("#notes", notes)
+    page.locator("#work button[value=submit]").click()
+
+
 def test_a_failed_inspection_holds_the_lot_and_only_an_inspector_lifts_it(site):
     from playwright.sync_api import expect
 
     code = harvest_lot(site["api"], site["ids"])
     base = site["base"]
     worker = _page(site, "worker")
-    worker.goto(f"{base}/app/inspect?lot={code}")
-    worker.select_option("#result", "fail")
-    worker.fill("#notes", "fruit fly larvae in 3 of 200 fruit")
-    worker.locator("#work button[value=submit]").click()
+    _inspect(worker, base, code, "fail", "fruit fly larvae in 3 of 200 fruit")
     worker.wait_for_url(f"**/app/lots/{code}")
     expect(worker.locator("main")).to_contain_text("ON HOLD")
     assert _lot(site, code).on_hold
-    worker.goto(f"{base}/app/inspect?lot={code}")  # the worker tries to lift it
-    worker.select_option("#result", "pass")
-    worker.locator("#work button[value=submit]").click()
+    _inspect(worker, base, code, "pass", "looks fine now")  # the worker tries to lift it
     expect(worker.locator("#result-error")).to_contain_text(
         "only an inspector or an administrator can lift the hold"
     )
     assert _lot(site, code).on_hold  # refused: still held
 
     inspector = _page(site, "inspector")
-    inspector.goto(f"{base}/app/inspect?lot={code}")
-    inspector.select_option("#result", "pass")
-    inspector.fill("#notes", "re-inspected 200 fruit: clean")
-    inspector.locator("#work button[value=submit]").click()
+    _inspect(inspector, base, code, "pass", "re-inspected 200 fruit: clean")
     inspector.wait_for_url(f"**/app/lots/{code}")
     expect(inspector.locator("#timeline")).to_contain_text(
         "hold lifted by inspector-1 (inspector): re-inspected 200 fruit: clean"

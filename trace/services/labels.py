@@ -319,16 +319,21 @@ def _code(session: Session, location_id: int | None, scheme: str, market: str) -
     ).first()
 
 
-def market_of(session: Session, lot: Lot) -> str | None:
-    """The lot's market: its shipment's, else the only market its whole chain (orchards,
-    packing house, treatment) holds active codes for; None when that is not one market."""
-    shipped = session.exec(
-        select(Shipment.market)
+def _of_shipments(session: Session, lot: Lot, column):
+    """`column` of each shipment the lot's pallets went into, in the order they were loaded."""
+    return session.exec(
+        select(column)
         .join(Pallet, Pallet.shipment_id == Shipment.id)
         .join(PalletContent, PalletContent.pallet_id == Pallet.id)
         .where(PalletContent.lot_id == lot.id)
         .order_by(Shipment.id)
-    ).first()
+    )
+
+
+def market_of(session: Session, lot: Lot) -> str | None:
+    """The lot's market: its shipment's, else the only market its whole chain (orchards,
+    packing house, treatment) holds active codes for; None when that is not one market."""
+    shipped = _of_shipments(session, lot, Shipment.market).first()
     if shipped:
         return shipped
     markets = set(
@@ -402,13 +407,7 @@ def lot_facts(session: Session, lot: Lot, market: str, base_url: str) -> LotFact
 def _exporters(session: Session, lot: Lot) -> list[int]:
     """The exporters whose consumer contact a carton of `lot` names: those of the lot's
     shipments; before it ships, the one exporter that keeps a contact (none if several do)."""
-    shipped = session.exec(
-        select(Shipment.exporter_id)
-        .join(Pallet, Pallet.shipment_id == Shipment.id)
-        .join(PalletContent, PalletContent.pallet_id == Pallet.id)
-        .where(PalletContent.lot_id == lot.id)
-        .order_by(Shipment.id)
-    ).all()
+    shipped = _of_shipments(session, lot, Shipment.exporter_id).all()
     if shipped:
         return list(shipped)
     keeping = [
