@@ -54,7 +54,7 @@ run: $(STAMP) $(COMPILED)
 	@echo "  API docs (try it):  http://$(HOST):$(PORT)/api/v1/docs/"
 	@echo "  OpenAPI document:   http://$(HOST):$(PORT)/api/v1/openapi.json"
 	@echo "  demo API tokens:    instance/demo-tokens.txt"
-	@echo "  staff pages:        http://$(HOST):$(PORT)/  (log in as worker / worker-demo-2026)"
+	@echo "  staff pages:        http://$(HOST):$(PORT)/  (log in as worker / worker-demo-2026; an importer: tokyo-importer / tokyo-importer-demo-2026)"
 	@echo "  in production:      .venv/bin/gunicorn wsgi:app (settings: gunicorn.conf.py) behind nginx: docs/operations.md"
 	@echo
 	$(FLASK) run --host $(HOST) --port $(PORT)
