@@ -40,7 +40,7 @@ translations: $(STAMP)
 
 # The README's screenshots of the lookup page and the staff pages (needs Debian's chromium).
 screenshots: $(STAMP) $(COMPILED)
-	TRACE_SCREENSHOTS=docs $(BIN)/python -m pytest -q tests/lookup/test_browser.py tests/web/test_web_browser.py
+	TRACE_SCREENSHOTS=docs $(BIN)/python -m pytest -q tests/lookup/test_browser.py tests/web/test_web_browser.py tests/web/test_web_forms_browser.py
 
 # The codes printed on labels point at the address `make run` serves, so a phone on the same
 # network opens them (make run HOST=192.168.1.20 PORT=8000); TRACE_PUBLIC_BASE_URL wins if set.
@@ -54,7 +54,7 @@ run: $(STAMP) $(COMPILED)
 	@echo "  API docs (try it):  http://$(HOST):$(PORT)/api/v1/docs/"
 	@echo "  OpenAPI document:   http://$(HOST):$(PORT)/api/v1/openapi.json"
 	@echo "  demo API tokens:    instance/demo-tokens.txt"
-	@echo "  staff pages:        http://$(HOST):$(PORT)/  (log in as worker / worker-demo-2026)"
+	@echo "  staff pages:        http://$(HOST):$(PORT)/  (log in as worker / worker-demo-2026; an importer: tokyo-importer / tokyo-importer-demo-2026)"
 	@echo "  in production:      .venv/bin/gunicorn wsgi:app (settings: gunicorn.conf.py) behind nginx: docs/operations.md"
 	@echo
 	$(FLASK) run --host $(HOST) --port $(PORT)

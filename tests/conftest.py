@@ -175,3 +175,12 @@ def season(api, ids):
     from tests.flows import packed_season
 
     return packed_season(api, ids)
+
+
+@pytest.fixture
+def shipped(api, ids, season):
+    """The walkthrough season, shipped to Tokyo and departed; with the shipment id."""
+    from tests.flows import shipped_and_departed
+
+    shipment = shipped_and_departed(api, ids, season["ssccs"])
+    return {**season, "shipment": shipment}

@@ -172,6 +172,19 @@ def packed_lot(api, ids) -> tuple[str, str]:
     return harvest, response.json["lot"]
 
 
+def shipped_and_departed(api, ids, ssccs) -> int:
+    """The walkthrough's shipment of `ssccs` to Tokyo, loaded and departed; its id."""
+    worker = api.as_("worker")
+    response = worker.post("/shipments", json=shipment_body(ids, ssccs))
+    assert response.status_code == 201, response.json
+    shipment = response.json["id"]
+    response = worker.post(
+        f"/shipments/{shipment}/departures", json={"departed_at": "2026-06-12T22:00:00+07:00"}
+    )
+    assert response.status_code == 201, response.json
+    return shipment
+
+
 def shipment_body(ids, ssccs, market="JP") -> dict:
     return {
         "exporter_id": ids["exporter"],

@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 from stdnum import iso6346
 
+from tests.web.page import Page
 from trace import demo
 from trace.api import schemas
 from trace.db.engine import make_engine
@@ -238,7 +239,11 @@ def test_cli_loads_the_demo_once(app):
     assert "demo API tokens" in first.output
     assert "tokyo-importer" in first.output
     saved = (Path(app.instance_path) / "demo-tokens.txt").read_text()
-    token = saved.split("tokyo-importer")[1].split()[1]
+    token = next(
+        line.split()[2]
+        for line in saved.splitlines()
+        if line.split()[:2] == ["tokyo-importer", "importer"]
+    )
     response = app.test_client().get(
         "/api/v1/shipments", headers={"Authorization": f"Bearer {token}"}
     )
@@ -252,6 +257,11 @@ def test_cli_loads_the_demo_once(app):
     with Session(app.extensions["trace.engine"]) as session:
         assert users.authenticate_password(session, "worker", "worker-demo-2026") is not None
         assert users.authenticate_password(session, "tokyo-importer", "tokyo-importer-demo") is None
+    assert "tokyo-importer / tokyo-importer-demo-2026" in first.output
+    importer = Page(app.test_client())
+    importer.open("/login")
+    importer.send({"username": "tokyo-importer", "password": "tokyo-importer-demo-2026"})
+    assert importer.url == "/app/" and "Record the arrival" in importer.text()  # one at sea
     second = runner.invoke(args=["demo", "load"])
     assert second.exit_code == 0, second.output
     assert "holds data already" in second.output
@@ -276,3 +286,5 @@ def test_the_demo_prints_cartons_whose_pages_say_genuine(app):
         page = app.test_client().get(url.removeprefix(base), headers=BROWSER)
         assert page.status_code == 200
         assert "This label was printed for this lot" in page.get_data(as_text=True)
+        # the exporter's consumer contact, kept as master data, on each shipped lot's page
+        assert "care@haiduong-agri.example" in page.get_data(as_text=True)

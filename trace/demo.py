@@ -160,7 +160,7 @@ SHIPMENTS = (
     ("JP", "tokyo", {"th": 9}, 5, "arrived"),
     ("US", "los-angeles", {"ln": 4}, 8, "arrived"),
     ("AU", "sydney", {"th": 5, "ln": 2}, 12, "arrived"),
-    ("JP", "tokyo", {"th": 9}, 15, "arrived"),
+    ("JP", "tokyo", {"th": 9}, 15, "departed"),  # at sea: Tokyo's importer records the arrival
     ("US", "los-angeles", {"th": 5, "ln": 2}, 19, "departed"),
     ("AU", "sydney", {"ln": 4}, 23, "departed"),
     ("JP", "tokyo", {"th": 9}, 27, "loaded"),
@@ -522,6 +522,11 @@ def _codes(scheme: str, value: str, markets: str, issuer: str = EXPORT_ISSUER) -
 # descriptions (21 CFR 1.1310: phone number and address). The numbers are made up.
 POSTAL = {"Hải Dương": "03000", "Bắc Giang": "26000", "Hà Nội": "10000", "Hải Phòng": "04000"}
 AREA = {"Hải Dương": "220", "Bắc Giang": "204", "Hà Nội": "24", "Hải Phòng": "225"}
+EXPORTER_CONTACT = {
+    "name": "Hải Dương Agri Export — chăm sóc khách hàng",
+    "email": "care@haiduong-agri.example",
+    "website": "https://haiduong-agri.example/vai-thieu",
+}
 PARTY_CONTACT = {  # key: (postal code, phone)
     "exporter": ("03000", "+84 220 3850 200"),
     "tokyo": ("143-0001", "+81 3 5555 0123"),
@@ -607,6 +612,8 @@ def places(company_prefix: str) -> list[tuple[str, dict]]:
         }
         if party.gln:
             data["gln"] = _gs1_key(company_prefix, party.gln)
+        if party.kind == "exporter":  # named on its cartons' public pages and labels
+            data["contact"] = {**EXPORTER_CONTACT, "phone": phone}
         rows.append((party.key, data))
     return rows
 
@@ -669,10 +676,9 @@ def load(session: Session, company_prefix: str, extension_digit: int, seed: int 
         names[f"gtin-{house}"] = product.gtin
     actors, tokens = {}, []
     for name, role, place in USERS:
-        # Staff may log in to the web pages with a demo password (importers use the API).
-        password = demo_password(name) if role != "importer" else None
+        # Every demo user may log in to the web pages with a demo password.
         actors[name], token = users.create(
-            session, name, role, names[place] if place else None, password
+            session, name, role, names[place] if place else None, demo_password(name)
         )
         tokens.append((name, role, token))
     for step in plan(seed):
@@ -771,9 +777,7 @@ def _summary(session: Session, seed: int, tokens: list[tuple[str, str, str]]) ->
         + ")",
         f"  events     {_count(session, Event)}",
         "staff pages (/login): "
-        + ", ".join(
-            f"{name} / {demo_password(name)}" for name, role, _ in tokens if role != "importer"
-        ),
+        + ", ".join(f"{name} / {demo_password(name)}" for name, _role, _token in tokens),
         "demo API tokens (name role token; each shown once):",
         *(f"  {name:<15} {role:<10} {token}" for name, role, token in tokens),
     ]

@@ -9,9 +9,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import jsonschema
-import pytest
-
-from tests.flows import shipment_body
 
 STANDARDS = Path(__file__).resolve().parents[1] / "standards" / "epcis"
 SCHEMA = STANDARDS / "EPCIS-JSON-Schema.json"
@@ -52,17 +49,3 @@ def load(path: Path) -> dict:
 def events_of(document: dict) -> list[dict]:
     body = document["epcisBody"]
     return body.get("eventList") or body["queryResults"]["resultsBody"]["eventList"]
-
-
-@pytest.fixture
-def shipped(api, ids, season):
-    """The walkthrough season, shipped to Tokyo and departed; with the shipment id."""
-    worker = api.as_("worker")
-    response = worker.post("/shipments", json=shipment_body(ids, season["ssccs"]))
-    assert response.status_code == 201, response.json
-    shipment = response.json["id"]
-    response = worker.post(
-        f"/shipments/{shipment}/departures", json={"departed_at": "2026-06-12T22:00:00+07:00"}
-    )
-    assert response.status_code == 201, response.json
-    return {**season, "shipment": shipment}

@@ -257,3 +257,18 @@ def test_the_content_module_loads_no_renderer_or_framework():
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == ""
+
+
+def test_the_exporters_contact_gives_a_phone_or_email_and_the_web_site():
+    def shown(contact):
+        label = carton_label(lot_facts(contact=contact), "00042")
+        return {f.title: f.value for f in label.fields if f.title in ("Contact", "Web")}
+
+    assert shown(None) == {}
+    assert shown({"phone": "+84 220 3850 123", "email": "a@b.example"}) == {
+        "Contact": "+84 220 3850 123"
+    }
+    assert shown({"email": "a@b.example", "website": "https://b.example/"}) == {
+        "Contact": "a@b.example",
+        "Web": "b.example",
+    }

@@ -247,3 +247,17 @@ def test_pallet_of_a_product_without_gtin_has_only_the_sscc_symbol(lines):
     label = pallet_label(pallet_facts(*lines))
     (image,) = pages(_rendered([label], "100x150mm", "pdf"), 203)
     assert gs1_reads(decode(image)) == [[("00", "089312340000000424")]]
+
+
+CONTACT = {"phone": "+84 220 3850 123", "website": "https://haiduong-agri.example/lychee"}
+
+
+@pytest.mark.parametrize("market", ["JP", "US"])  # the US label also carries the voice pick code
+def test_a_carton_with_the_exporters_contact_still_scans_and_says_it(market):
+    label = _carton(contact=CONTACT, market=market)
+    pdf = _rendered([label], "100x150mm", "pdf", 203)
+    reads = decode(pages(pdf, 203)[0])
+    assert [read.text for read in reads if read.format == "QRCode"] == [label.qr]
+    assert sorted(gs1_reads(reads)) == sorted(_symbols(label, "100x150mm", 203))
+    text = pdf_text(pdf)
+    assert "Contact: +84 220 3850 123" in text and "Web: haiduong-agri.example/lychee" in text

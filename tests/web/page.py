@@ -130,10 +130,10 @@ class Page:
         return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", self.html))
 
 
-def staffed_app(template, folder):
+def staffed_app(template, folder, **settings):
     """An app on a fresh copy of the migrated SQLite template, with the staff users (admin-1,
     worker-1, inspector-1 and their web passwords) and the walkthrough's master data; returns
-    (app, api, ids) for the browser tests to build their season on."""
+    (app, api, ids) for the browser tests to build their season on; `settings` as the app's."""
     from sqlmodel import Session
 
     from tests.browser import sqlite_app
@@ -141,7 +141,7 @@ def staffed_app(template, folder):
     from tests.flows import master_data
     from trace.services import users
 
-    app = sqlite_app(template, folder)
+    app = sqlite_app(template, folder, **settings)
     tokens = {}
     with Session(app.extensions["trace.engine"], expire_on_commit=False) as session:
         for role, password in PASSWORDS.items():

@@ -131,3 +131,35 @@ def test_a_user_with_a_password_and_tokens(as_, client, ids):
     admin.send({"pw-password": ""}, form="password-form")
     assert "Web login removed." in admin.text()
     assert lan.client.get("/app/").status_code == 302  # the session ended with the password
+
+
+def test_an_exporters_consumer_contact_is_kept_from_its_page(as_, api, ids):
+    admin = as_("admin")
+    admin.open(f"/app/admin/locations/{ids['orchard']}")
+    assert 'id="contact"' not in admin.html  # only an exporter keeps one
+    admin.open(f"/app/admin/locations/{ids['exporter']}")
+    contact = {
+        "place-contact_name": "Customer care",
+        "place-contact_phone": "+84 220 3850 123",
+        "place-contact_email": "care@example",
+        "place-contact_website": "haiduong-agri.example",
+    }
+    admin.send(contact, form="place-form")
+    assert "An e-mail address, e.g. care@example.com." in admin.text()
+    assert "A web address starting with https://." in admin.text()
+    assert api.as_("inspector").get(f"/locations/{ids['exporter']}").json["contact"] == {}
+    admin.send(
+        {
+            "place-contact_email": "care@haiduong-agri.example",
+            "place-contact_website": "https://haiduong-agri.example",
+        },
+        form="place-form",
+    )
+    assert "Saved." in admin.text()
+    assert api.as_("inspector").get(f"/locations/{ids['exporter']}").json["contact"] == {
+        "name": "Customer care",
+        "phone": "+84 220 3850 123",
+        "email": "care@haiduong-agri.example",
+        "website": "https://haiduong-agri.example",
+    }
+    assert 'value="care@haiduong-agri.example"' in admin.html  # shown again to change it

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from tests.flows import GTIN, shipment_body
 from trace.db.models import User
 from trace.domain.errors import DomainError
-from trace.services import labels, second_factor, users
+from trace.services import labels, masterdata, second_factor, users
 from trace.web import base, messages
 
 
@@ -105,6 +105,12 @@ def _messages(api, ids, season) -> list[str]:
         json={"inspected_at": "2026-06-11T09:00:00+07:00", "result": "fail"},
     )
     refused("post", "/packings", {**packing, "inputs": [{"lot": harvest, "quantity": 5}]})
+    lift = worker.post(
+        f"/lots/{harvest}/inspections",
+        json={"inspected_at": "2026-06-11T10:00:00+07:00", "result": "pass"},
+    )
+    assert lift.status_code == 403, lift.json  # a worker does not lift a hold
+    out.append(lift.json["message"])
     facility = (
         api.as_("admin")
         .post(
@@ -140,6 +146,9 @@ def _service_messages(session, lot: str) -> list[str]:
         lambda: users.create(session, "someone", "worker", password="qwerty123456"),
         lambda: users.change_password(session, worker, "not-the-password", "a-long-new-one"),
         lambda: second_factor.confirm(session, worker, "000000"),
+        lambda: masterdata.create_location(
+            session, {"kind": "orchard", "name": "X", "contact": {"phone": "+84 1234"}}
+        ),
         lambda: labels.check_count(session, {"kind": "pallet", "count": 5}, 4, 10),
         lambda: labels.check_count(session, {"kind": "sticker", "lot": lot, "count": 9**9}, 4, 10),
     ):
@@ -153,7 +162,7 @@ def test_every_rule_message_is_translated(app, api, ids, season, engine):
     found = _messages(api, ids, season)
     with Session(engine) as session:
         found += _service_messages(session, season["packed"])
-    assert len(found) == 32
+    assert len(found) == 34
     with app.test_request_context("/app/", headers={"Accept-Language": "vi"}):
         base.DOMAIN.as_default()
         for message in found:

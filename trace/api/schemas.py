@@ -234,6 +234,15 @@ def Phone(**kwargs):
     )
 
 
+class Contact(Schema):
+    """An exporter's consumer contact: whom the public page of its cartons names."""
+
+    name = Text(200, metadata={"example": "Hải Dương Agri Export — customer care"})
+    phone = Phone()
+    email = fields.Email(validate=validate.Length(max=254))
+    website = fields.Url(schemes={"http", "https"}, validate=validate.Length(max=300))
+
+
 class CodeIn(In):
     scheme = Text(16, required=True, metadata={"example": "PUC"})
     value = Text(64, required=True, metadata={"example": "VN-HDTH-0112"})
@@ -261,6 +270,9 @@ class LocationIn(In):
     gln = GlnField(allow_none=True)
     phone = Phone(allow_none=True)
     address = fields.Nested(Address, load_default=dict)
+    contact = fields.Nested(
+        Contact, load_default=dict, metadata={"description": "an exporter's consumer contact"}
+    )
     codes = fields.List(fields.Nested(CodeIn), load_default=list)
     methods = fields.List(
         fields.String(validate=validate.OneOf(TREATMENTS)),
@@ -281,6 +293,9 @@ class LocationPatch(In):
     gln = GlnField(allow_none=True)
     phone = Phone(allow_none=True)
     address = fields.Nested(Address)
+    contact = fields.Nested(
+        Contact, metadata={"description": "an exporter's consumer contact ({}: none)"}
+    )
     methods = fields.List(fields.String(validate=validate.OneOf(TREATMENTS)))
     codes = fields.List(fields.Nested(CodeIn), metadata={"description": "codes to add"})
     code_status = fields.List(
@@ -295,6 +310,7 @@ class LocationOut(Out):
     gln = fields.String(allow_none=True)
     phone = fields.String(allow_none=True)
     address = fields.Dict()
+    contact = fields.Dict()
     methods = fields.List(fields.String())
     codes = fields.List(fields.Nested(CodeOut))
     created_at = fields.DateTime()

@@ -28,6 +28,9 @@ class Location(SQLModel, table=True):
     address: dict = Field(default_factory=dict, sa_type=JSON)
     # A treatment facility's methods (fumigation, vapour_heat, irradiation…); empty: any.
     methods: list = Field(default_factory=list, sa_type=JSON)
+    # An exporter's consumer contact (name, phone, email, website): whom the public page of
+    # its cartons tells a reader to contact; empty: the TRACE_LOOKUP_CONTACT_* settings.
+    contact: dict = Field(default_factory=dict, sa_type=JSON)
     created_at: datetime
 
 

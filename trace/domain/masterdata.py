@@ -19,6 +19,8 @@ def location_state(row: Mapping[str, Any], codes: Iterable[Mapping[str, Any]]) -
     state = {key: row.get(key) for key in LOCATION_FIELDS}
     state["address"] = dict(state["address"] or {})
     state["methods"] = list(state["methods"] or [])
+    if row.get("contact"):  # only when set: the versions kept before contacts existed still hold
+        state["contact"] = dict(row["contact"])
     state["codes"] = [
         {key: code.get(key) for key in CODE_FIELDS} for code in sorted(codes, key=lambda c: c["id"])
     ]
@@ -63,10 +65,10 @@ def describe_change(before: Mapping[str, Any] | None, after: Mapping[str, Any]) 
     if before is None:
         return "created"
     parts = []
-    for key, value in after.items():
-        if key == "codes" or before.get(key) == value:
+    for key in dict.fromkeys([*after, *before]):  # a key removed (a contact) is a change too
+        if key == "codes" or before.get(key) == after.get(key):
             continue
-        parts.append(f"{key}: {before.get(key)!r} → {value!r}")
+        parts.append(f"{key}: {before.get(key)!r} → {after.get(key)!r}")
     old = {c["id"]: c for c in before.get("codes", [])}
     for code in after.get("codes", []):
         was = old.get(code["id"])

@@ -92,6 +92,8 @@ class LotFacts:
             ``"EU"``, ``"KR"``…
         base_url: Public base URL of trace's resolver, e.g. ``"https://trace.example.vn"``.
         stamps: Extra lines the market requires, added after the market's own.
+        contact: The exporter's consumer contact (``phone``, ``email``, ``website``), if it
+            keeps one: its phone (else e-mail) and web site are printed.
     """
 
     names: Mapping[str, str]
@@ -106,6 +108,7 @@ class LotFacts:
     market: str
     base_url: str
     stamps: tuple[str, ...] = ()
+    contact: Mapping[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -358,6 +361,7 @@ def carton_label(facts: LotFacts, serial: str) -> CartonLabel:
         fields.append(
             Field("Treatment", f"{facts.treatment.facility_code} batch {facts.treatment.batch}")
         )
+    fields += _contact_fields(facts.contact or {})
     voice_pick = None
     if facts.gtin is None:
         qr = short_link(facts.base_url, lot)
@@ -386,6 +390,17 @@ def carton_label(facts: LotFacts, serial: str) -> CartonLabel:
         market=market,
         voice_pick=voice_pick,
     )
+
+
+def _contact_fields(contact: Mapping[str, str]) -> list[Field]:
+    """Whom a buyer calls: the phone (else the e-mail) and the web site, without its scheme."""
+    out = []
+    reach = contact.get("phone") or contact.get("email")
+    if reach:
+        out.append(Field("Contact", reach))
+    if contact.get("website"):
+        out.append(Field("Web", contact["website"].split("://", 1)[-1].rstrip("/")))
+    return out
 
 
 def carton_labels(facts: LotFacts, serials: Iterable[str]) -> Iterator[CartonLabel]:

@@ -348,7 +348,13 @@ def _answer(read) -> Response:
     if found.carton is not None:
         carton = _check_carton(session, *found.carton)
     if found.kept is None:
-        html = render_template(found.template, **found.view, carton=carton, links=found.links)
+        html = render_template(
+            found.template,
+            **found.view,
+            **_contact(found.view),
+            carton=carton,
+            links=found.links,
+        )
     else:
         html = _lot_html(cache, found, carton)
     response = Response(html, mimetype="text/html")
@@ -374,13 +380,25 @@ def _lot_html(cache: PageCache, found: Found, carton: dict | None) -> str:
         found.kept,
         key,
         lambda: render_template(
-            found.template, **found.view, links=found.links, slots={"serial": SLOT, "carton": SLOT}
+            found.template,
+            **found.view,
+            **_contact(found.view),
+            links=found.links,
+            slots={"serial": SLOT, "carton": SLOT},
         ).split(SLOT),
     )
     if carton is None:
         return "".join(pieces)
-    serial, lines = render_template("lookup/_carton.html", carton=carton, slot=SLOT).split(SLOT)
+    serial, lines = render_template(
+        "lookup/_carton.html", carton=carton, slot=SLOT, **_contact(found.view)
+    ).split(SLOT)
     return pieces[0] + " " + serial.strip() + pieces[1] + lines + pieces[2]
+
+
+def _contact(view: dict) -> dict:
+    """The shipping exporter's consumer contact (master data) in place of the settings'."""
+    kept = view.get("exporter_contact")
+    return {"contact": kept} if kept else {}
 
 
 def _cache() -> PageCache:

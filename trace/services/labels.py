@@ -45,6 +45,7 @@ from trace.labels.content import (
     sticker_label,
 )
 
+from . import masterdata
 from .common import get_lot, lock_chain, next_value, now, unit_of_work
 from .shipments import market_gaps
 
@@ -318,16 +319,21 @@ def _code(session: Session, location_id: int | None, scheme: str, market: str) -
     ).first()
 
 
-def market_of(session: Session, lot: Lot) -> str | None:
-    """The lot's market: its shipment's, else the only market its whole chain (orchards,
-    packing house, treatment) holds active codes for; None when that is not one market."""
-    shipped = session.exec(
-        select(Shipment.market)
+def _of_shipments(session: Session, lot: Lot, column):
+    """`column` of each shipment the lot's pallets went into, in the order they were loaded."""
+    return session.exec(
+        select(column)
         .join(Pallet, Pallet.shipment_id == Shipment.id)
         .join(PalletContent, PalletContent.pallet_id == Pallet.id)
         .where(PalletContent.lot_id == lot.id)
         .order_by(Shipment.id)
-    ).first()
+    )
+
+
+def market_of(session: Session, lot: Lot) -> str | None:
+    """The lot's market: its shipment's, else the only market its whole chain (orchards,
+    packing house, treatment) holds active codes for; None when that is not one market."""
+    shipped = _of_shipments(session, lot, Shipment.market).first()
     if shipped:
         return shipped
     markets = set(
@@ -394,7 +400,22 @@ def lot_facts(session: Session, lot: Lot, market: str, base_url: str) -> LotFact
         treatment=treatment,
         market=market,
         base_url=base_url,
+        contact=masterdata.consumer_contact(session, _exporters(session, lot)),
     )
+
+
+def _exporters(session: Session, lot: Lot) -> list[int]:
+    """The exporters whose consumer contact a carton of `lot` names: those of the lot's
+    shipments; before it ships, the one exporter that keeps a contact (none if several do)."""
+    shipped = _of_shipments(session, lot, Shipment.exporter_id).all()
+    if shipped:
+        return list(shipped)
+    keeping = [
+        place.id
+        for place in session.exec(select(Location).where(Location.kind == "exporter"))
+        if place.contact
+    ]
+    return keeping if len(keeping) == 1 else []
 
 
 def _party(location: Location | None) -> Party:

@@ -537,6 +537,9 @@ def _lot_view(session: Session, lot: Lot, chain: dict) -> dict:
         "certificates": certificates,
         "timeline": timeline,
         "on_hold": lot.on_hold,
+        "exporter_contact": masterdata.consumer_contact(
+            session, [s.exporter_id for s in shipments]
+        ),
     }
 
 

@@ -73,9 +73,21 @@ def state_of_product(product: Product) -> dict:
     return product_state(product.model_dump())
 
 
+def _check_contact(kind: str, contact: dict | None) -> None:
+    """Only an exporter has a consumer contact (the public page names the carton's exporter)."""
+    if contact and kind != "exporter":
+        raise Invalid(
+            "contact",
+            f"a {kind.replace('_', ' ')} has no consumer contact: only an exporter does",
+            kind="location.contact_not_exporter",
+            location_kind=kind,
+        )
+
+
 def create_location(session: Session, data: dict, actor: User | None = None) -> Location:
     data = dict(data)
     codes = data.pop("codes", [])
+    _check_contact(data["kind"], data.get("contact"))
     with unit_of_work(session):
         head = lock_chain(session)
         gln = data.get("gln")
@@ -101,6 +113,16 @@ def create_location(session: Session, data: dict, actor: User | None = None) -> 
     return location
 
 
+def consumer_contact(session: Session, exporter_ids: Iterable[int]) -> dict | None:
+    """The consumer contact (its name defaulting to the exporter's) of the first of
+    `exporter_ids` that keeps one, as it is now (a reader calls today's number)."""
+    for ident in exporter_ids:
+        exporter = session.get(Location, ident)
+        if exporter is not None and exporter.contact:
+            return {"name": exporter.name, **exporter.contact}
+    return None
+
+
 def get_location(session: Session, ident: int) -> Location:
     location = session.get(Location, ident)
     if location is None:
@@ -118,6 +140,8 @@ def update_location(
         head = _revised(session)
         location = get_location(session, ident)
         before = state_of_location(session, location)
+        if "contact" in data:
+            _check_contact(location.kind, data["contact"])
         for status in data.pop("code_status", []):
             code = session.get(LocationCode, status["id"])
             if code is None or code.location_id != location.id:

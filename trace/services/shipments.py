@@ -21,6 +21,7 @@ from trace.domain.errors import Forbidden, Invalid, NotFound, RuleViolation
 from trace.domain.timing import require_order
 
 from .common import check_event_time, location_for_field, lock_chain, now, record, unit_of_work
+from .lots import events_of
 from .masterdata import CODE_SCHEME, codes_of
 from .packing import refuse_held
 
@@ -259,3 +260,8 @@ def list_shipments(session: Session, actor: User, filters: dict, page: int, size
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     rows = session.exec(query.order_by(Shipment.id).offset((page - 1) * size).limit(size)).all()
     return rows, total
+
+
+def timeline(session: Session, shipment: Shipment) -> list[Event]:
+    """A shipment's own events (loading, departure, arrival…), in the order they happened."""
+    return events_of(session, [node("shipment", shipment.id)])

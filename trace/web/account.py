@@ -17,7 +17,7 @@ from trace.db.session import get_session
 from trace.domain.errors import DomainError
 from trace.services import second_factor, users
 
-from .base import READERS, bp, me, new_token, open_session, render, roles, show_error, submit_once
+from .base import STAFF, bp, me, new_token, open_session, render, roles, show_error, submit_once
 from .forms import ChangePasswordForm, SecondFactorForm
 
 
@@ -28,7 +28,7 @@ def _qr(uri: str) -> str:
 
 
 @bp.route("/app/account", methods=["GET", "POST"])
-@roles(*READERS)
+@roles(*STAFF)
 def account():
     """Password and second factor of the logged-in user."""
     db = get_session()

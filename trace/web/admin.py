@@ -61,9 +61,14 @@ def _location_form(form: LocationForm) -> None:
     form.methods.choices = options((m, words.word(words.METHODS, m)) for m in words.METHODS)
 
 
+CONTACT = ("name", "phone", "email", "website")
+
+
 def _location_data(form: LocationForm) -> dict:
     address = {k: getattr(form, k).data.strip() for k in ADDRESS if getattr(form, k).data}
+    contact = {k: form[f"contact_{k}"].data.strip() for k in CONTACT if form[f"contact_{k}"].data}
     return {
+        "contact": contact,
         "name": form.name.data.strip(),
         "gln": form.gln.data or None,
         "phone": (form.phone.data or "").strip() or None,
@@ -110,6 +115,8 @@ def location_edit(ident: int):
         for key in ADDRESS:
             getattr(form, key).data = place.address.get(key, "")
         form.methods.data = place.methods
+        for key in CONTACT:
+            form[f"contact_{key}"].data = place.contact.get(key, "")
     _location_form(form)
     code_form = (
         CodeForm(prefix="code")

@@ -16,9 +16,11 @@ from trace.db.session import get_session
 from trace.security import client_address
 from trace.services import lots, second_factor, shipments, users
 
+from . import importer
 from .account import end_own_sessions
 from .base import (
-    READERS,
+    IMPORTERS,
+    STAFF,
     WORKERS,
     bp,
     current_house,
@@ -68,7 +70,7 @@ def login():
         if user is None:
             throttle().failed(address, name)
             form.password.errors.append(_("Wrong user name or password."))
-        elif user.role not in READERS:
+        elif user.role not in STAFF:
             form.password.errors.append(
                 _("Your role has no staff pages: use the API with your token.")
             )
@@ -149,11 +151,14 @@ def root():
 
 
 @bp.route("/app/")
-@roles(*READERS)
+@roles(*STAFF)
 def home():
-    """A worker's lots at the packing house today; an inspector's search and shipments."""
+    """A worker's lots at the packing house today; an inspector's search and shipments; an
+    importer's own shipments."""
     if current_user.role in WORKERS:
         return _worker_home()
+    if current_user.role in IMPORTERS:
+        return importer.home()
     rows, _total = shipments.list_shipments(get_session(), me(), {}, 1, 500)
     recent = sorted(rows, key=lambda s: s.id, reverse=True)[:20]
     return render("web/home_inspector.html", shipments=recent)

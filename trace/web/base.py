@@ -51,6 +51,8 @@ COOKIE = "lang"  # the same cookie the public pages remember a language in
 WORKERS = ("admin", "worker")
 READERS = ("admin", "worker", "inspector")
 AUDITORS = ("admin", "inspector")
+IMPORTERS = ("importer",)  # an importer's pages: its own shipments only (trace/web/importer.py)
+STAFF = (*READERS, *IMPORTERS)  # whoever may log in to the staff pages
 
 
 def select_language() -> str:
@@ -380,6 +382,7 @@ def _helpers() -> dict:
         "WORKERS": WORKERS,
         "READERS": READERS,
         "AUDITORS": AUDITORS,
+        "IMPORTERS": IMPORTERS,
         "word": words.word,
         "words": words,
         "shown_time": shown_time,

@@ -19,6 +19,7 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
+    URL,
     DataRequired,
     InputRequired,
     Length,
@@ -250,6 +251,7 @@ class ArriveForm(Once):
 
 # As the API checks it (trace/api/schemas.py, Phone).
 PHONE = r"^\+?\(?[0-9][0-9 ()./-]{3,29}$"
+EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 
 class LocationForm(Once):
@@ -276,6 +278,32 @@ class LocationForm(Once):
         validators=[Optional(), Regexp(r"^[A-Z]{2}$", message=_l("ISO 3166 code, e.g. VN."))],
     )
     methods = SelectMultipleField(_l("Treatment methods (facilities)"), choices=same(TREATMENTS))
+    # An exporter's consumer contact: on its cartons' public pages and labels.
+    contact_name = StringField(_l("Consumer contact: name"), validators=[Optional(), text(200)])
+    contact_phone = StringField(
+        _l("Consumer contact: phone"),
+        validators=[
+            Optional(),
+            Regexp(PHONE, message=_l("A phone number, e.g. +84 220 3850 123.")),
+        ],
+    )
+    contact_email = StringField(
+        _l("Consumer contact: e-mail"),
+        validators=[
+            Optional(),
+            text(254),
+            Regexp(EMAIL, message=_l("An e-mail address, e.g. care@example.com.")),
+        ],
+    )
+    contact_website = StringField(
+        _l("Consumer contact: web site"),
+        validators=[
+            Optional(),
+            text(300),
+            URL(message=_l("A web address starting with https://.")),
+            Regexp(r"^https?://", message=_l("A web address starting with https://.")),
+        ],
+    )
 
 
 class CodeForm(Once):

@@ -212,6 +212,7 @@ def timeline(db, events) -> list[dict]:
             ("result", _("result")),
             ("temperature_c", "°C"),
             ("container_no", _("container")),
+            ("condition", _("condition")),
             ("market", _("market")),
             ("parent", "SSCC"),
         ):
@@ -451,11 +452,9 @@ def exports():
     )
 
 
-@bp.route("/app/exports/epcis.jsonld")
-@roles(*AUDITORS)
-def export_epcis():
-    """An EPCIS 2.0 document of a lot's or shipment's events (as the API's /exports/epcis)."""
-    scope = _scope()
+def epcis_download(scope: export.Scope) -> Response:
+    """An EPCIS 2.0 document of the scope's events, as the API's /exports/epcis gives it to the
+    logged-in user."""
     config = current_app.config
     document = export.export_document(
         get_session(),
@@ -468,10 +467,21 @@ def export_epcis():
     return _download(content, "application/ld+json", f"epcis_{scope.label()}.jsonld")
 
 
+def fsma_download(scope: export.Scope) -> Response:
+    """The FSMA 204 sortable spreadsheet of the scope, as the API's CSV."""
+    table = fsma.rows(get_session(), scope, Names(current_app.config["PUBLIC_BASE_URL"]), me())
+    return _download(fsma.to_csv(table), "text/csv; charset=utf-8", f"fsma204_{scope.label()}.csv")
+
+
+@bp.route("/app/exports/epcis.jsonld")
+@roles(*AUDITORS)
+def export_epcis():
+    """An EPCIS 2.0 document of a lot's or shipment's events (as the API's /exports/epcis)."""
+    return epcis_download(_scope())
+
+
 @bp.route("/app/exports/fsma204.csv")
 @roles(*AUDITORS)
 def export_fsma():
     """The FSMA 204 sortable spreadsheet of a lot or shipment (as the API's CSV)."""
-    scope = _scope()
-    table = fsma.rows(get_session(), scope, Names(current_app.config["PUBLIC_BASE_URL"]), me())
-    return _download(fsma.to_csv(table), "text/csv; charset=utf-8", f"fsma204_{scope.label()}.csv")
+    return fsma_download(_scope())

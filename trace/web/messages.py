@@ -95,6 +95,20 @@ PATTERNS = [
         "lot",
     ),
     (
+        r"lot (?P<lot>\S+) is on hold \(its latest inspection failed\): only an inspector or an "
+        r"admin can lift the hold",
+        _l(
+            "Lot %(lot)s is on hold (its latest inspection failed): only an inspector or an "
+            "administrator can lift the hold, by a passing inspection or a correction."
+        ),
+        "result",
+    ),
+    (
+        r"a (?P<kind>[a-z ]+) has no consumer contact: only an exporter does",
+        _l("Only an exporter has a consumer contact: leave its boxes empty for this place."),
+        "contact_name",
+    ),
+    (
         r"cannot (?P<doing>pack|ship): lot (?P<lot>.+) is on hold",
         _l(
             "Lot %(lot)s is on hold (its latest inspection failed): record a passing inspection "

@@ -805,21 +805,27 @@ def arrive(ident: int):
     """Record that the shipment arrived at the importer."""
     form = ArriveForm()
     if form.validate():
-
-        def record() -> str:
-            shipments.arrive(
-                get_session(),
-                me(),
-                ident,
-                {
-                    "arrived_at": aware(form.arrived_at.data),
-                    "condition": (form.condition.data or "").strip() or None,
-                },
-            )
-            flash(_("Shipment %(id)s arrived.", id=ident), "ok")
-            return url_for("web.shipment_page", ident=ident)
-
-        response = submit_once(form, record, {"time": "arrived_at", "arrived_at": "arrived_at"})
+        response = record_arrival(form, ident, "web.shipment_page")
         if response is not None:
             return response
     return show_shipment(ident, arrive=form, status=422)
+
+
+def record_arrival(form: ArriveForm, ident: int, page: str):
+    """The arrival use case with the form's time and condition, once; then `page` of the
+    shipment (None: the form is shown again with the refusal beside its field)."""
+
+    def record() -> str:
+        shipments.arrive(
+            get_session(),
+            me(),
+            ident,
+            {
+                "arrived_at": aware(form.arrived_at.data),
+                "condition": (form.condition.data or "").strip() or None,
+            },
+        )
+        flash(_("Shipment %(id)s arrived.", id=ident), "ok")
+        return url_for(page, ident=ident)
+
+    return submit_once(form, record, {"time": "arrived_at", "arrived_at": "arrived_at"})
