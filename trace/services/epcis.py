@@ -417,7 +417,7 @@ def scope_events(session: Session, scope: Scope, actor: User | None = None) -> l
         if scope.lot:
             found = session.exec(select(Lot.id).where(Lot.code == scope.lot)).first()
             if found is None:
-                raise NotFound(f"no lot with code {scope.lot!r}")
+                raise NotFound(f"no lot with code {scope.lot!r}", kind="lot.unknown", lot=scope.lot)
             start = node("lot", found)
             edges = [*walk(session, [start], "backward"), *walk(session, [start], "forward")]
         else:
@@ -1226,7 +1226,7 @@ def capture_job(session: Session, capture_id: str, actor: User | None = None) ->
     if job is None or (
         actor is not None and actor.role not in ("admin", "inspector") and job.user_id != actor.id
     ):
-        raise NotFound(f"no capture job {capture_id!r}")
+        raise NotFound(f"no capture job {capture_id!r}", kind="capture.unknown_job", id=capture_id)
     return job
 
 
@@ -1366,7 +1366,11 @@ def read_token(token: str, fingerprint: str) -> tuple[int, int | None]:
     except (ValueError, KeyError, TypeError):
         ok = False
     if not ok:
-        raise Invalid("nextPageToken", "this token does not belong to this query: start again")
+        raise Invalid(
+            "nextPageToken",
+            "this token does not belong to this query: start again",
+            kind="query.page_token",
+        )
     return after, (None if left is None else int(left))
 
 

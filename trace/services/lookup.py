@@ -111,7 +111,7 @@ def check_attributes(attributes: dict[str, str]) -> Problem | None:
         if not ok:
             return Problem(
                 "gs1.date",
-                {"found": ai, "value": value},
+                {"found": ai, "value": value, "reason": "not a YYMMDD date"},
                 f"attribute {ai} {value!r}: not a YYMMDD date",
             )
     return None
