@@ -90,7 +90,7 @@ KINDS: dict[str, Kind] = _kinds(
         "receipts_below_packed": K(("lot", "used", "unit", "received")),
         "of_correction": K(("id",)),
         "inspector_scope": K(("id", "type")),
-        "field": K(("type", "field", "correctable")),
+        "field": K(("type", "changed", "correctable")),
         "quantity": K(()),
         "result": K(()),
         "result_forbidden": K(()),

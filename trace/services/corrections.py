@@ -117,8 +117,8 @@ def correct(session: Session, actor: User, ident: int, data: dict) -> Event:
                     f"a {original.type} event's {key} cannot be corrected; correctable: {can}",
                     kind="correction.field",
                     type=original.type,
-                    field=key,
-                    correctable=list(allowed),
+                    changed=key,
+                    correctable=sorted(allowed),
                 )
         before = effective_data(session, original)
         if "quantity" in changes:

@@ -180,7 +180,7 @@ SENTENCES = {
         None,
     ),
     "correction.field": (
-        _l("%(field)s cannot be corrected on this event; what can: %(correctable)s."),
+        _l("%(changed)s cannot be corrected on this event; what can: %(correctable)s."),
         None,
     ),
     "correction.quantity": (_l("The quantity must be a number greater than 0."), "quantity"),
@@ -266,7 +266,7 @@ _WORDS = {
     "wanted": words.PLACES,
     "status": words.STATUSES,
     "type": words.EVENTS,
-    "field": words.FIELDS,
+    "changed": words.FIELDS,
     "correctable": words.FIELDS,
     "role": words.ROLES,
     "roles": words.ROLES,
