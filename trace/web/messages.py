@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from babel.dates import format_datetime
 from flask import current_app
-from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import format_date, format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -287,8 +288,8 @@ def shown(name: str, value) -> str:
         return str(value)
     if isinstance(value, int | float):
         return format_decimal(round(value, 3))
-    if isinstance(value, datetime):
-        return format_datetime(value, "short")
+    if isinstance(value, datetime):  # in its own time zone (the event's), as it was given
+        return format_datetime(value, "short", tzinfo=value.tzinfo, locale=get_locale())
     if isinstance(value, date):
         return format_date(value)
     return str(value)
