@@ -8,6 +8,7 @@ from __future__ import annotations
 import ast
 import logging
 import re
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -177,3 +178,16 @@ def test_the_openapi_document_lists_the_kinds_and_params_of_an_error(pages):
     assert set(error["kind"]["enum"]) == set(KINDS)
     assert "mass_balance.received_exceeds_harvested (lot, harvested" in error["kind"]["description"]
     assert error["params"]["type"] == "object"
+
+
+def test_days_and_times_are_written_as_the_reader_writes_them(pages):
+    at = datetime(2026, 6, 9, 10, 0, tzinfo=timezone(timedelta(hours=7)))
+    before = RuleViolation(
+        "…", kind="time.before_lot", at=at, lot="H1", what="harvested", day=date(2026, 6, 10)
+    )
+    later = RuleViolation(
+        "…", kind="time.before_existing", doing="…", at=at, what="…", since=at + timedelta(hours=3)
+    )
+    vi, en = (_staff_texts(pages, error) for error in (before, later))
+    assert "(10 thg 6, 2026)" in vi["vi"] and "(Jun 10, 2026)" in vi["en"]
+    assert "(10:00 9/6/26)" in en["vi"]  # in the event's own zone (+07:00), not UTC
