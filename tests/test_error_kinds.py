@@ -74,6 +74,23 @@ def test_no_domain_error_is_raised_without_a_kind():
     assert bare == []
 
 
+def test_each_raise_gives_its_kind_the_listed_params():
+    """Read from the code, so a raise no test provokes is checked too (the autouse fixture in
+    tests/conftest.py checks those that are provoked)."""
+    wrong = []
+    for path in TRACE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if not isinstance(node, ast.Call):
+                continue
+            named = {k.arg: k.value for k in node.keywords}
+            kind = named.pop("kind", None)
+            if not isinstance(kind, ast.Constant) or None in named or kind.value not in KINDS:
+                continue
+            if set(named) != set(KINDS[kind.value].params):
+                wrong.append(f"{path.relative_to(TRACE.parent)}:{node.lineno} {kind.value}")
+    assert wrong == []
+
+
 def _sample(kind: str) -> dict:
     """Params of `kind` with values of the right shape (the names tell numbers from text)."""
     params = {}
