@@ -147,6 +147,21 @@ KINDS: dict[str, Kind] = _kinds(
         "key_not_ed25519": K(("path",), ""),
     },
     capture={"unknown_job": K(("id",), "")},
+    # `flask --app wsgi backup` / `restore`: said to an operator on the command line.
+    backup={
+        "unsupported": K(("engine",), ""),
+        "in_memory": K((), ""),
+        "not_trace": K((), ""),
+        "database": K(("reason",), ""),
+        "no_database": K(("path",), ""),
+        "same_file": K((), ""),
+        "quick_check": K(("path", "problem"), ""),
+        "client_missing": K(("program",), ""),
+        "client_failed": K(("program", "detail"), ""),
+        "not_backup": K(("path",), ""),
+        "other_engine": K(("path", "backup", "engine"), ""),
+        "not_empty": K((), ""),
+    },
     query={"page_token": K((), "")},
     # What is wrong with a GS1 code (trace/gs1): on the public page a phone opens, and beside a
     # staff page's scan field. `key` names the identifier (GTIN, SSCC, GLN, lot, serial).
