@@ -67,7 +67,7 @@ def test_no_domain_error_is_raised_without_a_kind():
             if (
                 isinstance(node, ast.Call)
                 and getattr(node.func, "id", None)
-                in {"RuleViolation", "Invalid", "NotFound", "Forbidden"}
+                in {"RuleViolation", "Invalid", "NotFound", "Forbidden", "BackupError"}
                 and not any(k.arg in ("kind", None) for k in node.keywords)
             ):
                 bare.append(f"{path.relative_to(TRACE.parent)}:{node.lineno}")
