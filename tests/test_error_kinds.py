@@ -9,6 +9,7 @@ import ast
 import logging
 import re
 from datetime import date, datetime, timedelta, timezone
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,16 @@ TRACE = Path(__file__).resolve().parents[1] / "trace"
 STAFF_LANGUAGES = ["vi"]  # besides English, the words of the code
 
 
+@cache
+def _nodes() -> list[tuple[Path, ast.AST]]:
+    """Every syntax node of trace's code, with its file (read once for the tests below)."""
+    return [
+        (path, node)
+        for path in sorted(TRACE.rglob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(), str(path)))
+    ]
+
+
 def _raised() -> dict[str, set[str]]:
     """Every kind the code names (`kind="…"`, either side of `… if … else …`, or a default),
     with the files that name it."""
@@ -37,19 +48,18 @@ def _raised() -> dict[str, set[str]]:
             if isinstance(value, ast.Constant) and isinstance(value.value, str):
                 found.setdefault(value.value, set()).add(path.name)
 
-    for path in TRACE.rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(), str(path))):
-            if isinstance(node, ast.keyword) and node.arg == "kind":
-                note(node.value, path)
-            elif isinstance(node, ast.arguments):
-                positional = node.args[len(node.args) - len(node.defaults) :]
-                pairs = [
-                    *zip(positional, node.defaults, strict=True),
-                    *zip(node.kwonlyargs, node.kw_defaults, strict=True),
-                ]
-                for arg, default in pairs:
-                    if arg.arg == "kind" and default is not None:
-                        note(default, path)
+    for path, node in _nodes():
+        if isinstance(node, ast.keyword) and node.arg == "kind":
+            note(node.value, path)
+        elif isinstance(node, ast.arguments):
+            positional = node.args[len(node.args) - len(node.defaults) :]
+            pairs = [
+                *zip(positional, node.defaults, strict=True),
+                *zip(node.kwonlyargs, node.kw_defaults, strict=True),
+            ]
+            for arg, default in pairs:
+                if arg.arg == "kind" and default is not None:
+                    note(default, path)
     return {kind: files for kind, files in found.items() if "." in kind}
 
 
@@ -62,15 +72,14 @@ def test_every_kind_raised_is_listed_and_every_listed_kind_is_raised():
 
 def test_no_domain_error_is_raised_without_a_kind():
     bare = []
-    for path in TRACE.rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(), str(path))):
-            if (
-                isinstance(node, ast.Call)
-                and getattr(node.func, "id", None)
-                in {"RuleViolation", "Invalid", "NotFound", "Forbidden", "BackupError"}
-                and not any(k.arg in ("kind", None) for k in node.keywords)
-            ):
-                bare.append(f"{path.relative_to(TRACE.parent)}:{node.lineno}")
+    for path, node in _nodes():
+        if (
+            isinstance(node, ast.Call)
+            and getattr(node.func, "id", None)
+            in {"RuleViolation", "Invalid", "NotFound", "Forbidden", "BackupError"}
+            and not any(k.arg in ("kind", None) for k in node.keywords)
+        ):
+            bare.append(f"{path.relative_to(TRACE.parent)}:{node.lineno}")
     assert bare == []
 
 
@@ -78,16 +87,15 @@ def test_each_raise_gives_its_kind_the_listed_params():
     """Read from the code, so a raise no test provokes is checked too (the autouse fixture in
     tests/conftest.py checks those that are provoked)."""
     wrong = []
-    for path in TRACE.rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(), str(path))):
-            if not isinstance(node, ast.Call):
-                continue
-            named = {k.arg: k.value for k in node.keywords}
-            kind = named.pop("kind", None)
-            if not isinstance(kind, ast.Constant) or None in named or kind.value not in KINDS:
-                continue
-            if set(named) != set(KINDS[kind.value].params):
-                wrong.append(f"{path.relative_to(TRACE.parent)}:{node.lineno} {kind.value}")
+    for path, node in _nodes():
+        if not isinstance(node, ast.Call):
+            continue
+        named = {k.arg: k.value for k in node.keywords}
+        kind = named.pop("kind", None)
+        if not isinstance(kind, ast.Constant) or None in named or kind.value not in KINDS:
+            continue
+        if set(named) != set(KINDS[kind.value].params):
+            wrong.append(f"{path.relative_to(TRACE.parent)}:{node.lineno} {kind.value}")
     assert wrong == []
 
 
