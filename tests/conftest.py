@@ -21,10 +21,37 @@ from tests.pg import Server, bindir
 from trace.app import create_app
 from trace.db import migrate
 from trace.db.engine import make_engine
+from trace.domain.errors import DomainError
+from trace.domain.kinds import KINDS
+from trace.gs1 import GS1Error
 from trace.services import users
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 _numbers = itertools.count()
+
+
+@pytest.fixture(autouse=True)
+def _errors_name_a_listed_kind(request, monkeypatch):
+    """Every domain or GS1 error a test provokes names a kind of trace/domain/kinds.py with
+    exactly its params: each test that meets a refusal also checks the refusal's kind."""
+    made = []
+    for cls in (DomainError, GS1Error):
+
+        def init(self, *args, _original=cls.__init__, **kwargs):
+            _original(self, *args, **kwargs)
+            made.append(self)
+
+        monkeypatch.setattr(cls, "__init__", init)
+    yield
+    if request.node.get_closest_marker("unlisted_kind"):
+        return
+    wrong = {
+        error.kind: sorted(error.params)
+        for error in made
+        if error.kind
+        and (error.kind not in KINDS or set(error.params) != set(KINDS[error.kind].params))
+    }
+    assert wrong == {}, "kinds or params not as trace/domain/kinds.py lists them"
 
 
 @pytest.fixture(scope="session")

@@ -73,6 +73,14 @@ def test_a_reference_to_the_wrong_kind_of_place_is_422(api, ids):
     assert response.json["errors"]["json"]["orchard_id"] == [
         f"location {ids['house']} (Thanh Hà Fruit Packing) is a packing house, not an orchard"
     ]
+    # Beside the English, what a client words in its own language: the kind and its params.
+    assert response.json["kind"] == "location.wrong_kind"
+    assert response.json["params"] == {
+        "id": ids["house"],
+        "name": "Thanh Hà Fruit Packing",
+        "is_kind": "packing_house",
+        "wanted": ["orchard"],
+    }
     response = api.as_("worker").post("/lots/harvest", json=harvest_body(ids, orchard_id=999))
     assert response.json["errors"]["json"]["orchard_id"] == ["no location with id 999"]
 

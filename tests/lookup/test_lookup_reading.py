@@ -16,24 +16,24 @@ GTIN = "08931234567897"
     [
         (
             "/01/08931234567895",
-            "check_digit",
+            "gs1.check_digit",
             {"key": "GTIN", "value": "08931234567895", "expected": "7"},
         ),
-        ("/01/893123456", "length", {"key": "GTIN", "value": "893123456", "found": "9"}),
-        ("/01/0893123456789O", "not_digits", {"key": "GTIN", "char": "O"}),
-        (f"/01/{GTIN}/10/A%23B", "character", {"key": "lot", "char": "#"}),
+        ("/01/893123456", "gs1.length", {"key": "GTIN", "value": "893123456", "found": 9}),
+        ("/01/0893123456789O", "gs1.not_digits", {"key": "GTIN", "char": "O"}),
+        (f"/01/{GTIN}/10/A%23B", "gs1.character", {"key": "lot", "char": "#"}),
         (
             f"/01/{GTIN}/21/{'9' * 21}",
-            "too_long",
-            {"key": "serial", "found": "21", "expected": "20"},
+            "gs1.too_long",
+            {"key": "serial", "found": 21, "expected": 20},
         ),
-        (f"/01/{GTIN}/21/1/10/A", "order", {"found": "10", "previous": "21"}),
-        (f"/01/{GTIN}/10/A/10/B", "repeated", {"found": "10"}),
-        (f"/01/{GTIN}/10", "missing_value", {"found": "10"}),
-        (f"/01/{GTIN}/99/x", "qualifier", {"key": "01", "found": "99"}),
-        ("/00/089312340000000012", "check_digit", {"key": "SSCC", "expected": "1"}),
-        ("/414/89312340000", "length", {"key": "GLN", "expected": "13"}),
-        ("/02/123", "no_key", {}),
+        (f"/01/{GTIN}/21/1/10/A", "gs1.order", {"found": "10", "previous": "21"}),
+        (f"/01/{GTIN}/10/A/10/B", "gs1.repeated", {"found": "10"}),
+        (f"/01/{GTIN}/10", "gs1.missing_value", {"found": "10"}),
+        (f"/01/{GTIN}/99/x", "gs1.qualifier", {"key": "01", "found": "99"}),
+        ("/00/089312340000000012", "gs1.check_digit", {"key": "SSCC", "expected": "1"}),
+        ("/414/89312340000", "gs1.length", {"key": "GLN", "expected": "13"}),
+        ("/02/123", "gs1.no_key", {}),
     ],
 )
 def test_explain_names_the_kind_of_mistake(path, kind, params):
@@ -46,7 +46,7 @@ def test_explain_names_the_kind_of_mistake(path, kind, params):
 
 
 def test_an_error_nobody_foresaw_is_still_explained():
-    assert explain(GS1Error("something new")) == Problem("unreadable", {}, "something new")
+    assert explain(GS1Error("something new")) == Problem("gs1.unreadable", {}, "something new")
 
 
 @pytest.mark.parametrize("value", ["260731", "260700", "280229"])
@@ -57,7 +57,7 @@ def test_good_dates(value):
 @pytest.mark.parametrize("value", ["261340", "260732", "270229", "2607", "26073A"])
 def test_bad_dates(value):
     problem = check_attributes({"17": value})
-    assert problem is not None and problem.kind == "date" and problem.params["value"] == value
+    assert problem is not None and problem.kind == "gs1.date" and problem.params["value"] == value
 
 
 @pytest.mark.parametrize(

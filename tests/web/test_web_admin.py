@@ -21,7 +21,7 @@ def test_a_location_with_a_code_then_suspended(as_, api, ids):
         },
         form="place-form",
     )
-    assert "GLN 8931234000018: check digit should be 1" in admin.text()
+    assert "GLN 8931234000018: the check digit should be 1." in admin.text()
     admin.send({"gln": ""}, form="place-form")
     assert re.match(r"/app/admin/locations/\d+$", admin.url)
     admin.send(

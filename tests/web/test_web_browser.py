@@ -1,6 +1,6 @@
 """The staff pages in a real browser: Debian's Chromium driven by Playwright, the app served on
 a free port of 127.0.0.1. One scenario, the core walkthrough: a worker on a tablet (1024×768,
-Vietnamese) receives a harvest lot, packs it, prints carton labels (the PDF decodes), builds a
+Vietnamese) receives a harvest lot, is refused too many cartons, packs it, prints carton labels (the PDF decodes), builds a
 pallet by typing scanned codes + Enter, prints its label, loads the shipment and ships it; an
 inspector on a phone (390×844, English) finds the shipment by its container number and sees
 the chain picture with the orchard in it.
@@ -89,6 +89,13 @@ def test_the_walkthrough_in_a_browser(site, browser, tmp_path):
     kg = page.locator("input[data-kg]")
     expect(kg).to_have_value("1180")
     kg.fill("1000")
+    # Too many cartons: the service refuses, and the page says why in Vietnamese from the
+    # error's kind and params, its numbers written as Vietnamese writes them, by the field.
+    page.fill("#cartons", "250")
+    page.get_by_role("button", name="Ghi nhận đóng gói").click()
+    expect(page.locator("#cartons-error")).to_have_text(
+        "250 thùng loại 5 kg chứa 1.250 kg, nhưng các lô đã dùng chỉ có 1.000 kg."
+    )
     page.fill("#cartons", "200")
     expect(page.locator("#balance")).to_have_class(re.compile(r"\bok\b"))  # live, before sending
     expect(page.locator("#balance output[data-out=net]")).to_have_text("1.000")

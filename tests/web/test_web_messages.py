@@ -1,6 +1,6 @@
-"""Every rule message a worker can meet is shown in Vietnamese: the messages are made by the
-real use cases (through the API), then read by trace/web/messages.py. A reworded message in a
-service fails here, not silently on the packing line."""
+"""Every rule error a worker can meet names its kind and params, and is shown in Vietnamese from
+them: the errors are raised by the real use cases (through the API, whose answers carry kind and
+params beside the English message), then worded by trace/web/messages.py."""
 
 from __future__ import annotations
 
@@ -8,20 +8,27 @@ import pytest
 from sqlmodel import Session, select
 
 from tests.flows import GTIN, shipment_body
+from trace.api import errors as api_errors
 from trace.db.models import User
 from trace.domain.errors import DomainError
+from trace.domain.kinds import KINDS
 from trace.services import labels, masterdata, second_factor, users
 from trace.web import base, messages
 
 
-def _messages(api, ids, season) -> list[str]:
+def _errors(api, ids, season, monkeypatch) -> list[DomainError]:
     worker = api.as_("worker")
     out = []
+    answered = api_errors._kind
+    monkeypatch.setattr(api_errors, "_kind", lambda error: out.append(error) or answered(error))
 
     def refused(method, path, body):
         response = getattr(worker, method)(path, json=body)
         assert response.status_code in (404, 409, 422), (path, response.json)
-        out.append(response.json["message"])
+        error = out[-1]
+        assert response.json["message"] == error.message
+        assert response.json["kind"] == error.kind, response.json
+        assert response.json["params"].keys() == error.params.keys()
 
     house, harvest, packed = ids["house"], season["harvest"], season["packed"]
     fresh = worker.post(
@@ -29,12 +36,20 @@ def _messages(api, ids, season) -> list[str]:
         json={
             "orchard_id": ids["orchard"],
             "commodity": "lychee",
-            "quantity": 500,
+            "quantity": 1250.5,
             "harvested_on": "2026-06-10",
         },
     ).json["code"]
     receipt = {"location_id": house, "received_at": "2026-06-10T14:00:00+07:00", "quantity": 1}
-    refused("post", f"/lots/{fresh}/receipts", {**receipt, "quantity": 600})
+    refused("post", f"/lots/{fresh}/receipts", {**receipt, "quantity": 1300})
+    assert out[-1].params == {
+        "lot": fresh,
+        "harvested": 1250.5,
+        "received": 0,
+        "left": 1250.5,
+        "asked": 1300,
+        "unit": "kg",
+    }
     refused(
         "post", f"/lots/{fresh}/receipts", {**receipt, "received_at": "2099-01-01T00:00:00+07:00"}
     )
@@ -110,7 +125,7 @@ def _messages(api, ids, season) -> list[str]:
         json={"inspected_at": "2026-06-11T10:00:00+07:00", "result": "pass"},
     )
     assert lift.status_code == 403, lift.json  # a worker does not lift a hold
-    out.append(lift.json["message"])
+    assert lift.json["kind"] == out[-1].kind == "hold.lift_forbidden"
     facility = (
         api.as_("admin")
         .post(
@@ -135,7 +150,7 @@ def _messages(api, ids, season) -> list[str]:
     return out
 
 
-def _service_messages(session, lot: str) -> list[str]:
+def _service_errors(session, lot: str) -> list[DomainError]:
     out = []
     worker = session.exec(select(User).where(User.name == "worker-1")).one()
     worker.password_hash = "pbkdf2:sha256:1000$x$y"  # a password that is not "not-the-password"
@@ -154,29 +169,30 @@ def _service_messages(session, lot: str) -> list[str]:
     ):
         with pytest.raises(DomainError) as caught:
             call()
-        out.append(caught.value.message)
+        out.append(caught.value)
     return out
 
 
-def test_every_rule_message_is_translated(app, api, ids, season, engine):
-    found = _messages(api, ids, season)
+def test_every_rule_error_names_its_kind_and_is_translated(
+    app, api, ids, season, engine, monkeypatch
+):
+    found = _errors(api, ids, season, monkeypatch)
     with Session(engine) as session:
-        found += _service_messages(session, season["packed"])
+        found += _service_errors(session, season["packed"])
     assert len(found) == 34
+    for error in found:
+        assert error.kind in KINDS, error.message
+        assert set(error.params) == set(KINDS[error.kind].params), error.kind
     with app.test_request_context("/app/", headers={"Accept-Language": "vi"}):
         base.DOMAIN.as_default()
-        for message in found:
-            text, hint = messages.translate(message)
-            assert hint is not None, f"no pattern for: {message}"
-            assert text != message, f"not translated: {message}"
+        vietnamese = [messages.translate(error) for error in found]
     with app.test_request_context("/app/", headers={"Accept-Language": "en"}):
         base.DOMAIN.as_default()
-        for message in found:
-            text, _hint = messages.translate(message)
-            assert not text[:1].islower() and text.endswith("."), text
-
-
-def test_an_unknown_message_is_shown_as_it_is(app):
-    with app.test_request_context("/app/", headers={"Accept-Language": "vi"}):
-        base.DOMAIN.as_default()
-        assert messages.translate("something new") == ("something new", None)
+        english = [messages.translate(error)[0] for error in found]
+    # The numbers as a Vietnamese reader writes them: 1.250,5 (not 1250.5).
+    assert "1.250,5 kg" in vietnamese[0][0] and "1.300" in vietnamese[0][0], vietnamese[0]
+    assert vietnamese[0][1] == "quantity"
+    for error, (text, hint), words in zip(found, vietnamese, english, strict=True):
+        assert hint is not None, f"no hint for {error.kind}"
+        assert text != words, f"not translated: {error.kind}"
+        assert not words[:1].islower() and words.endswith("."), words

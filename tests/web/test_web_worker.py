@@ -135,7 +135,7 @@ def test_packing_shows_the_mass_balance_and_refuses_too_many_cartons(as_, api, i
     assert "Only 1180 kg left." in worker.text()
     before = count_rows(engine)
     worker.send({"use_kg": "900", "cartons": "200"})
-    assert "200 cartons of 5 kg hold 1000 kg, but the lots used give only 900 kg." in errors_of(
+    assert "200 cartons of 5 kg hold 1,000 kg, but the lots used give only 900 kg." in errors_of(
         worker.html, "cartons"
     )
     assert count_rows(engine) == before

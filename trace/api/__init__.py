@@ -31,6 +31,8 @@ PREFIX = "/api/v1"
 
 
 class TraceApi(Api):
+    ERROR_SCHEMA = errors.KindErrorSchema
+
     def handle_http_exception(self, error):
         """flask-smorest's JSON errors, keeping the error's own headers (405's Allow) and
         always a message a person can act on."""

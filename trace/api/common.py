@@ -6,9 +6,9 @@ from collections.abc import Iterable
 
 from flask import current_app
 from flask_smorest import Blueprint
-from flask_smorest.error_handler import ErrorSchema
 
 from . import auth
+from .errors import KindErrorSchema
 
 # Why an operation may answer an error status other than 401 and 403 (every protected operation)
 # and 422 (documented by flask-smorest wherever a body or query is parsed). The body is always
@@ -49,9 +49,9 @@ def protected(blp: Blueprint, *roles: str, errors: Iterable[int | tuple[int, str
             described[status] = f"{described[403]}; {why}" if status == 403 else why
         for status, why in described.items():
             headers = CHALLENGE if status == 401 else None
-            view = blp.alt_response(status, schema=ErrorSchema, description=why, headers=headers)(
-                view
-            )
+            view = blp.alt_response(
+                status, schema=KindErrorSchema, description=why, headers=headers
+            )(view)
         return blp.doc(security=[{"bearer": []}])(view)
 
     return decorate

@@ -67,7 +67,10 @@ def _scope(args: dict, lot: str | None = None) -> export.Scope:
     user = current_user()
     if user.role == "importer" and (lot or args.get("lot") or not args.get("shipment")):
         # Its own shipment, and only that: a lot's graph reaches other parties' shipments.
-        raise Forbidden("an importer exports its own shipments: give shipment=<id> and no lot")
+        raise Forbidden(
+            "an importer exports its own shipments: give shipment=<id> and no lot",
+            kind="export.importer_scope",
+        )
     start, end = span(args.get("from_"), args.get("to"))
     return export.Scope(lot=lot, shipment=args.get("shipment"), start=start, end=end)
 

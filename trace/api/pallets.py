@@ -54,5 +54,7 @@ class PalletBySscc(MethodView):
         try:
             sscc = str(Sscc.parse(sscc))
         except GS1Error as error:
-            raise NotFound(str(error)) from None
+            raise NotFound(
+                str(error), kind="pallet.unreadable_sscc", sscc=sscc, error=str(error)
+            ) from None
         return dump(session, packing.get_pallet(session, sscc))

@@ -35,5 +35,10 @@ def require_order(
             when = moment.date().isoformat() if by_day is not None else moment.isoformat()
             raise RuleViolation(
                 f"cannot record {doing} at {when}: {what} at {shown.isoformat()}, later; "
-                "nothing happens to something before it exists"
+                "nothing happens to something before it exists",
+                kind="time.before_existing",
+                doing=doing,
+                at=moment,
+                what=what,
+                since=shown,
             )

@@ -18,18 +18,35 @@ MAX_LENGTH = 20
 def _validate_x20(name: str, value: object) -> str:
     """Check that ``value`` is 1-20 characters of set 82; return it unchanged."""
     if not isinstance(value, str):
-        raise GS1Error(f"{name} {value!r}: should be text, found {type(value).__name__}")
+        raise GS1Error(
+            f"{name} {value!r}: should be text, found {type(value).__name__}",
+            kind="gs1.not_text",
+            key=name,
+        )
     if not value:
-        raise GS1Error(f'{name} "": should have 1 to {MAX_LENGTH} characters, found 0')
+        raise GS1Error(
+            f'{name} "": should have 1 to {MAX_LENGTH} characters, found 0',
+            kind="gs1.empty",
+            key=name,
+        )
     if len(value) > MAX_LENGTH:
         raise GS1Error(
-            f"{name} {quoted(value)}: at most {MAX_LENGTH} characters, found {len(value)}"
+            f"{name} {quoted(value)}: at most {MAX_LENGTH} characters, found {len(value)}",
+            kind="gs1.too_long",
+            key=name,
+            value=value,
+            expected=MAX_LENGTH,
+            found=len(value),
         )
     for char in value:
         if char not in CSET82:
             raise GS1Error(
                 f"{name} {quoted(value)}: character {quoted(char)} is not allowed"
-                " (GS1 character set 82)"
+                " (GS1 character set 82)",
+                kind="gs1.character",
+                key=name,
+                value=value,
+                char=char,
             )
     return value
 

@@ -63,7 +63,9 @@ class _Bits:
 
     def take(self, count: int) -> int:
         if count > self.left():
-            raise GS1Error("compressed Digital Link: ends in the middle of a value")
+            raise GS1Error(
+                "compressed Digital Link: ends in the middle of a value", kind="gs1.compressed"
+            )
         piece = self.bits[self.at : self.at + count]
         self.at += count
         return int(piece, 2) if piece else 0
@@ -79,7 +81,9 @@ def _characters(bits: _Bits, encoding: int, count: int) -> str:
         return "".join(BASE64URL[bits.take(6)] for _ in range(count))
     if encoding == 4:  # 7-bit ASCII
         return "".join(chr(bits.take(7)) for _ in range(count))
-    raise GS1Error(f"compressed Digital Link: unknown character encoding {encoding}")
+    raise GS1Error(
+        f"compressed Digital Link: unknown character encoding {encoding}", kind="gs1.compressed"
+    )
 
 
 def _value(bits: _Bits, ai: str) -> str:
@@ -114,7 +118,9 @@ def decompress(segment: str) -> tuple[list[tuple[str, str]], list[tuple[str, str
         GS1Error: If the text is not base64url or does not decode to AIs.
     """
     if not looks_compressed(segment):
-        raise GS1Error(f"compressed Digital Link {quoted(segment)}: should be base64url")
+        raise GS1Error(
+            f"compressed Digital Link {quoted(segment)}: should be base64url", kind="gs1.compressed"
+        )
     tables = _tables()
     bits = _Bits(segment)
     elements: list[tuple[str, str]] = []
@@ -125,12 +131,17 @@ def decompress(segment: str) -> tuple[list[tuple[str, str]], list[tuple[str, str
         if high <= 9 and low <= 9:
             size = tables["tableP"].get(code)
             if size is None:
-                raise GS1Error(f"compressed Digital Link: no AI starts with {code}")
+                raise GS1Error(
+                    f"compressed Digital Link: no AI starts with {code}", kind="gs1.compressed"
+                )
             ai = code
             for _ in range(size - 2):
                 digit = bits.take(4)
                 if digit > 9:
-                    raise GS1Error(f"compressed Digital Link: AI {ai}… is not all digits")
+                    raise GS1Error(
+                        f"compressed Digital Link: AI {ai}… is not all digits",
+                        kind="gs1.compressed",
+                    )
                 ai += str(digit)
             elements.append((ai, _value(bits, ai)))
         elif code in tables["tableOpt"]:
@@ -143,9 +154,11 @@ def decompress(segment: str) -> tuple[list[tuple[str, str]], list[tuple[str, str
             encoding = bits.take(3)
             others.append((key, _characters(bits, encoding, bits.take(7))))
         else:
-            raise GS1Error(f"compressed Digital Link: unknown code {code}")
+            raise GS1Error(f"compressed Digital Link: unknown code {code}", kind="gs1.compressed")
     if not elements:
-        raise GS1Error(f"compressed Digital Link {quoted(segment)}: holds no AI")
+        raise GS1Error(
+            f"compressed Digital Link {quoted(segment)}: holds no AI", kind="gs1.compressed"
+        )
     return elements, others
 
 
@@ -173,4 +186,4 @@ def uncompressed_path(elements: list[tuple[str, str]], others: list[tuple[str, s
         rest = [(k, v) for k, v in elements if k != ai and k not in path_ais] + others
         query = "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in rest)
         return path + (f"?{query}" if query else "")
-    raise GS1Error("compressed Digital Link: holds no primary key")
+    raise GS1Error("compressed Digital Link: holds no primary key", kind="gs1.compressed")

@@ -181,7 +181,9 @@ def parse_digital_link(uri_or_path: str) -> DigitalLink:
     """
     if not isinstance(uri_or_path, str):
         raise GS1Error(
-            f"Digital Link {uri_or_path!r}: should be text, found {type(uri_or_path).__name__}"
+            f"Digital Link {uri_or_path!r}: should be text, found {type(uri_or_path).__name__}",
+            kind="gs1.not_text",
+            key="Digital Link",
         )
     text = uri_or_path.strip()
     where = f"Digital Link {quoted(text, _URI_SHOWN)}"
@@ -194,7 +196,7 @@ def parse_digital_link(uri_or_path: str) -> DigitalLink:
     try:
         syntax.check_associations([key, *qualifiers, *attributes])
     except GS1Error as error:
-        raise GS1Error(f"{where}: {error}") from None
+        raise error.within(where) from None
     link = DigitalLink(key=key, value=value, qualifiers=qualifiers, attributes=attributes)
     if key == "01":
         gtin = Gtin.parse(value)
@@ -219,7 +221,8 @@ def _base(base_url: str) -> str:
         extra = f"?{parts.query}" if parts.query else f"#{parts.fragment}"
         raise GS1Error(
             f"base URL {quoted(base_url, _URI_SHOWN)}: should have no query or"
-            f" fragment, found {quoted(extra)}"
+            f" fragment, found {quoted(extra)}",
+            kind="gs1.base_url",
         )
     return base_url.rstrip("/")
 
@@ -243,7 +246,11 @@ def _path_info(where: str, segments: list[str]) -> tuple[str, str, dict[str, str
             continue
         try:
             if not segments[index + 1]:
-                raise GS1Error(f"{where}: empty path segment after {segment}")
+                raise GS1Error(
+                    f"{where}: empty path segment after {segment}",
+                    kind="gs1.empty_segment",
+                    found=segment,
+                )
             value = _key_value(segment, unquote(segments[index + 1]))
             qualifiers = _qualifiers(where, segment, segments[index + 2 :])
         except GS1Error as error:
@@ -253,10 +260,11 @@ def _path_info(where: str, segments: list[str]) -> tuple[str, str, dict[str, str
     if first_error is not None:
         raise first_error
     if "" in segments[1:]:
-        raise GS1Error(f"{where}: empty path segment")
+        raise GS1Error(f"{where}: empty path segment", kind="gs1.empty_segment", found=None)
     raise GS1Error(
         f"{where}: expected a primary key such as 01 (GTIN), 00 (SSCC) or 414 (GLN)"
-        " followed by its value, found none"
+        " followed by its value, found none",
+        kind="gs1.no_key",
     )
 
 
@@ -287,23 +295,46 @@ def _qualifiers(where: str, key: str, rest: list[str]) -> dict[str, str]:
     for index in range(0, len(rest), 2):
         ai = rest[index]
         if not ai:
-            raise GS1Error(f"{where}: empty path segment after {list(found)[-1] if found else key}")
+            after = list(found)[-1] if found else key
+            raise GS1Error(
+                f"{where}: empty path segment after {after}", kind="gs1.empty_segment", found=after
+            )
         if ai in found:
-            raise GS1Error(f"{where}: qualifier {ai} appears more than once")
+            raise GS1Error(
+                f"{where}: qualifier {ai} appears more than once", kind="gs1.repeated", found=ai
+            )
         fitting = [order for order in orders if syntax.fits([*found, ai], order)]
         if not fitting:
             for order in orders:
                 if ai in order and set(found) <= set(order):
+                    previous = list(found)[-1]
                     raise GS1Error(
                         f"{where}: qualifiers must be in the order {' then '.join(order)},"
-                        f" found {ai} after {list(found)[-1]}"
+                        f" found {ai} after {previous}",
+                        # a lot after its serial is the usual slip; any other order is rarer
+                        kind="gs1.order" if (ai, previous) == ("10", "21") else "gs1.sequence",
+                        expected=" then ".join(order),
+                        found=ai,
+                        previous=previous,
                     )
             expected = _next_qualifiers(list(found), orders)
-            raise GS1Error(f"{where}: after {key} expected {expected}, found {shown(ai)}")
+            raise GS1Error(
+                f"{where}: after {key} expected {expected}, found {shown(ai)}",
+                kind="gs1.qualifier",
+                key=key,
+                expected=expected,
+                found=ai,
+            )
         if index + 1 == len(rest):
-            raise GS1Error(f"{where}: expected a value after {ai}, found the end")
+            raise GS1Error(
+                f"{where}: expected a value after {ai}, found the end",
+                kind="gs1.missing_value",
+                found=ai,
+            )
         if not rest[index + 1]:
-            raise GS1Error(f"{where}: empty path segment after {ai}")
+            raise GS1Error(
+                f"{where}: empty path segment after {ai}", kind="gs1.empty_segment", found=ai
+            )
         found[ai] = _qualifier_value(ai, unquote(rest[index + 1]))
     return found
 
@@ -336,17 +367,31 @@ def _attributes(where: str, query: str, key: str, qualifiers: list[str]) -> dict
             continue
         found = syntax.entry(name)
         if found is None:
-            raise GS1Error(f"{where}: {name} is not a GS1 Application Identifier")
+            raise GS1Error(
+                f"{where}: {name} is not a GS1 Application Identifier",
+                kind="gs1.unknown_ai",
+                found=name,
+            )
         if name in attributes or name == key or name in qualifiers:
-            raise GS1Error(f"{where}: attribute {name} appears more than once")
+            raise GS1Error(
+                f"{where}: attribute {name} appears more than once", kind="gs1.repeated", found=name
+            )
         if not found.attribute:
-            raise GS1Error(f"{where}: AI {name} may not be a data attribute")
+            raise GS1Error(
+                f"{where}: AI {name} may not be a data attribute",
+                kind="gs1.not_attribute",
+                found=name,
+            )
         for at in range(len(qualifiers) + 1):
             tried = [*qualifiers[:at], name, *qualifiers[at:]]
             if any(syntax.fits(tried, order) for order in orders):
-                raise GS1Error(f"{where}: AI {name} belongs in the path, as /{name}/…")
+                raise GS1Error(
+                    f"{where}: AI {name} belongs in the path, as /{name}/…",
+                    kind="gs1.in_path",
+                    found=name,
+                )
         try:
             attributes[name] = syntax.check(name, unquote_plus(value))
         except GS1Error as error:
-            raise GS1Error(f"{where}: {error}") from None
+            raise error.within(where) from None
     return attributes

@@ -7,6 +7,7 @@ so that a packer at a scanner or an API client can fix the input without reading
 from __future__ import annotations
 
 import json
+from typing import Any
 
 # Longer inputs are cut in messages: an error should not echo a megabyte back.
 _MAX_SHOWN = 48
@@ -16,8 +17,20 @@ class GS1Error(ValueError):
     """A GS1 identifier, attribute or Digital Link is malformed.
 
     The message names the input, what was expected and what was found, e.g.
-    ``GTIN 08931234567895: check digit should be 7``.
+    ``GTIN 08931234567895: check digit should be 7``. Its `kind` (``gs1.check_digit``) and
+    `params` (``{"key": "GTIN", "value": …, "expected": "7"}``) say the same for a page that
+    words it in its reader's language.
     """
+
+    def __init__(self, message: str, *, kind: str = "gs1.unreadable", **params: Any):
+        super().__init__(message)
+        self.message = message
+        self.kind = kind
+        self.params = params
+
+    def within(self, where: str) -> GS1Error:
+        """The same error, its message prefixed with where it was found."""
+        return GS1Error(f"{where}: {self.message}", kind=self.kind, **self.params)
 
 
 def quoted(text: str, limit: int = _MAX_SHOWN) -> str:
@@ -53,10 +66,18 @@ def require_digits(name: str, text: object) -> str:
         GS1Error: If ``text`` is not a string or holds a character other than 0-9.
     """
     if not isinstance(text, str):
-        raise GS1Error(f"{name} {text!r}: should be text, found {type(text).__name__}")
+        raise GS1Error(
+            f"{name} {text!r}: should be text, found {type(text).__name__}",
+            kind="gs1.not_text",
+            key=name,
+        )
     for char in text:
         if not "0" <= char <= "9":
             raise GS1Error(
-                f"{name} {shown(text)}: character {quoted(char)} is not allowed (digits 0-9 only)"
+                f"{name} {shown(text)}: character {quoted(char)} is not allowed (digits 0-9 only)",
+                kind="gs1.not_digits",
+                key=name,
+                value=text,
+                char=char,
             )
     return text

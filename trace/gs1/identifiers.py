@@ -40,7 +40,11 @@ def check_digit(body: str) -> str:
     """
     require_digits("check digit of", body)
     if not body:
-        raise GS1Error('check digit of "": should have at least 1 digit, found 0')
+        raise GS1Error(
+            'check digit of "": should have at least 1 digit, found 0',
+            kind="gs1.empty",
+            key="check digit",
+        )
     return str(gs1_standard_check_digit(body))
 
 
@@ -49,10 +53,23 @@ def _validate(name: str, text: str, lengths: tuple[int, ...]) -> str:
     require_digits(name, text)
     if len(text) not in lengths:
         expected = _or_list(lengths)
-        raise GS1Error(f"{name} {shown(text)}: should have {expected} digits, found {len(text)}")
+        raise GS1Error(
+            f"{name} {shown(text)}: should have {expected} digits, found {len(text)}",
+            kind="gs1.length",
+            key=name,
+            value=text,
+            expected=expected,
+            found=len(text),
+        )
     expected_check = check_digit(text[:-1])
     if text[-1] != expected_check:
-        raise GS1Error(f"{name} {text}: check digit should be {expected_check}")
+        raise GS1Error(
+            f"{name} {text}: check digit should be {expected_check}",
+            kind="gs1.check_digit",
+            key=name,
+            value=text,
+            expected=expected_check,
+        )
     return text
 
 
@@ -67,7 +84,11 @@ def _or_list(numbers: tuple[int, ...]) -> str:
 def _stripped(name: str, text: object) -> str:
     """Strip surrounding whitespace from scanned or typed input."""
     if not isinstance(text, str):
-        raise GS1Error(f"{name} {text!r}: should be text, found {type(text).__name__}")
+        raise GS1Error(
+            f"{name} {text!r}: should be text, found {type(text).__name__}",
+            kind="gs1.not_text",
+            key=name,
+        )
     return text.strip()
 
 
@@ -237,28 +258,40 @@ class Sscc:
             or not 0 <= extension_digit <= 9
         ):
             raise GS1Error(
-                f"SSCC extension digit {extension_digit!r}: should be a single digit 0-9"
+                f"SSCC extension digit {extension_digit!r}: should be a single digit 0-9",
+                kind="gs1.sscc_part",
+                key="SSCC extension digit",
             )
         require_digits("GS1 company prefix", company_prefix)
         if len(company_prefix) not in COMPANY_PREFIX_LENGTHS:
             raise GS1Error(
                 f"GS1 company prefix {shown(company_prefix)}: should have 6 to 12"
-                f" digits, found {len(company_prefix)}"
+                f" digits, found {len(company_prefix)}",
+                kind="gs1.sscc_part",
+                key="GS1 company prefix",
             )
         if not isinstance(serial_reference, int) or isinstance(serial_reference, bool):
             raise GS1Error(
                 f"SSCC serial reference {serial_reference!r}: should be an integer,"
-                f" found {type(serial_reference).__name__}"
+                f" found {type(serial_reference).__name__}",
+                kind="gs1.sscc_part",
+                key="SSCC serial reference",
             )
         if serial_reference < 0:
-            raise GS1Error(f"SSCC serial reference {serial_reference}: should not be negative")
+            raise GS1Error(
+                f"SSCC serial reference {serial_reference}: should not be negative",
+                kind="gs1.sscc_part",
+                key="SSCC serial reference",
+            )
         width = SSCC_LENGTH - 2 - len(company_prefix)
         digits = str(serial_reference)
         if len(digits) > width:
             raise GS1Error(
                 f"SSCC serial reference {digits}: should have at most {width} digits"
                 f" after the {len(company_prefix)}-digit company prefix"
-                f" {company_prefix}, found {len(digits)}"
+                f" {company_prefix}, found {len(digits)}",
+                kind="gs1.sscc_part",
+                key="SSCC serial reference",
             )
         body = f"{extension_digit}{company_prefix}{digits.zfill(width)}"
         return cls(body + check_digit(body))

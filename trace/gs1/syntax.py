@@ -258,6 +258,7 @@ def _iban(text: str) -> str | None:
     return None if ok else "be an IBAN"
 
 
+DATE_LINTERS = frozenset({"yymmd0", "yymmdd", "yyyymmd0", "yyyymmdd"})
 _LINTERS: dict[str, Linter] = {
     "csum": _csum,
     "csumalpha": _csumalpha,
@@ -364,34 +365,46 @@ def check(ai: str, value: str) -> str:
     """
     found = entry(ai)
     if found is None:
-        raise GS1Error(f"AI {ai}: is not a GS1 Application Identifier")
-    name = f"AI {ai} {quoted(value)}"
+        raise GS1Error(
+            f"AI {ai}: is not a GS1 Application Identifier", kind="gs1.unknown_ai", found=ai
+        )
     if not value:
-        raise GS1Error(f"{name}: should have a value, found none")
+        raise _refused(ai, value, "should have a value, found none")
     rest = value
     for component in found.components:
         if not rest and component.optional:
             break
         part = rest[: component.most]
         if len(part) < component.least:
-            raise GS1Error(
-                f"{name}: should have at least {_least(found)} characters, found {len(value)}"
+            raise _refused(
+                ai, value, f"should have at least {_least(found)} characters, found {len(value)}"
             )
         rest = rest[len(part) :]
         allowed, charset = _CHARSETS[component.charset]
         for char in part:
             if char not in allowed:
-                raise GS1Error(f"{name}: character {quoted(char)} is not allowed ({charset})")
+                raise _refused(ai, value, f"character {quoted(char)} is not allowed ({charset})")
         if component.charset == "Z" and lint("cset64", part):
-            raise GS1Error(f"{name}: should {lint('cset64', part)}")
+            raise _refused(ai, value, f"should {lint('cset64', part)}")
         for linter in component.linters:
             problem = lint(linter, part)
             if problem is not None:
-                raise GS1Error(f"{name}: should {problem}")
+                raise _refused(ai, value, f"should {problem}", dated=linter in DATE_LINTERS)
     if rest:
         most = sum(component.most for component in found.components)
-        raise GS1Error(f"{name}: should have at most {most} characters, found {len(value)}")
+        raise _refused(ai, value, f"should have at most {most} characters, found {len(value)}")
     return value
+
+
+def _refused(ai: str, value: str, reason: str, dated: bool = False) -> GS1Error:
+    """An AI's value the dictionary refuses (`gs1.date` for a date that is none)."""
+    return GS1Error(
+        f"AI {ai} {quoted(value)}: {reason}",
+        kind="gs1.date" if dated else "gs1.value",
+        found=ai,
+        value=value,
+        reason=reason,
+    )
 
 
 def _least(found: Entry) -> int:
@@ -417,10 +430,17 @@ def check_associations(ais: list[str]) -> None:
         for pattern in found.excludes:
             for other in ais:
                 if other != ai and _matches(pattern, other):
-                    raise GS1Error(f"AI {ai}: may not be used with {other}")
+                    raise GS1Error(
+                        f"AI {ai}: may not be used with {other}",
+                        kind="gs1.excludes",
+                        found=ai,
+                        other=other,
+                    )
         for alternatives in found.requires:
             if not any(
                 all(any(_matches(p, other) for other in ais) for p in alt) for alt in alternatives
             ):
                 needed = " or ".join("+".join(alt) for alt in alternatives)
-                raise GS1Error(f"AI {ai}: needs {needed} with it")
+                raise GS1Error(
+                    f"AI {ai}: needs {needed} with it", kind="gs1.needs", found=ai, expected=needed
+                )

@@ -83,100 +83,108 @@ def word(table: dict, key: str | None) -> str:
     return str(found) if found is not None else key.replace("_", " ")
 
 
+# kind (trace/domain/kinds.py) → its sentence, from the params (escaped) and the key's word.
+SENTENCES = {
+    "gs1.check_digit": lambda p, key: gettext(
+        "The last digit of the %(key)s %(value)s does not match the others: it should be "
+        "%(expected)s. A digit was probably mistyped or misread.",
+        key=key,
+        value=p["value"],
+        expected=p["expected"],
+    ),
+    "gs1.length": lambda p, key: gettext(
+        "The %(key)s %(value)s has %(found)s digits; it should have %(expected)s.",
+        key=key,
+        value=p["value"],
+        found=p["found"],
+        expected=p["expected"].replace(" or ", "/"),
+    ),
+    "gs1.not_digits": lambda p, key: gettext(
+        "The %(key)s may only contain digits 0-9, but it contains “%(char)s”.",
+        key=key,
+        char=p["char"],
+    ),
+    "gs1.character": lambda p, key: gettext(
+        "The %(key)s contains “%(char)s”, a character that GS1 codes do not allow.",
+        key=key,
+        char=p["char"],
+    ),
+    "gs1.too_long": lambda p, key: gettext(
+        "The %(key)s has %(found)s characters; at most %(expected)s are allowed.",
+        key=key,
+        found=p["found"],
+        expected=p["expected"],
+    ),
+    "gs1.empty": lambda p, key: gettext("The %(key)s is empty.", key=key),
+    "gs1.order": lambda p, key: gettext(
+        "The parts of the code are in the wrong order: the lot (10) must come before the "
+        "serial number (21)."
+    ),
+    "gs1.qualifier": lambda p, key: gettext(
+        "After %(key)s the code has “%(found)s”, which does not belong there.",
+        key=p["key"],
+        found=p["found"],
+    ),
+    "gs1.repeated": lambda p, key: gettext(
+        "The part %(found)s appears twice in the code.", found=p["found"]
+    ),
+    "gs1.missing_value": lambda p, key: gettext(
+        "The code ends after %(found)s: the value that should follow it is missing.",
+        found=p["found"],
+    ),
+    "gs1.no_key": lambda p, key: gettext(
+        "This is not a product, pallet or location code we can read."
+    ),
+    "gs1.sequence": lambda p, key: gettext(
+        "The parts of the code are in the wrong order: they must come in the order %(expected)s.",
+        expected=p["expected"],
+    ),
+    "gs1.empty_segment": lambda p, key: gettext(
+        "The code has an empty part (two slashes in a row): a part is missing."
+    ),
+    "gs1.unknown_ai": lambda p, key: gettext(
+        "The code gives a value for %(found)s, which is not a GS1 Application Identifier.",
+        found=p["found"],
+    ),
+    "gs1.not_attribute": lambda p, key: gettext(
+        "%(found)s cannot be given after “?” in this code.", found=p["found"]
+    ),
+    "gs1.in_path": lambda p, key: gettext(
+        "%(found)s belongs in the path of the code (/%(found)s/…), not after “?”.",
+        found=p["found"],
+    ),
+    "gs1.needs": lambda p, key: gettext(
+        "%(found)s is only valid together with %(expected)s, which the code does not have.",
+        found=p["found"],
+        expected=p["expected"],
+    ),
+    "gs1.excludes": lambda p, key: gettext(
+        "%(found)s and %(other)s cannot be used together.",
+        found=p["found"],
+        other=p["other"],
+    ),
+    "gs1.value": lambda p, key: gettext(
+        "The value “%(value)s” given for %(found)s is not valid for it.",
+        value=p["value"],
+        found=p["found"],
+    ),
+    "gs1.date": lambda p, key: gettext(
+        "The date %(value)s (%(found)s) is not a date in the form YYMMDD.",
+        value=p["value"],
+        found=p["found"],
+    ),
+    "gs1.compressed": lambda p, key: gettext(
+        "This compressed code cannot be read: it was cut short or misread."
+    ),
+    "gs1.unreadable": lambda p, key: gettext("This code cannot be read."),
+}
+
+
 def problem_text(problem: Problem) -> Markup:
-    """One or two sentences saying what is wrong with a code and how to fix it."""
-    p = {k: escape(v) for k, v in problem.params.items()}
-    key = word(KEYS, problem.params.get("key"))
-    sentences = {
-        "check_digit": lambda: gettext(
-            "The last digit of the %(key)s %(value)s does not match the others: it should be "
-            "%(expected)s. A digit was probably mistyped or misread.",
-            key=key,
-            value=p["value"],
-            expected=p["expected"],
-        ),
-        "length": lambda: gettext(
-            "The %(key)s %(value)s has %(found)s digits; it should have %(expected)s.",
-            key=key,
-            value=p["value"],
-            found=p["found"],
-            expected=p["expected"].replace(" or ", "/"),
-        ),
-        "not_digits": lambda: gettext(
-            "The %(key)s may only contain digits 0-9, but it contains “%(char)s”.",
-            key=key,
-            char=p["char"],
-        ),
-        "character": lambda: gettext(
-            "The %(key)s contains “%(char)s”, a character that GS1 codes do not allow.",
-            key=key,
-            char=p["char"],
-        ),
-        "too_long": lambda: gettext(
-            "The %(key)s has %(found)s characters; at most %(expected)s are allowed.",
-            key=key,
-            found=p["found"],
-            expected=p["expected"],
-        ),
-        "empty": lambda: gettext("The %(key)s is empty.", key=key),
-        "order": lambda: gettext(
-            "The parts of the code are in the wrong order: the lot (10) must come before the "
-            "serial number (21)."
-        ),
-        "qualifier": lambda: gettext(
-            "After %(key)s the code has “%(found)s”, which does not belong there.",
-            key=p["key"],
-            found=p["found"],
-        ),
-        "repeated": lambda: gettext(
-            "The part %(found)s appears twice in the code.", found=p["found"]
-        ),
-        "missing_value": lambda: gettext(
-            "The code ends after %(found)s: the value that should follow it is missing.",
-            found=p["found"],
-        ),
-        "no_key": lambda: gettext("This is not a product, pallet or location code we can read."),
-        "sequence": lambda: gettext(
-            "The parts of the code are in the wrong order: they must come in the order "
-            "%(expected)s.",
-            expected=p["expected"],
-        ),
-        "empty_segment": lambda: gettext(
-            "The code has an empty part (two slashes in a row): a part is missing."
-        ),
-        "unknown_ai": lambda: gettext(
-            "The code gives a value for %(found)s, which is not a GS1 Application Identifier.",
-            found=p["found"],
-        ),
-        "not_attribute": lambda: gettext(
-            "%(found)s cannot be given after “?” in this code.", found=p["found"]
-        ),
-        "in_path": lambda: gettext(
-            "%(found)s belongs in the path of the code (/%(found)s/…), not after “?”.",
-            found=p["found"],
-        ),
-        "needs": lambda: gettext(
-            "%(found)s is only valid together with %(expected)s, which the code does not have.",
-            found=p["found"],
-            expected=p["expected"],
-        ),
-        "excludes": lambda: gettext(
-            "%(found)s and %(other)s cannot be used together.",
-            found=p["found"],
-            other=p["other"],
-        ),
-        "value": lambda: gettext(
-            "The value “%(value)s” given for %(found)s is not valid for it.",
-            value=p["value"],
-            found=p["found"],
-        ),
-        "date": lambda: gettext(
-            "The date %(value)s (%(found)s) is not a date in the form YYMMDD.",
-            value=p["value"],
-            found=p["found"],
-        ),
-    }
-    make = sentences.get(problem.kind)
+    """One or two sentences saying what is wrong with a code and how to fix it (a kind without
+    a sentence: that the code cannot be read; the page shows the English detail below)."""
+    make = SENTENCES.get(problem.kind)
     if make is None:
         return Markup(escape(gettext("This code cannot be read.")))
-    return Markup(make())
+    p = {k: escape(v) for k, v in problem.params.items()}
+    return Markup(make(p, word(KEYS, problem.params.get("key"))))

@@ -96,7 +96,11 @@ class Restored:
 def backend(url: str) -> str:
     name = make_url(url).get_backend_name()
     if name not in ("sqlite", "postgresql"):
-        raise BackupError(f"backups of {name} databases are not supported (SQLite or PostgreSQL)")
+        raise BackupError(
+            f"backups of {name} databases are not supported (SQLite or PostgreSQL)",
+            kind="backup.unsupported",
+            engine=name,
+        )
     return name
 
 
@@ -114,7 +118,10 @@ def kind_of(path: Path) -> str | None:
 def _sqlite_path(url: str) -> Path:
     database = make_url(url).database
     if not database or database == ":memory:":
-        raise BackupError("an in-memory SQLite database has nothing on disk to back up or restore")
+        raise BackupError(
+            "an in-memory SQLite database has nothing on disk to back up or restore",
+            kind="backup.in_memory",
+        )
     return Path(database)
 
 
@@ -147,7 +154,9 @@ def _summarise(one, engine: str) -> Summary:
     )
     tables = set((one(listing)[0] or "").split(","))
     if not {"event", "chain_head", "alembic_version"} <= tables:
-        raise BackupError("this is not a trace database: it has no event log")
+        raise BackupError(
+            "this is not a trace database: it has no event log", kind="backup.not_trace"
+        )
     head = one("SELECT last_event_id, last_hash FROM chain_head WHERE id = 1")
     return Summary(
         engine=engine,
@@ -175,7 +184,9 @@ def _database_errors() -> Iterator[None]:
         yield
     except (OperationalError, sqlite3.OperationalError) as error:
         reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-        raise BackupError(f"cannot use the database: {reason}") from None
+        raise BackupError(
+            f"cannot use the database: {reason}", kind="backup.database", reason=reason
+        ) from None
 
 
 def backup(url: str, path: Path) -> Summary:
@@ -202,9 +213,13 @@ def _backup(url: str, path: Path) -> Summary:
 
 def _backup_sqlite(source_path: Path, path: Path, partial: Path) -> Summary:
     if not source_path.exists():
-        raise BackupError(f"there is no database at {source_path}")
+        raise BackupError(
+            f"there is no database at {source_path}",
+            kind="backup.no_database",
+            path=str(source_path),
+        )
     if path.resolve() == source_path.resolve():
-        raise BackupError("the backup file cannot be the database itself")
+        raise BackupError("the backup file cannot be the database itself", kind="backup.same_file")
     with (
         closing(sqlite3.connect(source_path, timeout=30)) as source,
         closing(sqlite3.connect(partial)) as copy,
@@ -215,7 +230,12 @@ def _backup_sqlite(source_path: Path, path: Path, partial: Path) -> Summary:
         copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
         problem = copy.execute("PRAGMA quick_check").fetchone()[0]
         if problem != "ok":
-            raise BackupError(f"the copy fails SQLite's quick_check: {problem}")
+            raise BackupError(
+                f"the copy fails SQLite's quick_check: {problem}",
+                kind="backup.quick_check",
+                path=str(path),
+                problem=problem,
+            )
         return _summarise(lambda sql: copy.execute(sql).fetchone(), "sqlite")
 
 
@@ -250,7 +270,9 @@ def pg_program(name: str) -> str:
             return str(candidate)
     raise BackupError(
         f"{name} not found: install PostgreSQL's client programs (Debian: postgresql-client) "
-        "or put their folder on PATH"
+        "or put their folder on PATH",
+        kind="backup.client_missing",
+        program=name,
     )
 
 
@@ -258,7 +280,12 @@ def _run(command: list[str], env: dict) -> None:
     result = subprocess.run(command, capture_output=True, text=True, env=env)
     if result.returncode != 0:
         detail = (result.stderr or result.stdout).strip().splitlines()[-5:]
-        raise BackupError(f"{Path(command[0]).name} failed: " + " / ".join(detail))
+        raise BackupError(
+            f"{Path(command[0]).name} failed: " + " / ".join(detail),
+            kind="backup.client_failed",
+            program=Path(command[0]).name,
+            detail=detail,
+        )
 
 
 def _backup_postgresql(url: str, partial: Path) -> Summary:
@@ -309,17 +336,24 @@ def _restore(url: str, path: Path, force: bool, trusted_key: bytes | set[bytes] 
     kind = kind_of(path)
     if kind is None:
         raise BackupError(
-            f"{path} is not a trace backup (neither SQLite nor pg_dump custom format)"
+            f"{path} is not a trace backup (neither SQLite nor pg_dump custom format)",
+            kind="backup.not_backup",
+            path=str(path),
         )
     if kind != target:
         raise BackupError(
             f"{path} is a {kind} backup and the database is {target}: restore it into a "
-            f"{kind} database (copying between the two is not what backups are for)"
+            f"{kind} database (copying between the two is not what backups are for)",
+            kind="backup.other_engine",
+            path=str(path),
+            backup=kind,
+            engine=target,
         )
     if holds_data(url) and not force:
         raise BackupError(
             "the database holds data already; restore into an empty database, or add --force "
-            "to replace everything in it with the backup"
+            "to replace everything in it with the backup",
+            kind="backup.not_empty",
         )
     if target == "sqlite":
         _restore_sqlite(path, _sqlite_path(url))
@@ -341,7 +375,12 @@ def _restore_sqlite(path: Path, target: Path) -> None:
     with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as source:
         problem = source.execute("PRAGMA quick_check").fetchone()[0]
         if problem != "ok":
-            raise BackupError(f"{path} fails SQLite's quick_check: {problem}")
+            raise BackupError(
+                f"{path} fails SQLite's quick_check: {problem}",
+                kind="backup.quick_check",
+                path=str(path),
+                problem=problem,
+            )
         _summarise(lambda sql: source.execute(sql).fetchone(), "sqlite")  # a trace database?
         target.parent.mkdir(parents=True, exist_ok=True)
         # Into the live file through the same API (not a file copy): connections the service

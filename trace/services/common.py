@@ -98,7 +98,12 @@ def event_content(event: Event) -> dict:
 
 def check_event_time(moment: datetime, field: str) -> datetime:
     if moment > now() + CLOCK_SKEW:
-        raise Invalid(field, f"{moment.isoformat()} is in the future; record what has happened")
+        raise Invalid(
+            field,
+            f"{moment.isoformat()} is in the future; record what has happened",
+            kind="time.future",
+            at=moment,
+        )
     return moment
 
 
@@ -110,6 +115,11 @@ def not_before(lot: Lot, moment: datetime, field: str) -> None:
             field,
             f"{moment.isoformat()} is before lot {lot.code} was {what} "
             f"({lot.produced_on.isoformat()})",
+            kind="time.before_lot",
+            at=moment,
+            lot=lot.code,
+            what=what,
+            day=lot.produced_on,
         )
 
 
@@ -383,7 +393,7 @@ def _sqlite_value(value):
 def get_lot(session: Session, code: str) -> Lot:
     lot = session.exec(select(Lot).where(Lot.code == code)).first()
     if lot is None:
-        raise NotFound(f"no lot with code {code!r}")
+        raise NotFound(f"no lot with code {code!r}", kind="lot.unknown", lot=code)
     return lot
 
 
@@ -391,7 +401,7 @@ def lot_for_field(session: Session, code: str, field: str) -> Lot:
     """A lot named in a request body: unknown → 422 on that field."""
     lot = session.exec(select(Lot).where(Lot.code == code)).first()
     if lot is None:
-        raise Invalid(field, f"no lot with code {code!r}")
+        raise Invalid(field, f"no lot with code {code!r}", kind="lot.unknown", lot=code)
     return lot
 
 
@@ -399,11 +409,17 @@ def location_for_field(session: Session, ident: int, field: str, *kinds: str) ->
     """A location named in a request body, which must be of one of `kinds`."""
     location = session.get(Location, ident)
     if location is None:
-        raise Invalid(field, f"no location with id {ident}")
+        raise Invalid(field, f"no location with id {ident}", kind="location.unknown", id=ident)
     if kinds and location.kind not in kinds:
         wanted = " or ".join(_a(k) for k in kinds)
         raise Invalid(
-            field, f"location {ident} ({location.name}) is {_a(location.kind)}, not {wanted}"
+            field,
+            f"location {ident} ({location.name}) is {_a(location.kind)}, not {wanted}",
+            kind="location.wrong_kind",
+            id=ident,
+            name=location.name,
+            is_kind=location.kind,
+            wanted=list(kinds),
         )
     return location
 
@@ -419,7 +435,11 @@ def require_here(lot: Lot, location: Location, session: Session) -> None:
         where = session.get(Location, lot.location_id) if lot.location_id else None
         at = f"at {where.name}" if where else "not received anywhere yet"
         raise RuleViolation(
-            f"lot {lot.code} is {at}, not at {location.name}: record its receipt there first"
+            f"lot {lot.code} is {at}, not at {location.name}: record its receipt there first",
+            kind="receipt.elsewhere" if where else "receipt.not_received",
+            lot=lot.code,
+            here=location.name,
+            **({"there": where.name} if where else {}),
         )
 
 

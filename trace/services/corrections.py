@@ -33,7 +33,12 @@ def _apply_quantity(session: Session, event: Event, old: float, new: float) -> N
         if new < lot.received - 1e-9:
             raise RuleViolation(
                 f"lot {lot.code} has {fmt_qty(lot.received)} {lot.unit} received already; "
-                f"its harvest cannot be corrected to {fmt_qty(new)}"
+                f"its harvest cannot be corrected to {fmt_qty(new)}",
+                kind="correction.harvest_below_received",
+                lot=lot.code,
+                received=lot.received,
+                unit=lot.unit,
+                asked=new,
             )
         lot.quantity = new
     else:  # receive
@@ -41,12 +46,22 @@ def _apply_quantity(session: Session, event: Event, old: float, new: float) -> N
         if received > lot.quantity + 1e-9:
             raise RuleViolation(
                 f"lot {lot.code}: receipts would total {fmt_qty(received)} {lot.unit}, more than "
-                f"the {fmt_qty(lot.quantity)} harvested"
+                f"the {fmt_qty(lot.quantity)} harvested",
+                kind="correction.receipts_exceed_harvest",
+                lot=lot.code,
+                received=received,
+                unit=lot.unit,
+                harvested=lot.quantity,
             )
         if received < lot.used - 1e-9:
             raise RuleViolation(
                 f"lot {lot.code}: {fmt_qty(lot.used)} {lot.unit} were packed already; receipts "
-                f"cannot be corrected to {fmt_qty(received)}"
+                f"cannot be corrected to {fmt_qty(received)}",
+                kind="correction.receipts_below_packed",
+                lot=lot.code,
+                used=lot.used,
+                unit=lot.unit,
+                received=received,
             )
         lot.received = received
     session.add(lot)
@@ -78,12 +93,19 @@ def correct(session: Session, actor: User, ident: int, data: dict) -> Event:
         head = lock_chain(session)
         original = session.get(Event, ident)
         if original is None:
-            raise NotFound(f"no event with id {ident}")
+            raise NotFound(f"no event with id {ident}", kind="event.unknown", id=ident)
         if original.type == "correct":
-            raise RuleViolation(f"event {ident} is a correction; correct the original event")
+            raise RuleViolation(
+                f"event {ident} is a correction; correct the original event",
+                kind="correction.of_correction",
+                id=ident,
+            )
         if actor.role == "inspector" and original.type != "inspect":
             raise Forbidden(
-                f"an inspector corrects inspections; event {ident} is a {original.type}"
+                f"an inspector corrects inspections; event {ident} is a {original.type}",
+                kind="correction.inspector_scope",
+                id=ident,
+                type=original.type,
             )
         changes = data.get("changes") or {}
         allowed = CORRECTABLE[original.type]
@@ -93,22 +115,31 @@ def correct(session: Session, actor: User, ident: int, data: dict) -> Event:
                 raise Invalid(
                     f"changes.{key}",
                     f"a {original.type} event's {key} cannot be corrected; correctable: {can}",
+                    kind="correction.field",
+                    type=original.type,
+                    changed=key,
+                    correctable=sorted(allowed),
                 )
         before = effective_data(session, original)
         if "quantity" in changes:
             new = changes["quantity"]
             if not isinstance(new, int | float) or isinstance(new, bool) or not new > 0:
-                raise Invalid("changes.quantity", "must be a number greater than 0")
+                raise Invalid(
+                    "changes.quantity",
+                    "must be a number greater than 0",
+                    kind="correction.quantity",
+                )
             old = before.get("quantity", before["quantities"][0]["quantity"])
             _apply_quantity(session, original, old, float(new))
         lifted = False
         if "result" in changes:
             if changes["result"] not in ("pass", "fail"):
-                raise Invalid("changes.result", "must be pass or fail")
+                raise Invalid("changes.result", "must be pass or fail", kind="correction.result")
             if actor.role not in LIFTS_HOLDS:
                 raise Forbidden(
                     "only an inspector or an admin can change an inspection's result "
-                    "(a failed one holds the lot until they lift it)"
+                    "(a failed one holds the lot until they lift it)",
+                    kind="correction.result_forbidden",
                 )
             lifted = _apply_result(session, actor, original, changes["result"])
         refs = session.exec(select(EventRef.node).where(EventRef.event_id == original.id)).all()

@@ -82,7 +82,9 @@ def create_key(key_path: Path, force: bool = False) -> Ed25519PrivateKey:
     if key_path.exists() and not force:
         raise RuleViolation(
             f"a signing key exists at {key_path}; replacing it would orphan every signature "
-            "made with it (use `keys rotate` to retire it and start a new one)"
+            "made with it (use `keys rotate` to retire it and start a new one)",
+            kind="evidence.key_exists",
+            path=str(key_path),
         )
     if key_path.exists():
         return rotate_key(key_path)
@@ -164,7 +166,11 @@ def load_key(key_path: Path) -> Ed25519PrivateKey | None:
         return None
     key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
     if not isinstance(key, Ed25519PrivateKey):
-        raise RuleViolation(f"{key_path} holds a key that is not Ed25519")
+        raise RuleViolation(
+            f"{key_path} holds a key that is not Ed25519",
+            kind="evidence.key_not_ed25519",
+            path=str(key_path),
+        )
     return key
 
 
@@ -172,7 +178,9 @@ def require_key(key_path: Path) -> Ed25519PrivateKey:
     key = load_key(key_path)
     if key is None:
         raise RuleViolation(
-            f"no signing key at {key_path}: create one with `flask --app wsgi keys create`"
+            f"no signing key at {key_path}: create one with `flask --app wsgi keys create`",
+            kind="evidence.no_key",
+            path=str(key_path),
         )
     return key
 

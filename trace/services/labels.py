@@ -89,10 +89,7 @@ def carton_job(
     with unit_of_work(session):
         lock_chain(session)
         lot = get_lot(session, code)
-        if lot.kind != "packed" or lot.product_id is None:
-            raise RuleViolation(
-                f"lot {lot.code} is a harvest lot: carton labels are for packed lots"
-            )
+        refuse_unpacked(lot)
         product = session.get(Product, lot.product_id)
         if serials:
             numbers, printed = reprinted(session, lot, serials)
@@ -105,7 +102,13 @@ def carton_job(
             raise RuleViolation(
                 f"lot {lot.code} has {lot.cartons} cartons and {lot.cartons - left} carton labels "
                 f"were printed already; {left} more can be printed, not {count} "
-                "(reprint a damaged label by its serial)"
+                "(reprint a damaged label by its serial)",
+                kind="label.cartons_exceeded",
+                lot=lot.code,
+                cartons=lot.cartons,
+                printed=lot.cartons - left,
+                left=left,
+                asked=count,
             )
         last = next_value(session, f"serial:{product.id}", count)
         first = last - count + 1
@@ -193,6 +196,9 @@ def reprinted(session: Session, lot: Lot, serials: list[int | str]) -> tuple[lis
                 "serials",
                 f"serial {wanted} was never printed for lot {lot.code}; "
                 "only printed cartons can be reprinted",
+                kind="label.serial_unprinted",
+                serial=wanted,
+                lot=lot.code,
             )
         numbers.append(row)
         printed.append(text_)
@@ -234,7 +240,7 @@ def other_job(
         if sscc:
             pallet = session.exec(select(Pallet).where(Pallet.sscc == sscc)).first()
             if pallet is None:
-                raise NotFound(f"no pallet with SSCC {sscc}")
+                raise NotFound(f"no pallet with SSCC {sscc}", kind="pallet.unknown", sscc=sscc)
         job = LabelJob(
             kind=kind,
             product_id=lot.product_id if lot else None,
@@ -343,6 +349,16 @@ def market_of(session: Session, lot: Lot) -> str | None:
     return open_to[0] if len(open_to) == 1 else None
 
 
+def refuse_unpacked(lot: Lot) -> None:
+    """Carton labels are for packed lots (409 for a harvest lot)."""
+    if lot.kind != "packed" or lot.product_id is None:
+        raise RuleViolation(
+            f"lot {lot.code} is a harvest lot: carton labels are for packed lots",
+            kind="label.harvest_lot",
+            lot=lot.code,
+        )
+
+
 def carton_market(session: Session, lot: Lot, asked: str | None) -> str:
     """The market carton labels of `lot` are for: `asked`, else `market_of`, else ask (422)."""
     market = asked or market_of(session, lot)
@@ -351,6 +367,8 @@ def carton_market(session: Session, lot: Lot, asked: str | None) -> str:
             "market",
             f"lot {lot.code} is on no shipment yet and its chain is open to several markets "
             "(or none): say which market its cartons are for (it sets the languages and stamps)",
+            kind="label.lot_market",
+            lot=lot.code,
         )
     return market
 
@@ -438,7 +456,10 @@ def pallet_facts(
     market = (shipment.market if shipment else None) or market
     if market is None:
         raise Invalid(
-            "market", f"pallet {pallet.sscc} is in no shipment yet: say which market it is for"
+            "market",
+            f"pallet {pallet.sscc} is in no shipment yet: say which market it is for",
+            kind="label.pallet_market",
+            sscc=pallet.sscc,
         )
     return PalletFacts(
         sscc=pallet.sscc,
@@ -473,7 +494,11 @@ def prepare(
     if kind == "pallet":
         pallet = session.exec(select(Pallet).where(Pallet.sscc == request["sscc"])).first()
         if pallet is None:
-            raise NotFound(f"no pallet with SSCC {request['sscc']}")
+            raise NotFound(
+                f"no pallet with SSCC {request['sscc']}",
+                kind="pallet.unknown",
+                sscc=request["sscc"],
+            )
         facts = pallet_facts(session, pallet, request.get("market"), company_prefix)
         if preview:
             return [pallet_label(facts)], f"pallet-{pallet.sscc}"
@@ -505,8 +530,7 @@ def prepare(
         label = sticker_label(base_url, lot.code)
         return [label] * request["count"], f"stickers-{lot.code}"
     market = carton_market(session, lot, request.get("market"))
-    if lot.kind != "packed" or lot.product_id is None:
-        raise RuleViolation(f"lot {lot.code} is a harvest lot: carton labels are for packed lots")
+    refuse_unpacked(lot)
     facts = lot_facts(session, lot, market, base_url)
     if preview:  # a reprint's first carton, or a sample as long as a serial: nothing recorded
         wanted = (request.get("serials") or [SAMPLE])[0]
@@ -531,9 +555,20 @@ def check_count(session: Session, request: dict, pallet_max: int, sticker_max: i
     cartons: `sticker_max`). Carton labels are bounded by the cartons left (carton_job)."""
     count, kind = request.get("count") or 1, request["kind"]
     if kind == "pallet" and count > pallet_max:
-        raise Invalid("count", f"at most {pallet_max} labels of one pallet per request")
+        raise Invalid(
+            "count",
+            f"at most {pallet_max} labels of one pallet per request",
+            kind="label.pallet_count",
+            n=pallet_max,
+        )
     if kind == "sticker":
         lot = get_lot(session, request["lot"])
         limit = lot.cartons or sticker_max
         if count > limit:
-            raise Invalid("count", f"at most {limit} stickers for lot {lot.code}")
+            raise Invalid(
+                "count",
+                f"at most {limit} stickers for lot {lot.code}",
+                kind="label.sticker_count",
+                n=limit,
+                lot=lot.code,
+            )

@@ -78,11 +78,8 @@ class Problem:
     """Why a code cannot be read, as a kind and its values (the edge words it per language).
 
     Attributes:
-        kind: `check_digit`, `length`, `not_digits`, `character`, `too_long`, `empty`,
-            `qualifier`, `order`, `sequence`, `repeated`, `missing_value`, `empty_segment`,
-            `no_key`, `unknown_ai`, `not_attribute`, `in_path`, `needs`, `excludes`,
-            `date`, `value` (an AI's value the syntax dictionary refuses) or
-            `unreadable` (anything else; `detail` says what).
+        kind: The `GS1Error`'s kind (`gs1.check_digit`, `gs1.length`, `gs1.order`, …; the
+            list is trace/domain/kinds.py), or `gs1.date` for a date attribute that is none.
         params: The values the sentence needs, e.g. ``{"key": "GTIN", "expected": "7"}``.
         detail: The English message of `trace.gs1`, for the curious and for logs.
     """
@@ -92,40 +89,9 @@ class Problem:
     detail: str = ""
 
 
-# (kind, pattern on the end of a GS1Error message); the messages are pinned by tests/gs1.
-_EXPLAINED = [
-    ("check_digit", r"(?P<key>GTIN|GLN|SSCC) (?P<value>\d+): check digit should be (?P<expected>\d)$"),
-    ("length", r"(?P<key>GTIN|GLN|SSCC) (?P<value>\S+): should have (?P<expected>[\d, or]+) digits, found (?P<found>\d+)$"),
-    ("not_digits", r"(?P<key>GTIN|GLN|SSCC) (?P<value>.+): character (?P<char>\".+\") is not allowed \(digits 0-9 only\)$"),
-    ("character", r"(?P<key>lot|serial) (?P<value>.+): character (?P<char>\".+\") is not allowed \(GS1 character set 82\)$"),
-    ("too_long", r"(?P<key>lot|serial) (?P<value>.+): at most (?P<expected>\d+) characters, found (?P<found>\d+)$"),
-    ("empty", r"(?P<key>lot|serial) \"\": should have 1 to \d+ characters, found 0$"),
-    ("order", r": qualifiers must be in the order (?P<expected>.+), found (?P<found>10) after (?P<previous>21)$"),
-    ("sequence", r": qualifiers must be in the order (?P<expected>.+), found (?P<found>\d+) after (?P<previous>\d+)$"),
-    ("qualifier", r": after (?P<key>\d+) expected (?P<expected>.+), found (?P<found>.+)$"),
-    ("repeated", r": (?:qualifier|attribute) (?P<found>\d+) appears more than once$"),
-    ("missing_value", r": expected a value after (?P<found>\d+), found the end$"),
-    ("empty_segment", r": empty path segment(?: after (?P<found>\d+))?$"),
-    ("no_key", r": expected a primary key such as 01 \(GTIN\), 00 \(SSCC\) or 414 \(GLN\) followed by its value, found none$"),
-    ("unknown_ai", r": (?P<found>\d+) is not a GS1 Application Identifier$"),
-    ("not_attribute", r": AI (?P<found>\d+) may not be a data attribute$"),
-    ("in_path", r": AI (?P<found>\d+) belongs in the path, as /\d+/…$"),
-    ("needs", r": AI (?P<found>\d+): needs (?P<expected>.+) with it$"),
-    ("excludes", r": AI (?P<found>\d+): may not be used with (?P<other>\d+)$"),
-    ("date", r"AI (?P<found>\d+) \"(?P<value>[^\"]*)\": should be a date"),
-    ("value", r"AI (?P<found>\d+) \"(?P<value>.*)\": (?P<reason>.+)$"),
-]  # fmt: skip
-
-
 def explain(error: GS1Error) -> Problem:
     """Turn a `GS1Error` into a `Problem` a page can word in the reader's language."""
-    message = str(error)
-    for kind, pattern in _EXPLAINED:
-        match = re.search(pattern, message)
-        if match:
-            params = {k: v.strip('"') if k == "char" else v for k, v in match.groupdict().items()}
-            return Problem(kind, params, message)
-    return Problem("unreadable", {}, message)
+    return Problem(error.kind, dict(error.params), str(error))
 
 
 def check_attributes(attributes: dict[str, str]) -> Problem | None:
@@ -144,8 +110,8 @@ def check_attributes(attributes: dict[str, str]) -> Problem | None:
                     ok = False
         if not ok:
             return Problem(
-                "date",
-                {"found": ai, "value": value},
+                "gs1.date",
+                {"found": ai, "value": value, "reason": "not a YYMMDD date"},
                 f"attribute {ai} {value!r}: not a YYMMDD date",
             )
     return None

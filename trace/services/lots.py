@@ -39,10 +39,18 @@ def day_event_time(data: dict, verb: str) -> datetime:
     if data.get(f"{verb}_at"):
         when = check_event_time(data[f"{verb}_at"], f"{verb}_at")
         if when.astimezone(VIETNAM).date() != day:
-            raise Invalid(f"{verb}_at", f"{when.isoformat()} is not on {day.isoformat()}")
+            raise Invalid(
+                f"{verb}_at",
+                f"{when.isoformat()} is not on {day.isoformat()}",
+                kind="time.not_on_day",
+                at=when,
+                day=day,
+            )
         return when
     if day > now().astimezone(VIETNAM).date():
-        raise Invalid(f"{verb}_on", f"{day.isoformat()} is in the future")
+        raise Invalid(
+            f"{verb}_on", f"{day.isoformat()} is in the future", kind="time.future_day", day=day
+        )
     return min(day_time(day), now())
 
 
@@ -113,16 +121,33 @@ def receive(session: Session, actor: User, code: str, data: dict) -> Event:
             "treatment_facility",
         )
         if lot.kind != "harvest":
-            raise RuleViolation(f"lot {lot.code} is a packed lot: pallets move packed lots")
+            raise RuleViolation(
+                f"lot {lot.code} is a packed lot: pallets move packed lots",
+                kind="receipt.packed_lot",
+                lot=lot.code,
+            )
         if data["unit"] != lot.unit:
-            raise RuleViolation(f"lot {lot.code} is counted in {lot.unit}, not {data['unit']}")
+            raise RuleViolation(
+                f"lot {lot.code} is counted in {lot.unit}, not {data['unit']}",
+                kind="mass_balance.unit",
+                lot=lot.code,
+                unit=lot.unit,
+                asked_unit=data["unit"],
+            )
         quantity = data["quantity"]
         left = lot.quantity - lot.received
         if quantity > left + 1e-9:
             raise RuleViolation(
                 f"lot {lot.code}: {fmt_qty(lot.quantity)} {lot.unit} harvested, "
                 f"{fmt_qty(lot.received)} received already; only {fmt_qty(left)} {lot.unit} "
-                f"can still be received, not {fmt_qty(quantity)}"
+                f"can still be received, not {fmt_qty(quantity)}",
+                kind="mass_balance.received_exceeds_harvested",
+                lot=lot.code,
+                harvested=lot.quantity,
+                received=lot.received,
+                left=left,
+                asked=quantity,
+                unit=lot.unit,
             )
         when = check_event_time(data["received_at"], "received_at")
         not_before(lot, when, "received_at")
@@ -184,7 +209,11 @@ def treat(session: Session, actor: User, code: str, data: dict) -> Event:
         if methods and data["method"] not in methods:
             raise RuleViolation(
                 f"{facility.name} does not treat by {data['method'].replace('_', ' ')} "
-                f"(it does: {', '.join(m.replace('_', ' ') for m in methods)})"
+                f"(it does: {', '.join(m.replace('_', ' ') for m in methods)})",
+                kind="treatment.method",
+                facility=facility.name,
+                method=data["method"],
+                methods=list(methods),
             )
         return record(
             session,
@@ -218,7 +247,9 @@ def may_lift_hold(actor: User, lot: Lot) -> None:
     if actor.role not in LIFTS_HOLDS:
         raise Forbidden(
             f"lot {lot.code} is on hold (its latest inspection failed): only an inspector or an "
-            "admin can lift the hold, by a passing inspection or by correcting the result"
+            "admin can lift the hold, by a passing inspection or by correcting the result",
+            kind="hold.lift_forbidden",
+            lot=lot.code,
         )
 
 

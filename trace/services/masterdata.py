@@ -94,7 +94,11 @@ def create_location(session: Session, data: dict, actor: User | None = None) -> 
         if gln:
             data["gln"] = str(Gln.parse(gln))
             if session.exec(select(Location).where(Location.gln == data["gln"])).first():
-                raise RuleViolation(f"GLN {data['gln']} belongs to another location already")
+                raise RuleViolation(
+                    f"GLN {data['gln']} belongs to another location already",
+                    kind="location.gln_taken",
+                    gln=data["gln"],
+                )
         location = Location(**data, created_at=now())
         session.add(location)
         session.flush()
@@ -126,7 +130,7 @@ def consumer_contact(session: Session, exporter_ids: Iterable[int]) -> dict | No
 def get_location(session: Session, ident: int) -> Location:
     location = session.get(Location, ident)
     if location is None:
-        raise NotFound(f"no location with id {ident}")
+        raise NotFound(f"no location with id {ident}", kind="location.unknown", id=ident)
     return location
 
 
@@ -145,14 +149,24 @@ def update_location(
         for status in data.pop("code_status", []):
             code = session.get(LocationCode, status["id"])
             if code is None or code.location_id != location.id:
-                raise Invalid("code_status", f"location {ident} has no code with id {status['id']}")
+                raise Invalid(
+                    "code_status",
+                    f"location {ident} has no code with id {status['id']}",
+                    kind="location.unknown_code",
+                    id=ident,
+                    code_id=status["id"],
+                )
             code.status = status["status"]
         session.add_all(_codes(location.id, data.pop("codes", [])))
         if data.get("gln"):
             data["gln"] = str(Gln.parse(data["gln"]))
             other = session.exec(select(Location).where(Location.gln == data["gln"])).first()
             if other and other.id != location.id:
-                raise RuleViolation(f"GLN {data['gln']} belongs to another location already")
+                raise RuleViolation(
+                    f"GLN {data['gln']} belongs to another location already",
+                    kind="location.gln_taken",
+                    gln=data["gln"],
+                )
         for key, value in data.items():
             setattr(location, key, value)
         session.add(location)
@@ -181,7 +195,11 @@ def create_product(session: Session, data: dict, actor: User | None = None) -> P
         if data.get("gtin"):
             data["gtin"] = str(Gtin.parse(data["gtin"]))
             if session.exec(select(Product).where(Product.gtin == data["gtin"])).first():
-                raise RuleViolation(f"GTIN {data['gtin']} belongs to another product already")
+                raise RuleViolation(
+                    f"GTIN {data['gtin']} belongs to another product already",
+                    kind="product.gtin_taken",
+                    gtin=data["gtin"],
+                )
         product = Product(**data, created_at=now())
         session.add(product)
         session.flush()
@@ -201,7 +219,7 @@ def create_product(session: Session, data: dict, actor: User | None = None) -> P
 def get_product(session: Session, ident: int) -> Product:
     product = session.get(Product, ident)
     if product is None:
-        raise NotFound(f"no product with id {ident}")
+        raise NotFound(f"no product with id {ident}", kind="product.unknown", id=ident)
     return product
 
 
@@ -209,7 +227,9 @@ def product_by_gtin(session: Session, gtin: str, field: str) -> Product:
     normal = str(Gtin.parse(gtin))
     product = session.exec(select(Product).where(Product.gtin == normal)).first()
     if product is None:
-        raise Invalid(field, f"no product with GTIN {normal}")
+        raise Invalid(
+            field, f"no product with GTIN {normal}", kind="product.unknown_gtin", gtin=normal
+        )
     return product
 
 
@@ -224,7 +244,9 @@ def update_product(session: Session, ident: int, data: dict, actor: User | None 
             if used:
                 raise RuleViolation(
                     f"product {ident} has packed lots: its GTIN is printed on their labels and "
-                    "cannot change; create a new product instead"
+                    "cannot change; create a new product instead",
+                    kind="product.gtin_printed",
+                    id=ident,
                 )
             if data["gtin"]:
                 data["gtin"] = str(Gtin.parse(data["gtin"]))

@@ -44,7 +44,10 @@ def refuse_held(session: Session, lots: list[Lot], doing: str) -> None:
         names = ", ".join(sorted(lot.code for lot in held))
         raise RuleViolation(
             f"cannot {doing}: lot {names} is on hold (its latest inspection failed); "
-            "record a passing inspection first"
+            "record a passing inspection first",
+            kind="hold.on_hold",
+            lots=sorted(lot.code for lot in held),
+            doing=doing,
         )
 
 
@@ -75,7 +78,12 @@ def pack(session: Session, actor: User, data: dict) -> Lot:
             lot = lot_for_field(session, item["lot"], f"inputs.{i}.lot")
             not_before(lot, when, "packed_on")
             if lot.id in seen:
-                raise Invalid(f"inputs.{i}.lot", f"lot {lot.code} is listed twice")
+                raise Invalid(
+                    f"inputs.{i}.lot",
+                    f"lot {lot.code} is listed twice",
+                    kind="lot.listed_twice",
+                    lot=lot.code,
+                )
             seen.add(lot.id)
             inputs.append((lot, item["quantity"], item["unit"]))
         refuse_held(session, [lot for lot, _, _ in inputs], "pack")
@@ -92,13 +100,26 @@ def pack(session: Session, actor: User, data: dict) -> Lot:
                     by_day=None if data.get("packed_at") else VIETNAM,
                 )
             if unit != lot.unit:
-                raise RuleViolation(f"lot {lot.code} is counted in {lot.unit}, not {unit}")
+                raise RuleViolation(
+                    f"lot {lot.code} is counted in {lot.unit}, not {unit}",
+                    kind="mass_balance.unit",
+                    lot=lot.code,
+                    unit=lot.unit,
+                    asked_unit=unit,
+                )
             held = (lot.received if lot.kind == "harvest" else lot.quantity) - lot.used
             if quantity > held + 1e-9:
                 raise RuleViolation(
                     f"lot {lot.code} has only {fmt_qty(held)} {lot.unit} left "
                     f"({fmt_qty(lot.received if lot.kind == 'harvest' else lot.quantity)} in, "
-                    f"{fmt_qty(lot.used)} used); cannot pack {fmt_qty(quantity)} {unit}"
+                    f"{fmt_qty(lot.used)} used); cannot pack {fmt_qty(quantity)} {unit}",
+                    kind="mass_balance.packed_exceeds_received",
+                    lot=lot.code,
+                    left=held,
+                    held=held + lot.used,
+                    used=lot.used,
+                    asked=quantity,
+                    unit=lot.unit,
                 )
             lot.used += quantity
             session.add(lot)
@@ -108,13 +129,20 @@ def pack(session: Session, actor: User, data: dict) -> Lot:
         if net > total + 1e-9:
             raise RuleViolation(
                 f"{cartons} cartons of {fmt_qty(product.net_weight_kg)} kg hold {fmt_qty(net)} kg "
-                f"but the inputs give only {fmt_qty(total)} kg"
+                f"but the inputs give only {fmt_qty(total)} kg",
+                kind="mass_balance.cartons_exceed_inputs",
+                cartons=cartons,
+                each=product.net_weight_kg,
+                net=net,
+                total=total,
             )
         code = data.get("lot_code")
         if code:
             validate_lot(code)
             if session.exec(select(Lot.id).where(Lot.code == code)).first():
-                raise RuleViolation(f"lot code {code} is taken; choose another")
+                raise RuleViolation(
+                    f"lot code {code} is taken; choose another", kind="lot.code_taken", lot=code
+                )
         else:
             code = new_lot_code(session, "P", day)
         packed = Lot(
@@ -166,7 +194,10 @@ def _new_sscc(session: Session, extension_digit: int, company_prefix: str) -> Ss
             return sscc
     raise RuleViolation(
         f"hardly any SSCC is left unused under company prefix {company_prefix} and extension "
-        f"digit {extension_digit}: set another extension digit (TRACE_SSCC_EXTENSION_DIGIT)"
+        f"digit {extension_digit}: set another extension digit (TRACE_SSCC_EXTENSION_DIGIT)",
+        kind="pallet.sscc_exhausted",
+        prefix=company_prefix,
+        extension=extension_digit,
     )
 
 
@@ -185,17 +216,32 @@ def palletise(
         for i, item in enumerate(data["contents"]):
             lot = lot_for_field(session, item["lot"], f"contents.{i}.lot")
             if lot.id in seen:
-                raise Invalid(f"contents.{i}.lot", f"lot {lot.code} is listed twice")
+                raise Invalid(
+                    f"contents.{i}.lot",
+                    f"lot {lot.code} is listed twice",
+                    kind="lot.listed_twice",
+                    lot=lot.code,
+                )
             not_before(lot, when, "palletised_at")
             seen.add(lot.id)
             if lot.kind != "packed":
-                raise RuleViolation(f"lot {lot.code} is a harvest lot: pack it into cartons first")
+                raise RuleViolation(
+                    f"lot {lot.code} is a harvest lot: pack it into cartons first",
+                    kind="pallet.harvest_lot",
+                    lot=lot.code,
+                )
             require_here(lot, house, session)
             left = lot.cartons - lot.cartons_palletised
             if item["cartons"] > left:
                 raise RuleViolation(
                     f"lot {lot.code} has {left} cartons left ({lot.cartons} packed, "
-                    f"{lot.cartons_palletised} on pallets); cannot palletise {item['cartons']}"
+                    f"{lot.cartons_palletised} on pallets); cannot palletise {item['cartons']}",
+                    kind="mass_balance.palletised_exceeds_packed",
+                    lot=lot.code,
+                    left=left,
+                    packed=lot.cartons,
+                    on=lot.cartons_palletised,
+                    asked=item["cartons"],
                 )
             lot.cartons_palletised += item["cartons"]
             session.add(lot)
@@ -233,7 +279,7 @@ def palletise(
 def get_pallet(session: Session, sscc: str) -> Pallet:
     pallet = session.exec(select(Pallet).where(Pallet.sscc == sscc)).first()
     if pallet is None:
-        raise NotFound(f"no pallet with SSCC {sscc}")
+        raise NotFound(f"no pallet with SSCC {sscc}", kind="pallet.unknown", sscc=sscc)
     return pallet
 
 

@@ -26,6 +26,15 @@ ISSUER = "trace"
 RECOVERY_CODES = 10
 
 
+def _wrong_code() -> Invalid:
+    """The same refusal wherever a code from the authenticator app is checked."""
+    return Invalid(
+        "code",
+        "the code is wrong or too old: type the one the app shows now",
+        kind="second_factor.wrong_code",
+    )
+
+
 def _digest(code: str) -> str:
     return hashlib.sha256(_plain(code).encode()).hexdigest()
 
@@ -81,10 +90,10 @@ def confirm(session: Session, user: User, code: str) -> list[str]:
     """The pending key becomes the user's once a code from it is right; the recovery codes."""
     row = session.get(User, user.id)
     if not row.totp_pending:
-        raise RuleViolation("no second factor is being set up")
+        raise RuleViolation("no second factor is being set up", kind="second_factor.not_started")
     step = _step(row.totp_pending, code)
     if step is None:
-        raise Invalid("code", "the code is wrong or too old: type the one the app shows now")
+        raise _wrong_code()
     with unit_of_work(session):
         row.totp_secret, row.totp_pending = row.totp_pending, None
         row.totp_last_step = step
@@ -104,7 +113,7 @@ def new_recovery_codes(session: Session, user: User, code: str) -> list[str]:
     """Ten new recovery codes (the old ones stop working), with a code from the app."""
     row = session.get(User, user.id)
     if not _use(row, row.totp_secret, code):
-        raise Invalid("code", "the code is wrong or too old: type the one the app shows now")
+        raise _wrong_code()
     with unit_of_work(session):
         codes = _new_codes(row)
         session.add(row)
@@ -131,9 +140,11 @@ def check(session: Session, user: User, code: str) -> bool:
 def turn_off(session: Session, user: User, code: str) -> None:
     row = session.get(User, user.id)
     if row.totp_required:
-        raise RuleViolation("an admin requires a second factor of this user")
+        raise RuleViolation(
+            "an admin requires a second factor of this user", kind="second_factor.required"
+        )
     if not check(session, row, code):
-        raise Invalid("code", "the code is wrong or too old: type the one the app shows now")
+        raise _wrong_code()
     with unit_of_work(session):
         row.totp_secret = row.totp_pending = row.recovery_codes = None
         session.add(row)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from sqlalchemy import func
 from sqlmodel import Session, select
 
@@ -29,13 +31,15 @@ from .packing import refuse_held
 def get_shipment(session: Session, ident: int, actor: User | None = None) -> Shipment:
     shipment = session.get(Shipment, ident)
     if shipment is None:
-        raise NotFound(f"no shipment with id {ident}")
+        raise NotFound(f"no shipment with id {ident}", kind="shipment.unknown", id=ident)
     if (
         actor is not None
         and actor.role == "importer"
         and shipment.consignee_id != actor.location_id
     ):
-        raise Forbidden(f"shipment {ident} is not consigned to you")
+        raise Forbidden(
+            f"shipment {ident} is not consigned to you", kind="shipment.not_consignee", id=ident
+        )
     return shipment
 
 
@@ -67,7 +71,20 @@ def chain_locations(session: Session, lots: list[Lot]) -> list[Location]:
     )
 
 
-def market_gaps(session: Session, lots: list[Lot], market: str) -> list[str]:
+class Gap(NamedTuple):
+    """A place in a chain without an active code for a market (`place` is its location kind)."""
+
+    place: str
+    name: str
+    scheme: str
+    market: str
+
+    def __str__(self) -> str:
+        kind = self.place.replace("_", " ")
+        return f"{kind} {self.name!r} has no active {self.scheme} for {self.market}"
+
+
+def market_gaps(session: Session, lots: list[Lot], market: str) -> list[Gap]:
     """Why `lots` may not go to `market`: each place in their chain without an active code."""
     places = chain_locations(session, lots)
     codes = codes_of(session, [p.id for p in places])
@@ -80,8 +97,7 @@ def market_gaps(session: Session, lots: list[Lot], market: str) -> list[str]:
             c.scheme == scheme and c.market == market and c.status == "active"
             for c in codes[place.id]
         ):
-            kind = place.kind.replace("_", " ")
-            gaps.append(f"{kind} {place.name!r} has no active {scheme} for {market}")
+            gaps.append(Gap(place.kind, place.name, scheme, market))
     return gaps
 
 
@@ -96,12 +112,22 @@ def create(session: Session, actor: User, data: dict) -> Shipment:
         for i, sscc in enumerate(data["pallets"]):
             pallet = session.exec(select(Pallet).where(Pallet.sscc == sscc)).first()
             if pallet is None:
-                raise Invalid(f"pallets.{i}", f"no pallet with SSCC {sscc}")
+                raise Invalid(
+                    f"pallets.{i}", f"no pallet with SSCC {sscc}", kind="pallet.unknown", sscc=sscc
+                )
             if pallet in pallets:
-                raise Invalid(f"pallets.{i}", f"pallet {sscc} is listed twice")
+                raise Invalid(
+                    f"pallets.{i}",
+                    f"pallet {sscc} is listed twice",
+                    kind="shipment.pallet_twice",
+                    sscc=sscc,
+                )
             if pallet.shipment_id is not None:
                 raise RuleViolation(
-                    f"pallet {sscc} is already in shipment {pallet.shipment_id} (a pallet ships once)"
+                    f"pallet {sscc} is already in shipment {pallet.shipment_id} (a pallet ships once)",
+                    kind="shipment.pallet_shipped",
+                    sscc=sscc,
+                    shipment=pallet.shipment_id,
                 )
             pallets.append(pallet)
         require_order(
@@ -119,7 +145,12 @@ def create(session: Session, actor: User, data: dict) -> Shipment:
         market = data["market"]
         gaps = market_gaps(session, lots, market)
         if gaps:
-            raise RuleViolation(f"cannot ship to {market}: " + "; ".join(gaps))
+            raise RuleViolation(
+                f"cannot ship to {market}: " + "; ".join(map(str, gaps)),
+                kind="market.codes_missing",
+                market=market,
+                gaps=[gap._asdict() for gap in gaps],
+            )
         shipment = Shipment(
             exporter_id=exporter.id,
             consignee_id=consignee.id,
@@ -183,7 +214,12 @@ def depart(session: Session, actor: User, ident: int, data: dict) -> Event:
         head = lock_chain(session)
         shipment = get_shipment(session, ident)
         if shipment.status != "loaded":
-            raise RuleViolation(f"shipment {ident} has {shipment.status} already")
+            raise RuleViolation(
+                f"shipment {ident} has {shipment.status} already",
+                kind="shipment.departed",
+                id=ident,
+                status=shipment.status,
+            )
         when = check_event_time(data["departed_at"], "departed_at")
         require_order(
             when, "the departure", [(f"shipment {ident} was loaded", shipment.created_at)]
@@ -221,14 +257,24 @@ def arrive(session: Session, actor: User, ident: int, data: dict) -> Event:
         head = lock_chain(session)
         shipment = get_shipment(session, ident, actor)
         if shipment.status == "arrived":
-            raise RuleViolation(f"shipment {ident} has arrived already")
+            raise RuleViolation(
+                f"shipment {ident} has arrived already", kind="shipment.arrived", id=ident
+            )
         if shipment.status != "departed":
             raise RuleViolation(
-                f"shipment {ident} has not departed yet: record its departure first"
+                f"shipment {ident} has not departed yet: record its departure first",
+                kind="shipment.not_departed",
+                id=ident,
             )
         when = check_event_time(data["arrived_at"], "arrived_at")
         if when < shipment.departed_at:
-            raise Invalid("arrived_at", "a shipment cannot arrive before it departed")
+            raise Invalid(
+                "arrived_at",
+                "a shipment cannot arrive before it departed",
+                kind="shipment.arrival_before_departure",
+                at=when,
+                departed=shipment.departed_at,
+            )
         shipment.status = "arrived"
         shipment.arrived_at = when
         session.add(shipment)

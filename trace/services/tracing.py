@@ -231,7 +231,12 @@ def resolve(session: Session, code: str) -> str:
         try:
             link = parse_digital_link(code)
         except GS1Error as error:
-            raise NotFound(f"{code!r} is not a Digital Link we can read: {error}") from None
+            raise NotFound(
+                f"{code!r} is not a Digital Link we can read: {error}",
+                kind="trace.unreadable_link",
+                code=code,
+                error=str(error),
+            ) from None
         if link.sscc:
             code = str(link.sscc)
         elif link.gln:
@@ -240,9 +245,18 @@ def resolve(session: Session, code: str) -> str:
             found = session.execute(_LOT_OF_GTIN, {"lot": link.lot, "gtin": str(link.gtin)}).first()
             if found:
                 return node("lot", found.id)
-            raise NotFound(f"no lot {link.lot} of GTIN {link.gtin}")
+            raise NotFound(
+                f"no lot {link.lot} of GTIN {link.gtin}",
+                kind="trace.unknown_lot_of_gtin",
+                lot=link.lot,
+                gtin=str(link.gtin),
+            )
         else:
-            raise NotFound(f"{code!r} names a product, not a lot: add /10/<lot>")
+            raise NotFound(
+                f"{code!r} names a product, not a lot: add /10/<lot>",
+                kind="trace.product_only",
+                code=code,
+            )
     shape: dict = {"code": code, "sscc": None, "gln": None, "shipment": None}
     invalid = None
     if code.isdigit() and len(code) == 18:
@@ -259,7 +273,7 @@ def resolve(session: Session, code: str) -> str:
     if found is not None and found.rank == 1:
         return node("lot", found.id)
     if invalid is not None:  # 18 digits that are no SSCC, and no lot's code
-        raise NotFound(str(invalid))
+        raise NotFound(str(invalid), kind="trace.unreadable_sscc", code=code, error=str(invalid))
     if found is not None:
         return node(found.kind, found.id)
     orchard = session.execute(_GROWING_AREA, {"code": code}).first()
@@ -267,7 +281,9 @@ def resolve(session: Session, code: str) -> str:
         return node("location", orchard.location_id)
     raise NotFound(
         f"nothing is known by {code!r}: give a lot code, an SSCC, a carton's Digital Link, "
-        "a shipment id, a GLN or a growing-area code"
+        "a shipment id, a GLN or a growing-area code",
+        kind="trace.unknown_code",
+        code=code,
     )
 
 

@@ -35,17 +35,29 @@ def create(
     """A new user and its first API token (returned in clear, once); with `password`, the user
     may also log in to the staff web pages."""
     if role not in ROLES:
-        raise Invalid("role", f"role must be one of {', '.join(ROLES)}, not {role!r}")
+        raise Invalid(
+            "role",
+            f"role must be one of {', '.join(ROLES)}, not {role!r}",
+            kind="user.role",
+            role=role,
+            roles=list(ROLES),
+        )
     if not name.strip() or len(name) > 64:
-        raise Invalid("name", "a user name has 1 to 64 characters")
+        raise Invalid("name", "a user name has 1 to 64 characters", kind="user.name_length")
     password_hash = _hash(password, name) if password is not None else None
     with unit_of_work(session):
         if session.exec(select(User).where(User.name == name)).first():
-            raise RuleViolation(f"a user called {name!r} exists already")
+            raise RuleViolation(
+                f"a user called {name!r} exists already", kind="user.exists", name=name
+            )
         if role == "importer":
             place = session.get(Location, location_id) if location_id else None
             if place is None or place.kind != "importer":
-                raise Invalid("location", "an importer user needs the id of its importer location")
+                raise Invalid(
+                    "location",
+                    "an importer user needs the id of its importer location",
+                    kind="user.importer_location",
+                )
         user = User(
             name=name,
             role=role,
@@ -114,22 +126,36 @@ def _common() -> frozenset[str]:
     return frozenset(FREQUENCY_LISTS["passwords"])
 
 
-def password_problem(password: str, name: str | None = None) -> str | None:
+def password_problem(password: str, name: str | None = None) -> Invalid | None:
     """Why a new password is refused, or None (ASVS 2.1: length, and not a known one)."""
     if len(password) < MIN_PASSWORD:
-        return f"a password needs at least {MIN_PASSWORD} characters"
+        return Invalid(
+            "password",
+            f"a password needs at least {MIN_PASSWORD} characters",
+            kind="password.too_short",
+            n=MIN_PASSWORD,
+        )
     if len(password) > MAX_PASSWORD:
-        return f"a password has at most {MAX_PASSWORD} characters"
+        return Invalid(
+            "password",
+            f"a password has at most {MAX_PASSWORD} characters",
+            kind="password.too_long",
+            n=MAX_PASSWORD,
+        )
     folded = password.casefold()
     if folded in _common() or (name and folded == name.casefold()):
-        return "this password is one of the most common ones: choose another"
+        return Invalid(
+            "password",
+            "this password is one of the most common ones: choose another",
+            kind="password.common",
+        )
     return None
 
 
 def _hash(password: str, name: str | None = None) -> str:
     problem = password_problem(password, name)
     if problem:
-        raise Invalid("password", problem)
+        raise problem
     return generate_password_hash(password)
 
 
@@ -149,7 +175,7 @@ def change_password(session: Session, user: User, old: str, new: str) -> User:
     """The user's own change: only with the password they have now."""
     row = session.get(User, user.id)
     if not row.password_hash or not check_password_hash(row.password_hash, old or ""):
-        raise Invalid("old_password", "the current password is wrong")
+        raise Invalid("old_password", "the current password is wrong", kind="password.wrong")
     return set_password(session, row, new)
 
 

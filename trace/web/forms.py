@@ -31,6 +31,7 @@ from wtforms.validators import (
 
 from trace.gs1 import Gln, GS1Error, Gtin, validate_lot
 
+from . import messages
 from .base import INPUT_FORMAT
 
 REQUIRED = _l("Required.")
@@ -84,13 +85,13 @@ def lot_code(_form, field):
             ) from None
 
 
-def gs1(parser, what):
+def gs1(parser):
     def check(_form, field):
         if field.data:
             try:
                 field.data = str(parser(field.data.strip()))
             except GS1Error as error:
-                raise ValidationError(f"{what}: {error}") from None
+                raise ValidationError(messages.translate(error)[0]) from None
 
     return check
 
@@ -257,7 +258,7 @@ EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 class LocationForm(Once):
     kind = SelectField(_l("Kind"), choices=same(LOCATION_KINDS))
     name = StringField(_l("Name"), validators=[required(), text(200)])
-    gln = StringField(_l("GLN (optional)"), validators=[Optional(), gs1(Gln.parse, "GLN")])
+    gln = StringField(_l("GLN (optional)"), validators=[Optional(), gs1(Gln.parse)])
     phone = StringField(
         _l("Phone"),
         validators=[
@@ -320,7 +321,7 @@ class CodeStatusForm(Once):
 
 
 class ProductForm(Once):
-    gtin = StringField(_l("GTIN (optional)"), validators=[Optional(), gs1(Gtin.parse, "GTIN")])
+    gtin = StringField(_l("GTIN (optional)"), validators=[Optional(), gs1(Gtin.parse)])
     name_vi = StringField(_l("Name in Vietnamese"), validators=[Optional(), text(200)])
     name_en = StringField(_l("Name in English"), validators=[Optional(), text(200)])
     name_ja = StringField(_l("Name in Japanese"), validators=[Optional(), text(200)])

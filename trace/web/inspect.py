@@ -431,13 +431,13 @@ def _scope() -> export.Scope:
     lot_code = request.args.get("lot") or None
     shipment = request.args.get("shipment", type=bounded_id)
     if request.args.get("shipment") and shipment is None:
-        raise NotFound("no such shipment")
+        raise NotFound("no such shipment", kind="shipment.unknown", id=request.args["shipment"])
     if lot_code:
         get_lot(get_session(), lot_code)
     if shipment:
         shipments.get_shipment(get_session(), shipment)
     if not lot_code and not shipment:
-        raise NotFound("give a lot or a shipment")
+        raise NotFound("give a lot or a shipment", kind="export.scope_missing")
     return export.Scope(lot=lot_code, shipment=shipment)
 
 

@@ -150,7 +150,7 @@ def labels():
                 )
                 form.count.data = max(found.lot.cartons - done, 1)
         else:
-            text, _hint = messages.translate(found.problem or found.text)
+            text = messages.translate(found.problem)[0] if found.problem else found.text
             form.scan.errors = [text]
         form.scan.data = ""
     elif action == "preview" and form.validate():

@@ -11,6 +11,7 @@ from biip.gs1_messages import GS1Message
 from sqlmodel import Session, select
 
 from trace.db.models import Location, LocationCode, Lot, Pallet, Product
+from trace.domain.errors import NotFound
 from trace.gs1 import GS1Error, Sscc, parse_digital_link
 
 GS = "\x1d"
@@ -19,7 +20,8 @@ GS = "\x1d"
 @dataclass(frozen=True)
 class Scanned:
     """What the text names. `kind`: carton, lot, pallet, place, product (a GTIN alone), or
-    unknown; `problem` says in English why nothing was found (the page translates kinds)."""
+    unknown; `problem` is why nothing was found, an error with its kind and params (a
+    `NotFound`, or the `GS1Error` of a malformed code) that the page words in its language."""
 
     text: str
     kind: str
@@ -27,7 +29,7 @@ class Scanned:
     serial: str | None = None
     sscc: str | None = None
     place: Location | None = None
-    problem: str | None = None
+    problem: NotFound | GS1Error | None = None
 
 
 def _parts(text: str) -> dict[str, str]:
@@ -63,7 +65,7 @@ def _parts(text: str) -> dict[str, str]:
 def read(session: Session, raw: str) -> Scanned:
     text = raw.strip().replace("\\x1d", GS)
     if not text:
-        return Scanned(raw, "unknown", problem="nothing was scanned")
+        return Scanned(raw, "unknown", problem=NotFound("nothing was scanned", kind="scan.empty"))
     lot = session.exec(select(Lot).where(Lot.code == text)).first()
     if lot is not None:
         return Scanned(text, "lot", lot=lot)
@@ -77,15 +79,16 @@ def read(session: Session, raw: str) -> Scanned:
     try:
         parts = _parts(text)
     except (GS1Error, ValueError) as error:  # biip's ParseError is a ValueError
-        return Scanned(text, "unknown", problem=str(error))
+        return Scanned(text, "unknown", problem=error)
     if "00" in parts:
         try:
             sscc = str(Sscc.parse(parts["00"]))
         except GS1Error as error:
-            return Scanned(text, "unknown", problem=str(error))
+            return Scanned(text, "unknown", problem=error)
         pallet = session.exec(select(Pallet).where(Pallet.sscc == sscc)).first()
         if pallet is None:
-            return Scanned(text, "unknown", sscc=sscc, problem=f"no pallet with SSCC {sscc}")
+            missing = NotFound(f"no pallet with SSCC {sscc}", kind="pallet.unknown", sscc=sscc)
+            return Scanned(text, "unknown", sscc=sscc, problem=missing)
         return Scanned(text, "pallet", sscc=sscc)
     if "414" in parts:
         place = session.exec(select(Location).where(Location.gln == parts["414"])).first()
@@ -99,8 +102,13 @@ def read(session: Session, raw: str) -> Scanned:
             )
         lot = session.exec(query).first()
         if lot is None:
-            return Scanned(text, "unknown", problem=f"no lot with code {parts['10']!r}")
+            missing = NotFound(
+                f"no lot with code {parts['10']!r}", kind="lot.unknown", lot=parts["10"]
+            )
+            return Scanned(text, "unknown", problem=missing)
         return Scanned(text, "carton" if "21" in parts else "lot", lot=lot, serial=parts.get("21"))
     if "01" in parts:
-        return Scanned(text, "product", problem="this barcode holds the product, not the lot")
-    return Scanned(text, "unknown", problem=f"nothing is known by {text!r}")
+        only = NotFound("this barcode holds the product, not the lot", kind="scan.product_only")
+        return Scanned(text, "product", problem=only)
+    unknown = NotFound(f"nothing is known by {text!r}", kind="scan.unknown", code=text)
+    return Scanned(text, "unknown", problem=unknown)

@@ -459,7 +459,7 @@ def capture_job(session: Session, capture_id: str, actor: User | None = None) ->
     if job is None or (
         actor is not None and actor.role not in _SEE_ALL_JOBS and job.user_id != actor.id
     ):
-        raise NotFound(f"no capture job {capture_id!r}")
+        raise NotFound(f"no capture job {capture_id!r}", kind="capture.unknown_job", id=capture_id)
     return job
 
 

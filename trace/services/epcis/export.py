@@ -65,7 +65,7 @@ def scope_events(session: Session, scope: Scope, actor: User | None = None) -> l
         if scope.lot:
             found = session.exec(select(Lot.id).where(Lot.code == scope.lot)).first()
             if found is None:
-                raise NotFound(f"no lot with code {scope.lot!r}")
+                raise NotFound(f"no lot with code {scope.lot!r}", kind="lot.unknown", lot=scope.lot)
             start = node("lot", found)
             edges = [*walk(session, [start], "backward"), *walk(session, [start], "forward")]
         else:

@@ -157,7 +157,11 @@ def read_token(token: str, fingerprint: str) -> tuple[int, int | None]:
     except (ValueError, KeyError, TypeError):
         ok = False
     if not ok:
-        raise Invalid("nextPageToken", "this token does not belong to this query: start again")
+        raise Invalid(
+            "nextPageToken",
+            "this token does not belong to this query: start again",
+            kind="query.page_token",
+        )
     return after, (None if left is None else int(left))
 
 
