@@ -89,10 +89,9 @@ def test_one_block_per_label_sized_in_dots(size, dpi):
 
 def test_carton_zpl_has_gs1_128_at_gs1_sizes_and_text_as_graphics():
     zpl = zpl_label(carton_label(lot_facts(), "00042"), "100x150mm")
-    # 4 dots (0.5 mm) a module, 32 mm bars, the height explicit in ^BY.
-    assert "^BY4,3,256^BCN,256,N,N,N,N^FD>;>80108931234567897^FS" in zpl
-    assert "^BY4,3,256^BCN,256,N,N,N,N^FD>;>813260615>6>7>510LOT26A^FS" not in zpl
-    assert re.search(r"\^FD>;>81326061510>6LOT26A\^FS", zpl)
+    # 5 dots (0.625 mm) a module, as wide as 100 mm allow; 32 mm bars, the height in ^BY.
+    assert "^BY5,3,256^BCN,256,N,N,N,N^FD>;>80108931234567897^FS" in zpl
+    assert "^BY5,3,256^BCN,256,N,N,N,N^FD>;>810>6LOT26A^FS" in zpl
     # Every QR has its ^BY height set right before it: a stored height cannot move it.
     assert re.search(r"\^BY2,3,10\^FO\d+,\d+\^BQN,2,\d+\^FH\\\^FDQA,https://", zpl)
     assert "^A0" not in zpl  # no text in font 0, which prints Vietnamese as blanks
@@ -194,13 +193,11 @@ def test_zpl_rendered_offline_decodes_like_the_pdf(label, dpi, tmp_path):
 
 
 def _expected(label, size, dpi):
-    from trace.labels.content import linear_symbols
-    from trace.labels.layout import MAX_SYMBOLS, x_dimension
+    from trace.labels.layout import label_symbols
 
     if label.kind == "sticker":
         return ()
-    modules = dots(SIZES_MM[size][0], dpi) // x_dimension(dpi)
-    return linear_symbols(label, modules, MAX_SYMBOLS[label.kind])
+    return label_symbols(label, dots(SIZES_MM[size][0], dpi), dpi)
 
 
 @needs_renderer
