@@ -4,8 +4,14 @@ PURE (standard library only). `content` uses `symbol_width` to decide how elemen
 strings are split across symbols; `symbols` turns the same values into bars and `zpl`
 into ^BC field data, so the PDF, the PNG and the Zebra printer draw identical symbols.
 
-Only code sets B and C are used: every character of GS1 character set 82 is in set B,
-and set A adds nothing but control characters.
+Code sets B (all of GS1 character set 82), C (digit pairs) and A (space, digits,
+capitals and punctuation up to ``_``) are used, with one rule: code C is entered from
+A, never straight from B. Zebra's ^BC writes sets A and C alike, as two-digit symbol
+values, so "code C" in set A is the value ``99`` like any other; from B it would need
+the ``>5`` invocation, the one that offline ZPL renderers draw wrong. Capitals and
+digits cost the same in A as in B, so the symbols are as short as before (only a
+lowercase letter followed by four or more digits costs one character more), and A
+is preferred where they tie: two digits a value is the ^BC syntax renderers agree on.
 """
 
 from __future__ import annotations
@@ -13,11 +19,25 @@ from __future__ import annotations
 from functools import lru_cache
 
 FNC1 = 102
-CODE_B = 100  # in set C: switch to B
-CODE_C = 99  # in set B: switch to C
+CODE_A = 101  # in sets B and C: switch to A
+CODE_B = 100  # in sets A and C: switch to B
+CODE_C = 99  # in set A: switch to C
+START_A = 103
 START_B = 104
 START_C = 105
 STOP = 106
+
+_STARTS = {"A": START_A, "B": START_B, "C": START_C}
+# Symbol characters that take the encoder from one code set to another; C from B
+# goes through A (see above).
+_ROUTES = {
+    ("A", "B"): (CODE_B,),
+    ("A", "C"): (CODE_C,),
+    ("B", "A"): (CODE_A,),
+    ("B", "C"): (CODE_A, CODE_C),
+    ("C", "A"): (CODE_A,),
+    ("C", "B"): (CODE_B,),
+}
 
 GS = "\x1d"
 """Separator after a variable-length element string; encoded as FNC1 (GS1 §7.8.5.1)."""
@@ -63,31 +83,33 @@ def encode(data: str, *, gs1: bool) -> tuple[int, ...]:
 def _shortest(tokens: list[str | None]) -> list[int]:
     """Dynamic programme over (position, code set): fewest symbol characters wins."""
     n = len(tokens)
-    # best[i][s]: the values that encode tokens[i:] when in set s ("B" or "C") at i.
+    # best[i][s]: the values that encode tokens[i:] when in set s at i.
     best: list[dict[str, list[int]]] = [{} for _ in range(n + 1)]
-    best[n] = {"B": [], "C": []}
+    best[n] = {"A": [], "B": [], "C": []}
     for i in range(n - 1, -1, -1):
-        token = tokens[i]
-        in_b = [FNC1 if token is None else ord(token) - 32, *best[i + 1]["B"]]
-        in_c: list[int] | None = None
-        if token is None:
-            in_c = [FNC1, *best[i + 1]["C"]]
-        elif i + 1 < n and _digit(token) and _digit(tokens[i + 1]):
-            in_c = [int(token + tokens[i + 1]), *best[i + 2]["C"]]  # type: ignore[operator]
-        via_c = None if in_c is None else [CODE_C, *in_c]
-        best[i]["B"] = in_b if via_c is None or len(in_b) <= len(via_c) else via_c
-        if in_c is not None and len(in_c) <= len(in_b) + 1:
-            best[i]["C"] = in_c
-        else:
-            best[i]["C"] = [CODE_B, *in_b]
-    # A start character selects the first set: Start C then "code B" is Start B, etc.
-    candidates = [[START_C, *best[0]["C"]], [START_B, *best[0]["B"]]]
-    for values in candidates[:]:
-        if values[1:2] == [CODE_B]:
-            candidates.append([START_B, *values[2:]])
-        elif values[1:2] == [CODE_C]:
-            candidates.append([START_C, *values[2:]])
-    return min(candidates, key=len)  # the first of equals: set C, fewer switches later
+        here = {s: _step(tokens, i, s, best) for s in "CAB"}
+        for s in "CAB":
+            options = [here[s]] if here[s] is not None else []
+            for t in "CAB":  # the first of equals: stay, then C, then A
+                if t != s and here[t] is not None:
+                    options.append([*_ROUTES[s, t], *here[t]])
+            best[i][s] = min(options, key=len)
+    starts = [[_STARTS[s], *best[0][s]] for s in "CAB"]
+    return min(starts, key=len)
+
+
+def _step(tokens: list[str | None], i: int, code_set: str, best) -> list[int] | None:
+    """The values for token ``i`` (and ``i + 1`` in set C) staying in ``code_set``."""
+    token = tokens[i]
+    if token is None:
+        return [FNC1, *best[i + 1][code_set]]
+    if code_set == "C":
+        if i + 1 < len(tokens) and _digit(token) and _digit(tokens[i + 1]):
+            return [int(token + tokens[i + 1]), *best[i + 2]["C"]]  # type: ignore[operator]
+        return None
+    if code_set == "A" and token > "_":
+        return None
+    return [ord(token) - 32, *best[i + 1][code_set]]
 
 
 def _digit(token: str | None) -> bool:
