@@ -4,14 +4,14 @@ PURE (standard library only). `content` uses `symbol_width` to decide how elemen
 strings are split across symbols; `symbols` turns the same values into bars and `zpl`
 into ^BC field data, so the PDF, the PNG and the Zebra printer draw identical symbols.
 
-Code sets B (all of GS1 character set 82), C (digit pairs) and A (space, digits,
-capitals and punctuation up to ``_``) are used, with one rule: code C is entered from
-A, never straight from B. Zebra's ^BC writes sets A and C alike, as two-digit symbol
-values, so "code C" in set A is the value ``99`` like any other; from B it would need
-the ``>5`` invocation, the one that offline ZPL renderers draw wrong. Capitals and
-digits cost the same in A as in B, so the symbols are as short as before (only a
-lowercase letter followed by four or more digits costs one character more), and A
-is preferred where they tie: two digits a value is the ^BC syntax renderers agree on.
+The shortest encoding in code sets B (all of GS1 character set 82) and C (digit
+pairs) is chosen, then every run of text that set A holds (space, digits, capitals,
+punctuation up to ``_``: the same values as in B) is put in A, and code C is entered
+from A, never straight from B. Zebra's ^BC writes sets A and C alike, as two-digit
+symbol values, so "code C" in set A is the value ``99`` like any other; from B it
+would need the ``>5`` invocation, the one that offline ZPL renderers draw wrong. So
+the symbols are as long as before, but for a run with a lowercase letter followed by
+code C, which reaches it through "code A": one character more.
 """
 
 from __future__ import annotations
@@ -26,18 +26,6 @@ START_A = 103
 START_B = 104
 START_C = 105
 STOP = 106
-
-_STARTS = {"A": START_A, "B": START_B, "C": START_C}
-# Symbol characters that take the encoder from one code set to another; C from B
-# goes through A (see above).
-_ROUTES = {
-    ("A", "B"): (CODE_B,),
-    ("A", "C"): (CODE_C,),
-    ("B", "A"): (CODE_A,),
-    ("B", "C"): (CODE_A, CODE_C),
-    ("C", "A"): (CODE_A,),
-    ("C", "B"): (CODE_B,),
-}
 
 GS = "\x1d"
 """Separator after a variable-length element string; encoded as FNC1 (GS1 §7.8.5.1)."""
@@ -81,35 +69,61 @@ def encode(data: str, *, gs1: bool) -> tuple[int, ...]:
 
 
 def _shortest(tokens: list[str | None]) -> list[int]:
-    """Dynamic programme over (position, code set): fewest symbol characters wins."""
+    """Dynamic programme over (position, code set B or C): fewest characters wins."""
     n = len(tokens)
-    # best[i][s]: the values that encode tokens[i:] when in set s at i.
+    # best[i][s]: the values that encode tokens[i:] when in set s ("B" or "C") at i.
     best: list[dict[str, list[int]]] = [{} for _ in range(n + 1)]
-    best[n] = {"A": [], "B": [], "C": []}
+    best[n] = {"B": [], "C": []}
     for i in range(n - 1, -1, -1):
-        here = {s: _step(tokens, i, s, best) for s in "CAB"}
-        for s in "CAB":
-            options = [here[s]] if here[s] is not None else []
-            for t in "CAB":  # the first of equals: stay, then C, then A
-                if t != s and here[t] is not None:
-                    options.append([*_ROUTES[s, t], *here[t]])
-            best[i][s] = min(options, key=len)
-    starts = [[_STARTS[s], *best[0][s]] for s in "CAB"]
-    return min(starts, key=len)
+        token = tokens[i]
+        in_b = [FNC1 if token is None else ord(token) - 32, *best[i + 1]["B"]]
+        in_c: list[int] | None = None
+        if token is None:
+            in_c = [FNC1, *best[i + 1]["C"]]
+        elif i + 1 < n and _digit(token) and _digit(tokens[i + 1]):
+            in_c = [int(token + tokens[i + 1]), *best[i + 2]["C"]]  # type: ignore[operator]
+        via_c = None if in_c is None else [CODE_C, *in_c]
+        best[i]["B"] = in_b if via_c is None or len(in_b) <= len(via_c) else via_c
+        if in_c is not None and len(in_c) <= len(in_b) + 1:
+            best[i]["C"] = in_c
+        else:
+            best[i]["C"] = [CODE_B, *in_b]
+    # A start character selects the first set: Start C then "code B" is Start B, etc.
+    candidates = [[START_C, *best[0]["C"]], [START_B, *best[0]["B"]]]
+    for values in candidates[:]:
+        if values[1:2] == [CODE_B]:
+            candidates.append([START_B, *values[2:]])
+        elif values[1:2] == [CODE_C]:
+            candidates.append([START_C, *values[2:]])
+    return _through_a(min(candidates, key=len))  # the first of equals: set C
 
 
-def _step(tokens: list[str | None], i: int, code_set: str, best) -> list[int] | None:
-    """The values for token ``i`` (and ``i + 1`` in set C) staying in ``code_set``."""
-    token = tokens[i]
-    if token is None:
-        return [FNC1, *best[i + 1][code_set]]
-    if code_set == "C":
-        if i + 1 < len(tokens) and _digit(token) and _digit(tokens[i + 1]):
-            return [int(token + tokens[i + 1]), *best[i + 2]["C"]]  # type: ignore[operator]
-        return None
-    if code_set == "A" and token > "_":
-        return None
-    return [ord(token) - 32, *best[i + 1][code_set]]
+def _through_a(values: list[int]) -> list[int]:
+    """Put each run of text in set A where it can be (same values), and enter C from A.
+
+    A run with a character past ``_`` stays in B and reaches C through "code A".
+    """
+    out, in_text, run = [values[0]], values[0] == START_B, 0
+    for value in values[1:]:
+        if not in_text:
+            out.append(value)
+            in_text, run = value == CODE_B, len(out) - 1
+        elif value == CODE_C:
+            out += [CODE_C] if _to_a(out, run) else [CODE_A, CODE_C]
+            in_text = False
+        else:
+            out.append(value)
+    if in_text:
+        _to_a(out, run)
+    return out
+
+
+def _to_a(out: list[int], run: int) -> bool:
+    """Switch the text run that ``out[run]`` starts to set A if all of it is in A."""
+    if any(63 < value != FNC1 for value in out[run + 1 :]):
+        return False
+    out[run] = START_A if out[run] == START_B else CODE_A
+    return True
 
 
 def _digit(token: str | None) -> bool:

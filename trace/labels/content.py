@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -538,9 +538,17 @@ def widest_symbols(
     """
     smallest, widest = x_range
     least = linear_symbols(label, width // smallest, max_symbols)
-    keep = _ais(least) & {ai for ai, weight in _PRIORITY.items() if weight >= _PRIORITY["10"]}
-    for x in range(widest, smallest, -1):
-        chosen = linear_symbols(label, width // x, max_symbols)
+    printed = _ais(least)
+    keep = printed & {ai for ai, weight in _PRIORITY.items() if weight >= _PRIORITY["10"]}
+    if not isinstance(label, (CartonLabel, PalletLabel)):
+        return least
+    # What does not fit at the smallest X fits at no wider one: leave it out of the search
+    # (a lot's cartons then share it: fit_symbols is cached), and skip any X at which a
+    # kept element string alone does not fit.
+    fewer = replace(label, elements=tuple(e for e in label.elements if e[0] in printed))
+    need = max((_fewest_modules([e]) for e in fewer.elements if e[0] in keep), default=1)
+    for x in range(min(widest, width // need), smallest, -1):
+        chosen = linear_symbols(fewer, width // x, max_symbols)
         if keep <= _ais(chosen):
             return chosen
     return least
