@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/print_scan.py                        # print the table
     .venv/bin/python bench/print_scan.py --output docs/labels.md
+    .venv/bin/python bench/print_scan.py --trials 1000 --px-per-mm 4.3   # "35 cm" at 30 cm
 
 Each symbol is rendered at 203 dpi, degraded one way (35 cm distance, blur σ1.5 px,
 15° rotation, +1 dot ink spread), JPEG-compressed at quality 30 and read with zxing-cpp;
@@ -18,6 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.labels import print_scan  # noqa: E402
 from tests.labels.decoding import lot_facts, pallet_facts  # noqa: E402
 from tests.labels.print_scan import (  # noqa: E402
     DEGRADATIONS,
@@ -25,8 +27,8 @@ from tests.labels.print_scan import (  # noqa: E402
     symbol_crops,
     trial,
 )
-from trace.labels.content import carton_label, linear_symbols, pallet_label  # noqa: E402
-from trace.labels.layout import MAX_SYMBOLS, dots, x_dimension  # noqa: E402
+from trace.labels.content import carton_label, pallet_label  # noqa: E402
+from trace.labels.layout import dots, label_symbols  # noqa: E402
 
 LABELS = {
     "carton": carton_label(lot_facts(market="US"), "7KQ2M9XD4TNRB"),
@@ -104,7 +106,7 @@ def qr_sweep(trials: int) -> str:
 
 def _hri(label, data: str) -> str:
     """The symbol's human-readable text, e.g. ``(01)08931234567897``."""
-    symbols = linear_symbols(label, dots(100, DPI) // x_dimension(DPI), MAX_SYMBOLS[label.kind])
+    symbols = label_symbols(label, dots(100, DPI), DPI)
     return next(symbol.hri for symbol in symbols if symbol.data == data)
 
 
@@ -112,7 +114,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=100)
     parser.add_argument("--output", help="docs/labels.md: its print-scan block is replaced")
+    parser.add_argument(
+        "--px-per-mm",
+        type=float,
+        help="camera pixels per mm for the distance column (4.3: 30 cm, 3.3: 40 cm)",
+    )
     args = parser.parse_args()
+    if args.px_per_mm:
+        if args.output:
+            parser.error("--px-per-mm measures another distance: not for docs/labels.md")
+        print_scan.PX_PER_MM_AT_35_CM = args.px_per_mm
     table = sweep(args.trials) + qr_sweep(args.trials)
     print(table)
     if args.output:

@@ -30,11 +30,10 @@ from trace.labels.content import (
     PalletLine,
     carton_label,
     carton_labels,
-    linear_symbols,
     pallet_label,
     sticker_label,
 )
-from trace.labels.layout import MAX_SYMBOLS, SIZES_MM, dots, x_dimension
+from trace.labels.layout import SIZES_MM, dots, label_symbols
 from trace.labels.pdf import pdf_bytes
 from trace.labels.render import content_type, render, suffix
 
@@ -53,8 +52,7 @@ def _rendered(labels, size, fmt, dpi=None):
 
 def _symbols(label, size, dpi):
     """The element strings of each symbol the label should carry at this size and dpi."""
-    modules = dots(SIZES_MM[size][0], dpi) // x_dimension(dpi)
-    chosen = linear_symbols(label, modules, MAX_SYMBOLS[label.kind])
+    chosen = label_symbols(label, dots(SIZES_MM[size][0], dpi), dpi)
     return [list(symbol.elements) for symbol in chosen]
 
 
@@ -155,7 +153,7 @@ def test_text_layer_has_vietnamese_japanese_and_korean_and_fonts_are_embedded():
         "탄하 리치",
         "HTX Nông nghiệp Thanh Hà",
         "(01)08931234567897",
-        "(13)260615(10)LOT26A",
+        "(10)LOT26A",
         "(00)089312340000000424",
         "0 8931234 000000042 4",
         "Product of Vietnam",

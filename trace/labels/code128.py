@@ -4,8 +4,14 @@ PURE (standard library only). `content` uses `symbol_width` to decide how elemen
 strings are split across symbols; `symbols` turns the same values into bars and `zpl`
 into ^BC field data, so the PDF, the PNG and the Zebra printer draw identical symbols.
 
-Only code sets B and C are used: every character of GS1 character set 82 is in set B,
-and set A adds nothing but control characters.
+The shortest encoding in code sets B (all of GS1 character set 82) and C (digit
+pairs) is chosen, then every run of text that set A holds (space, digits, capitals,
+punctuation up to ``_``: the same values as in B) is put in A, and code C is entered
+from A, never straight from B. Zebra's ^BC writes sets A and C alike, as two-digit
+symbol values, so "code C" in set A is the value ``99`` like any other; from B it
+would need the ``>5`` invocation, the one that offline ZPL renderers draw wrong. So
+the symbols are as long as before, but for a run with a lowercase letter followed by
+code C, which reaches it through "code A": one character more.
 """
 
 from __future__ import annotations
@@ -13,8 +19,10 @@ from __future__ import annotations
 from functools import lru_cache
 
 FNC1 = 102
-CODE_B = 100  # in set C: switch to B
-CODE_C = 99  # in set B: switch to C
+CODE_A = 101  # in sets B and C: switch to A
+CODE_B = 100  # in sets A and C: switch to B
+CODE_C = 99  # in set A: switch to C
+START_A = 103
 START_B = 104
 START_C = 105
 STOP = 106
@@ -61,7 +69,7 @@ def encode(data: str, *, gs1: bool) -> tuple[int, ...]:
 
 
 def _shortest(tokens: list[str | None]) -> list[int]:
-    """Dynamic programme over (position, code set): fewest symbol characters wins."""
+    """Dynamic programme over (position, code set B or C): fewest characters wins."""
     n = len(tokens)
     # best[i][s]: the values that encode tokens[i:] when in set s ("B" or "C") at i.
     best: list[dict[str, list[int]]] = [{} for _ in range(n + 1)]
@@ -87,7 +95,35 @@ def _shortest(tokens: list[str | None]) -> list[int]:
             candidates.append([START_B, *values[2:]])
         elif values[1:2] == [CODE_C]:
             candidates.append([START_C, *values[2:]])
-    return min(candidates, key=len)  # the first of equals: set C, fewer switches later
+    return _through_a(min(candidates, key=len))  # the first of equals: set C
+
+
+def _through_a(values: list[int]) -> list[int]:
+    """Put each run of text in set A where it can be (same values), and enter C from A.
+
+    A run with a character past ``_`` stays in B and reaches C through "code A".
+    """
+    out, in_text, run = [values[0]], values[0] == START_B, 0
+    for value in values[1:]:
+        if not in_text:
+            out.append(value)
+            in_text, run = value == CODE_B, len(out) - 1
+        elif value == CODE_C:
+            out += [CODE_C] if _to_a(out, run) else [CODE_A, CODE_C]
+            in_text = False
+        else:
+            out.append(value)
+    if in_text:
+        _to_a(out, run)
+    return out
+
+
+def _to_a(out: list[int], run: int) -> bool:
+    """Switch the text run that ``out[run]`` starts to set A if all of it is in A."""
+    if any(63 < value != FNC1 for value in out[run + 1 :]):
+        return False
+    out[run] = START_A if out[run] == START_B else CODE_A
+    return True
 
 
 def _digit(token: str | None) -> bool:

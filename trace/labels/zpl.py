@@ -5,9 +5,10 @@ alike. Symbols are sent as data, not pictures:
 
 - GS1-128 / Code 128: ``^BY`` sets the module width and bar height in dots, ``^BC``
   (mode N) gets the very symbol characters the PDF draws (`code128.encode`), written
-  with Zebra's invocation codes: ``>;`` Start C, ``>:`` Start B, ``>8`` FNC1,
-  ``>5``/``>6`` code C/B, ``>0`` for a literal ``>``. The printer adds the mod-103
-  check character. Our own HRI text (``(01)…``) is printed under the bars.
+  with Zebra's invocation codes: ``>;``/``>:``/``>9`` Start C/B/A, ``>8`` FNC1,
+  ``>6``/``>7`` code B/A, ``>0`` for a literal ``>``; sets A and C as two-digit
+  values (``99`` in set A is code C, so ``>5`` is never sent). The printer adds the
+  mod-103 check character. Our own HRI text (``(01)…``) is printed under the bars.
 - QR: ``^BQN,2,m`` (model 2, m dots per module, at most 10) with ``^FDQA,<data>``
   (cartons: error correction Q) or ``^FDMA,<data>`` (stickers: M), automatic input.
   A Zebra moves a ``^BQ`` symbol down by the bar height last set with ``^BY`` (which
@@ -40,7 +41,7 @@ from .content import Label
 from .fonts import font_file
 from .layout import DEFAULT_DPI, SHEETS, Layout, Op, layout
 
-_START = {code128.START_B: ">:", code128.START_C: ">;"}
+_START = {code128.START_A: ">9", code128.START_B: ">:", code128.START_C: ">;"}
 _MAX_QR_MAGNIFICATION = 10  # ^BQ's limit
 _QR_BY_HEIGHT = 10  # the smallest ^BY height; ^BQ symbols are drawn this far down
 
@@ -133,28 +134,35 @@ def _graphic_text(x: int, baseline: int, font: str, pixels: int, text: str) -> s
 def bc_data(data: str, gs1: bool) -> str:
     """The ``^BC`` mode N field data for ``data``: the symbol characters we chose.
 
-    Example: ``bc_data("10LOT26A\\x1d2100042", True)`` is ``">;>810>6LOT26A>82>5100042"``.
+    In sets A and C every symbol value is written as two digits (``99`` in set A
+    is "code C"), in set B as its character; ``>8`` is FNC1, ``>6`` code B and
+    ``>7`` code A. ``>5`` is never needed: `code128` enters C from A only.
+
+    Example: ``bc_data("10LOT26A\\x1d2100042", True)`` is
+    ``">;>810>7444752182233>81899100042"`` (L O T 2 6 A in set A, then code C).
 
     References:
-        Zebra ZPL II Programming Guide, ^BC: invocation codes and start characters.
+        Zebra ZPL II Programming Guide, ^BC: invocation codes, start characters, and
+        "Code 128 subsets A and C are programmed as pairs of digits, 00 to 99".
     """
     values = code128.encode(data, gs1=gs1)
     out = [_START[values[0]]]
-    code_set = "C" if values[0] == code128.START_C else "B"
+    code_set = {code128.START_A: "A", code128.START_B: "B", code128.START_C: "C"}[values[0]]
     for value in values[1:-2]:  # the printer adds the check character and stop
         if value == code128.FNC1:
             out.append(">8")
-        elif code_set == "C" and value == code128.CODE_B:
+        elif code_set != "B" and value == code128.CODE_B:
             out.append(">6")
             code_set = "B"
-        elif code_set == "B" and value == code128.CODE_C:
-            out.append(">5")
-            code_set = "C"
-        elif code_set == "C":
-            out.append(f"{value:02d}")
-        else:
+        elif code_set != "A" and value == code128.CODE_A:
+            out.append(">7")
+            code_set = "A"
+        elif code_set == "B":
             char = chr(value + 32)
             out.append({">": ">0", "^": "><", "~": ">="}.get(char, char))
+        else:
+            out.append(f"{value:02d}")
+            code_set = "C" if value == code128.CODE_C else code_set
     return "".join(out)
 
 
