@@ -17,21 +17,12 @@ from marshmallow import (
 )
 
 from trace.domain.events import CORRECTABLE
+from trace.domain.markets import LOCATION_KINDS, TREATMENTS
 from trace.gs1 import Gln, GS1Error, Gtin, Sscc, validate_lot
 
 MARKET = validate.Regexp(
     r"^[A-Z]{2}$", error="a market is a two-letter code such as JP, US, AU, EU"
 )
-LOCATION_KINDS = [
-    "orchard",
-    "packing_house",
-    "treatment_facility",
-    "exporter",
-    "importer",
-    "port",
-    "cold_store",
-]
-TREATMENTS = ["fumigation", "vapour_heat", "irradiation", "hot_water", "cold_treatment"]
 
 
 class _GS1Field(fields.String):
@@ -256,14 +247,14 @@ class CodeOut(Out):
 
 
 class LocationIn(In):
-    kind = fields.String(required=True, validate=validate.OneOf(LOCATION_KINDS))
+    kind = fields.String(required=True, validate=validate.OneOf(list(LOCATION_KINDS)))
     name = Text(200, required=True)
     gln = GlnField(allow_none=True)
     phone = Phone(allow_none=True)
     address = fields.Nested(Address, load_default=dict)
     codes = fields.List(fields.Nested(CodeIn), load_default=list)
     methods = fields.List(
-        fields.String(validate=validate.OneOf(TREATMENTS)),
+        fields.String(validate=validate.OneOf(list(TREATMENTS))),
         load_default=list,
         metadata={"description": "a treatment facility's methods; empty: any"},
     )
@@ -281,7 +272,7 @@ class LocationPatch(In):
     gln = GlnField(allow_none=True)
     phone = Phone(allow_none=True)
     address = fields.Nested(Address)
-    methods = fields.List(fields.String(validate=validate.OneOf(TREATMENTS)))
+    methods = fields.List(fields.String(validate=validate.OneOf(list(TREATMENTS))))
     codes = fields.List(fields.Nested(CodeIn), metadata={"description": "codes to add"})
     code_status = fields.List(
         fields.Nested(CodeStatus), metadata={"description": "suspend, revoke or reactivate codes"}
@@ -301,7 +292,7 @@ class LocationOut(Out):
 
 
 class LocationQuery(In):
-    kind = fields.String(validate=validate.OneOf(LOCATION_KINDS))
+    kind = fields.String(validate=validate.OneOf(list(LOCATION_KINDS)))
     q = fields.String(metadata={"description": "part of the name"})
 
 
@@ -415,7 +406,7 @@ class CoolingIn(In):
 
 class TreatmentIn(In):
     facility_id = Id(required=True)
-    method = fields.String(required=True, validate=validate.OneOf(TREATMENTS))
+    method = fields.String(required=True, validate=validate.OneOf(list(TREATMENTS)))
     batch_no = Text(64)
     certificate_no = Text(64)
     treated_at = Aware(required=True)

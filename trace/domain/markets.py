@@ -15,20 +15,40 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from .errors import Invalid
+
 # --- Vocabularies: one definition each ---------------------------------------------------
 
-LOCATION_KINDS = (
-    "orchard",
-    "packing_house",
-    "treatment_facility",
-    "exporter",
-    "importer",
-    "port",
-    "cold_store",
+
+def N_(word: str) -> str:
+    """Mark an English word for `make translations`: the pages translate it when shown."""
+    return word
+
+
+# Each code with its English word; labels print the word, the staff and public pages show it
+# in the reader's language (both catalogues extract the words from here).
+LOCATION_KINDS = MappingProxyType(
+    {
+        "orchard": N_("Orchard"),
+        "packing_house": N_("Packing house"),
+        "treatment_facility": N_("Treatment facility"),
+        "exporter": N_("Exporter"),
+        "importer": N_("Importer"),
+        "port": N_("Port"),
+        "cold_store": N_("Cold store"),
+    }
 )
 
-# One canonical code per treatment (the words for each are looked up from these codes).
-TREATMENTS = ("fumigation", "vapour_heat", "irradiation", "hot_water", "cold_treatment")
+# One canonical code per treatment.
+TREATMENTS = MappingProxyType(
+    {
+        "fumigation": N_("fumigation"),
+        "vapour_heat": N_("vapour heat treatment"),
+        "irradiation": N_("irradiation"),
+        "hot_water": N_("hot water treatment"),
+        "cold_treatment": N_("cold treatment"),
+    }
+)
 
 # How a consignment leaves Vietnam: by sea container, by air, or by road truck through a border gate.
 CONVEYANCE_MODES = ("sea", "air", "road")
@@ -177,7 +197,7 @@ def validate(market: Market) -> Market:
             problems.append(f"a {code.kind} holds no {code.scheme} (known: {dict(CODE_SCHEMES)})")
     for commodity, methods in market.treatments.items():
         for method in set(methods) - set(TREATMENTS):
-            problems.append(f"{commodity}: treatment {method!r} is not one of {TREATMENTS}")
+            problems.append(f"{commodity}: treatment {method!r} is not one of {list(TREATMENTS)}")
     for country in market.consignee_countries:
         if not _CODE.match(country):
             problems.append(f"consignee country {country!r} should be two capital letters")
@@ -219,6 +239,21 @@ def load(markets: Iterable[Market]) -> None:
 def get(code: str | None) -> Market | None:
     """The profile of market `code`, or None when trace has none."""
     return _REGISTRY.get((code or "").upper())
+
+
+def require(code: str | None) -> Market:
+    """The profile of market `code`; a market trace has no profile for is refused (422)."""
+    found = get(code)
+    if found is None:
+        known = ", ".join(codes())
+        raise Invalid(
+            "market",
+            f"no market profile for {code!r}: trace ships to {known}",
+            kind="market.unknown",
+            market=code,
+            known=list(codes()),
+        )
+    return found
 
 
 def codes() -> tuple[str, ...]:
@@ -313,6 +348,7 @@ __all__ = [
     "CONVEYANCE_MODES",
     "GACC",
     "LOCATION_KINDS",
+    "N_",
     "PPD",
     "PROFILES",
     "TREATMENTS",
@@ -325,6 +361,7 @@ __all__ = [
     "get",
     "load",
     "register",
+    "require",
     "unregister",
     "validate",
 ]
