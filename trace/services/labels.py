@@ -32,6 +32,7 @@ from trace.db.models import (
     User,
     node,
 )
+from trace.domain import markets
 from trace.domain.errors import Invalid, NotFound, RuleViolation
 from trace.gs1.serials import SAMPLE, is_random_serial, new_serial, numbered_serial
 from trace.labels.content import (
@@ -46,7 +47,7 @@ from trace.labels.content import (
 )
 
 from .common import get_lot, lock_chain, next_value, now, unit_of_work
-from .shipments import market_gaps
+from .shipments import gap_text, market_gaps, missing_codes
 
 
 def _allocated(session: Session, lot: Lot) -> int:
@@ -318,22 +319,27 @@ def _code(session: Session, location_id: int | None, scheme: str, market: str) -
     ).first()
 
 
-def market_of(session: Session, lot: Lot) -> str | None:
-    """The lot's market: its shipment's, else the only market its whole chain (orchards,
-    packing house, treatment) holds active codes for; None when that is not one market."""
-    shipped = session.exec(
-        select(Shipment.market)
+def _shipment_of(session: Session, lot: Lot) -> Shipment | None:
+    return session.exec(
+        select(Shipment)
         .join(Pallet, Pallet.shipment_id == Shipment.id)
         .join(PalletContent, PalletContent.pallet_id == Pallet.id)
         .where(PalletContent.lot_id == lot.id)
         .order_by(Shipment.id)
     ).first()
+
+
+def market_of(session: Session, lot: Lot) -> str | None:
+    """The lot's market: its shipment's, else the only market with a profile its whole chain
+    (orchards, packing house, treatment) holds active codes for; None when that is not one."""
+    shipped = _shipment_of(session, lot)
     if shipped:
-        return shipped
-    markets = set(
+        return shipped.market
+    held = set(
         session.exec(select(LocationCode.market).where(LocationCode.status == "active").distinct())
     )
-    open_to = [m for m in sorted(markets) if not market_gaps(session, [lot], m)]
+    known = sorted(held & set(markets.codes()))
+    open_to = [m for m in known if not market_gaps(session, [lot], m)]
     return open_to[0] if len(open_to) == 1 else None
 
 
@@ -346,7 +352,22 @@ def carton_market(session: Session, lot: Lot, asked: str | None) -> str:
             f"lot {lot.code} is on no shipment yet and its chain is open to several markets "
             "(or none): say which market its cartons are for (it sets the languages and stamps)",
         )
-    return market
+    return markets.require(market).code
+
+
+def refuse_missing_codes(session: Session, lot: Lot, market: str) -> None:
+    """Carton labels are printed only for a market the lot's whole chain holds codes for, so
+    a code the market requires is never printed blank (409 naming each missing code)."""
+    missing = missing_codes(session, [lot], markets.require(market))
+    if missing:
+        raise RuleViolation(
+            f"cannot print {market} labels for lot {lot.code}: "
+            + "; ".join(gap_text(g) for g in missing),
+            kind="label.codes_missing",
+            market=market,
+            lot=lot.code,
+            missing=missing,
+        )
 
 
 def lot_facts(session: Session, lot: Lot, market: str, base_url: str) -> LotFacts:
@@ -380,6 +401,9 @@ def lot_facts(session: Session, lot: Lot, market: str, base_url: str) -> LotFact
             facility_code=_code(session, treat.biz_location_id, "TFC", market) or "",
             batch=treat.data.get("batch_no") or "",
         )
+    house = session.get(Location, pack.biz_location_id if pack else lot.location_id)
+    shipment = _shipment_of(session, lot)
+    consignee = session.get(Location, shipment.consignee_id) if shipment else None
     return LotFacts(
         names=product.name,
         gtin=product.gtin,
@@ -394,7 +418,18 @@ def lot_facts(session: Session, lot: Lot, market: str, base_url: str) -> LotFact
         treatment=treatment,
         market=market,
         base_url=base_url,
+        packer=_address_line(house),
+        consignee_country=(consignee.address or {}).get("country") if consignee else None,
     )
+
+
+def _address_line(place: Location | None) -> str:
+    """`Name, district, province, VN`: a packer as a label names it."""
+    if place is None:
+        return ""
+    address = place.address or {}
+    parts = [address.get(k) for k in ("commune", "district", "province", "country")]
+    return ", ".join([place.name, *(p for p in parts if p)])
 
 
 def _party(location: Location | None) -> Party:
@@ -419,6 +454,7 @@ def pallet_facts(
         raise Invalid(
             "market", f"pallet {pallet.sscc} is in no shipment yet: say which market it is for"
         )
+    market = markets.require(market).code
     return PalletFacts(
         sscc=pallet.sscc,
         contents=tuple(PalletLine(gtin=gtin, lot=lot.code, cartons=n) for lot, gtin, n in rows),
@@ -486,6 +522,7 @@ def prepare(
     market = carton_market(session, lot, request.get("market"))
     if lot.kind != "packed" or lot.product_id is None:
         raise RuleViolation(f"lot {lot.code} is a harvest lot: carton labels are for packed lots")
+    refuse_missing_codes(session, lot, market)
     facts = lot_facts(session, lot, market, base_url)
     if preview:  # a reprint's first carton, or a sample as long as a serial: nothing recorded
         wanted = (request.get("serials") or [SAMPLE])[0]

@@ -273,7 +273,7 @@ def submit_once(form, record: Callable[[], str], fields: dict[str, str] | None =
 
 def show_error(form, error: DomainError, fields: dict[str, str]) -> None:
     """The error's message in the reader's language, beside the field it is about."""
-    text, hint = messages.translate(error.message)
+    text, hint = messages.explain(error)
     names = [error.field] if isinstance(error, Invalid) else []
     names.append(hint)
     for name in names:
@@ -425,12 +425,12 @@ def _not_found(error):
 
 @bp.errorhandler(NotFound)
 def _domain_not_found(error: NotFound):
-    text, _hint = messages.translate(error.message)
+    text, _hint = messages.explain(error)
     return render("web/error.html", 404, title=_("Not found"), message=text)
 
 
 @bp.errorhandler(DomainError)
 def _domain_error(error: DomainError):
-    text, _hint = messages.translate(error.message)
+    text, _hint = messages.explain(error)
     status = 403 if isinstance(error, Forbidden) else 409
     return render("web/error.html", status, title=_("That cannot be done"), message=text)

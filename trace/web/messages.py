@@ -14,6 +14,10 @@ import re
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from trace.domain.errors import DomainError
+from trace.domain.markets import TREATMENTS
+from trace.services import shipments
+
 N = r"(?P<{}>-?[\d.e+]+)"
 
 
@@ -282,6 +286,53 @@ def gap_text(gap: str) -> str:
         ),
     }[parts["kind"]]
     return str(sentence) % parts
+
+
+# Rules that name their kind (trace/domain/errors.py) are written from their params, not read
+# back from the English: (sentence, the field it is about).
+KINDS = {
+    "market.codes_missing": (_l("Cannot ship to %(market)s:"), "market"),
+    "label.codes_missing": (_l("Cannot print labels of lot %(lot)s for %(market)s:"), "market"),
+    "market.consignee_outside": (
+        _l(
+            "A shipment to %(market)s cannot be consigned to %(consignee)s, which is in "
+            "%(country)s."
+        ),
+        "consignee_id",
+    ),
+    "market.treatment_missing": (
+        _l("Lot %(lot)s (%(commodity)s) needs %(needs)s for %(market)s; it had %(had)s."),
+        "market",
+    ),
+    "market.commodity_not_taken": (
+        _l("The market %(market)s takes no %(commodity)s (lot %(lot)s)."),
+        "market",
+    ),
+    "market.unknown": (
+        _l("trace knows no market %(market)s: it ships to %(known)s."),
+        "market",
+    ),
+}
+
+
+def explain(error: DomainError) -> tuple[str, str | None]:
+    """A domain error in the reader's language and the field it is about: from its kind and
+    params when it names one, else from its English message."""
+    found = KINDS.get(error.kind or "")
+    if found is None:
+        return translate(error.message)
+    sentence, hint = found
+    params = {key: value for key, value in error.params.items() if key != "missing"}
+    for key in ("needs", "had"):
+        if key in params:
+            said = (_(TREATMENTS[m]) if m in TREATMENTS else m for m in params[key])
+            params[key] = " / ".join(said) or _("no treatment")
+    if "known" in params:
+        params["known"] = ", ".join(params["known"])
+    if "country" in params:
+        params["country"] = params["country"] or _("no country")
+    parts = [gap_text(shipments.gap_text(g)) for g in error.params.get("missing", [])]
+    return " ".join([str(sentence) % params, *parts]), hint
 
 
 def translate(message: str) -> tuple[str, str | None]:
