@@ -361,14 +361,16 @@ def carton_label(facts: LotFacts, serial: str) -> CartonLabel:
         Field("Packed", facts.pack_date.isoformat()),
     ]
     if facts.growing_areas:
-        title = "Growing area" if len(facts.growing_areas) == 1 else "Growing areas"
+        title = _title(profile, "orchard", "Growing area")
+        title += "s" if len(facts.growing_areas) > 1 else ""
         fields.append(Field(title, ", ".join(facts.growing_areas)))
     if facts.packing_house:
-        fields.append(Field("PHC", facts.packing_house))
+        fields.append(Field(_title(profile, "packing_house", "PHC"), facts.packing_house))
     if facts.treatment:
         code = facts.treatment.facility_code
         batch = f"batch {facts.treatment.batch}"
-        fields.append(Field("Treatment", f"{code} {batch}" if code else batch))
+        title = _title(profile, "treatment_facility", "Treatment")
+        fields.append(Field(title, f"{code} {batch}" if code else batch))
     voice_pick = None
     if facts.gtin is None:
         qr = short_link(facts.base_url, lot)
@@ -643,6 +645,12 @@ def _market(market: str) -> str:
     if not (isinstance(market, str) and len(market) == 2 and market.isascii() and market.isalpha()):
         raise ValueError(f"market {market!r}: should be two letters, e.g. JP")
     return market.upper()
+
+
+def _title(profile: markets.Market, kind: str, default: str) -> str:
+    """What the market's labels call the code of a kind of place (its profile's title)."""
+    required = profile.scheme_for(kind)
+    return required.title if required else default
 
 
 def _profile(market: str) -> markets.Market:
