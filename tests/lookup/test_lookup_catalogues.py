@@ -61,3 +61,16 @@ def test_the_page_offers_every_language_a_market_profile_asks_for():
     asked = {language for market in markets.all_markets() for language in market.page_languages}
     assert asked <= set(i18n.LANGUAGES), "a page language without a catalogue"
     assert {"zh-Hans", "ko", "ja", "vi", "en"} <= set(i18n.LANGUAGES)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_the_page_names_each_treatment_as_the_data_records_it(app):
+    """The data says "cold_treatment"; the page once looked up "cold" and printed English."""
+    from flask_babel import force_locale
+
+    from trace.lookup import words
+
+    with app.test_request_context(), force_locale("ja"):
+        named = {code: words.word(words.METHODS, code) for code in markets.TREATMENTS}
+    assert named["cold_treatment"] == "低温処理"
+    assert all(named[code] != english for code, english in markets.TREATMENTS.items())
