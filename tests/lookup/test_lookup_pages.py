@@ -80,7 +80,7 @@ def test_a_language_nobody_asked_for_falls_back_to_english(client, story):
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # words, not storage
 def test_readers_in_china_and_korea_get_their_markets_languages(client, story):
-    for accept, lang, harvested in [("zh-CN,zh;q=0.9", "zh-Hans", "采收"), ("ko-KR", "ko", "수확")]:
+    for accept, lang, harvested in [("zh-CN", "zh-Hans", "采收"), ("ko-KR", "ko", "수확")]:
         html = client.get(LOT_URL, headers={"Accept-Language": accept}).get_data(as_text=True)
         assert f'<html lang="{lang}">' in html and harvested in html
 

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from flask import request
 from flask_babel import format_date
 from werkzeug.datastructures import LanguageAccept
@@ -61,7 +61,22 @@ def _chosen_language() -> str:
 @lru_cache(maxsize=1024)
 def _best_language(accept_language: str) -> str:
     """Accept-Language → one of ours: read once per header as phones send it, not per request."""
-    return parse_accept_header(accept_language, LanguageAccept).best_match(LANGUAGES) or "en"
+    accepted = parse_accept_header(accept_language, LanguageAccept)
+    return accepted.best_match(LANGUAGES) or _by_script(accepted) or "en"
+
+
+def _by_script(accepted: LanguageAccept) -> str | None:
+    """``zh-CN`` → ``zh-Hans``: a region read as its likely script (CLDR's likely subtags),
+    which werkzeug's matching does not do; ``zh-TW`` (Traditional) stays unmatched."""
+    for value, _quality in accepted:
+        try:
+            locale = Locale.parse(value, sep="-")
+        except (ValueError, UnknownLocaleError):
+            continue
+        found = f"{locale.language}-{locale.script}" if locale.script else locale.language
+        if found in LANGUAGES:
+            return found
+    return None
 
 
 def name_in(names: dict | None, language: str) -> str | None:
