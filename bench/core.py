@@ -81,7 +81,9 @@ def setup(session: Session) -> dict:
         },
     ).id
     ids["exporter"] = masterdata.create_location(session, {"kind": "exporter", "name": "Ex"}).id
-    ids["importer"] = masterdata.create_location(session, {"kind": "importer", "name": "Im"}).id
+    ids["importer"] = masterdata.create_location(
+        session, {"kind": "importer", "name": "Im", "address": {"country": "JP"}}
+    ).id
     gtin = "0893123456789" + check_digit("0893123456789")
     masterdata.create_product(
         session,

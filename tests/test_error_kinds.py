@@ -103,9 +103,11 @@ def _sample(kind: str) -> dict:
     """Params of `kind` with values of the right shape (the names tell numbers from text)."""
     params = {}
     for name in KINDS[kind].params:
-        if name == "gaps":
-            params[name] = [{"place": "orchard", "name": "A", "scheme": "PUC", "market": "US"}]
-        elif name in {"correctable", "wanted", "lots", "methods", "roles"}:
+        if name == "missing":
+            params[name] = [
+                {"kind": "orchard", "name": "A", "scheme": "PUC", "issuer": "PPD", "market": "US"}
+            ]
+        elif name in {"correctable", "wanted", "lots", "methods", "roles", "needs", "had", "known"}:
             params[name] = []
         else:
             params[name] = "X"

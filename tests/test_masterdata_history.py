@@ -295,6 +295,15 @@ def test_a_shipped_lot_keeps_the_product_and_exporter_of_its_day(api, client, id
         json={"location_id": ids["house"], "received_at": moment.isoformat(), "quantity": 100},
     )
     assert response.status_code == 201, response.json
+    response = worker.post(  # Japan takes lychee fumigated or vapour-heat treated
+        f"/lots/{harvest}/treatments",
+        json={
+            "facility_id": ids["facility"],
+            "method": "fumigation",
+            "treated_at": moment.isoformat(),
+        },
+    )
+    assert response.status_code == 201, response.json
     response = worker.post(
         "/packings",
         json={

@@ -38,6 +38,7 @@ from trace.db.models import (
     Shipment,
     User,
 )
+from trace.domain import markets
 from trace.gs1 import check_digit, digital_link
 from trace.services import labels, lots, masterdata, packing, shipments, users
 
@@ -124,7 +125,15 @@ FACILITIES = (
     Facility("fumigation", "Trung tâm Khử trùng Hà Nội", "Long Biên", "VN-TF-HN-02", "JP AU"),
     Facility("irradiation", "Trung tâm Chiếu xạ Hà Nội", "Bắc Từ Liêm", "VN-TF-HN-05", "US"),
 )
-TREATMENT_FOR = {"JP": "fumigation", "AU": "fumigation", "US": "irradiation"}
+
+
+def treatment_for(market: str, commodity: str = "lychee") -> str:
+    """The first treatment the market's profile accepts that a demo facility gives for it."""
+    needs = markets.require(market).treatments[commodity]
+    return next(
+        f.key for m in needs for f in FACILITIES if f.key == m and market in f.markets.split()
+    )
+
 
 PARTIES = (
     Party("exporter", "exporter", "Công ty CP Xuất khẩu Nông sản Hải Dương",
@@ -332,7 +341,7 @@ class _Season:
 
     def treat(self, lot: _Harvested, house: str, market: str) -> None:
         """The market's treatment the morning after harvest: one batch per facility, day, house."""
-        facility = TREATMENT_FOR[market]
+        facility = treatment_for(market)
         key = (facility, lot.day + 1, house)
         if key not in self.batches:
             number = 1 + sum(1 for f, d, _ in self.batches if (f, d) == key[:2])

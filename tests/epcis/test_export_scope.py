@@ -18,7 +18,10 @@ def test_an_importers_export_leaves_out_a_sibling_lot_shipped_elsewhere(api, ids
     worker = api.as_("worker")
     osaka = (
         api.as_("admin")
-        .post("/locations", json={"kind": "importer", "name": "Osaka Produce KK"})
+        .post(
+            "/locations",
+            json={"kind": "importer", "name": "Osaka Produce KK", "address": {"country": "JP"}},
+        )
         .json["id"]
     )
     # The rest of the same harvest: packed into a sibling lot, palletised, shipped to Osaka.

@@ -42,7 +42,9 @@ GS = code128.GS
         ("EU", NAMES, "en"),
         ("KR", NAMES, "ko"),
         ("KR", {"vi": "Vải", "en": "Lychee"}, "en"),  # no Korean name: English
-        ("CN", NAMES, "en"),  # a market without its own rule: English
+        ("CN", NAMES, "en"),  # no Chinese name: English
+        ("CN", {**NAMES, "zh-Hans": "清河荔枝"}, "zh-Hans"),  # China's profile: zh-Hans
+        ("CN", {**NAMES, "zh": "清河荔枝"}, "zh"),  # a name given as plain "zh" serves too
         ("jp", NAMES, "ja"),
     ],
 )
@@ -76,6 +78,18 @@ def test_untreated_lot_without_phc_leaves_those_lines_out():
     titles = [field.title for field in label.fields]
     assert "Treatment" not in titles and "PHC" not in titles
     assert Field("Growing areas", "A-1, B-2") in label.fields
+
+
+def test_eu_labels_add_the_consignees_language_class_and_packer():
+    names = {**NAMES, "de": "Thanh-Ha-Litschi"}
+    label = carton_label(
+        lot_facts(market="EU", names=names, consignee_country="DE", packer="Nhà đóng gói A"), "1"
+    )
+    assert label.names == (NAMES["vi"], NAMES["en"], "Thanh-Ha-Litschi")
+    assert label.origin == "Country of origin: Vietnam"
+    assert label.stamps == ("Class I", "Packer: Nhà đóng gói A")
+    unshipped = carton_label(lot_facts(market="EU", names=names), "1")
+    assert unshipped.names == (NAMES["vi"], NAMES["en"])  # no consignee yet: English only
 
 
 def test_australia_gets_its_wording_and_the_us_its_florida_stamp():

@@ -1,5 +1,6 @@
-"""The translations are complete and compiled: every message of the pages has a Vietnamese and a
-Japanese text, and the committed .mo files say what the .po files say."""
+"""The translations are complete and compiled: every message of the pages has a text in each
+language the page offers (Vietnamese, and each market profile's page languages), and the
+committed .mo files say what the .po files say."""
 
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ import pytest
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 
-from trace.lookup import TRANSLATIONS
+from trace.domain import markets
+from trace.lookup import TRANSLATIONS, i18n
+
+CATALOGUES = [i18n.babel_name(language) for language in i18n.LANGUAGES if language != "en"]
 
 
 def catalogue(language: str | None):
@@ -29,7 +33,7 @@ def texts(messages) -> dict:
     }
 
 
-@pytest.mark.parametrize("language", ["vi", "ja"])
+@pytest.mark.parametrize("language", CATALOGUES)
 def test_every_message_is_translated(language):
     template = catalogue(None)
     translated = catalogue(language)
@@ -43,7 +47,7 @@ def test_every_message_is_translated(language):
         assert all(strings), f"{language}: {message.id!r} has no translation"
 
 
-@pytest.mark.parametrize("language", ["vi", "ja"])
+@pytest.mark.parametrize("language", CATALOGUES)
 def test_the_compiled_catalogue_matches_its_source(language):
     compiled = io.BytesIO()
     write_mo(compiled, catalogue(language))
@@ -51,3 +55,22 @@ def test_the_compiled_catalogue_matches_its_source(language):
         committed = read_mo(mo)
     fresh = read_mo(io.BytesIO(compiled.getvalue()))
     assert texts(committed) == texts(fresh), f"{language}: messages.mo is stale: run `make`"
+
+
+def test_the_page_offers_every_language_a_market_profile_asks_for():
+    asked = {language for market in markets.all_markets() for language in market.page_languages}
+    assert asked <= set(i18n.LANGUAGES), "a page language without a catalogue"
+    assert {"zh-Hans", "ko", "ja", "vi", "en"} <= set(i18n.LANGUAGES)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_the_page_names_each_treatment_as_the_data_records_it(app):
+    """The data says "cold_treatment"; the page once looked up "cold" and printed English."""
+    from flask_babel import force_locale
+
+    from trace.lookup import words
+
+    with app.test_request_context(), force_locale("ja"):
+        named = {code: words.word(words.METHODS, code) for code in markets.TREATMENTS}
+    assert named["cold_treatment"] == "低温処理"
+    assert all(named[code] != english for code, english in markets.TREATMENTS.items())

@@ -78,11 +78,18 @@ def test_a_language_nobody_asked_for_falls_back_to_english(client, story):
     assert '<html lang="en">' in page.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # words, not storage
+def test_readers_in_china_and_korea_get_their_markets_languages(client, story):
+    for accept, lang, harvested in [("zh-CN", "zh-Hans", "采收"), ("ko-KR", "ko", "수확")]:
+        html = client.get(LOT_URL, headers={"Accept-Language": accept}).get_data(as_text=True)
+        assert f'<html lang="{lang}">' in html and harvested in html
+
+
 def test_the_switcher_links_to_each_language_and_remembers_the_choice(client, story):
     page = client.get(f"{LOT_URL}?17=260731", headers={"Accept-Language": "ja"})
     html = page.get_data(as_text=True)
-    links = re.findall(r'<a href="([^"]+)" hreflang="(\w+)"', html)
-    assert {lang for _, lang in links} == {"en", "vi", "ja"}
+    links = re.findall(r'<a href="([^"]+)" hreflang="([\w-]+)"', html)
+    assert {lang for _, lang in links} == {"en", "vi", "ja", "ko", "zh-Hans"}
     href = markup.unescape(dict((lang, href) for href, lang in links)["vi"])
     vi_link = urljoin(f"http://localhost{LOT_URL}?17=260731", href)  # as a browser follows it
     assert vi_link == f"http://localhost{LOT_URL}?17=260731&lang=vi"  # the attribute is kept

@@ -68,6 +68,15 @@ def test_a_shipment_recall_leaves_other_lots_out(api, ids, two_shipments):
         },
     )
     assert receipt.status_code == 201, receipt.json
+    treated = worker.post(  # Japan takes lychee fumigated or vapour-heat treated
+        f"/lots/{harvest}/treatments",
+        json={
+            "facility_id": ids["facility"],
+            "method": "fumigation",
+            "treated_at": "2026-06-12T18:00:00+07:00",
+        },
+    )
+    assert treated.status_code == 201, treated.json
     packed = worker.post(
         "/packings",
         json={

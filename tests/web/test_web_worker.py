@@ -213,6 +213,11 @@ def test_a_shipment_shows_market_gaps_before_it_is_refused(as_, season, ids, eng
     check = re.search(r'<div id="market-check".*?</div>', worker.html, re.S).group(0)
     assert 'class="balance bad"' in check
     assert "Orchard Vườn vải Thanh Quang 12 has no active growing-area code (PUC) for US." in check
+    # what the service would refuse beyond codes, asked of the same function before recording
+    assert (
+        "A shipment to US cannot be consigned to Tokyo Fresh Trading KK, which is in JP." in check
+    )
+    assert f"Lot {season['packed']} (lychee) needs irradiation for US; it had fumigation." in check
     before = count_rows(engine)
     worker.send()
     assert "Cannot ship to US:" in errors_of(worker.html, "market")

@@ -17,21 +17,12 @@ from marshmallow import (
 )
 
 from trace.domain.events import CORRECTABLE
+from trace.domain.markets import LOCATION_KINDS, TREATMENTS
 from trace.gs1 import Gln, GS1Error, Gtin, Sscc, validate_lot
 
 MARKET = validate.Regexp(
     r"^[A-Z]{2}$", error="a market is a two-letter code such as JP, US, AU, EU"
 )
-LOCATION_KINDS = [
-    "orchard",
-    "packing_house",
-    "treatment_facility",
-    "exporter",
-    "importer",
-    "port",
-    "cold_store",
-]
-TREATMENTS = ["fumigation", "vapour_heat", "irradiation", "hot_water", "cold_treatment"]
 
 
 class _GS1Field(fields.String):
@@ -265,7 +256,7 @@ class CodeOut(Out):
 
 
 class LocationIn(In):
-    kind = fields.String(required=True, validate=validate.OneOf(LOCATION_KINDS))
+    kind = fields.String(required=True, validate=validate.OneOf(list(LOCATION_KINDS)))
     name = Text(200, required=True)
     gln = GlnField(allow_none=True)
     phone = Phone(allow_none=True)
@@ -275,7 +266,7 @@ class LocationIn(In):
     )
     codes = fields.List(fields.Nested(CodeIn), load_default=list)
     methods = fields.List(
-        fields.String(validate=validate.OneOf(TREATMENTS)),
+        fields.String(validate=validate.OneOf(list(TREATMENTS))),
         load_default=list,
         metadata={"description": "a treatment facility's methods; empty: any"},
     )
@@ -296,7 +287,7 @@ class LocationPatch(In):
     contact = fields.Nested(
         Contact, metadata={"description": "an exporter's consumer contact ({}: none)"}
     )
-    methods = fields.List(fields.String(validate=validate.OneOf(TREATMENTS)))
+    methods = fields.List(fields.String(validate=validate.OneOf(list(TREATMENTS))))
     codes = fields.List(fields.Nested(CodeIn), metadata={"description": "codes to add"})
     code_status = fields.List(
         fields.Nested(CodeStatus), metadata={"description": "suspend, revoke or reactivate codes"}
@@ -317,7 +308,7 @@ class LocationOut(Out):
 
 
 class LocationQuery(In):
-    kind = fields.String(validate=validate.OneOf(LOCATION_KINDS))
+    kind = fields.String(validate=validate.OneOf(list(LOCATION_KINDS)))
     q = fields.String(metadata={"description": "part of the name"})
 
 
@@ -431,7 +422,7 @@ class CoolingIn(In):
 
 class TreatmentIn(In):
     facility_id = Id(required=True)
-    method = fields.String(required=True, validate=validate.OneOf(TREATMENTS))
+    method = fields.String(required=True, validate=validate.OneOf(list(TREATMENTS)))
     batch_no = Text(64)
     certificate_no = Text(64)
     treated_at = Aware(required=True)

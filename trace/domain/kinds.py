@@ -74,7 +74,14 @@ KINDS: dict[str, Kind] = _kinds(
         "not_departed": K(("id",)),
         "arrival_before_departure": K(("at", "departed")),
     },
-    market={"codes_missing": K(("market", "gaps"))},  # gaps: [{place, name, scheme, market}]
+    market={
+        # missing: [{kind, name, scheme, issuer, market}], one per place without the code
+        "codes_missing": K(("market", "missing")),
+        "consignee_outside": K(("market", "consignee", "country")),
+        "treatment_missing": K(("market", "lot", "commodity", "needs", "had")),
+        "commodity_not_taken": K(("market", "lot", "commodity")),
+        "unknown": K(("market", "known")),
+    },
     label={
         "harvest_lot": K(("lot",)),
         "cartons_exceeded": K(("lot", "cartons", "printed", "left", "asked")),
@@ -83,6 +90,7 @@ KINDS: dict[str, Kind] = _kinds(
         "pallet_market": K(("sscc",)),
         "pallet_count": K(("n",)),
         "sticker_count": K(("n", "lot")),
+        "codes_missing": K(("market", "lot", "missing")),
     },
     correction={
         "harvest_below_received": K(("lot", "received", "unit", "asked")),

@@ -22,6 +22,7 @@ from decimal import Decimal
 from functools import lru_cache
 from urllib.parse import quote
 
+from trace.domain import markets
 from trace.gs1 import GS1Error, Gtin, Sscc, digital_link, validate_lot, validate_serial
 
 from . import code128
@@ -49,13 +50,6 @@ _NEEDS = {"02": "37", "37": "02"}  # AI 02 goes with AI 37 (GS1 mandatory AI ass
 
 # AIs whose value has a fixed length: no FNC1 after them (§7.8.5.1, figure 7.8.5-2).
 _FIXED_LENGTH_AIS = frozenset({"00", "01", "02", "13"})
-
-# Market -> language of the second product name; a missing name falls back to English.
-_MARKET_LANGUAGES = {"JP": "ja", "KR": "ko", "CN": "zh", "US": "en", "AU": "en", "EU": "en"}
-_ORIGIN = {"AU": "Product of Vietnam for Australia"}
-_MARKET_STAMPS = {
-    "US": ("Not for importation into or distribution in the State of Florida",),
-}
 
 
 # --- Input facts: plain values the service layer reads from the database -------------
@@ -95,6 +89,9 @@ class LotFacts:
         stamps: Extra lines the market requires, added after the market's own.
         contact: The exporter's consumer contact (``phone``, ``email``, ``website``), if it
             keeps one: its phone (else e-mail) and web site are printed.
+        packer: The packing house's name and address (for a market's "Packer" line).
+        consignee_country: Where the lot's consignee is, when it is shipped (for a market
+            whose labels speak the consignee's language).
     """
 
     names: Mapping[str, str]
@@ -110,6 +107,8 @@ class LotFacts:
     base_url: str
     stamps: tuple[str, ...] = ()
     contact: Mapping[str, str] | None = None
+    packer: str = ""
+    consignee_country: str | None = None
 
 
 @dataclass(frozen=True)
@@ -209,13 +208,14 @@ class CartonLabel:
     """A carton's label.
 
     Attributes:
-        names: The product name in Vietnamese, then in the market's language
-            (when that name is known and differs).
+        names: The product name in Vietnamese, then in the market's label languages
+            (each whose name is known and differs; English when none is).
         variety: The variety.
         fields: Titled lines: net weight, lot, serial, pack date, growing area(s),
             PHC, treatment.
         origin: ``"Product of Vietnam"`` (or the market's wording).
-        stamps: Lines the market requires, e.g. the US Florida restriction.
+        stamps: Lines the market requires: its profile's lines (e.g. the EU's class and
+            packer), then its stamps (e.g. the US Florida restriction), then the lot's.
         qr: The QR code's data: the carton's GS1 Digital Link, or a short
             ``{base}/t/{lot}`` link for a product without a GTIN.
         elements: What the linear symbols may carry, ``(ai, value)`` pairs:
@@ -304,15 +304,26 @@ def market_language(market: str, names: Mapping[str, str]) -> str:
         names: The product names by language.
 
     Returns:
-        ``"ja"`` for JP, ``"ko"`` for KR, ``"zh"`` for CN when a name in that
-        language is given, else ``"en"``.
+        The first of the market profile's label languages a name is given in (other than
+        Vietnamese, printed first anyway), else ``"en"``.
 
     References:
         GS1 General Specifications, section 6.6.4.2 (data titles in English unless
         trading partners agree otherwise; a second language is optional).
     """
-    language = _MARKET_LANGUAGES.get(_market(market), "en")
-    return language if language in names else "en"
+    return (_label_languages(_profile(market), names, None) or ("en",))[0]
+
+
+def _label_languages(
+    profile: markets.Market, names: Mapping[str, str], country: str | None
+) -> tuple[str, ...]:
+    """The profile's label languages a name is given in (``zh-Hans`` also found as ``zh``)."""
+    found = []
+    for language in profile.label_names(country):
+        key = next((k for k in (language, language.split("-")[0]) if k in names), None)
+        if key and key != "vi":
+            found.append(key)
+    return tuple(found)
 
 
 def carton_label(facts: LotFacts, serial: str) -> CartonLabel:
@@ -338,15 +349,15 @@ def carton_label(facts: LotFacts, serial: str) -> CartonLabel:
         13, 21), 5.4.4 (GS1-128 size limits) and 7.8.5 (concatenation); GS1 Digital
         Link Standard: URI Syntax, section 4.
     """
-    market = _market(facts.market)
+    profile = _profile(facts.market)
+    market = profile.code
     lot = validate_lot(facts.lot)
     serial = validate_serial(serial)
     if "vi" not in facts.names:
         raise ValueError(f"product names {dict(facts.names)!r}: a Vietnamese name is required")
-    names = [facts.names["vi"]]
-    second = facts.names.get(market_language(market, facts.names))
-    if second and second != names[0]:
-        names.append(second)
+    languages = _label_languages(profile, facts.names, facts.consignee_country) or ("en",)
+    given = [facts.names["vi"], *(facts.names.get(k) for k in languages)]
+    names = list(dict.fromkeys(name for name in given if name))
     fields = [
         Field("Net weight", f"{_number(facts.net_weight_kg)} kg"),
         Field("Lot", lot),
@@ -354,14 +365,16 @@ def carton_label(facts: LotFacts, serial: str) -> CartonLabel:
         Field("Packed", facts.pack_date.isoformat()),
     ]
     if facts.growing_areas:
-        title = "Growing area" if len(facts.growing_areas) == 1 else "Growing areas"
+        title = _title(profile, "orchard", "Growing area")
+        title += "s" if len(facts.growing_areas) > 1 else ""
         fields.append(Field(title, ", ".join(facts.growing_areas)))
     if facts.packing_house:
-        fields.append(Field("PHC", facts.packing_house))
+        fields.append(Field(_title(profile, "packing_house", "PHC"), facts.packing_house))
     if facts.treatment:
-        fields.append(
-            Field("Treatment", f"{facts.treatment.facility_code} batch {facts.treatment.batch}")
-        )
+        code = facts.treatment.facility_code
+        batch = f"batch {facts.treatment.batch}"
+        title = _title(profile, "treatment_facility", "Treatment")
+        fields.append(Field(title, f"{code} {batch}" if code else batch))
     fields += _contact_fields(facts.contact or {})
     voice_pick = None
     if facts.gtin is None:
@@ -376,14 +389,18 @@ def carton_label(facts: LotFacts, serial: str) -> CartonLabel:
             ("10", lot),
             ("21", serial),
         )
-        if market == "US":
+        if profile.voice_pick:
             voice_pick = voice_pick_code(gtin, lot, facts.pack_date)
     return CartonLabel(
         names=tuple(names),
         variety=facts.variety,
         fields=tuple(fields),
-        origin=_ORIGIN.get(market, "Product of Vietnam"),
-        stamps=_MARKET_STAMPS.get(market, ()) + tuple(facts.stamps),
+        origin=profile.origin,
+        stamps=(
+            *(line.format(packer=facts.packer) for line in profile.label_lines),
+            *profile.stamps,
+            *facts.stamps,
+        ),
         qr=qr,
         elements=elements,
         lot=lot,
@@ -685,6 +702,20 @@ def _market(market: str) -> str:
     if not (isinstance(market, str) and len(market) == 2 and market.isascii() and market.isalpha()):
         raise ValueError(f"market {market!r}: should be two letters, e.g. JP")
     return market.upper()
+
+
+def _title(profile: markets.Market, kind: str, default: str) -> str:
+    """What the market's labels call the code of a kind of place (its profile's title)."""
+    required = profile.scheme_for(kind)
+    return required.title if required else default
+
+
+def _profile(market: str) -> markets.Market:
+    """The market's profile (trace/domain/markets.py): what its labels say."""
+    found = markets.get(_market(market))
+    if found is None:
+        raise ValueError(f"market {market!r}: trace has no profile for it ({markets.codes()})")
+    return found
 
 
 def _number(value: Decimal | float | int) -> str:

@@ -4,21 +4,48 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from functools import lru_cache
+from pathlib import Path
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from flask import request
 from flask_babel import format_date
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
-# The languages with a catalogue (the first is the fallback for a product name).
-LANGUAGES = ["en", "vi", "ja"]
-NATIVE = {"en": "English", "vi": "Tiếng Việt", "ja": "日本語"}
+from trace.domain import markets
+
+CATALOGUES = Path(__file__).parent / "translations"
+
+
+def page_languages() -> list[str]:
+    """English (the fallback), Vietnamese, then the market profiles' page languages, each as
+    far as it has a catalogue here (``zh-Hans`` in ``zh_Hans``)."""
+    wanted = sorted({lang for m in markets.all_markets() for lang in m.page_languages})
+    have = {"en"} | {p.name.replace("_", "-") for p in CATALOGUES.iterdir() if p.is_dir()}
+    return [lang for lang in dict.fromkeys(["en", "vi", *wanted]) if lang in have]
+
+
+LANGUAGES = page_languages()
+NATIVE = {lang: Locale.parse(lang, sep="-").display_name for lang in LANGUAGES}
 COOKIE = "lang"
 
 
 def select_language() -> str:
-    """?lang= (the switcher's links), then the cookie the switcher set, then Accept-Language."""
+    """?lang= (the switcher's links), then the cookie the switcher set, then Accept-Language;
+    as Babel names it (``zh_Hans`` for ``zh-Hans``)."""
+    return babel_name(_chosen_language())
+
+
+def babel_name(language: str) -> str:
+    return language.replace("-", "_")
+
+
+def tag(locale: object) -> str:
+    """A Babel locale (or its name) as the BCP 47 tag pages and links use: ``zh-Hans``."""
+    return str(locale or "en").replace("_", "-")
+
+
+def _chosen_language() -> str:
     if not request:
         return "en"
     environ = request.environ
@@ -34,14 +61,29 @@ def select_language() -> str:
 @lru_cache(maxsize=1024)
 def _best_language(accept_language: str) -> str:
     """Accept-Language → one of ours: read once per header as phones send it, not per request."""
-    return parse_accept_header(accept_language, LanguageAccept).best_match(LANGUAGES) or "en"
+    accepted = parse_accept_header(accept_language, LanguageAccept)
+    return accepted.best_match(LANGUAGES) or _by_script(accepted) or "en"
+
+
+def _by_script(accepted: LanguageAccept) -> str | None:
+    """``zh-CN`` → ``zh-Hans``: a region read as its likely script (CLDR's likely subtags),
+    which werkzeug's matching does not do; ``zh-TW`` (Traditional) stays unmatched."""
+    for value, _quality in accepted:
+        try:
+            locale = Locale.parse(value, sep="-")
+        except (ValueError, UnknownLocaleError):
+            continue
+        found = f"{locale.language}-{locale.script}" if locale.script else locale.language
+        if found in LANGUAGES:
+            return found
+    return None
 
 
 def name_in(names: dict | None, language: str) -> str | None:
     """A product's name in the reader's language, else English, else Vietnamese, else any."""
     if not names:
         return None
-    for choice in (language, "en", "vi"):
+    for choice in (language, language.split("-")[0], "en", "vi"):
         if names.get(choice):
             return names[choice]
     return next(iter(names.values()), None)
@@ -51,7 +93,7 @@ def country(code: str | None, language: str) -> str:
     """ISO 3166 code → the country's name in the reader's language (`JP` → 日本)."""
     if not code:
         return ""
-    return Locale.parse(language).territories.get(code.upper(), code)
+    return Locale.parse(language, sep="-").territories.get(code.upper(), code)
 
 
 def day(value: date | datetime | None) -> str:

@@ -199,7 +199,7 @@ def _too_many(error: HTTPException):
 
 @bp.context_processor
 def _template_helpers() -> dict:
-    language = str(get_locale() or "en")
+    language = i18n.tag(get_locale())
     return {
         "lang": language,
         "languages": [(code, i18n.NATIVE[code]) for code in i18n.LANGUAGES],
@@ -505,7 +505,7 @@ SEEN_MAX = 100_000
 def _redirect(found: Found, link_type: str) -> Response:
     """?linkType=gs1:… → 307 to that link, passing on the rest of the query string."""
     wanted = lookup.link_type(link_type)
-    target = wanted and lookup.find_link(found.links, wanted, str(get_locale() or "en"))
+    target = wanted and lookup.find_link(found.links, wanted, i18n.tag(get_locale()))
     if target is None:
         raise Answer(404, "no_link")
     href = target["href"]

@@ -32,6 +32,7 @@ from trace.db.models import (
     User,
     node,
 )
+from trace.domain import markets
 from trace.domain.errors import Invalid, NotFound, RuleViolation
 from trace.gs1.serials import SAMPLE, is_random_serial, new_serial, numbered_serial
 from trace.labels.content import (
@@ -47,7 +48,7 @@ from trace.labels.content import (
 
 from . import masterdata
 from .common import get_lot, lock_chain, next_value, now, unit_of_work
-from .shipments import market_gaps
+from .shipments import gap_text, market_gaps, missing_codes
 
 
 def _allocated(session: Session, lot: Lot) -> int:
@@ -342,10 +343,11 @@ def market_of(session: Session, lot: Lot) -> str | None:
     shipped = _of_shipments(session, lot, Shipment.market).first()
     if shipped:
         return shipped
-    markets = set(
+    held = set(
         session.exec(select(LocationCode.market).where(LocationCode.status == "active").distinct())
     )
-    open_to = [m for m in sorted(markets) if not market_gaps(session, [lot], m)]
+    known = sorted(held & set(markets.codes()))
+    open_to = [m for m in known if not market_gaps(session, [lot], m)]
     return open_to[0] if len(open_to) == 1 else None
 
 
@@ -370,7 +372,22 @@ def carton_market(session: Session, lot: Lot, asked: str | None) -> str:
             kind="label.lot_market",
             lot=lot.code,
         )
-    return market
+    return markets.require(market).code
+
+
+def refuse_missing_codes(session: Session, lot: Lot, market: str) -> None:
+    """Carton labels are printed only for a market the lot's whole chain holds codes for, so
+    a code the market requires is never printed blank (409 naming each missing code)."""
+    missing = missing_codes(session, [lot], markets.require(market))
+    if missing:
+        raise RuleViolation(
+            f"cannot print {market} labels for lot {lot.code}: "
+            + "; ".join(gap_text(g) for g in missing),
+            kind="label.codes_missing",
+            market=market,
+            lot=lot.code,
+            missing=missing,
+        )
 
 
 def lot_facts(session: Session, lot: Lot, market: str, base_url: str) -> LotFacts:
@@ -404,6 +421,9 @@ def lot_facts(session: Session, lot: Lot, market: str, base_url: str) -> LotFact
             facility_code=_code(session, treat.biz_location_id, "TFC", market) or "",
             batch=treat.data.get("batch_no") or "",
         )
+    house = session.get(Location, pack.biz_location_id if pack else lot.location_id)
+    shipment = _of_shipments(session, lot, Shipment).first()
+    consignee = session.get(Location, shipment.consignee_id) if shipment else None
     return LotFacts(
         names=product.name,
         gtin=product.gtin,
@@ -418,6 +438,8 @@ def lot_facts(session: Session, lot: Lot, market: str, base_url: str) -> LotFact
         treatment=treatment,
         market=market,
         base_url=base_url,
+        packer=_address_line(house),
+        consignee_country=(consignee.address or {}).get("country") if consignee else None,
         contact=masterdata.consumer_contact(session, _exporters(session, lot)),
     )
 
@@ -434,6 +456,15 @@ def _exporters(session: Session, lot: Lot) -> list[int]:
         if place.contact
     ]
     return keeping if len(keeping) == 1 else []
+
+
+def _address_line(place: Location | None) -> str:
+    """`Name, district, province, VN`: a packer as a label names it."""
+    if place is None:
+        return ""
+    address = place.address or {}
+    parts = [address.get(k) for k in ("commune", "district", "province", "country")]
+    return ", ".join([place.name, *(p for p in parts if p)])
 
 
 def _party(location: Location | None) -> Party:
@@ -461,6 +492,7 @@ def pallet_facts(
             kind="label.pallet_market",
             sscc=pallet.sscc,
         )
+    market = markets.require(market).code
     return PalletFacts(
         sscc=pallet.sscc,
         contents=tuple(PalletLine(gtin=gtin, lot=lot.code, cartons=n) for lot, gtin, n in rows),
@@ -531,6 +563,7 @@ def prepare(
         return [label] * request["count"], f"stickers-{lot.code}"
     market = carton_market(session, lot, request.get("market"))
     refuse_unpacked(lot)
+    refuse_missing_codes(session, lot, market)
     facts = lot_facts(session, lot, market, base_url)
     if preview:  # a reprint's first carton, or a sample as long as a serial: nothing recorded
         wanted = (request.get("serials") or [SAMPLE])[0]

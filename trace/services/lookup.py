@@ -744,8 +744,14 @@ def _link(href: str, title: str, kind: str | None = "text/html", langs=None) -> 
 
 
 def _pages(anchor: str, title: str, languages: list[str]) -> list[dict]:
-    """The HTML page of an anchor, once per language (the resolver picks by Accept-Language)."""
-    return [_link(f"{anchor}?lang={lang}", f"{title} ({lang})", langs=[lang]) for lang in languages]
+    """The HTML page of an anchor, once per language (the resolver picks by Accept-Language).
+
+    GS1's linkset schema takes a language or language-region as hreflang (``zh``, ``en-GB``),
+    not a script: a ``zh-Hans`` page is announced as ``zh``."""
+    return [
+        _link(f"{anchor}?lang={lang}", f"{title} ({lang})", langs=[lang.split("-")[0]])
+        for lang in languages
+    ]
 
 
 def linkset(
@@ -854,7 +860,7 @@ def find_link(links: dict, wanted: str, language: str) -> dict | None:
         candidates = entry.get(wanted)
         if candidates:
             for link in candidates:
-                if language in link.get("hreflang", []):
+                if {language, language.split("-")[0]} & set(link.get("hreflang", [])):
                     return link
             return candidates[0]
     return None

@@ -22,18 +22,6 @@ from trace.gs1 import Gln, Gtin
 
 from .common import lock_chain, next_value, now, record_version, unit_of_work
 
-LOCATION_KINDS = (
-    "orchard",
-    "packing_house",
-    "treatment_facility",
-    "exporter",
-    "importer",
-    "port",
-    "cold_store",
-)
-# The scheme of official code each kind of location holds per market.
-CODE_SCHEME = {"orchard": "PUC", "packing_house": "PHC", "treatment_facility": "TFC"}
-
 
 def _codes(location_id: int, codes: list[dict]) -> list[LocationCode]:
     return [LocationCode(location_id=location_id, **code) for code in codes]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from sqlalchemy import func
 from sqlmodel import Session, select
 
@@ -19,12 +17,14 @@ from trace.db.models import (
     User,
     node,
 )
+from trace.domain import markets
 from trace.domain.errors import Forbidden, Invalid, NotFound, RuleViolation
+from trace.domain.markets import Market
 from trace.domain.timing import require_order
 
 from .common import check_event_time, location_for_field, lock_chain, now, record, unit_of_work
 from .lots import events_of
-from .masterdata import CODE_SCHEME, codes_of
+from .masterdata import codes_of
 from .packing import refuse_held
 
 
@@ -71,34 +71,120 @@ def chain_locations(session: Session, lots: list[Lot]) -> list[Location]:
     )
 
 
-class Gap(NamedTuple):
-    """A place in a chain without an active code for a market (`place` is its location kind)."""
-
-    place: str
-    name: str
-    scheme: str
-    market: str
-
-    def __str__(self) -> str:
-        kind = self.place.replace("_", " ")
-        return f"{kind} {self.name!r} has no active {self.scheme} for {self.market}"
-
-
-def market_gaps(session: Session, lots: list[Lot], market: str) -> list[Gap]:
-    """Why `lots` may not go to `market`: each place in their chain without an active code."""
+def missing_codes(session: Session, lots: list[Lot], profile: Market) -> list[dict]:
+    """Each place in `lots`' chain without the active code the market's profile asks of its
+    kind: ``{"kind", "name", "scheme", "issuer", "market"}``."""
     places = chain_locations(session, lots)
     codes = codes_of(session, [p.id for p in places])
-    gaps = []
+    missing = []
     for place in places:
-        scheme = CODE_SCHEME.get(place.kind)
-        if scheme is None:
-            continue
-        if not any(
-            c.scheme == scheme and c.market == market and c.status == "active"
+        needed = profile.scheme_for(place.kind)
+        if needed is not None and not any(
+            c.scheme == needed.scheme and c.market == profile.code and c.status == "active"
             for c in codes[place.id]
         ):
-            gaps.append(Gap(place.kind, place.name, scheme, market))
-    return gaps
+            missing.append(
+                {
+                    "kind": place.kind,
+                    "name": place.name,
+                    "scheme": needed.scheme,
+                    "issuer": needed.issuer,
+                    "market": profile.code,
+                }
+            )
+    return missing
+
+
+def gap_text(gap: dict) -> str:
+    """`orchard 'A' has no active PUC for US`: one missing code, in English."""
+    kind = gap["kind"].replace("_", " ")
+    return f"{kind} {gap['name']!r} has no active {gap['scheme']} for {gap['market']}"
+
+
+def market_gaps(session: Session, lots: list[Lot], market: str) -> list[str]:
+    """Why `lots` may not go to `market`: each place in their chain without an active code."""
+    return [gap_text(g) for g in missing_codes(session, lots, markets.require(market))]
+
+
+def consignee_outside(profile: Market, consignee: Location) -> RuleViolation | None:
+    """A consignee outside the market's countries: the refusal naming both, else None."""
+    country = (consignee.address or {}).get("country")
+    if country in profile.consignee_countries:
+        return None
+    return RuleViolation(
+        f"a shipment to {profile.code} ({profile.name}) cannot be consigned to "
+        f"{consignee.name!r}, which is in {country or 'no country (its address has none)'}",
+        kind="market.consignee_outside",
+        market=profile.code,
+        consignee=consignee.name,
+        country=country,
+    )
+
+
+def treatments_of(session: Session, lot: Lot) -> set[str]:
+    """The treatment methods recorded on `lot` and every lot it came from."""
+    lineage = upstream_lot_ids(session, [lot.id])
+    refs = select(EventRef.event_id).where(EventRef.node.in_([node("lot", i) for i in lineage]))
+    treats = session.exec(select(Event).where(Event.id.in_(refs), Event.type == "treat"))
+    return {event.data.get("method") for event in treats}
+
+
+def treatment_gaps(session: Session, lots: list[Lot], profile: Market) -> list[RuleViolation]:
+    """Lots whose commodity the market does not take, or which lack a treatment it requires."""
+    found = []
+    for lot in sorted(lots, key=lambda row: row.code):
+        if lot.commodity not in profile.treatments:
+            found.append(
+                RuleViolation(
+                    f"{profile.code} ({profile.name}) takes no {lot.commodity} (lot {lot.code}); "
+                    f"its profile lists {', '.join(profile.commodities) or 'nothing'}",
+                    kind="market.commodity_not_taken",
+                    market=profile.code,
+                    lot=lot.code,
+                    commodity=lot.commodity,
+                )
+            )
+            continue
+        needs = profile.treatments[lot.commodity]
+        had = treatments_of(session, lot) if needs else set()
+        if needs and not had & set(needs):
+            found.append(
+                RuleViolation(
+                    f"lot {lot.code}: {lot.commodity} for {profile.code} needs "
+                    f"{' or '.join(needs)}; it had {', '.join(sorted(had)) or 'no treatment'}",
+                    kind="market.treatment_missing",
+                    market=profile.code,
+                    lot=lot.code,
+                    commodity=lot.commodity,
+                    needs=list(needs),
+                    had=sorted(had),
+                )
+            )
+    return found
+
+
+def market_refusals(
+    session: Session, lots: list[Lot], market: str, consignee: Location | None
+) -> list[RuleViolation]:
+    """Everything the market's profile refuses about shipping `lots` to `consignee`, in the
+    order loading reports it: missing codes, the consignee's country, treatments. The staff
+    page's market check shows the same list before anything is recorded."""
+    profile = markets.require(market)
+    found = []
+    missing = missing_codes(session, lots, profile)
+    if missing:
+        found.append(
+            RuleViolation(
+                f"cannot ship to {profile.code}: " + "; ".join(gap_text(g) for g in missing),
+                kind="market.codes_missing",
+                market=profile.code,
+                missing=missing,
+            )
+        )
+    outside = consignee_outside(profile, consignee) if consignee is not None else None
+    if outside is not None:
+        found.append(outside)
+    return found + treatment_gaps(session, lots, profile)
 
 
 def create(session: Session, actor: User, data: dict) -> Shipment:
@@ -143,14 +229,9 @@ def create(session: Session, actor: User, data: dict) -> Shipment:
         )
         refuse_held(session, lots, "ship")
         market = data["market"]
-        gaps = market_gaps(session, lots, market)
-        if gaps:
-            raise RuleViolation(
-                f"cannot ship to {market}: " + "; ".join(map(str, gaps)),
-                kind="market.codes_missing",
-                market=market,
-                gaps=[gap._asdict() for gap in gaps],
-            )
+        refusals = market_refusals(session, lots, market, consignee)
+        if refusals:
+            raise refusals[0]
         shipment = Shipment(
             exporter_id=exporter.id,
             consignee_id=consignee.id,

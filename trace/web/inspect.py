@@ -364,7 +364,7 @@ def show_shipment(ident: int, depart=None, arrive=None, status: int = 200):
         pallets=[(p, packing.pallet_contents(db, p)) for p in pallets],
         events=timeline(db, events),
         forms=forms,
-        check=market_check([p.sscc for p in pallets], row.market, own=row.id),
+        check=market_check([p.sscc for p in pallets], row.market, row.consignee_id, own=row.id),
         chain=picture(node("shipment", row.id), _("The chain of shipment %(id)s", id=row.id)),
     )
 

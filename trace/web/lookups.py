@@ -8,15 +8,13 @@ from sqlmodel import select
 
 from trace.db.models import Location, LocationCode, Lot, Pallet, PalletContent
 from trace.db.session import get_session
+from trace.domain import markets as market_profiles
+from trace.domain.errors import DomainError
 from trace.services import packing, shipments
 
 from . import messages
 from .base import local_now, new_token
 from .forms import ArriveForm, DepartForm, options
-
-# Markets Vietnamese fresh fruit is exported to, offered even before a place holds a code for
-# them (the market check then says what is missing).
-EXPORT_MARKETS = ("AU", "CN", "EU", "GB", "JP", "KR", "NZ", "SG", "TW", "US")
 
 
 def places(kind: str) -> list[Location]:
@@ -32,6 +30,7 @@ def usual_market() -> str | None:
         .exec(
             select(LocationCode.market, func.count())
             .where(LocationCode.status == "active")
+            .where(LocationCode.market.in_(market_profiles.codes()))
             .group_by(LocationCode.market)
             .order_by(func.count().desc(), LocationCode.market)
         )
@@ -41,15 +40,18 @@ def usual_market() -> str | None:
 
 
 def markets() -> list[str]:
-    """The markets some location holds a code for, and the usual export markets."""
-    held = set(get_session().exec(select(LocationCode.market).distinct()))
-    return sorted(held | set(EXPORT_MARKETS))
+    """The markets trace has a profile for (offered even before a place holds a code for one:
+    the market check then says what is missing)."""
+    return list(market_profiles.codes())
 
 
-def market_check(ssccs: list[str], market: str | None, own: int | None = None) -> dict:
-    """What the use case would refuse, before it is asked: the places in the pallets' chain
-    without an active code for the market, lots on hold, pallets in another shipment (`own`:
-    the shipment the pallets are in, when it is recorded)."""
+def market_check(
+    ssccs: list[str], market: str | None, consignee_id: int | None = None, own: int | None = None
+) -> dict:
+    """What the use case would refuse, before it is asked, asking the service's own checks:
+    what the market's profile refuses (places without an active code, the consignee's country,
+    treatments), lots on hold, pallets in another shipment (`own`: the shipment the pallets
+    are in, when it is recorded)."""
     db = get_session()
     pallets = list(db.exec(select(Pallet).where(Pallet.sscc.in_(ssccs or [""]))))
     lots = list(
@@ -60,14 +62,19 @@ def market_check(ssccs: list[str], market: str | None, own: int | None = None) -
             .distinct()
         )
     )
-    gaps = shipments.market_gaps(db, lots, market) if market and lots else []
+    consignee = db.get(Location, consignee_id) if consignee_id else None
+    try:
+        refusals = shipments.market_refusals(db, lots, market, consignee) if market and lots else []
+    except DomainError as error:  # a market without a profile
+        refusals = [error]
+    gaps = [messages.translate(error)[0] for error in refusals]
     held = packing.held_upstream(db, lots) if lots else []
     shipped = [p.sscc for p in pallets if p.shipment_id not in (None, own)]
     checked = bool(market and lots)
     return {
         "market": market,
         "checked": checked,
-        "gaps": [messages.gap_text(g) for g in gaps],
+        "gaps": gaps,
         "held": sorted(lot.code for lot in held),
         "shipped": shipped,
         "ok": checked and not gaps and not held and not shipped,

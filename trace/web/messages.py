@@ -13,7 +13,6 @@ from datetime import date, datetime
 from babel.dates import format_datetime
 from flask import current_app
 from flask_babel import format_date, format_decimal, get_locale
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from . import words
@@ -261,12 +260,31 @@ SENTENCES = {
         "code",
     ),
     "gs1.empty": (_l("The %(key)s is empty."), "code"),
+    # What a market's profile (trace/domain/markets.py) refuses.
+    "market.consignee_outside": (
+        _l(
+            "A shipment to %(market)s cannot be consigned to %(consignee)s, which is in "
+            "%(country)s."
+        ),
+        "consignee_id",
+    ),
+    "market.treatment_missing": (
+        _l("Lot %(lot)s (%(commodity)s) needs %(needs)s for %(market)s; it had %(had)s."),
+        "market",
+    ),
+    "market.commodity_not_taken": (
+        _l("The market %(market)s takes no %(commodity)s (lot %(lot)s)."),
+        "market",
+    ),
+    "market.unknown": (_l("trace knows no market %(market)s: it ships to %(known)s."), "market"),
 }
 
 # Params that name a code of the data: shown in the reader's words.
 _WORDS = {
     "method": words.METHODS,
     "methods": words.METHODS,
+    "needs": words.METHODS,
+    "had": words.METHODS,
     "is_kind": words.PLACES,
     "wanted": words.PLACES,
     "status": words.STATUSES,
@@ -300,29 +318,33 @@ def shown(name: str, value) -> str:
 
 
 _GAPS = {
-    "orchard": _l("Orchard %(name)s has no active growing-area code (PUC) for %(market)s."),
+    "orchard": _l("Orchard %(name)s has no active growing-area code (%(scheme)s) for %(market)s."),
     "packing_house": _l(
-        "Packing house %(name)s has no active packing-house code (PHC) for %(market)s."
+        "Packing house %(name)s has no active packing-house code (%(scheme)s) for %(market)s."
     ),
     "treatment_facility": _l(
-        "Treatment facility %(name)s has no active treatment code (TFC) for %(market)s."
+        "Treatment facility %(name)s has no active treatment code (%(scheme)s) for %(market)s."
     ),
+}
+# Kinds whose params list the missing codes: a head sentence, then one sentence per code.
+_MISSING = {
+    "market.codes_missing": _l("Cannot ship to %(market)s:"),
+    "label.codes_missing": _l("Cannot print labels of lot %(lot)s for %(market)s:"),
 }
 
 
-def gap_text(gap) -> str:
-    """One market gap (a `shipments.Gap`, or its params' dict) in the reader's language."""
-    gap = gap if isinstance(gap, dict) else gap._asdict()
-    return str(_GAPS[gap["place"]]) % gap
+def gap_text(gap: dict) -> str:
+    """One missing code (`shipments.missing_codes`' dict) in the reader's language."""
+    return str(_GAPS[gap["kind"]]) % gap
 
 
 def translate(error) -> tuple[str, str | None]:
     """A `DomainError` or `GS1Error` in the reader's language and what it is about (a hint, or
     None). A kind without a sentence here keeps the English message (and is logged)."""
     kind, params = getattr(error, "kind", None), getattr(error, "params", {})
-    if kind == "market.codes_missing":
-        head = _("Cannot ship to %(market)s:", market=params["market"])
-        return " ".join([head, *(gap_text(g) for g in params["gaps"])]), "market"
+    if kind in _MISSING:
+        head = str(_MISSING[kind]) % {k: v for k, v in params.items() if k != "missing"}
+        return " ".join([head, *(gap_text(g) for g in params["missing"])]), "market"
     found = SENTENCES.get(kind)
     if found is None:
         current_app.logger.warning("no sentence for the error kind %r", kind)

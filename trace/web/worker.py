@@ -771,7 +771,7 @@ def shipment():
         "web/shipment_new.html",
         form=form,
         pallets=pallets,
-        check=market_check(ssccs, form.market.data),
+        check=market_check(ssccs, form.market.data, form.consignee_id.data),
         note=note,
         cartons=sum(p["pallet"].cartons for p in pallets if p["pallet"]),
     )
