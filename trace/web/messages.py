@@ -327,7 +327,7 @@ _GAPS = {
     ),
 }
 # Kinds whose params list the missing codes: a head sentence, then one sentence per code.
-_MISSING = {
+MISSING = {
     "market.codes_missing": _l("Cannot ship to %(market)s:"),
     "label.codes_missing": _l("Cannot print labels of lot %(lot)s for %(market)s:"),
 }
@@ -342,8 +342,8 @@ def translate(error) -> tuple[str, str | None]:
     """A `DomainError` or `GS1Error` in the reader's language and what it is about (a hint, or
     None). A kind without a sentence here keeps the English message (and is logged)."""
     kind, params = getattr(error, "kind", None), getattr(error, "params", {})
-    if kind in _MISSING:
-        head = str(_MISSING[kind]) % {k: v for k, v in params.items() if k != "missing"}
+    if kind in MISSING:
+        head = str(MISSING[kind]) % {k: v for k, v in params.items() if k != "missing"}
         return " ".join([head, *(gap_text(g) for g in params["missing"])]), "market"
     found = SENTENCES.get(kind)
     if found is None:
