@@ -12,8 +12,8 @@ from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
 # The languages with a catalogue (the first is the fallback for a product name).
-LANGUAGES = ["en", "vi", "ja"]
-NATIVE = {"en": "English", "vi": "Tiếng Việt", "ja": "日本語"}
+LANGUAGES = ["en", "vi", "ja", "ko"]
+NATIVE = {"en": "English", "vi": "Tiếng Việt", "ja": "日本語", "ko": "한국어"}
 COOKIE = "lang"
 
 
