@@ -1,7 +1,7 @@
 """What a label says: carton, pallet and sticker labels as plain, frozen values.
 
-PURE: the standard library, `trace.gs1` and `trace.labels.code128` only (no reportlab,
-Flask or SQLAlchemy). The service layer fills the *facts* from the database; the
+PURE: the standard library, `trace.gs1`, the market profiles of `trace.domain.markets` and
+`trace.labels.code128` only (no reportlab, Flask or SQLAlchemy). The service layer fills the *facts* from the database; the
 builders here turn them into *label content*: the text lines, the QR code's data and
 the GS1-128 element strings, already split into symbols. Renderers (`pdf`, `png`,
 `zpl`) only draw what this module decided, and the tests check it by decoding.
@@ -22,6 +22,7 @@ from decimal import Decimal
 from functools import lru_cache
 from urllib.parse import quote
 
+from trace.domain import markets
 from trace.gs1 import GS1Error, Gtin, Sscc, digital_link, validate_lot, validate_serial
 
 from . import code128
@@ -49,12 +50,8 @@ _NEEDS = {"02": "37", "37": "02"}  # AI 02 goes with AI 37 (GS1 mandatory AI ass
 # AIs whose value has a fixed length: no FNC1 after them (§7.8.5.1, figure 7.8.5-2).
 _FIXED_LENGTH_AIS = frozenset({"00", "01", "02", "13"})
 
-# Market -> language of the second product name; a missing name falls back to English.
-_MARKET_LANGUAGES = {"JP": "ja", "KR": "ko", "CN": "zh", "US": "en", "AU": "en", "EU": "en"}
-_ORIGIN = {"AU": "Product of Vietnam for Australia"}
-_MARKET_STAMPS = {
-    "US": ("Not for importation into or distribution in the State of Florida",),
-}
+# A market's languages, origin line, other lines and stamps are its profile's
+# (trace.domain.markets); a market without one gets English and "Product of Vietnam".
 
 
 # --- Input facts: plain values the service layer reads from the database -------------
@@ -92,6 +89,8 @@ class LotFacts:
             ``"EU"``, ``"KR"``…
         base_url: Public base URL of trace's resolver, e.g. ``"https://trace.example.vn"``.
         stamps: Extra lines the market requires, added after the market's own.
+        packer: The packing house's name and address (the EU's "Packer:" line).
+        consignee_country: Where the consignee is (ISO 3166): the EU's second language.
     """
 
     names: Mapping[str, str]
@@ -106,6 +105,8 @@ class LotFacts:
     market: str
     base_url: str
     stamps: tuple[str, ...] = ()
+    packer: str = ""
+    consignee_country: str | None = None
 
 
 @dataclass(frozen=True)
@@ -292,23 +293,53 @@ Label = CartonLabel | PalletLabel | StickerLabel
 # --- Builders ---------------------------------------------------------------------------
 
 
-def market_language(market: str, names: Mapping[str, str]) -> str:
+def market_language(market: str, names: Mapping[str, str], consignee: str | None = None) -> str:
     """Pick the language of the second product name for a market.
 
     Args:
         market: Two letters, e.g. ``"JP"``.
         names: The product names by language.
+        consignee: The consignee's country, for a market whose labels speak its language.
 
     Returns:
-        ``"ja"`` for JP, ``"ko"`` for KR, ``"zh"`` for CN when a name in that
-        language is given, else ``"en"``.
+        The first of the market profile's label languages a name is given in (``"zh"`` for
+        ``"zh-Hans"``), else ``"en"``.
 
     References:
         GS1 General Specifications, section 6.6.4.2 (data titles in English unless
         trading partners agree otherwise; a second language is optional).
     """
-    language = _MARKET_LANGUAGES.get(_market(market), "en")
-    return language if language in names else "en"
+    found = (_named(names, lang) for lang in _label_languages(market, consignee))
+    return next((lang for lang in found if lang and lang != "vi"), "en")
+
+
+def _label_languages(market: str, consignee: str | None) -> tuple[str, ...]:
+    profile = markets.get(_market(market))
+    return profile.label_names(consignee) if profile else ("en",)
+
+
+def _named(names: Mapping[str, str], language: str) -> str | None:
+    """The key of `names` for `language` (``"zh"`` for ``"zh-Hans"``), or None."""
+    return next((k for k in (language, language.split("-")[0]) if names.get(k)), None)
+
+
+def _names(facts: LotFacts, market: str) -> tuple[str, ...]:
+    """Vietnamese, then each label language of the market (English where no name is given)."""
+    names = [facts.names["vi"]]
+    for language in _label_languages(market, facts.consignee_country):
+        name = facts.names.get(_named(facts.names, language) or "en")
+        if name and name not in names:
+            names.append(name)
+    return tuple(names)
+
+
+def _market_lines(facts: LotFacts, market: str) -> tuple[str, tuple[str, ...], bool]:
+    """The origin line, the stamps and other lines, and whether a voice pick code is printed."""
+    profile = markets.get(market)
+    if profile is None:
+        return "Product of Vietnam", tuple(facts.stamps), False
+    lines = tuple(line.format(packer=facts.packer, commodity="") for line in profile.label_lines)
+    return profile.origin, profile.stamps + lines + tuple(facts.stamps), profile.voice_pick
 
 
 def carton_label(facts: LotFacts, serial: str) -> CartonLabel:
@@ -339,10 +370,7 @@ def carton_label(facts: LotFacts, serial: str) -> CartonLabel:
     serial = validate_serial(serial)
     if "vi" not in facts.names:
         raise ValueError(f"product names {dict(facts.names)!r}: a Vietnamese name is required")
-    names = [facts.names["vi"]]
-    second = facts.names.get(market_language(market, facts.names))
-    if second and second != names[0]:
-        names.append(second)
+    origin, stamps, voice_pick_market = _market_lines(facts, market)
     fields = [
         Field("Net weight", f"{_number(facts.net_weight_kg)} kg"),
         Field("Lot", lot),
@@ -371,14 +399,14 @@ def carton_label(facts: LotFacts, serial: str) -> CartonLabel:
             ("10", lot),
             ("21", serial),
         )
-        if market == "US":
+        if voice_pick_market:
             voice_pick = voice_pick_code(gtin, lot, facts.pack_date)
     return CartonLabel(
-        names=tuple(names),
+        names=_names(facts, market),
         variety=facts.variety,
         fields=tuple(fields),
-        origin=_ORIGIN.get(market, "Product of Vietnam"),
-        stamps=_MARKET_STAMPS.get(market, ()) + tuple(facts.stamps),
+        origin=origin,
+        stamps=stamps,
         qr=qr,
         elements=elements,
         lot=lot,

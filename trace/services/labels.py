@@ -394,7 +394,30 @@ def lot_facts(session: Session, lot: Lot, market: str, base_url: str) -> LotFact
         treatment=treatment,
         market=market,
         base_url=base_url,
+        packer=_packer(session.get(Location, pack.biz_location_id) if pack else None),
+        consignee_country=_consignee_country(session, lot),
     )
+
+
+def _packer(house: Location | None) -> str:
+    """The packing house as the EU's "Packer:" line names it: name, district, province."""
+    if house is None:
+        return ""
+    place = [house.address.get(k) for k in ("commune", "district", "province")]
+    return ", ".join([house.name, *(p for p in place if p)])
+
+
+def _consignee_country(session: Session, lot: Lot) -> str | None:
+    """Where the consignee of the lot's first shipment is, if it is on one."""
+    consignee = session.exec(
+        select(Location)
+        .join(Shipment, Shipment.consignee_id == Location.id)
+        .join(Pallet, Pallet.shipment_id == Shipment.id)
+        .join(PalletContent, PalletContent.pallet_id == Pallet.id)
+        .where(PalletContent.lot_id == lot.id)
+        .order_by(Shipment.id)
+    ).first()
+    return (consignee.address or {}).get("country") if consignee else None
 
 
 def _party(location: Location | None) -> Party:
