@@ -114,9 +114,7 @@ def Id(**kwargs):
 def Commodity(**kwargs):
     """What is grown, one of trace.domain.commodities (`lychee`, `dragon fruit`, `carrot`)."""
     return fields.String(
-        validate=validate.OneOf(
-            sorted(COMMODITIES), error="a commodity trace knows: {choices}"
-        ),
+        validate=validate.OneOf(sorted(COMMODITIES), error="a commodity trace knows: {choices}"),
         **kwargs,
     )
 
@@ -433,8 +431,9 @@ class GradingIn(In):
         fields.Nested(GradeIn),
         required=True,
         validate=validate.Length(1, 10),
-        metadata={"example": [{"size_class": "L", "quantity": 400}, {"size_class": "M",
-                                                                     "quantity": 300}]},
+        metadata={
+            "example": [{"size_class": "L", "quantity": 400}, {"size_class": "M", "quantity": 300}]
+        },
     )
     culls = fields.Float(
         allow_nan=False,

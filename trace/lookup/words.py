@@ -38,9 +38,7 @@ METHODS = {
 }
 
 # The commodities' own words (trace.domain.commodities); the catalogues translate each name.
-COMMODITIES = {
-    key: _l(name) for name in COMMODITY_NAMES for key in (name, name.replace(" ", "_"))
-}
+COMMODITIES = {key: _l(name) for name in COMMODITY_NAMES for key in (name, name.replace(" ", "_"))}
 
 PLACES = {
     "orchard": _l("Orchard"),
