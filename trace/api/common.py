@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from flask import current_app
 from flask_smorest import Blueprint
 from flask_smorest.error_handler import ErrorSchema
+from marshmallow import fields
 
 from . import auth
 
@@ -23,6 +24,18 @@ CHALLENGE = {
         "schema": {"type": "string"},
     }
 }
+
+
+class RuleErrorSchema(ErrorSchema):
+    """flask-smorest's error shape, and the refused rule's `kind` and `params` when it has them
+    (trace.domain.errors)."""
+
+    kind = fields.String(
+        metadata={"description": "the rule's stable dotted name, e.g. commodity.step_not_for"}
+    )
+    params = fields.Dict(metadata={"description": "the parts the message is made of"})
+
+
 # The last page a list answers (an empty one when there are fewer rows): beyond it, the offset
 # (page − 1) × page_size no longer fits a 64-bit database integer.
 LAST_PAGE = 2**31 - 1
@@ -49,9 +62,9 @@ def protected(blp: Blueprint, *roles: str, errors: Iterable[int | tuple[int, str
             described[status] = f"{described[403]}; {why}" if status == 403 else why
         for status, why in described.items():
             headers = CHALLENGE if status == 401 else None
-            view = blp.alt_response(status, schema=ErrorSchema, description=why, headers=headers)(
-                view
-            )
+            view = blp.alt_response(
+                status, schema=RuleErrorSchema, description=why, headers=headers
+            )(view)
         return blp.doc(security=[{"bearer": []}])(view)
 
     return decorate
