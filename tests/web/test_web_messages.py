@@ -36,6 +36,29 @@ def _messages(api, ids, season) -> list[str]:
     receipt = {"location_id": house, "received_at": "2026-06-10T14:00:00+07:00", "quantity": 1}
     refused("post", f"/lots/{fresh}/receipts", {**receipt, "quantity": 600})
     refused(
+        "post",
+        f"/lots/{fresh}/washings",
+        {"location_id": house, "washed_at": "2026-06-10T15:00:00+07:00"},
+    )
+    carrots = worker.post(
+        "/lots/harvest",
+        json={
+            "orchard_id": ids["orchard"],
+            "commodity": "carrot",
+            "quantity": 50,
+            "harvested_on": "2026-06-10",
+        },
+    ).json["code"]
+    refused(
+        "post",
+        f"/lots/{carrots}/gradings",
+        {
+            "location_id": house,
+            "graded_at": "2026-06-10T15:00:00+07:00",
+            "grades": [{"size_class": "L", "quantity": 10}],
+        },
+    )  # nothing received yet
+    refused(
         "post", f"/lots/{fresh}/receipts", {**receipt, "received_at": "2099-01-01T00:00:00+07:00"}
     )
     refused(
@@ -153,7 +176,7 @@ def test_every_rule_message_is_translated(app, api, ids, season, engine):
     found = _messages(api, ids, season)
     with Session(engine) as session:
         found += _service_messages(session, season["packed"])
-    assert len(found) == 32
+    assert len(found) == 34
     with app.test_request_context("/app/", headers={"Accept-Language": "vi"}):
         base.DOMAIN.as_default()
         for message in found:

@@ -241,6 +241,20 @@ PATTERNS = [
         "scan",
     ),
     (
+        r"lot (?P<lot>\S+) is (?P<commodity>[a-z ]+): [a-z ]+ is not [a-z ]+$",
+        _l("Lot %(lot)s is %(commodity)s, which does not go through this step."),
+        "lot",
+    ),
+    (
+        rf"lot (?P<lot>\S+) has {_n('left')} (?P<unit>\w+) received and not packed; "
+        rf"{_n('graded')} \w+ cannot be graded",
+        _l(
+            "Lot %(lot)s has %(left)s %(unit)s received and not packed: %(graded)s %(unit)s "
+            "cannot be graded."
+        ),
+        "grades",
+    ),
+    (
         r"this barcode holds the product, not the lot",
         _l("This barcode holds the product only: scan the carton's QR code or its lot barcode."),
         "scan",
