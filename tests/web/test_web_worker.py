@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 import threading
 
+import pytest
+
 from tests.flows import GTIN, count_rows, printed_serials
 from tests.web.page import form_fields
 
@@ -267,6 +269,7 @@ def test_two_taps_at_the_same_moment_record_once(as_, ids, engine):
     assert count_rows(engine)["event"] == before + 2  # one harvest and its receipt
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # the forms, not storage
 def test_a_carrot_lot_is_washed_graded_and_stored_from_its_page(as_, api, ids, engine):
     worker_api = api.as_("worker")
     body = {"orchard_id": ids["orchard"], "commodity": "carrot", "quantity": 2000,
