@@ -124,6 +124,26 @@ REQUESTS = {
             "temperature_c": 4,
         },
     ),
+    "POST /api/v1/lots/{code}/washings": _post(
+        "/lots/{carrots}/washings",
+        lambda s, c: {"location_id": s["house"], "washed_at": "2026-06-10T16:00:00+07:00"},
+    ),
+    "POST /api/v1/lots/{code}/gradings": _post(
+        "/lots/{carrots}/gradings",
+        lambda s, c: {
+            "location_id": s["house"],
+            "graded_at": "2026-06-10T17:00:00+07:00",
+            "grades": [{"size_class": "L", "quantity": 100}],
+        },
+    ),
+    "POST /api/v1/lots/{code}/storage": _post(
+        "/lots/{carrots}/storage",
+        lambda s, c: {
+            "location_id": s["house"],
+            "stored_at": "2026-06-10T18:00:00+07:00",
+            "temperature_c": 0.5,
+        },
+    ),
     "POST /api/v1/lots/{code}/treatments": _post(
         "/lots/{harvest}/treatments",
         lambda s, c: {
@@ -269,6 +289,20 @@ def seeded(sqlite_template, tmp_path_factory):
         "/pallets",
         json={"location_id": ids["house"], "contents": [{"lot": spare, "cartons": 10}]},
     )["sscc"]
+    carrots = call(
+        "worker",
+        "POST",
+        "/lots/harvest",
+        json={"orchard_id": ids["orchard"], "commodity": "carrot", "quantity": 500,
+              "harvested_on": "2026-06-10"},
+    )["code"]  # fmt: skip
+    call(
+        "worker",
+        "POST",
+        f"/lots/{carrots}/receipts",
+        json={"location_id": ids["house"], "received_at": "2026-06-10T14:00:00+07:00",
+              "quantity": 500},
+    )  # fmt: skip
     tokyo, osaka = data["shipments"]
     call(
         "worker",
@@ -313,6 +347,7 @@ def seeded(sqlite_template, tmp_path_factory):
         **ids,
         "product": 1,
         "harvest": data["harvest"],
+        "carrots": carrots,
         "spare": spare,
         "sscc": data["ssccs"][0],
         "osaka_pallet": data["ssccs"][1],

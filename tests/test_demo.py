@@ -29,6 +29,9 @@ RANK = {
     "harvest": 0,
     "receive": 1,
     "cool": 2,
+    "wash": 2,
+    "grade": 2,
+    "store": 3,
     "inspect": 2,
     "treat": 3,
     "pack": 4,
@@ -70,11 +73,18 @@ def test_demo_season_loads_and_keeps_every_rule(session):
     harvested = session.exec(select(Lot).where(Lot.kind == "harvest")).all()
     assert len(harvested) >= 40
     assert all(date(2026, 6, 1) <= lot.produced_on <= date(2026, 6, 25) for lot in harvested)
-    assert all(400 <= lot.quantity <= 2000 and lot.received < lot.quantity for lot in harvested)
+    lychee = [lot for lot in harvested if lot.commodity == "lychee"]
+    assert all(400 <= lot.quantity <= 2000 and lot.received < lot.quantity for lot in lychee)
+    # Cẩm Giàng's carrots went to Korea and Europe, each lot washed, graded and kept cold.
+    carrots = [lot for lot in harvested if lot.commodity == "carrot"]
+    assert len(carrots) == 3
+    for lot in carrots:
+        kinds = [e.type for e in events_of(session, [node("lot", lot.id)])]
+        assert kinds[:5] == ["harvest", "receive", "wash", "grade", "store"], kinds
 
     loaded = session.exec(select(Shipment).order_by(Shipment.id)).all()
     assert len(loaded) >= 5
-    assert {s.market for s in loaded} >= {"JP", "US", "AU"}
+    assert {s.market for s in loaded} == {"JP", "US", "AU", "KR", "EU"}
     assert {s.status for s in loaded} == {"loaded", "departed", "arrived"}
     assert all(iso6346.is_valid(s.container_no) for s in loaded)
     for shipment in loaded:
@@ -116,7 +126,8 @@ def test_demo_timeline_is_consistent(session):
     events = session.exec(select(Event)).all()
     assert all(_local(e).date().month == 6 and _local(e).year == 2026 for e in events)
     assert {e.tz_offset for e in events if e.type != "arrive"} == {"+07:00"}
-    assert {e.tz_offset for e in events if e.type == "arrive"} <= {"+09:00", "-07:00", "+10:00"}
+    arrivals = {e.tz_offset for e in events if e.type == "arrive"}
+    assert arrivals <= {"+09:00", "-07:00", "+10:00", "+02:00"}
     # Everything that happens to a lot happens in the order of the flow.
     for lot in session.exec(select(Lot)).all():
         kinds = [e.type for e in events_of(session, [node("lot", lot.id)])]
@@ -210,6 +221,9 @@ SCHEMAS = {
     "load": schemas.ShipmentIn,
     "depart": schemas.DepartureIn,
     "arrive": schemas.ArrivalIn,
+    "wash": schemas.WashingIn,
+    "grade": schemas.GradingIn,
+    "store": schemas.StorageIn,
 }
 # Stand-ins for what a plan's names become when written (ids, codes, GTINs, SSCCs).
 WRITTEN = {"pallets": "089312340000000011", "product_gtin": "08931234000110"}
@@ -269,8 +283,8 @@ def test_cli_loads_the_demo_once(app):
 
 
 def test_the_demo_prints_cartons_whose_pages_say_genuine(app):
-    """A newcomer's first run: `demo urls` names a carton of each of three markets, printed by
-    the demo, and each opens its public page as a genuine label."""
+    """A newcomer's first run: `demo urls` names a carton of each market, carrots for Korea and
+    Europe among them, printed by the demo, and each opens its public page as a genuine label."""
     from tests.flows import BROWSER
 
     runner = app.test_cli_runner()
@@ -279,7 +293,7 @@ def test_the_demo_prints_cartons_whose_pages_say_genuine(app):
     result = runner.invoke(args=["demo", "urls"])
     assert result.exit_code == 0, result.output
     lines = [line.split() for line in result.output.splitlines()[1:]]
-    assert len(lines) == 3 and len({market for market, _ in lines}) == 3
+    assert [market for market, _ in lines] == ["AU", "EU", "JP", "KR", "US"]
     base = app.config["PUBLIC_BASE_URL"]
     for _market, url in lines:
         assert url.startswith(f"{base}/01/") and "/21/" in url

@@ -107,7 +107,7 @@ def _sample(kind: str) -> dict:
             params[name] = [
                 {"kind": "orchard", "name": "A", "scheme": "PUC", "issuer": "PPD", "market": "US"}
             ]
-        elif name in {"correctable", "wanted", "lots", "methods", "roles", "needs", "had", "known"}:
+        elif name in {"correctable", "wanted", "lots", "methods", "roles", "needs", "had", "known", "classes"}:
             params[name] = []
         else:
             params[name] = "X"

@@ -130,7 +130,9 @@ def users_revoke(token: str):
 demo = AppGroup("demo", help="The demo season.")
 
 
-@demo.command("load", help="Load a believable lychee season (only into an empty database).")
+@demo.command(
+    "load", help="Load a believable season of lychee and carrots (only into an empty database)."
+)
 @click.option("--force", is_flag=True, help="load even if the database holds data")
 def demo_load(force: bool):
     from trace import demo as season
@@ -153,7 +155,7 @@ def demo_load(force: bool):
     click.echo(f"(also saved in {saved})")
 
 
-@demo.command("urls", help="Three carton pages of the demo to open on a phone.")
+@demo.command("urls", help="A carton page of each market of the demo to open on a phone.")
 @with_appcontext
 def demo_urls():
     from trace import demo as season

@@ -1,4 +1,5 @@
-"""The demo season: lychee from Thanh Hà and Lục Ngạn in June 2026, recorded through the use cases.
+"""The demo season: lychee from Thanh Hà and Lục Ngạn in June 2026, and carrots from Cẩm Giàng
+(washed, graded by size, kept cold) for Korea and Europe, recorded through the use cases.
 
 Nothing is written behind the services' backs: every harvest, receipt, treatment, packing,
 pallet and shipment goes through `trace.services`, so each event is hash-chained and every
@@ -40,7 +41,7 @@ from trace.db.models import (
 )
 from trace.domain import markets
 from trace.gs1 import check_digit, digital_link
-from trace.services import labels, lots, masterdata, packing, shipments, users
+from trace.services import labels, lots, masterdata, packing, shipments, steps, users
 
 YEAR = 2026
 VIETNAM = timezone(timedelta(hours=7))
@@ -48,6 +49,8 @@ VIETNAM = timezone(timedelta(hours=7))
 TOKYO = timezone(timedelta(hours=9))
 LOS_ANGELES = timezone(timedelta(hours=-7))
 SYDNEY = timezone(timedelta(hours=10))
+BUSAN = timezone(timedelta(hours=9))
+ROTTERDAM = timezone(timedelta(hours=2))  # summer time
 
 EXPORT_ISSUER = "Cục Bảo vệ thực vật"  # the Plant Protection Department issues export codes
 
@@ -92,6 +95,7 @@ class Carton(NamedTuple):
     variety: str
     net_kg: float
     per_pallet: tuple[int, int]  # fewest, most
+    commodity: str = "lychee"
 
 
 class Route(NamedTuple):
@@ -102,7 +106,13 @@ class Route(NamedTuple):
 
 
 # District: province, the packing house its orchards deliver to (which packs its product).
-DISTRICTS = {"Thanh Hà": ("Hải Dương", "th"), "Lục Ngạn": ("Bắc Giang", "ln")}
+DISTRICTS = {
+    "Thanh Hà": ("Hải Dương", "th"),
+    "Lục Ngạn": ("Bắc Giang", "ln"),
+    "Cẩm Giàng": ("Hải Dương", "cg"),
+}
+# What an orchard's name calls it, by what it grows.
+FIELD_WORDS = {"lychee": "Vườn vải", "carrot": "Ruộng cà rốt"}
 
 ORCHARDS = (
     Orchard("Thanh Quang", "Thanh Hà", 12, "VN-HDTH-0112", "JP US AU"),
@@ -113,12 +123,15 @@ ORCHARDS = (
     Orchard("Quý Sơn", "Lục Ngạn", 11, "VN-BGLN-0211", "JP US AU"),
     Orchard("Hồng Giang", "Lục Ngạn", 2, "VN-BGLN-0302", "JP US"),
     Orchard("Giáp Sơn", "Lục Ngạn", 8, "VN-BGLN-0408", "AU"),
+    Orchard("Cẩm Văn", "Cẩm Giàng", 4, "VN-HDCG-0104", "KR EU"),
+    Orchard("Cẩm Đông", "Cẩm Giàng", 9, "VN-HDCG-0209", "KR EU"),
 )
 
 # Lục Ngạn's house holds no PHC for Japan: its fruit cannot go there, whatever its orchards hold.
 HOUSES = (
     House("th", "Cơ sở đóng gói vải Thanh Hà", "Thị trấn Thanh Hà", "Thanh Hà", 1, "VN-PH-HD-007", "JP US AU"),
     House("ln", "HTX Dịch vụ đóng gói vải Lục Ngạn", "Thị trấn Chũ", "Lục Ngạn", None, "VN-PH-BG-012", "US AU"),
+    House("cg", "HTX Sản xuất và Tiêu thụ cà rốt Cẩm Giàng", "Cẩm Văn", "Cẩm Giàng", 3, "VN-PH-HD-021", "KR EU"),
 )  # fmt: skip
 
 FACILITIES = (
@@ -145,6 +158,10 @@ PARTIES = (
     Party("sydney", "importer", "Harbourside Fresh Imports Pty Ltd",
           {"commune": "Homebush West", "district": "Sydney", "province": "New South Wales",
            "country": "AU"}, None),
+    Party("busan", "importer", "Busan Fresh Vegetables Co., Ltd.",
+          {"district": "Gangseo-gu", "province": "Busan", "country": "KR"}, None),
+    Party("rotterdam", "importer", "Van Dijk Groente Import B.V.",
+          {"district": "Barendrecht", "province": "Zuid-Holland", "country": "NL"}, None),
     Party("hai-phong", "port", "Cảng Hải Phòng",
           {"district": "Hải An", "province": "Hải Phòng", "country": "VN"}, None),
 )  # fmt: skip
@@ -155,12 +172,17 @@ CARTONS = {
                       "ja": "タンハー産ライチ 5kg箱"}, "Thanh Hà", 5.0, (80, 110)),
     "ln": Carton(12, {"vi": "Vải thiều Lục Ngạn, hộp 2 kg", "en": "Luc Ngan lychee, 2 kg carton",
                       "ko": "룩응안 리치 2kg 상자"}, "Lục Ngạn", 2.0, (100, 120)),
+    "cg": Carton(13, {"vi": "Cà rốt Cẩm Giàng, thùng 10 kg", "en": "Cam Giang carrots, 10 kg carton",
+                      "ko": "베트남 깜장 당근 10kg 상자", "nl": "Wortelen uit Cẩm Giàng, doos 10 kg"},
+                 "Kuroda", 10.0, (80, 96), "carrot"),
 }  # fmt: skip
 
 ROUTES = {
     "JP": Route(TOKYO, "ONEU", "ONEY", 7),
     "US": Route(LOS_ANGELES, "CMAU", "CMDU", 18),
     "AU": Route(SYDNEY, "MSCU", "MEDU", 13),
+    "KR": Route(BUSAN, "HDMU", "HDMU", 5),
+    "EU": Route(ROTTERDAM, "MAEU", "MAEU", 30),
 }
 
 # Shipments, one container each: market, consignee, harvest lots per packing house, the day of
@@ -174,6 +196,11 @@ SHIPMENTS = (
     ("AU", "sydney", {"ln": 4}, 23, "departed"),
     ("JP", "tokyo", {"th": 9}, 27, "loaded"),
 )
+# Carrots: market, consignee, harvest lots, the day of June the container is loaded, how far.
+CARROT_SHIPMENTS = (
+    ("KR", "busan", 2, 9, "arrived"),
+    ("EU", "rotterdam", 1, 16, "departed"),
+)
 # The shipment (counted from 1) and packing house of the one lot that fails its inspection.
 HELD = (4, "th")
 
@@ -184,6 +211,9 @@ USERS = (
     ("inspector", "inspector", None),
     ("tokyo-importer", "importer", "tokyo"),
 )
+
+# Carrots are held at 0-1 °C and 95 % relative humidity until the container is loaded.
+COLD_ROOM = {"temperature_c": 0.5, "humidity_pct": 95.0}
 
 PASS_NOTES = "Mẫu 200 quả: không phát hiện sâu đục cuống, đạt yêu cầu xuất khẩu."
 FAIL_NOTES = (
@@ -223,7 +253,7 @@ class _Packed:
     packed_at: datetime
 
 
-def _at(day: int, hour: int) -> datetime:
+def _at(day: int, hour: int) -> datetime:  # a day of June
     return datetime(YEAR, 6, day, hour, tzinfo=VIETNAM)
 
 
@@ -324,6 +354,42 @@ class _Season:
                 )
             harvested.append(_Harvested(name, day, received, received_at))
         return harvested
+
+    def carrots(self, index: int, load_day: int) -> _Packed:
+        """One field's carrots pulled three or four days before loading, washed, graded by size
+        (culls: broken, forked, green shoulders), kept cold, packed the day before loading."""
+        fields = [o for o in ORCHARDS if DISTRICTS[o.district][1] == "cg"]
+        orchard, day = fields[index % len(fields)], load_day - 3 - index // len(fields)
+        name, house = self.name("h"), Ref("cg")
+        kg = float(round(self.rng.triangular(1200, 2400, 1600), -1))
+        at = _at(day, 6) + self.minutes(0, 120)
+        self.step(at, "harvest", name, orchard_id=Ref(_orchard_key(orchard)), commodity="carrot",
+                  variety="Kuroda", quantity=kg, unit="kg", harvested_on=date(YEAR, 6, day),
+                  harvested_at=at, crew=f"HTX cà rốt {orchard.commune}")  # fmt: skip
+        received = _half(kg * (1 - self.rng.uniform(0.003, 0.01)))
+        at += self.minutes(60, 120)
+        self.step(at, "receive", name, location_id=house, received_at=at, quantity=received,
+                  unit="kg")  # fmt: skip
+        at += self.minutes(30, 60)
+        self.step(at, "wash", name, location_id=house, washed_at=at, method="brush")
+        culls = _half(received * self.rng.uniform(0.06, 0.10))
+        sizes = {c: _half((received - culls) * share)
+                 for c, share in (("2L", 0.1), ("L", 0.45), ("M", 0.35))}  # fmt: skip
+        sizes["S"] = received - culls - sum(sizes.values())
+        at += self.minutes(60, 120)
+        grades = [{"size_class": c, "quantity": q} for c, q in sizes.items()]
+        self.step(at, "grade", name, location_id=house, graded_at=at, grades=grades, culls=culls)
+        at += self.minutes(30, 60)
+        self.step(at, "store", name, location_id=house, stored_at=at, days=float(load_day - day),
+                  **COLD_ROOM)  # fmt: skip
+        used = received - culls
+        cartons = int(used // (CARTONS["cg"].net_kg * self.rng.uniform(1.01, 1.02)))
+        packed_at = _at(load_day - 1, 7) + self.minutes(0, 120)
+        packed = self.name("p")
+        self.step(packed_at, "pack", packed, location_id=house, product_gtin=Ref("gtin-cg"),
+                  inputs=[{"lot": Ref(name), "quantity": used, "unit": "kg"}], cartons=cartons,
+                  packed_on=packed_at.date(), packed_at=packed_at)  # fmt: skip
+        return _Packed(packed, cartons, packed_at)
 
     def inspect(self, lot: _Harvested, house: str, passed: bool) -> None:
         at = lot.received_at + self.minutes(120, 240)
@@ -499,6 +565,11 @@ def plan(seed: int = 2026) -> list[Step]:
                 season.treat(lot, house, market)
             pallets += season.palletise(house, season.pack(house, harvested))
         season.ship(number, market, consignee, day, status, pallets)
+    for number, (market, consignee, count, day, status) in enumerate(
+        CARROT_SHIPMENTS, len(SHIPMENTS) + 1
+    ):
+        packed = [season.carrots(index, day) for index in range(count)]
+        season.ship(number, market, consignee, day, status, season.palletise("cg", packed))
     return sorted(season.steps, key=lambda step: step.at)  # stable: ties keep plan order
 
 
@@ -541,8 +612,14 @@ PARTY_CONTACT = {  # key: (postal code, phone)
     "tokyo": ("143-0001", "+81 3 5555 0123"),
     "los-angeles": ("90021", "+1 213 555 0142"),
     "sydney": ("2140", "+61 2 5550 0175"),
+    "busan": ("46750", "+82 51 555 0128"),
+    "rotterdam": ("2991 LN", "+31 180 555 014"),
     "hai-phong": ("04000", "+84 225 3850 300"),
 }
+
+
+def _field_word(orchard: Orchard) -> str:
+    return FIELD_WORDS[CARTONS[DISTRICTS[orchard.district][1]].commodity]
 
 
 def _phone(province: str, number: int) -> str:
@@ -564,7 +641,7 @@ def places(company_prefix: str) -> list[tuple[str, dict]]:
                 _orchard_key(orchard),
                 {
                     "kind": "orchard",
-                    "name": f"Vườn vải {orchard.commune} {orchard.number:02d}",
+                    "name": f"{_field_word(orchard)} {orchard.commune} {orchard.number:02d}",
                     "phone": _phone(province, index),
                     "address": {
                         "commune": orchard.commune,
@@ -651,6 +728,12 @@ def _write(session: Session, step: Step, actor: User, names: dict, gs1: tuple[st
             lots.inspect(session, actor, names[step.name], data)
         case "treat":
             lots.treat(session, actor, names[step.name], data)
+        case "wash":
+            steps.wash(session, actor, names[step.name], data)
+        case "grade":
+            steps.grade(session, actor, names[step.name], data)
+        case "store":
+            steps.store(session, actor, names[step.name], data)
         case "pack":
             names[step.name] = packing.pack(session, actor, data).code
         case "palletise":
@@ -676,7 +759,7 @@ def load(session: Session, company_prefix: str, extension_digit: int, seed: int 
             {
                 "gtin": "0" + _gs1_key(company_prefix, carton.gtin),
                 "name": dict(carton.name),
-                "commodity": "lychee",
+                "commodity": carton.commodity,
                 "variety": carton.variety,
                 "unit": "kg",
                 "net_weight_kg": carton.net_kg,
@@ -718,9 +801,9 @@ def _print_cartons(session: Session, worker: User) -> None:
         )
 
 
-def carton_urls(session: Session, base_url: str, limit: int = 3) -> list[tuple[str, str]]:
-    """(market, URL) of the first printed carton of up to `limit` lots, each of another market:
-    the public pages to open on a phone."""
+def carton_urls(session: Session, base_url: str, limit: int = 9) -> list[tuple[str, str]]:
+    """(market, URL) of the first printed carton of up to `limit` lots, each of another market
+    (every market of the demo): the public pages to open on a phone."""
     rows = session.exec(
         select(Shipment.market, Product.gtin, Lot.code, CartonSerial.serial)
         .join(Lot, Lot.id == CartonSerial.lot_id)
@@ -768,7 +851,8 @@ def _summary(session: Session, seed: int, tokens: list[tuple[str, str, str]]) ->
     progress = (("arrived", "arrived"), ("departed", "at sea"), ("loaded", "loading"))
     harvest = _count(session, Lot, Lot.kind == "harvest")
     lines = [
-        f"demo season loaded (seed {seed}): lychee from Thanh Hà and Lục Ngạn, June {YEAR}",
+        f"demo season loaded (seed {seed}): lychee from Thanh Hà and Lục Ngạn, carrots from Cẩm "
+        f"Giàng, June {YEAR}",
         f"  locations  {_count(session, Location)}: "
         + ", ".join(
             f"{kinds[kind]} {plural if kinds[kind] > 1 else kind.replace('_', ' ')}"

@@ -323,3 +323,27 @@ def test_the_exporters_contact_gives_a_phone_or_email_and_the_web_site():
         "Contact": "a@b.example",
         "Web": "b.example",
     }
+CARROTS = {"vi": "Cà rốt Cẩm Giàng", "en": "Cam Giang carrots", "ko": "깜장 당근",
+           "de": "Karotten aus Cẩm Giàng"}  # fmt: skip
+
+
+def test_korean_cartons_name_the_carrots_in_korean():
+    label = carton_label(lot_facts(names=CARROTS, market="KR", treatment=None), "7")
+    assert label.names == ("Cà rốt Cẩm Giàng", "깜장 당근")
+    assert label.origin == "Product of Vietnam"
+
+
+def test_european_cartons_carry_origin_class_and_packer_in_english_and_the_consignees_language():
+    facts = lot_facts(names=CARROTS, market="EU", treatment=None,
+                      packer="HTX Cẩm Giàng, Cẩm Giàng, Hải Dương", consignee_country="DE")  # fmt: skip
+    label = carton_label(facts, "7")
+    assert label.names == ("Cà rốt Cẩm Giàng", "Cam Giang carrots", "Karotten aus Cẩm Giàng")
+    assert label.origin == "Country of origin: Vietnam"
+    assert label.stamps == ("Class I", "Packer: HTX Cẩm Giàng, Cẩm Giàng, Hải Dương")
+    # A consignee in Ireland reads English: no second language; no name in Dutch: English.
+    assert carton_label(replace(facts, consignee_country="IE"), "7").names[1:] == (
+        "Cam Giang carrots",
+    )
+    assert carton_label(replace(facts, consignee_country="NL"), "7").names[1:] == (
+        "Cam Giang carrots",
+    )

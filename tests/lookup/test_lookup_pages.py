@@ -52,8 +52,18 @@ def test_lot_page_shows_the_story_in_japanese_for_a_japanese_phone(client, story
         assert shown in page, shown
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # no persistence here
+def test_a_korean_phone_gets_the_page_in_korean(client, story):
+    for accept in ("ko", "ko-KR,ko;q=0.9,en-US;q=0.8"):
+        response = client.get(LOT_URL, headers={"Accept-Language": accept})
+        page = text_of(response)
+        assert '<html lang="ko">' in response.get_data(as_text=True)
+        for shown in ["품종", "단계별 기록", "수확", "도착", "한국어"]:
+            assert shown in page, (accept, shown)
+
+
 def test_the_page_never_shows_prices_people_consignees_containers_or_notes(client, story):
-    for language in ("en", "vi", "ja"):
+    for language in ("en", "vi", "ja", "ko"):
         html = client.get(f"{LOT_URL}?lang={language}").get_data(as_text=True)
         carton = client.get(f"{LOT_URL}/21/7?lang={language}").get_data(as_text=True)
         linkset = client.get(f"{LOT_URL}?linkType=linkset").get_data(as_text=True)

@@ -88,6 +88,8 @@ def test_a_product(as_):
     admin.open("/app/admin/products/new")
     admin.send({"commodity": "longan"}, form="product-form")
     assert "Give the name in at least one language." in admin.text()
+    admin.send({"commodity": "kale", "name_vi": "Cải xoăn"}, form="product-form")
+    assert "trace knows no commodity" in admin.text()  # the vocabulary's words only
     admin.send(
         {
             "commodity": "longan",

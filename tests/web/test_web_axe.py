@@ -64,6 +64,8 @@ def test_no_serious_accessibility_violation_on_any_page(site):
             "/app/receive",
             "/app/cool",
             "/app/treat",
+            "/app/step/grade",
+            "/app/step/store",
             "/app/inspect",
             "/app/pack",
             "/app/labels",

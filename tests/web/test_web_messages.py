@@ -51,6 +51,29 @@ def _errors(api, ids, season, monkeypatch) -> list[DomainError]:
         "unit": "kg",
     }
     refused(
+        "post",
+        f"/lots/{fresh}/washings",
+        {"location_id": house, "washed_at": "2026-06-10T15:00:00+07:00"},
+    )
+    carrots = worker.post(
+        "/lots/harvest",
+        json={
+            "orchard_id": ids["orchard"],
+            "commodity": "carrot",
+            "quantity": 50,
+            "harvested_on": "2026-06-10",
+        },
+    ).json["code"]
+    refused(
+        "post",
+        f"/lots/{carrots}/gradings",
+        {
+            "location_id": house,
+            "graded_at": "2026-06-10T15:00:00+07:00",
+            "grades": [{"size_class": "L", "quantity": 10}],
+        },
+    )  # nothing received yet
+    refused(
         "post", f"/lots/{fresh}/receipts", {**receipt, "received_at": "2099-01-01T00:00:00+07:00"}
     )
     refused(
@@ -179,7 +202,7 @@ def test_every_rule_error_names_its_kind_and_is_translated(
     found = _errors(api, ids, season, monkeypatch)
     with Session(engine) as session:
         found += _service_errors(session, season["packed"])
-    assert len(found) == 34
+    assert len(found) == 36
     for error in found:
         assert error.kind in KINDS, error.message
         assert set(error.params) == set(KINDS[error.kind].params), error.kind

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 import threading
 
+import pytest
+
 from tests.flows import GTIN, count_rows, printed_serials
 from tests.web.page import form_fields
 
@@ -270,3 +272,36 @@ def test_two_taps_at_the_same_moment_record_once(as_, ids, engine):
     assert [a.status_code for a in answers] == [302, 302]
     assert answers[0].location == answers[1].location  # both land on the one lot
     assert count_rows(engine)["event"] == before + 2  # one harvest and its receipt
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # the forms, not storage
+def test_a_carrot_lot_is_washed_graded_and_stored_from_its_page(as_, api, ids, engine):
+    worker_api = api.as_("worker")
+    body = {"orchard_id": ids["orchard"], "commodity": "carrot", "quantity": 2000,
+            "unit": "kg", "harvested_on": "2026-06-10"}  # fmt: skip
+    code = worker_api.post("/lots/harvest", json=body).json["code"]
+    worker_api.post(
+        f"/lots/{code}/receipts",
+        json={"location_id": ids["house"], "received_at": "2026-06-10T14:00:00+07:00",
+              "quantity": 1900, "unit": "kg"},
+    )  # fmt: skip
+    worker = as_("worker")
+    worker.open(f"/app/lots/{code}")
+    page = worker.text()
+    assert "Commodity carrot" in page
+    assert "Record a washing" in page and "Record a treatment" not in page
+    worker.open(f"/app/step/wash?lot={code}")
+    worker.send({"method": "brush"})
+    assert worker.url == f"/app/lots/{code}" and "Washing of lot" in worker.text()
+    worker.open(f"/app/step/grade?lot={code}")
+    before = count_rows(engine)
+    worker.send({"size_L": "1500", "size_M": "500"})  # 2000 kg: only 1900 were received
+    assert "1900 kg received and not packed: 2000 kg cannot be graded." in worker.text()
+    assert count_rows(engine) == before
+    worker.send({"size_L": "1000", "size_M": "700", "culls": "150"})
+    assert worker.url == f"/app/lots/{code}"
+    worker.open(f"/app/step/store?lot={code}")
+    worker.send({"temperature_c": "0.5", "humidity_pct": "95"})
+    assert worker.url == f"/app/lots/{code}"
+    kinds = [e["type"] for e in worker_api.get(f"/lots/{code}/events").json]
+    assert kinds == ["harvest", "receive", "wash", "grade", "store"]

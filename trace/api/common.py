@@ -23,6 +23,8 @@ CHALLENGE = {
         "schema": {"type": "string"},
     }
 }
+
+
 # The last page a list answers (an empty one when there are fewer rows): beyond it, the offset
 # (page − 1) × page_size no longer fits a 64-bit database integer.
 LAST_PAGE = 2**31 - 1

@@ -1,22 +1,26 @@
-"""/lots: harvest, then receipts, coolings, treatments, inspections; state and timeline."""
+"""/lots: harvest, then receipts, coolings, treatments, washings, gradings, cold storage,
+inspections; state and timeline."""
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from trace.db.session import get_session
-from trace.services import lots
+from trace.services import lots, steps
 
 from .auth import READERS, current_user
 from .common import page_window, protected
 from .schemas import (
     CoolingIn,
     EventOut,
+    GradingIn,
     HarvestIn,
     InspectionIn,
     LotOut,
     LotQuery,
     ReceiptIn,
+    StorageIn,
     TreatmentIn,
+    WashingIn,
 )
 
 blp = Blueprint("lots", __name__, description="Harvest and packed lots and what happens to them")
@@ -90,6 +94,14 @@ def _event_route(path: str, schema, use_case, summary: str, roles=WRITERS, error
 _event_route("receipts", ReceiptIn, lots.receive, "Record that a lot arrived at a packing house")
 _event_route("coolings", CoolingIn, lots.cool, "Record a cooling (temperature, duration)")
 _event_route("treatments", TreatmentIn, lots.treat, "Record a treatment at a facility")
+_event_route("washings", WashingIn, steps.wash, "Record a washing (carrots and other roots)")
+_event_route(
+    "gradings",
+    GradingIn,
+    steps.grade,
+    "Record a grading by size class (kg per class and culls; at most what the lot has left)",
+)
+_event_route("storage", StorageIn, steps.store, "Record cold storage (temperature, humidity)")
 _event_route(
     "inspections",
     InspectionIn,

@@ -16,6 +16,7 @@ from marshmallow import (
     validates_schema,
 )
 
+from trace.domain.commodities import COMMODITIES
 from trace.domain.events import CORRECTABLE
 from trace.domain.markets import LOCATION_KINDS, TREATMENTS
 from trace.gs1 import Gln, GS1Error, Gtin, Sscc, validate_lot
@@ -102,12 +103,9 @@ def Id(**kwargs):
 
 
 def Commodity(**kwargs):
-    """What is grown, as a word the pages translate (`lychee`, `dragon fruit`, `carrot`)."""
+    """What is grown, one of trace.domain.commodities (`lychee`, `dragon fruit`, `carrot`)."""
     return fields.String(
-        validate=validate.Regexp(
-            r"^[a-z][a-z _-]{0,39}$",
-            error="a commodity is a plain lowercase English word, e.g. lychee or dragon fruit",
-        ),
+        validate=validate.OneOf(sorted(COMMODITIES), error="a commodity trace knows: {choices}"),
         **kwargs,
     )
 
@@ -418,6 +416,45 @@ class CoolingIn(In):
     cooled_at = Aware(required=True)
     temperature_c = fields.Float(required=True, allow_nan=False, validate=validate.Range(-40, 60))
     duration_h = fields.Float(allow_nan=False, validate=validate.Range(0, 24 * 60))
+
+
+class WashingIn(In):
+    location_id = Id(required=True)
+    washed_at = Aware(required=True)
+    method = fields.String(
+        load_default="water", validate=validate.OneOf(["water", "brush", "chlorinated_water"])
+    )
+
+
+class GradeIn(In):
+    size_class = fields.String(required=True, validate=validate.Length(1, 8))
+    quantity = Quantity(required=True)
+
+
+class GradingIn(In):
+    location_id = Id(required=True)
+    graded_at = Aware(required=True)
+    grades = fields.List(
+        fields.Nested(GradeIn),
+        required=True,
+        validate=validate.Length(1, 10),
+        metadata={
+            "example": [{"size_class": "L", "quantity": 400}, {"size_class": "M", "quantity": 300}]
+        },
+    )
+    culls = fields.Float(
+        allow_nan=False,
+        validate=validate.Range(0, 1e9),
+        metadata={"description": "kg sorted out (broken, forked, cracked)"},
+    )
+
+
+class StorageIn(In):
+    location_id = Id(required=True)
+    stored_at = Aware(required=True)
+    temperature_c = fields.Float(required=True, allow_nan=False, validate=validate.Range(-5, 15))
+    humidity_pct = fields.Float(allow_nan=False, validate=validate.Range(0, 100))
+    days = fields.Float(allow_nan=False, validate=validate.Range(0, 365))
 
 
 class TreatmentIn(In):

@@ -455,6 +455,8 @@ def _extensions(
             ]
         if data.get("duration_h") is not None:
             event[t("durationHours")] = data["duration_h"]
+    elif kind in ("wash", "grade", "store"):
+        _commodity_step(event, kind, data)
     elif kind == "treat":
         event[t("treatment")] = _clean(
             {
@@ -494,6 +496,31 @@ def _extensions(
                 }
             )
         )
+
+
+# CBV has no step for washing or grading (the event's bizStep is `other`): trace:step names it.
+_STEP_NAMES = {"wash": "washing", "grade": "grading", "store": "cold_storage"}
+
+
+def _commodity_step(event: dict[str, Any], kind: str, data: Mapping[str, Any]) -> None:
+    """Washing, grading by size class and cold storage (trace.domain.commodities)."""
+    event[t("step")] = _STEP_NAMES[kind]
+    if kind == "wash":
+        event[t("washMethod")] = data.get("method")
+    elif kind == "grade":
+        event[t("grades")] = [
+            {t("sizeClass"): g["size_class"], t("quantityKg"): g["quantity"]}
+            for g in data.get("grades", [])
+        ]
+        if data.get("culls") is not None:
+            event[t("cullsKg")] = data["culls"]
+    else:
+        report = [{"type": "Temperature", "value": data["temperature_c"], "uom": "CEL"}]
+        if data.get("humidity_pct") is not None:
+            report.append({"type": "RelativeHumidity", "value": data["humidity_pct"], "uom": "P1"})
+        event["sensorElementList"] = [{"sensorReport": report}]
+        if data.get("days") is not None:
+            event[t("storageDays")] = data["days"]
 
 
 def _clean(values: Mapping[str, Any]) -> dict[str, Any]:

@@ -33,6 +33,11 @@ KINDS: dict[str, Kind] = {
     "cool": Kind("ObjectEvent", "OBSERVE", "storing", "in_progress"),
     "treat": Kind("ObjectEvent", "OBSERVE", "inspecting", "in_progress"),
     "inspect": Kind("ObjectEvent", "OBSERVE", "inspecting", None),  # conformant | non_conformant
+    # Steps of some commodities only (trace.domain.commodities). CBV has no washing or sorting
+    # step: `other`, the step named in trace:step.
+    "wash": Kind("ObjectEvent", "OBSERVE", "other", "in_progress"),
+    "grade": Kind("ObjectEvent", "OBSERVE", "other", "in_progress"),
+    "store": Kind("ObjectEvent", "OBSERVE", "storing", "in_progress"),
     "pack": Kind("TransformationEvent", None, "creating_class_instance", "active"),
     "palletise": Kind("AggregationEvent", "ADD", "packing", "in_progress"),
     "load": Kind("ObjectEvent", "OBSERVE", "loading", "in_progress"),
@@ -51,6 +56,9 @@ CORRECTABLE: dict[str, frozenset[str]] = {
     "cool": frozenset({"temperature_c", "duration_h"}),
     "treat": frozenset({"method", "batch_no", "certificate_no", "parameters"}),
     "inspect": frozenset({"result", "notes"}),
+    "wash": frozenset({"method"}),
+    "grade": frozenset(),  # a wrong grading is graded again
+    "store": frozenset({"temperature_c", "humidity_pct"}),
     "pack": frozenset(),
     "palletise": frozenset(),
     "load": frozenset(),

@@ -34,6 +34,7 @@ KINDS: dict[str, Kind] = _kinds(
         "packed_exceeds_received": K(("lot", "left", "held", "used", "asked", "unit")),
         "cartons_exceed_inputs": K(("cartons", "each", "net", "total")),
         "palletised_exceeds_packed": K(("lot", "left", "packed", "on", "asked")),
+        "graded_exceeds_received": K(("lot", "left", "graded", "unit")),
         "unit": K(("lot", "unit", "asked_unit")),
     },
     receipt={
@@ -74,6 +75,13 @@ KINDS: dict[str, Kind] = _kinds(
         "not_departed": K(("id",)),
         "arrival_before_departure": K(("at", "departed")),
     },
+    commodity={
+        "unknown": K(("commodity",)),
+        "step_not_for": K(("lot", "commodity", "step")),
+        "size_class_unknown": K(("commodity", "size_class", "classes")),
+        "unit": K(("commodity", "unit")),
+    },
+    grade={"packed_lot": K(("lot",))},
     market={
         # missing: [{kind, name, scheme, issuer, market}], one per place without the code
         "codes_missing": K(("market", "missing")),

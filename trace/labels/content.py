@@ -1,7 +1,7 @@
 """What a label says: carton, pallet and sticker labels as plain, frozen values.
 
-PURE: the standard library, `trace.gs1` and `trace.labels.code128` only (no reportlab,
-Flask or SQLAlchemy). The service layer fills the *facts* from the database; the
+PURE: the standard library, `trace.gs1`, the market profiles of `trace.domain.markets` and
+`trace.labels.code128` only (no reportlab, Flask or SQLAlchemy). The service layer fills the *facts* from the database; the
 builders here turn them into *label content*: the text lines, the QR code's data and
 the GS1-128 element strings, already split into symbols. Renderers (`pdf`, `png`,
 `zpl`) only draw what this module decided, and the tests check it by decoding.
@@ -296,12 +296,13 @@ Label = CartonLabel | PalletLabel | StickerLabel
 # --- Builders ---------------------------------------------------------------------------
 
 
-def market_language(market: str, names: Mapping[str, str]) -> str:
+def market_language(market: str, names: Mapping[str, str], consignee: str | None = None) -> str:
     """Pick the language of the second product name for a market.
 
     Args:
         market: Two letters, e.g. ``"JP"``.
         names: The product names by language.
+        consignee: The consignee's country, for a market whose labels speak its language.
 
     Returns:
         The first of the market profile's label languages a name is given in (other than

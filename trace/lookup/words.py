@@ -10,6 +10,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
+from trace.domain.commodities import COMMODITIES as COMMODITY_NAMES
 from trace.domain.markets import LOCATION_KINDS, TREATMENTS
 from trace.services.lookup import Problem
 
@@ -18,6 +19,9 @@ EVENTS = {
     "receive": _l("Received at the packing house"),
     "cool": _l("Cooled"),
     "treat": _l("Treated against pests"),
+    "wash": _l("Washed"),
+    "grade": _l("Graded by size"),
+    "store": _l("Kept in cold storage"),
     "inspect": _l("Inspected"),
     "pack": _l("Packed into cartons"),
     "palletise": _l("Put on a pallet"),
@@ -28,23 +32,8 @@ EVENTS = {
 
 METHODS = {code: _l(word) for code, word in TREATMENTS.items()}
 
-COMMODITIES = {
-    "lychee": _l("lychee"),
-    "longan": _l("longan"),
-    "mango": _l("mango"),
-    "dragon_fruit": _l("dragon fruit"),
-    "dragon fruit": _l("dragon fruit"),
-    "durian": _l("durian"),
-    "rambutan": _l("rambutan"),
-    "mangosteen": _l("mangosteen"),
-    "pomelo": _l("pomelo"),
-    "passion_fruit": _l("passion fruit"),
-    "passion fruit": _l("passion fruit"),
-    "banana": _l("banana"),
-    "coconut": _l("coconut"),
-    "jackfruit": _l("jackfruit"),
-    "star_apple": _l("star apple"),
-}
+# The commodities' own words (trace.domain.commodities); the catalogues translate each name.
+COMMODITIES = {key: _l(name) for name in COMMODITY_NAMES for key in (name, name.replace(" ", "_"))}
 
 PLACES = {code: _l(word) for code, word in LOCATION_KINDS.items()}
 

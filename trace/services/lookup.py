@@ -53,6 +53,9 @@ TIMELINE_KINDS = frozenset(
         "receive",
         "cool",
         "treat",
+        "wash",
+        "grade",
+        "store",
         "inspect",
         "pack",
         "palletise",
@@ -424,8 +427,10 @@ def _lot_view(session: Session, lot: Lot, chain: dict) -> dict:
         at = _local(event.event_time, event.tz_offset)
         place = then.at(event.biz_location_id, event.event_time)
         entry = {"kind": event.type, "at": at, "place": place, "corrected": "_corrected" in data}
-        if event.type == "cool":
+        if event.type in ("cool", "store"):
             entry["temperature_c"] = data.get("temperature_c")
+        elif event.type == "grade":
+            entry["size_classes"] = [g["size_class"] for g in data.get("grades", [])]
         elif event.type == "treat":
             entry["method"] = data.get("method")
             treatment = {

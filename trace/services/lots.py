@@ -8,6 +8,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from trace.db.models import Event, EventRef, Location, Lot, Product, User, node
+from trace.domain.commodities import check_step, check_unit
 from trace.domain.errors import Forbidden, Invalid, RuleViolation
 from trace.domain.events import UOM
 from trace.gs1 import validate_lot
@@ -67,6 +68,7 @@ def harvest(session: Session, actor: User, data: dict) -> Lot:
     with unit_of_work(session):
         head = lock_chain(session)
         orchard = location_for_field(session, data["orchard_id"], "orchard_id", "orchard")
+        check_unit(data["commodity"], data["unit"])
         day: date = data["harvested_on"]
         when = day_event_time(data, "harvested")
         lot = Lot(
@@ -176,6 +178,7 @@ def cool(session: Session, actor: User, code: str, data: dict) -> Event:
     with unit_of_work(session):
         head = lock_chain(session)
         lot = get_lot(session, code)
+        check_step(lot.commodity, "cool", lot.code)
         place = location_for_field(session, data["location_id"], "location_id")
         when = check_event_time(data["cooled_at"], "cooled_at")
         not_before(lot, when, "cooled_at")
@@ -200,6 +203,7 @@ def treat(session: Session, actor: User, code: str, data: dict) -> Event:
     with unit_of_work(session):
         head = lock_chain(session)
         lot = get_lot(session, code)
+        check_step(lot.commodity, "treat", lot.code)
         facility = location_for_field(
             session, data["facility_id"], "facility_id", "treatment_facility"
         )

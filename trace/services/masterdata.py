@@ -16,6 +16,7 @@ from sqlalchemy import and_, func, or_
 from sqlmodel import Session, select
 
 from trace.db.models import Location, LocationCode, Lot, MasterDataVersion, Product, User
+from trace.domain.commodities import commodity
 from trace.domain.errors import Invalid, NotFound, RuleViolation
 from trace.domain.masterdata import location_state, product_state
 from trace.gs1 import Gln, Gtin
@@ -180,6 +181,7 @@ def create_product(session: Session, data: dict, actor: User | None = None) -> P
     data = dict(data)
     with unit_of_work(session):
         head = lock_chain(session)
+        commodity(data["commodity"])  # one of the vocabulary's, or 422
         if data.get("gtin"):
             data["gtin"] = str(Gtin.parse(data["gtin"]))
             if session.exec(select(Product).where(Product.gtin == data["gtin"])).first():
@@ -227,6 +229,8 @@ def update_product(session: Session, ident: int, data: dict, actor: User | None 
         head = _revised(session)
         product = get_product(session, ident)
         before = state_of_product(product)
+        if "commodity" in data:
+            commodity(data["commodity"])
         if "gtin" in data and data["gtin"] != product.gtin:
             used = session.exec(select(Lot.id).where(Lot.product_id == product.id)).first()
             if used:

@@ -27,6 +27,7 @@ from . import (  # noqa: F401  (routes join the blueprint)
     auth,
     correct,
     inspect,
+    steps,
     throttle,
     worker,
 )

@@ -29,6 +29,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from trace.domain.commodities import COMMODITIES
 from trace.domain.markets import LOCATION_KINDS, TREATMENTS
 from trace.gs1 import Gln, GS1Error, Gtin, validate_lot
 
@@ -156,6 +157,67 @@ class CoolForm(Once):
         ],
     )
     duration_h = FloatField(_l("Duration (hours)"), validators=[Optional(), positive(24 * 60)])
+
+
+class WashForm(Once):
+    scan = StringField(_l("Scan or type the lot code"))
+    lot = SelectField(_l("Lot"), validators=[required()])
+    location_id = SelectField(_l("Packing house"), coerce=int, validators=[required()])
+    washed_at = when(_l("Washed at"))
+    method = SelectField(
+        _l("How"),
+        choices=[
+            SelectChoice("brush", _l("Brush washer")),
+            SelectChoice("water", _l("Water")),
+            SelectChoice("chlorinated_water", _l("Chlorinated water")),
+        ],
+        validators=[required()],
+    )
+
+
+# Every size class of the vocabulary, smallest first, as the grading form's fields size_<class>.
+SIZE_CLASSES = tuple(dict.fromkeys(s for c in COMMODITIES.values() for s in c.size_classes))
+
+
+class GradeForm(Once):
+    scan = StringField(_l("Scan or type the lot code"))
+    lot = SelectField(_l("Lot"), validators=[required()])
+    location_id = SelectField(_l("Packing house"), coerce=int, validators=[required()])
+    graded_at = when(_l("Graded at"))
+    culls = FloatField(_l("Culls (kg)"), validators=[Optional(), NumberRange(min=0, max=1e9)])
+
+    def grades(self) -> list[dict]:
+        """The kilograms typed per size class, as the use case takes them."""
+        typed = ((size, self[f"size_{size}"].data) for size in SIZE_CLASSES)
+        return [{"size_class": size, "quantity": kg} for size, kg in typed if kg]
+
+
+for _size in SIZE_CLASSES:
+    setattr(
+        GradeForm,
+        f"size_{_size}",
+        FloatField(_l("Size %(size)s (kg)", size=_size), validators=[Optional(), positive()]),
+    )
+
+
+class StoreForm(Once):
+    scan = StringField(_l("Scan or type the lot code"))
+    lot = SelectField(_l("Lot"), validators=[required()])
+    location_id = SelectField(
+        _l("Where (cold store or packing house)"), coerce=int, validators=[required()]
+    )
+    stored_at = when(_l("Into cold storage at"))
+    temperature_c = FloatField(
+        _l("Temperature (°C)"),
+        validators=[
+            InputRequired(REQUIRED),
+            NumberRange(-5, 15, message=_l("Between -5 and 15 °C.")),
+        ],
+    )
+    humidity_pct = FloatField(
+        _l("Relative humidity (%)"), validators=[Optional(), NumberRange(0, 100)]
+    )
+    days = FloatField(_l("Days"), validators=[Optional(), NumberRange(0, 365)])
 
 
 class InspectForm(Once):

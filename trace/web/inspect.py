@@ -13,6 +13,7 @@ from trace.config import signing_key_path
 from trace.db.graph import walk
 from trace.db.models import LabelJob, Location, Pallet, PalletContent, Shipment, User, node
 from trace.db.session import get_session
+from trace.domain.commodities import steps_of
 from trace.domain.epcis import Names
 from trace.domain.errors import NotFound
 from trace.filenames import content_disposition
@@ -307,6 +308,7 @@ def lot(code: str):
         "web/lot.html",
         lot=row,
         state=state,
+        steps=steps_of(row.commodity),
         events=timeline(db, events),
         codes=codes,
         printed=printed,

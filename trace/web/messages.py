@@ -260,6 +260,28 @@ SENTENCES = {
         "code",
     ),
     "gs1.empty": (_l("The %(key)s is empty."), "code"),
+    # The commodities' own steps (trace/domain/commodities.py).
+    "mass_balance.graded_exceeds_received": (
+        _l(
+            "Lot %(lot)s has %(left)s %(unit)s received and not packed: %(graded)s %(unit)s "
+            "cannot be graded."
+        ),
+        "grades",
+    ),
+    "commodity.step_not_for": (
+        _l("Lot %(lot)s is %(commodity)s, which does not go through this step."),
+        "lot",
+    ),
+    "commodity.unknown": (_l("trace knows no commodity %(commodity)s."), "commodity"),
+    "commodity.size_class_unknown": (
+        _l("%(size_class)s is not a size class of %(commodity)s (they are: %(classes)s)."),
+        "grades",
+    ),
+    "commodity.unit": (_l("%(commodity)s is not counted in %(unit)s."), "unit"),
+    "grade.packed_lot": (
+        _l("Lot %(lot)s is a packed lot: harvest lots are graded before packing."),
+        "lot",
+    ),
     # What a market's profile (trace/domain/markets.py) refuses.
     "market.consignee_outside": (
         _l(
