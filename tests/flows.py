@@ -200,3 +200,53 @@ def printed_serials(zpl: bytes | str) -> list[str]:
     """The random carton serials in printed labels (their QR's Digital Link), in order."""
     text = zpl.decode() if isinstance(zpl, bytes) else zpl
     return list(dict.fromkeys(re.findall(r"/21/([0-9A-Z]{13})\b", text)))
+
+
+# Lychee to China by road: GACC registrations, a Chinese importer, the product's Chinese name.
+GACC_ORCHARD = "VNHD-GACC-0112"
+GACC_HOUSE = "VNHD-GACC-PH007"
+
+
+def china_master_data(api, ids) -> dict:
+    """Adds to `ids`' places what a chain bound for China holds; returns `ids` with the importer
+    in China as `cn_importer`."""
+    admin = api.as_("admin")
+    for key, scheme, value in (
+        ("orchard", "GACC", GACC_ORCHARD),
+        ("house", "GACC", GACC_HOUSE),
+        ("facility", "TFC", "VN-TF-HN-02"),
+    ):
+        code = {"scheme": scheme, "value": value, "market": "CN", "issuer": "GACC"}
+        response = admin.patch(f"/locations/{ids[key]}", json={"codes": [code]})
+        assert response.status_code == 200, response.json
+    response = admin.post(
+        "/locations",
+        json={
+            "kind": "importer",
+            "name": "Pingxiang Hongda Fruit Trading Co.",
+            "address": {"city": "Pingxiang", "region": "Guangxi", "country": "CN"},
+        },
+    )
+    assert response.status_code == 201, response.json
+    importer = response.json["id"]
+    product = next(p for p in admin.get("/products").json if p["gtin"] == GTIN)
+    names = product["name"] | {"zh": "青河荔枝"}
+    response = admin.patch(f"/products/{product['id']}", json={"name": names})
+    assert response.status_code == 200, response.json
+    return ids | {"cn_importer": importer}
+
+
+def truck_body(ids, ssccs, **changes) -> dict:
+    """Two pallets of Thanh Hà lychee to Pingxiang by truck through Hữu Nghị."""
+    return {
+        "exporter_id": ids["exporter"],
+        "consignee_id": ids["cn_importer"],
+        "market": "CN",
+        "conveyance": "road",
+        "truck_plate": "34C-123.45",
+        "trailer_plate": "34R-012.34",
+        "border_gate": "huu_nghi",
+        "phyto_certificate_no": "VN-PC-2026-CN0612",
+        "pallets": ssccs,
+        "loaded_at": "2026-06-12T05:00:00+07:00",
+    } | changes

@@ -360,14 +360,14 @@ def _transactions(items: Iterable[Mapping], names: Names) -> list[dict]:
     ]
 
 
-def _codes(place: Place | None, scheme: str) -> list[dict]:
+def _codes(place: Place | None, *schemes: str) -> list[dict]:
     if place is None:
         return []
     return [
         {t("scheme"): c["scheme"], t("code"): c["value"], t("market"): c["market"]}
         | ({t("status"): c["status"]} if c.get("status") != "active" else {})
         for c in place.codes
-        if c["scheme"] == scheme
+        if c["scheme"] in schemes
     ]
 
 
@@ -432,7 +432,7 @@ def map_event(record: Mapping, look: Lookup, names: Names, data: Mapping | None 
     elif kind == "palletise":
         event["parentID"] = names.pallet(data["parent"])
         event["childQuantityList"] = _quantities(data.get("children", []), look, names)
-    elif kind in ("load", "ship", "arrive"):
+    elif kind in ("load", "ship", "cross", "arrive"):
         event["epcList"] = [names.pallet(sscc) for sscc in _pallets_of(data, look)]
     else:
         event["quantityList"] = _quantities(data.get("quantities", []), look, names)
@@ -468,7 +468,7 @@ def _extensions(event: dict, kind: str, data: Mapping, record: Mapping, look: Lo
                 t("variety"): ilmd.get("variety"),
                 t("harvestDate"): ilmd.get("harvested_on"),
                 t("crew"): ilmd.get("crew"),
-                t("growingAreaCodes"): _codes(place, "PUC") or None,
+                t("growingAreaCodes"): _codes(place, "PUC", "GACC") or None,
             }
         )
     elif kind == "cool":
@@ -505,10 +505,10 @@ def _extensions(event: dict, kind: str, data: Mapping, record: Mapping, look: Lo
             {
                 t("packDate"): data.get("packed_on"),
                 t("netWeightKg"): data.get("net_weight_kg"),
-                t("packingHouseCodes"): _codes(place, "PHC") or None,
+                t("packingHouseCodes"): _codes(place, "PHC", "GACC") or None,
             }
         )
-    elif kind in ("load", "ship", "arrive"):
+    elif kind in ("load", "ship", "cross", "arrive"):
         shipment = look.shipments.get(data.get("shipment_id"))
         event.update(
             _clean(
@@ -517,6 +517,10 @@ def _extensions(event: dict, kind: str, data: Mapping, record: Mapping, look: Lo
                     t("market"): data.get("market") or (shipment.market if shipment else None),
                     t("containerNumber"): data.get("container_no"),
                     t("sealNumber"): data.get("seal_no"),
+                    t("conveyance"): data.get("conveyance"),
+                    t("truckPlate"): data.get("truck_plate"),
+                    t("trailerPlate"): data.get("trailer_plate"),
+                    t("borderGate"): data.get("border_gate"),
                     t("condition"): data.get("condition"),
                 }
             )

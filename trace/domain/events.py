@@ -36,9 +36,14 @@ KINDS: dict[str, Kind] = {
     "palletise": Kind("AggregationEvent", "ADD", "packing", "in_progress"),
     "load": Kind("ObjectEvent", "OBSERVE", "loading", "in_progress"),
     "ship": Kind("ObjectEvent", "OBSERVE", "shipping", "in_transit"),
+    # A truck crossing a border gate: its pallets exit the country (CBV entering_exiting).
+    "cross": Kind("ObjectEvent", "OBSERVE", "entering_exiting", "in_transit"),
     "arrive": Kind("ObjectEvent", "OBSERVE", "receiving", "in_progress"),
     "correct": Kind("ObjectEvent", "OBSERVE", None, None),  # carries an errorDeclaration
 }
+
+# How a shipment travels: by sea or air in a container, by road in a truck through a border gate.
+CONVEYANCES = ("sea", "air", "road")
 
 # UN/ECE Recommendation 20 codes for the units the API accepts.
 UOM = {"kg": "KGM", "t": "TNE", "g": "GRM", "carton": "CT", "piece": "H87"}
@@ -54,6 +59,7 @@ CORRECTABLE: dict[str, frozenset[str]] = {
     "palletise": frozenset(),
     "load": frozenset(),
     "ship": frozenset(),
+    "cross": frozenset(),
     "arrive": frozenset(),
     # An EPCIS event captured from a partner: kept as sent. A correction may only record why
     # it is doubted; the sender corrects it with an EPCIS error declaration.

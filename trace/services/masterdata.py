@@ -16,6 +16,7 @@ from sqlalchemy import and_, func, or_
 from sqlmodel import Session, select
 
 from trace.db.models import Location, LocationCode, Lot, MasterDataVersion, Product, User
+from trace.domain import china
 from trace.domain.errors import Invalid, NotFound, RuleViolation
 from trace.domain.masterdata import location_state, product_state
 from trace.gs1 import Gln, Gtin
@@ -33,6 +34,14 @@ LOCATION_KINDS = (
 )
 # The scheme of official code each kind of location holds per market.
 CODE_SCHEME = {"orchard": "PUC", "packing_house": "PHC", "treatment_facility": "TFC"}
+
+
+def required_scheme(kind: str, market: str) -> str | None:
+    """The code a place of `kind` needs to be in a chain bound for `market` (China: GACC's
+    registration numbers for orchards and packing houses)."""
+    if market == china.MARKET:
+        return china.REQUIRED_CODES.get(kind)
+    return CODE_SCHEME.get(kind)
 
 
 def _codes(location_id: int, codes: list[dict]) -> list[LocationCode]:

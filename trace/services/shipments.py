@@ -17,11 +17,12 @@ from trace.db.models import (
     User,
     node,
 )
+from trace.domain import china
 from trace.domain.errors import Forbidden, Invalid, NotFound, RuleViolation
 from trace.domain.timing import require_order
 
 from .common import check_event_time, location_for_field, lock_chain, now, record, unit_of_work
-from .masterdata import CODE_SCHEME, codes_of
+from .masterdata import codes_of, required_scheme
 from .packing import refuse_held
 
 
@@ -72,7 +73,7 @@ def market_gaps(session: Session, lots: list[Lot], market: str) -> list[str]:
     codes = codes_of(session, [p.id for p in places])
     gaps = []
     for place in places:
-        scheme = CODE_SCHEME.get(place.kind)
+        scheme = required_scheme(place.kind, market)
         if scheme is None:
             continue
         if not any(
@@ -119,6 +120,7 @@ def create(session: Session, actor: User, data: dict) -> Shipment:
         gaps = market_gaps(session, lots, market)
         if gaps:
             raise RuleViolation(f"cannot ship to {market}: " + "; ".join(gaps))
+        _check_route(consignee, market, data)
         shipment = Shipment(
             exporter_id=exporter.id,
             consignee_id=consignee.id,
@@ -127,6 +129,10 @@ def create(session: Session, actor: User, data: dict) -> Shipment:
             seal_no=data.get("seal_no"),
             bill_of_lading=data.get("bill_of_lading"),
             phyto_certificate_no=data.get("phyto_certificate_no"),
+            conveyance=data.get("conveyance") or "sea",
+            truck_plate=data.get("truck_plate"),
+            trailer_plate=data.get("trailer_plate"),
+            border_gate=data.get("border_gate"),
             created_at=when,
         )
         session.add(shipment)
@@ -149,6 +155,7 @@ def create(session: Session, actor: User, data: dict) -> Shipment:
                 "pallets": [p.sscc for p in pallets],
                 "market": market,
                 "container_no": shipment.container_no,
+                **_vehicle(shipment),
             },
             refs=[
                 target,
@@ -158,6 +165,41 @@ def create(session: Session, actor: User, data: dict) -> Shipment:
             edges=[(node("pallet", p.id), target, p.cartons, "CT") for p in pallets],
         )
     return shipment
+
+
+def _check_route(consignee: Location, market: str, data: dict) -> None:
+    """A shipment to China goes to an importer in China, and by road through one of its gates."""
+    if market != china.MARKET:
+        if data.get("border_gate"):
+            raise Invalid(
+                "border_gate",
+                f"border gates are known for {china.MARKET} only, not {market}",
+                kind="market.unknown_gate",
+                market=market,
+            )
+        return
+    country = (consignee.address or {}).get("country")
+    if country != china.CONSIGNEE_COUNTRY:
+        raise RuleViolation(
+            f"consignee {consignee.name!r} is not located in China "
+            f"(its address says {country or 'no country'}): a shipment to {market} goes to an "
+            "importer in China",
+            kind="market.consignee_outside",
+            consignee=consignee.name,
+            market=market,
+        )
+
+
+def _vehicle(shipment: Shipment) -> dict:
+    """What the load and ship events say of a road shipment's truck (nothing for sea or air)."""
+    if shipment.conveyance != "road":
+        return {}
+    return {
+        "conveyance": "road",
+        "truck_plate": shipment.truck_plate,
+        "trailer_plate": shipment.trailer_plate,
+        "border_gate": shipment.border_gate,
+    }
 
 
 def _transactions(shipment: Shipment) -> list[dict]:
@@ -207,6 +249,49 @@ def depart(session: Session, actor: User, ident: int, data: dict) -> Event:
                 "market": shipment.market,
                 "container_no": shipment.container_no,
                 "seal_no": shipment.seal_no,
+                **_vehicle(shipment),
+                "sources": [{"type": "owning_party", "location_id": shipment.exporter_id}],
+                "destinations": [{"type": "owning_party", "location_id": shipment.consignee_id}],
+                "biz_transactions": _transactions(shipment),
+            },
+            refs=_refs(session, shipment),
+        )
+
+
+def cross(session: Session, actor: User, ident: int, data: dict) -> Event:
+    """The truck of a road shipment crossed the border at its gate: the pallets left Vietnam."""
+    with unit_of_work(session):
+        head = lock_chain(session)
+        shipment = get_shipment(session, ident)
+        if shipment.conveyance != "road":
+            raise RuleViolation(
+                f"shipment {ident} goes by {shipment.conveyance}: only a truck crosses a border gate",
+                kind="shipment.not_by_road",
+                shipment=ident,
+            )
+        if shipment.crossed_at is not None or shipment.status != "departed":
+            raise RuleViolation(
+                f"shipment {ident} has {'crossed' if shipment.crossed_at else shipment.status}: "
+                "a truck crosses once, after its departure",
+                kind="shipment.cross_order",
+                shipment=ident,
+                status="crossed" if shipment.crossed_at else shipment.status,
+            )
+        when = check_event_time(data["crossed_at"], "crossed_at")
+        require_order(when, "the crossing", [(f"shipment {ident} departed", shipment.departed_at)])
+        shipment.crossed_at = when
+        session.add(shipment)
+        return record(
+            session,
+            head,
+            "cross",
+            event_time=when,
+            actor=actor,
+            location_id=None,
+            data={
+                "shipment_id": shipment.id,
+                "market": shipment.market,
+                **_vehicle(shipment),
                 "sources": [{"type": "owning_party", "location_id": shipment.exporter_id}],
                 "destinations": [{"type": "owning_party", "location_id": shipment.consignee_id}],
                 "biz_transactions": _transactions(shipment),
@@ -225,9 +310,15 @@ def arrive(session: Session, actor: User, ident: int, data: dict) -> Event:
             raise RuleViolation(
                 f"shipment {ident} has not departed yet: record its departure first"
             )
+        if shipment.conveyance == "road" and shipment.crossed_at is None:
+            raise RuleViolation(
+                f"shipment {ident} has not crossed the border yet: record its crossing first",
+                kind="shipment.not_crossed",
+                shipment=ident,
+            )
         when = check_event_time(data["arrived_at"], "arrived_at")
-        if when < shipment.departed_at:
-            raise Invalid("arrived_at", "a shipment cannot arrive before it departed")
+        if when < (shipment.crossed_at or shipment.departed_at):
+            raise Invalid("arrived_at", "a shipment cannot arrive before it departed or crossed")
         shipment.status = "arrived"
         shipment.arrived_at = when
         session.add(shipment)
