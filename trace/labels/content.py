@@ -22,6 +22,7 @@ from decimal import Decimal
 from functools import lru_cache
 from urllib.parse import quote
 
+from trace.domain import china
 from trace.gs1 import GS1Error, Gtin, Sscc, digital_link, validate_lot, validate_serial
 
 from . import code128
@@ -51,10 +52,13 @@ _FIXED_LENGTH_AIS = frozenset({"00", "01", "02", "13"})
 
 # Market -> language of the second product name; a missing name falls back to English.
 _MARKET_LANGUAGES = {"JP": "ja", "KR": "ko", "CN": "zh", "US": "en", "AU": "en", "EU": "en"}
-_ORIGIN = {"AU": "Product of Vietnam for Australia"}
+_ORIGIN = {"AU": "Product of Vietnam for Australia", china.MARKET: china.LABEL_ORIGIN}
 _MARKET_STAMPS = {
     "US": ("Not for importation into or distribution in the State of Florida",),
+    china.MARKET: (china.LABEL_STAMP,),
 }
+# Data titles in the market's words where it asks for them (China: Vietnamese and Chinese).
+_TITLES = {china.MARKET: china.LABEL_TITLES}
 
 
 # --- Input facts: plain values the service layer reads from the database -------------
@@ -92,6 +96,8 @@ class LotFacts:
             ``"EU"``, ``"KR"``…
         base_url: Public base URL of trace's resolver, e.g. ``"https://trace.example.vn"``.
         stamps: Extra lines the market requires, added after the market's own.
+        packing_house_name: The packing house's name; printed where the market asks for
+            it beside its code (CN).
     """
 
     names: Mapping[str, str]
@@ -106,6 +112,7 @@ class LotFacts:
     market: str
     base_url: str
     stamps: tuple[str, ...] = ()
+    packing_house_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -292,6 +299,11 @@ Label = CartonLabel | PalletLabel | StickerLabel
 # --- Builders ---------------------------------------------------------------------------
 
 
+def market_script(market: str) -> str | None:
+    """The language whose glyph shapes a market's readers expect (`zh` for CN), if any."""
+    return _MARKET_LANGUAGES.get(market)
+
+
 def market_language(market: str, names: Mapping[str, str]) -> str:
     """Pick the language of the second product name for a market.
 
@@ -349,11 +361,14 @@ def carton_label(facts: LotFacts, serial: str) -> CartonLabel:
         Field("Serial", serial),
         Field("Packed", facts.pack_date.isoformat()),
     ]
+    titles = _TITLES.get(market, {})
     if facts.growing_areas:
         title = "Growing area" if len(facts.growing_areas) == 1 else "Growing areas"
-        fields.append(Field(title, ", ".join(facts.growing_areas)))
+        fields.append(Field(titles.get(title, title), ", ".join(facts.growing_areas)))
+    if facts.packing_house_name and "Packing house" in titles:
+        fields.append(Field(titles["Packing house"], facts.packing_house_name))
     if facts.packing_house:
-        fields.append(Field("PHC", facts.packing_house))
+        fields.append(Field(titles.get("PHC", "PHC"), facts.packing_house))
     if facts.treatment:
         fields.append(
             Field("Treatment", f"{facts.treatment.facility_code} batch {facts.treatment.batch}")
