@@ -10,7 +10,7 @@ import shutil
 import pytest
 
 from tests.epcis.conftest import assert_valid
-from tests.flows import GACC_HOUSE, china_master_data, count_rows, shipment_body, truck_body
+from tests.flows import GACC_HOUSE, GTIN, china_master_data, count_rows, shipment_body, truck_body
 
 
 @pytest.fixture
@@ -77,6 +77,17 @@ def test_a_truck_loads_departs_crosses_at_its_gate_and_arrives(api, cn, season, 
     assert sorted(cross["epcList"]) == sorted(f"https://id.gs1.org/00/{s}" for s in season["ssccs"])
     (load,) = [e for e in events if e.get("bizStep") == "loading"]
     assert load["trace:conveyance"] == "road" and load["trace:trailerPlate"] == "34R-012.34"
+
+    # The lot's public page: in Simplified Chinese for a phone set to zh, zh-CN or zh-Hans (not
+    # to Traditional Chinese), with the gate and the crossing, never the truck's plates.
+    lot_url = f"/01/{GTIN}/10/{season['packed']}"
+    for sent in ("zh", "zh-CN,zh;q=0.9,en;q=0.8", "zh-Hans-CN", "en;q=0.5,zh-Hans"):
+        page = api.client.get(lot_url, headers={"Accept-Language": sent}).get_data(as_text=True)
+        assert '<html lang="zh-Hans">' in page, sent
+        assert "由货车经友谊关口岸运输" in page and "2026年6月12日 10:20 过境" in page
+        assert "34C-123.45" not in page and "34R-012.34" not in page
+    page = api.client.get(lot_url, headers={"Accept-Language": "zh-TW"}).get_data(as_text=True)
+    assert '<html lang="en">' in page and "By truck through the Hữu Nghị border gate" in page
 
 
 BAD_TRUCKS = [

@@ -1,5 +1,5 @@
-"""The translations are complete and compiled: every message of the pages has a Vietnamese and a
-Japanese text, and the committed .mo files say what the .po files say."""
+"""The translations are complete and compiled: every message of the pages has a Vietnamese, a
+Japanese and a Simplified Chinese text, and the committed .mo files say what the .po files say."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def texts(messages) -> dict:
     }
 
 
-@pytest.mark.parametrize("language", ["vi", "ja"])
+@pytest.mark.parametrize("language", ["vi", "ja", "zh_Hans"])
 def test_every_message_is_translated(language):
     template = catalogue(None)
     translated = catalogue(language)
@@ -43,7 +43,7 @@ def test_every_message_is_translated(language):
         assert all(strings), f"{language}: {message.id!r} has no translation"
 
 
-@pytest.mark.parametrize("language", ["vi", "ja"])
+@pytest.mark.parametrize("language", ["vi", "ja", "zh_Hans"])
 def test_the_compiled_catalogue_matches_its_source(language):
     compiled = io.BytesIO()
     write_mo(compiled, catalogue(language))

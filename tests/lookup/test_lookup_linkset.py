@@ -68,7 +68,7 @@ def test_lot_linkset_validates_against_gs1_schema(client, story, gs1_schema, how
     }
     assert {VOC + "pip", VOC + "defaultLink"} <= set(product)
     languages = {link["hreflang"][0] for link in lot[VOC + "traceability"]}
-    assert languages == {"en", "vi", "ja"}
+    assert languages == {"en", "vi", "ja", "zh"}
     # The default link has no optional attributes (GS1-Conformant Resolver 1.0).
     assert lot[VOC + "defaultLink"] == [
         {"href": BASE + LOT_URL, "title": lot[VOC + "defaultLink"][0]["title"]}

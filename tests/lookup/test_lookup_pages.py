@@ -53,7 +53,7 @@ def test_lot_page_shows_the_story_in_japanese_for_a_japanese_phone(client, story
 
 
 def test_the_page_never_shows_prices_people_consignees_containers_or_notes(client, story):
-    for language in ("en", "vi", "ja"):
+    for language in ("en", "vi", "ja", "zh-Hans"):
         html = client.get(f"{LOT_URL}?lang={language}").get_data(as_text=True)
         carton = client.get(f"{LOT_URL}/21/7?lang={language}").get_data(as_text=True)
         linkset = client.get(f"{LOT_URL}?linkType=linkset").get_data(as_text=True)

@@ -28,6 +28,7 @@ from werkzeug.routing import PathConverter
 
 from trace.config import signing_key_path
 from trace.db.session import get_session
+from trace.domain import china
 from trace.gs1 import GS1Error, compression, parse_digital_link, syntax
 from trace.security import client_address
 from trace.services import evidence, labels, lookup
@@ -199,7 +200,7 @@ def _too_many(error: HTTPException):
 
 @bp.context_processor
 def _template_helpers() -> dict:
-    language = str(get_locale() or "en")
+    language = i18n.current()
     return {
         "lang": language,
         "languages": [(code, i18n.NATIVE[code]) for code in i18n.LANGUAGES],
@@ -214,6 +215,7 @@ def _template_helpers() -> dict:
         "commodity_name": lambda commodity: words.word(words.COMMODITIES, commodity),
         "place_kind": lambda kind: words.word(words.PLACES, kind),
         "code_name": lambda scheme: words.word(words.CODES, scheme),
+        "gate_name": lambda code: china.gate_name(code, language),
         "keys_url": "/.well-known/trace-keys.json",
         "contact": {
             key: current_app.config[f"LOOKUP_CONTACT_{key.upper()}"]
@@ -487,7 +489,7 @@ SEEN_MAX = 100_000
 def _redirect(found: Found, link_type: str) -> Response:
     """?linkType=gs1:… → 307 to that link, passing on the rest of the query string."""
     wanted = lookup.link_type(link_type)
-    target = wanted and lookup.find_link(found.links, wanted, str(get_locale() or "en"))
+    target = wanted and lookup.find_link(found.links, wanted, i18n.current())
     if target is None:
         raise Answer(404, "no_link")
     href = target["href"]

@@ -58,6 +58,7 @@ TIMELINE_KINDS = frozenset(
         "palletise",
         "load",
         "ship",
+        "cross",
         "arrive",
     }
 )
@@ -188,6 +189,16 @@ def _tz(offset: str) -> timezone:
     sign = -1 if offset.startswith("-") else 1
     hours, _, minutes = offset.lstrip("+-").partition(":")
     return timezone(sign * timedelta(hours=int(hours), minutes=int(minutes or 0)))
+
+
+def _road(shipment: Shipment, crossed_at: datetime | None) -> dict:
+    """How a shipment travels, for the public page: by road, its border gate and when the truck
+    crossed (never the truck's plates: they are the carrier's business)."""
+    return {
+        "conveyance": shipment.conveyance,
+        "border_gate": shipment.border_gate,
+        "crossed_at": crossed_at,
+    }
 
 
 def _local(moment: datetime | None, offset: str = "+07:00") -> datetime | None:
@@ -453,6 +464,7 @@ def _lot_view(session: Session, lot: Lot, chain: dict) -> dict:
     packing = None
     packed_at = lot.created_at
     departures: dict[int, dict] = {}
+    crossings: dict[int, datetime] = {}
     loaded_at: dict[int, datetime] = {}
     for event, data in events:
         at = _local(event.event_time, event.tz_offset)
@@ -477,7 +489,7 @@ def _lot_view(session: Session, lot: Lot, chain: dict) -> dict:
             if lot.code in outputs:
                 packing = {"house": place, "at": at, "packed_on": lot.produced_on}
                 packed_at = event.event_time
-        elif event.type in ("load", "ship", "arrive"):
+        elif event.type in ("load", "ship", "cross", "arrive"):
             shipment_id = data.get("shipment_id")
             market = data.get("market") or next(
                 (s.market for s in shipments if s.id == shipment_id), None
@@ -490,6 +502,9 @@ def _lot_view(session: Session, lot: Lot, chain: dict) -> dict:
             if event.type == "ship":
                 port = place if place and place["kind"] == "port" else None
                 departures[shipment_id] = {"at": at, "port": port}
+            if event.type == "cross":
+                entry["gate"] = data.get("border_gate")
+                crossings[shipment_id] = at
         if entry not in timeline:
             timeline.append(entry)
 
@@ -511,6 +526,7 @@ def _lot_view(session: Session, lot: Lot, chain: dict) -> dict:
                 "status": shipment.status,
                 "departed_at": departure.get("at") or _local(shipment.departed_at),
                 "port": departure.get("port"),
+                **_road(shipment, crossings.get(shipment.id)),
                 "arrived_at": _local(shipment.arrived_at),
                 "exporter": then.at(
                     shipment.exporter_id, loaded_at.get(shipment.id, shipment.created_at)
@@ -583,6 +599,7 @@ def pallet_page(session: Session, pallet: Pallet) -> dict:
             "market": shipment.market,
             "status": shipment.status,
             "departed_at": _local(shipment.departed_at),
+            **_road(shipment, _local(shipment.crossed_at)),
             "arrived_at": _local(shipment.arrived_at),
             "exporter": then.at(shipment.exporter_id, shipment.created_at),
         }
@@ -764,7 +781,17 @@ def _link(href: str, title: str, kind: str | None = "text/html", langs=None) -> 
 
 def _pages(anchor: str, title: str, languages: list[str]) -> list[dict]:
     """The HTML page of an anchor, once per language (the resolver picks by Accept-Language)."""
-    return [_link(f"{anchor}?lang={lang}", f"{title} ({lang})", langs=[lang]) for lang in languages]
+    return [
+        _link(f"{anchor}?lang={lang}", f"{title} ({lang})", langs=[hreflang(lang)])
+        for lang in languages
+    ]
+
+
+def hreflang(tag: str) -> str:
+    """GS1's linkset schema takes `xx` or `xx-XX`: a tag with a script (`zh-Hans`) is given by
+    its language alone (`zh`)."""
+    parts = tag.split("-")
+    return parts[0] if len(parts) > 1 and len(parts[1]) == 4 else tag
 
 
 def linkset(
@@ -873,7 +900,7 @@ def find_link(links: dict, wanted: str, language: str) -> dict | None:
         candidates = entry.get(wanted)
         if candidates:
             for link in candidates:
-                if language in link.get("hreflang", []):
+                if hreflang(language) in link.get("hreflang", []):
                     return link
             return candidates[0]
     return None
