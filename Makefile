@@ -32,9 +32,9 @@ install: $(STAMP) $(COMPILED)
 # messages.po (tests/lookup and tests/web fail while one is missing), then `make`.
 # The staff pages keep their own catalogue (mapping in trace/web/babel.cfg).
 translations: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l --no-location --sort-output --project trace -o $(I18N)/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --no-location --sort-output --project trace -o $(I18N)/messages.pot .
 	$(BIN)/pybabel update -i $(I18N)/messages.pot -d $(I18N) --no-fuzzy-matching
-	$(BIN)/pybabel extract -F trace/web/babel.cfg -k _l --no-location --sort-output --project trace -o $(WEB_I18N)/messages.pot trace/web
+	$(BIN)/pybabel extract -F trace/web/babel.cfg -k _l -k N_ --no-location --sort-output --project trace -o $(WEB_I18N)/messages.pot trace/web trace/domain/markets.py
 	$(BIN)/pybabel update -i $(WEB_I18N)/messages.pot -d $(WEB_I18N) --no-fuzzy-matching
 	$(MAKE) $(COMPILED)
 

@@ -16,23 +16,13 @@ from marshmallow import (
     validates_schema,
 )
 
-from trace.domain.china import BORDER_GATES
-from trace.domain.events import CONVEYANCES, CORRECTABLE
+from trace.domain.events import CORRECTABLE
+from trace.domain.markets import CONVEYANCE_MODES, LOCATION_KINDS, TREATMENTS, all_markets
 from trace.gs1 import Gln, GS1Error, Gtin, Sscc, validate_lot
 
 MARKET = validate.Regexp(
     r"^[A-Z]{2}$", error="a market is a two-letter code such as JP, US, AU, EU"
 )
-LOCATION_KINDS = [
-    "orchard",
-    "packing_house",
-    "treatment_facility",
-    "exporter",
-    "importer",
-    "port",
-    "cold_store",
-]
-TREATMENTS = ["fumigation", "vapour_heat", "irradiation", "hot_water", "cold_treatment"]
 
 
 class _GS1Field(fields.String):
@@ -269,14 +259,14 @@ class CodeOut(Out):
 
 
 class LocationIn(In):
-    kind = fields.String(required=True, validate=validate.OneOf(LOCATION_KINDS))
+    kind = fields.String(required=True, validate=validate.OneOf(list(LOCATION_KINDS)))
     name = Text(200, required=True)
     gln = GlnField(allow_none=True)
     phone = Phone(allow_none=True)
     address = fields.Nested(Address, load_default=dict)
     codes = fields.List(fields.Nested(CodeIn), load_default=list)
     methods = fields.List(
-        fields.String(validate=validate.OneOf(TREATMENTS)),
+        fields.String(validate=validate.OneOf(list(TREATMENTS))),
         load_default=list,
         metadata={"description": "a treatment facility's methods; empty: any"},
     )
@@ -294,7 +284,7 @@ class LocationPatch(In):
     gln = GlnField(allow_none=True)
     phone = Phone(allow_none=True)
     address = fields.Nested(Address)
-    methods = fields.List(fields.String(validate=validate.OneOf(TREATMENTS)))
+    methods = fields.List(fields.String(validate=validate.OneOf(list(TREATMENTS))))
     codes = fields.List(fields.Nested(CodeIn), metadata={"description": "codes to add"})
     code_status = fields.List(
         fields.Nested(CodeStatus), metadata={"description": "suspend, revoke or reactivate codes"}
@@ -314,7 +304,7 @@ class LocationOut(Out):
 
 
 class LocationQuery(In):
-    kind = fields.String(validate=validate.OneOf(LOCATION_KINDS))
+    kind = fields.String(validate=validate.OneOf(list(LOCATION_KINDS)))
     q = fields.String(metadata={"description": "part of the name"})
 
 
@@ -428,7 +418,7 @@ class CoolingIn(In):
 
 class TreatmentIn(In):
     facility_id = Id(required=True)
-    method = fields.String(required=True, validate=validate.OneOf(TREATMENTS))
+    method = fields.String(required=True, validate=validate.OneOf(list(TREATMENTS)))
     batch_no = Text(64)
     certificate_no = Text(64)
     treated_at = Aware(required=True)
@@ -531,7 +521,7 @@ class ShipmentIn(In):
     loaded_at = Aware()
     conveyance = fields.String(
         load_default="sea",
-        validate=validate.OneOf(CONVEYANCES),
+        validate=validate.OneOf(CONVEYANCE_MODES),
         metadata={"description": "sea or air (a container), road (a truck through a border gate)"},
     )
     truck_plate = Plate(
@@ -541,7 +531,7 @@ class ShipmentIn(In):
         metadata={"description": "road: the trailer's plate", "example": "34R-012.34"}
     )
     border_gate = fields.String(
-        validate=validate.OneOf(list(BORDER_GATES)),
+        validate=validate.OneOf([g.code for m in all_markets() for g in m.gates]),
         metadata={"description": "road: the border gate it crosses at", "example": "huu_nghi"},
     )
 

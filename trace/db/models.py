@@ -115,7 +115,9 @@ class Shipment(SQLModel, table=True):
     conveyance: str = Field(default="sea", max_length=8)
     truck_plate: str | None = Field(default=None, max_length=16, index=True)
     trailer_plate: str | None = Field(default=None, max_length=16)
-    border_gate: str | None = Field(default=None, max_length=32)  # trace/domain/china.py
+    border_gate: str | None = Field(
+        default=None, max_length=32
+    )  # its market's (trace/domain/markets.py)
     crossed_at: datetime | None = None  # the `cross` event: when the truck crossed the border
     created_at: datetime
 

@@ -42,9 +42,6 @@ KINDS: dict[str, Kind] = {
     "correct": Kind("ObjectEvent", "OBSERVE", None, None),  # carries an errorDeclaration
 }
 
-# How a shipment travels: by sea or air in a container, by road in a truck through a border gate.
-CONVEYANCES = ("sea", "air", "road")
-
 # UN/ECE Recommendation 20 codes for the units the API accepts.
 UOM = {"kg": "KGM", "t": "TNE", "g": "GRM", "carton": "CT", "piece": "H87"}
 

@@ -22,7 +22,7 @@ from decimal import Decimal
 from functools import lru_cache
 from urllib.parse import quote
 
-from trace.domain import china
+from trace.domain import markets
 from trace.gs1 import GS1Error, Gtin, Sscc, digital_link, validate_lot, validate_serial
 
 from . import code128
@@ -52,13 +52,6 @@ _FIXED_LENGTH_AIS = frozenset({"00", "01", "02", "13"})
 
 # Market -> language of the second product name; a missing name falls back to English.
 _MARKET_LANGUAGES = {"JP": "ja", "KR": "ko", "CN": "zh", "US": "en", "AU": "en", "EU": "en"}
-_ORIGIN = {"AU": "Product of Vietnam for Australia", china.MARKET: china.LABEL_ORIGIN}
-_MARKET_STAMPS = {
-    "US": ("Not for importation into or distribution in the State of Florida",),
-    china.MARKET: (china.LABEL_STAMP,),
-}
-# Data titles in the market's words where it asks for them (China: Vietnamese and Chinese).
-_TITLES = {china.MARKET: china.LABEL_TITLES}
 
 
 # --- Input facts: plain values the service layer reads from the database -------------
@@ -361,14 +354,12 @@ def carton_label(facts: LotFacts, serial: str) -> CartonLabel:
         Field("Serial", serial),
         Field("Packed", facts.pack_date.isoformat()),
     ]
-    titles = _TITLES.get(market, {})
+    profile = markets.get(market)
     if facts.growing_areas:
         title = "Growing area" if len(facts.growing_areas) == 1 else "Growing areas"
-        fields.append(Field(titles.get(title, title), ", ".join(facts.growing_areas)))
-    if facts.packing_house_name and "Packing house" in titles:
-        fields.append(Field(titles["Packing house"], facts.packing_house_name))
+        fields.append(Field(_title(profile, "orchard", title), ", ".join(facts.growing_areas)))
     if facts.packing_house:
-        fields.append(Field(titles.get("PHC", "PHC"), facts.packing_house))
+        fields.append(Field(_title(profile, "packing_house", "PHC"), facts.packing_house))
     if facts.treatment:
         fields.append(
             Field("Treatment", f"{facts.treatment.facility_code} batch {facts.treatment.batch}")
@@ -392,14 +383,33 @@ def carton_label(facts: LotFacts, serial: str) -> CartonLabel:
         names=tuple(names),
         variety=facts.variety,
         fields=tuple(fields),
-        origin=_ORIGIN.get(market, "Product of Vietnam"),
-        stamps=_MARKET_STAMPS.get(market, ()) + tuple(facts.stamps),
+        origin=profile.origin if profile else "Product of Vietnam",
+        stamps=_profile_lines(profile, facts) + tuple(facts.stamps),
         qr=qr,
         elements=elements,
         lot=lot,
         serial=serial,
         market=market,
         voice_pick=voice_pick,
+    )
+
+
+def _title(profile: markets.Market | None, kind: str, english: str) -> str:
+    """A code's data title: the market profile's own words (China: Vietnamese and Chinese),
+    else `english` (which says "Growing areas" for several)."""
+    required = profile.scheme_for(kind) if profile else None
+    return english if required is None or english.startswith(required.title) else required.title
+
+
+def _profile_lines(profile: markets.Market | None, facts: LotFacts) -> tuple[str, ...]:
+    """The market's stamps and label lines (``{packer}``: the packing house's name; a line
+    naming it is left out when the name is not known)."""
+    if profile is None:
+        return ()
+    return profile.stamps + tuple(
+        line.format(packer=facts.packing_house_name or "", commodity=facts.variety)
+        for line in profile.label_lines
+        if facts.packing_house_name or "{packer}" not in line
     )
 
 

@@ -10,6 +10,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
+from trace.domain.markets import LOCATION_KINDS, TREATMENTS
 from trace.services.lookup import Problem
 
 EVENTS = {
@@ -26,13 +27,7 @@ EVENTS = {
     "arrive": _l("Arrived"),
 }
 
-METHODS = {
-    "fumigation": _l("fumigation"),
-    "vapour_heat": _l("vapour heat treatment"),
-    "hot_water": _l("hot water treatment"),
-    "irradiation": _l("irradiation"),
-    "cold": _l("cold treatment"),
-}
+METHODS = {code: _l(word) for code, word in TREATMENTS.items()}
 
 COMMODITIES = {
     "lychee": _l("lychee"),
@@ -52,14 +47,7 @@ COMMODITIES = {
     "star_apple": _l("star apple"),
 }
 
-PLACES = {
-    "orchard": _l("Orchard"),
-    "packing_house": _l("Packing house"),
-    "treatment_facility": _l("Treatment facility"),
-    "exporter": _l("Exporter"),
-    "port": _l("Port"),
-    "cold_store": _l("Cold store"),
-}
+PLACES = {code: _l(word) for code, word in LOCATION_KINDS.items()}
 
 CODES = {
     "PUC": _l("Growing-area code"),

@@ -17,7 +17,7 @@ from trace.db.models import (
     User,
     node,
 )
-from trace.domain import china
+from trace.domain import markets
 from trace.domain.errors import Forbidden, Invalid, NotFound, RuleViolation
 from trace.domain.timing import require_order
 
@@ -168,18 +168,22 @@ def create(session: Session, actor: User, data: dict) -> Shipment:
 
 
 def _check_route(consignee: Location, market: str, data: dict) -> None:
-    """A shipment to China goes to an importer in China, and by road through one of its gates."""
-    if market != china.MARKET:
-        if data.get("border_gate"):
-            raise Invalid(
-                "border_gate",
-                f"border gates are known for {china.MARKET} only, not {market}",
-                kind="market.unknown_gate",
-                market=market,
-            )
+    """A road shipment crosses one of its market's border gates; a shipment to China goes to an
+    importer in China (the market profile's consignee countries)."""
+    profile = markets.get(market)
+    if data.get("border_gate") and (profile is None or profile.gate(data["border_gate"]) is None):
+        gates = ", ".join(g.code for g in profile.gates) if profile else ""
+        raise Invalid(
+            "border_gate",
+            f"{data['border_gate']} is no border gate of {market} (its gates: {gates or 'none'})",
+            kind="market.unknown_gate",
+            market=market,
+            gate=data["border_gate"],
+        )
+    if profile is None or profile.code != "CN":
         return
     country = (consignee.address or {}).get("country")
-    if country != china.CONSIGNEE_COUNTRY:
+    if country not in profile.consignee_countries:
         raise RuleViolation(
             f"consignee {consignee.name!r} is not located in China "
             f"(its address says {country or 'no country'}): a shipment to {market} goes to an "

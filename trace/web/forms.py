@@ -28,22 +28,13 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from trace.domain.markets import LOCATION_KINDS, TREATMENTS
 from trace.gs1 import Gln, GS1Error, Gtin, validate_lot
 
 from .base import INPUT_FORMAT
 
 REQUIRED = _l("Required.")
 MARKET_CODE = Regexp(r"^[A-Z]{2}$", message=_l("A market is a two-letter code such as JP, US, EU."))
-TREATMENTS = ["fumigation", "vapour_heat", "irradiation", "hot_water", "cold_treatment"]
-LOCATION_KINDS = [
-    "orchard",
-    "packing_house",
-    "treatment_facility",
-    "exporter",
-    "importer",
-    "port",
-    "cold_store",
-]
 
 
 def options(pairs) -> list[SelectChoice]:
@@ -125,7 +116,7 @@ class ReceiveForm(Once):
     scan = StringField(_l("Scan or type the growing-area code, or a harvest lot code"))
     lot = HiddenField()  # an existing harvest lot being received (scanned)
     orchard_id = SelectField(_l("Orchard"), coerce=int, validators=[Optional()])
-    commodity = StringField(_l("Fruit"), validators=[Optional(), text(64)])
+    commodity = StringField(_l("Commodity"), validators=[Optional(), text(64)])
     variety = StringField(_l("Variety"), validators=[Optional(), text(64)])
     harvested = FloatField(_l("Harvested (kg)"), validators=[Optional(), positive()])
     quantity = FloatField(_l("Received here (kg)"), validators=[Optional(), positive()])
@@ -296,7 +287,7 @@ class ProductForm(Once):
     name_vi = StringField(_l("Name in Vietnamese"), validators=[Optional(), text(200)])
     name_en = StringField(_l("Name in English"), validators=[Optional(), text(200)])
     name_ja = StringField(_l("Name in Japanese"), validators=[Optional(), text(200)])
-    commodity = StringField(_l("Fruit"), validators=[required(), text(64)])
+    commodity = StringField(_l("Commodity"), validators=[required(), text(64)])
     variety = StringField(_l("Variety"), validators=[Optional(), text(64)])
     net_weight_kg = FloatField(
         _l("Net weight per carton (kg)"), validators=[Optional(), positive()]

@@ -1,9 +1,13 @@
 """Names of the codes the data holds (event kinds, places, roles, states) in the reader's
-language. Extracted by `make translations` like the templates' texts."""
+language. Extracted by `make translations` like the templates' texts; the words of places and
+treatments come from their one definition, trace/domain/markets.py."""
 
 from __future__ import annotations
 
+from flask_babel import LazyString, gettext
 from flask_babel import lazy_gettext as _l
+
+from trace.domain.markets import LOCATION_KINDS, TREATMENTS
 
 EVENTS = {
     "harvest": _l("Harvested"),
@@ -21,15 +25,7 @@ EVENTS = {
     "masterdata": _l("Master data (a place, its codes or a product)"),
 }
 
-PLACES = {
-    "orchard": _l("Orchard"),
-    "packing_house": _l("Packing house"),
-    "treatment_facility": _l("Treatment facility"),
-    "exporter": _l("Exporter"),
-    "importer": _l("Importer"),
-    "port": _l("Port"),
-    "cold_store": _l("Cold store"),
-}
+PLACES = {code: _l(word) for code, word in LOCATION_KINDS.items()}
 
 NODES = {
     "orchard": _l("Orchards"),
@@ -55,12 +51,11 @@ STATUSES = {
     "arrived": _l("arrived"),
 }
 
+# The public page writes a treatment mid-sentence ("fumigation"); a staff page's list starts
+# with a capital.
 METHODS = {
-    "fumigation": _l("Fumigation"),
-    "vapour_heat": _l("Vapour heat"),
-    "irradiation": _l("Irradiation"),
-    "hot_water": _l("Hot water"),
-    "cold_treatment": _l("Cold treatment"),
+    code: LazyString(lambda word=word: gettext(word).capitalize())
+    for code, word in TREATMENTS.items()
 }
 
 LABEL_KINDS = {
