@@ -34,6 +34,7 @@ RANK = {
     "palletise": 5,
     "load": 6,
     "ship": 7,
+    "cross": 7.5,
     "arrive": 8,
 }
 
@@ -73,7 +74,12 @@ def test_demo_season_loads_and_keeps_every_rule(session):
 
     loaded = session.exec(select(Shipment).order_by(Shipment.id)).all()
     assert len(loaded) >= 5
-    assert {s.market for s in loaded} >= {"JP", "US", "AU"}
+    assert {s.market for s in loaded} >= {"JP", "US", "AU", "CN"}
+    # China by truck has the most shipments; each truck crossed at a border gate before arriving.
+    trucks = [s for s in loaded if s.market == "CN"]
+    assert len(trucks) > max(sum(s.market == m for s in loaded) for m in ("JP", "US", "AU"))
+    assert all(s.conveyance == "road" and s.truck_plate and s.border_gate for s in trucks)
+    assert all(s.crossed_at for s in trucks if s.status == "arrived")
     assert {s.status for s in loaded} == {"loaded", "departed", "arrived"}
     assert all(iso6346.is_valid(s.container_no) for s in loaded)
     for shipment in loaded:
@@ -115,7 +121,7 @@ def test_demo_timeline_is_consistent(session):
     events = session.exec(select(Event)).all()
     assert all(_local(e).date().month == 6 and _local(e).year == 2026 for e in events)
     assert {e.tz_offset for e in events if e.type != "arrive"} == {"+07:00"}
-    assert {e.tz_offset for e in events if e.type == "arrive"} <= {"+09:00", "-07:00", "+10:00"}
+    assert {e.tz_offset for e in events if e.type == "arrive"} <= {"+09:00", "-07:00", "+10:00", "+08:00"}
     # Everything that happens to a lot happens in the order of the flow.
     for lot in session.exec(select(Lot)).all():
         kinds = [e.type for e in events_of(session, [node("lot", lot.id)])]
@@ -208,6 +214,7 @@ SCHEMAS = {
     "palletise": schemas.PalletIn,
     "load": schemas.ShipmentIn,
     "depart": schemas.DepartureIn,
+    "cross": schemas.CrossingIn,
     "arrive": schemas.ArrivalIn,
 }
 # Stand-ins for what a plan's names become when written (ids, codes, GTINs, SSCCs).
@@ -270,6 +277,7 @@ def test_the_demo_prints_cartons_whose_pages_say_genuine(app):
     assert result.exit_code == 0, result.output
     lines = [line.split() for line in result.output.splitlines()[1:]]
     assert len(lines) == 3 and len({market for market, _ in lines}) == 3
+    assert "CN" in {market for market, _ in lines}  # a carton that went to China by truck
     base = app.config["PUBLIC_BASE_URL"]
     for _market, url in lines:
         assert url.startswith(f"{base}/01/") and "/21/" in url
