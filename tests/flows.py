@@ -31,8 +31,10 @@ def statements(engine):
         event.remove(engine, "before_cursor_execute", note)
 
 
-def master_data(api) -> dict:
-    """The admin part of the walkthrough; returns the ids it created."""
+def master_data(api, china: bool = False) -> dict:
+    """The admin part of the walkthrough; returns the ids it created. `china`: the places hold
+    their GACC registrations from the start, the product has its Chinese name, and an importer
+    in China is added (`cn_importer`)."""
     admin = api.as_("admin")
     ids = {}
     bodies = {
@@ -77,6 +79,10 @@ def master_data(api) -> dict:
             "address": {"country": "JP"},
         },
     }
+    if china:
+        for key, code in CHINA_CODES.items():
+            bodies[key]["codes"].append(code)
+        bodies["cn_importer"] = CN_IMPORTER
     for key, body in bodies.items():
         response = admin.post("/locations", json=body)
         assert response.status_code == 201, response.json
@@ -85,7 +91,8 @@ def master_data(api) -> dict:
         "/products",
         json={
             "gtin": "08931234567897",
-            "name": {"vi": "Vải thiều Thanh Hà", "en": "Thanh Ha lychee", "ja": "タンハー・ライチ"},
+            "name": {"vi": "Vải thiều Thanh Hà", "en": "Thanh Ha lychee", "ja": "タンハー・ライチ"}
+            | ({"zh": "青河荔枝"} if china else {}),
             "commodity": "lychee",
             "variety": "Thanh Hà",
             "unit": "kg",
@@ -207,26 +214,25 @@ GACC_ORCHARD = "VNHD-GACC-0112"
 GACC_HOUSE = "VNHD-GACC-PH007"
 
 
+CHINA_CODES = {
+    key: {"scheme": "GACC", "value": value, "market": "CN", "issuer": "GACC"}
+    for key, value in (("orchard", GACC_ORCHARD), ("house", GACC_HOUSE))
+}
+CN_IMPORTER = {
+    "kind": "importer",
+    "name": "Pingxiang Hongda Fruit Trading Co.",
+    "address": {"city": "Pingxiang", "region": "Guangxi", "country": "CN"},
+}
+
+
 def china_master_data(api, ids) -> dict:
-    """Adds to `ids`' places what a chain bound for China holds; returns `ids` with the importer
-    in China as `cn_importer`."""
+    """Registers `ids`' orchard and house with GACC later (changes of master data); returns
+    `ids` with the importer in China as `cn_importer`."""
     admin = api.as_("admin")
-    for key, scheme, value in (
-        ("orchard", "GACC", GACC_ORCHARD),
-        ("house", "GACC", GACC_HOUSE),
-        ("facility", "TFC", "VN-TF-HN-02"),
-    ):
-        code = {"scheme": scheme, "value": value, "market": "CN", "issuer": "GACC"}
+    for key, code in CHINA_CODES.items():
         response = admin.patch(f"/locations/{ids[key]}", json={"codes": [code]})
         assert response.status_code == 200, response.json
-    response = admin.post(
-        "/locations",
-        json={
-            "kind": "importer",
-            "name": "Pingxiang Hongda Fruit Trading Co.",
-            "address": {"city": "Pingxiang", "region": "Guangxi", "country": "CN"},
-        },
-    )
+    response = admin.post("/locations", json=CN_IMPORTER)
     assert response.status_code == 201, response.json
     importer = response.json["id"]
     product = next(p for p in admin.get("/products").json if p["gtin"] == GTIN)

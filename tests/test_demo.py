@@ -121,7 +121,12 @@ def test_demo_timeline_is_consistent(session):
     events = session.exec(select(Event)).all()
     assert all(_local(e).date().month == 6 and _local(e).year == 2026 for e in events)
     assert {e.tz_offset for e in events if e.type != "arrive"} == {"+07:00"}
-    assert {e.tz_offset for e in events if e.type == "arrive"} <= {"+09:00", "-07:00", "+10:00", "+08:00"}
+    assert {e.tz_offset for e in events if e.type == "arrive"} <= {
+        "+09:00",
+        "-07:00",
+        "+10:00",
+        "+08:00",
+    }
     # Everything that happens to a lot happens in the order of the flow.
     for lot in session.exec(select(Lot)).all():
         kinds = [e.type for e in events_of(session, [node("lot", lot.id)])]

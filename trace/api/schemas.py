@@ -17,7 +17,13 @@ from marshmallow import (
 )
 
 from trace.domain.events import CORRECTABLE
-from trace.domain.markets import CONVEYANCE_MODES, LOCATION_KINDS, TREATMENTS, all_markets
+from trace.domain.markets import (
+    CONVEYANCE_MODES,
+    LOCATION_KINDS,
+    PLATE_PATTERN,
+    TREATMENTS,
+    all_markets,
+)
 from trace.gs1 import Gln, GS1Error, Gtin, Sscc, validate_lot
 
 MARKET = validate.Regexp(
@@ -121,7 +127,7 @@ def Plate(**kwargs):
     Chinese (`桂F12345`)."""
     return fields.String(
         validate=validate.Regexp(
-            r"^([0-9]{2}[A-Z][A-Z0-9]?-[0-9]{3}\.?[0-9]{2}|[\u4e00-\u9fff][A-Z][A-Z0-9]{5,6})$",
+            PLATE_PATTERN,
             error="a plate as painted, e.g. 34C-123.45 (a trailer 34R-012.34) or 桂F12345",
         ),
         **kwargs,

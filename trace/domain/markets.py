@@ -50,6 +50,9 @@ TREATMENTS = MappingProxyType(
     }
 )
 
+# A vehicle's plate as painted: Vietnamese (34C-123.45; a trailer 34R-012.34) or Chinese (桂F12345).
+PLATE_PATTERN = r"^([0-9]{2}[A-Z][A-Z0-9]?-[0-9]{3}\.?[0-9]{2}|[\u4e00-\u9fff][A-Z][A-Z0-9]{5,6})$"
+
 # How a consignment leaves Vietnam: by sea container, by air, or by road truck through a border gate.
 CONVEYANCE_MODES = ("sea", "air", "road")
 
@@ -391,6 +394,7 @@ __all__ = [
     "GACC_SCHEME",
     "LOCATION_KINDS",
     "N_",
+    "PLATE_PATTERN",
     "PPD",
     "PROFILES",
     "TREATMENTS",

@@ -255,6 +255,20 @@ PATTERNS = [
         _l("%(kind)s %(code)s: the check digit should be %(digit)s."),
         "code",
     ),
+    (
+        r"consignee '(?P<name>.+)' is not located in China \(its address says (?P<country>.+)\): "
+        r"a shipment to (?P<market>[A-Z]{2}) goes",
+        _l(
+            "Consignee %(name)s is not located in China (its address says %(country)s): a "
+            "shipment to %(market)s goes to an importer in China."
+        ),
+        "consignee_id",
+    ),
+    (
+        r"shipment (?P<id>\d+) has not crossed the border yet",
+        _l("Shipment %(id)s has not crossed the border yet: record its crossing first."),
+        "arrived_at",
+    ),
 ]
 _COMPILED = [(re.compile(pattern), sentence, hint) for pattern, sentence, hint in PATTERNS]
 
@@ -262,7 +276,7 @@ _COMPILED = [(re.compile(pattern), sentence, hint) for pattern, sentence, hint i
 _GAPS = re.compile(r"cannot ship to (?P<market>[A-Z]{2}): (?P<gaps>.+)")
 _GAP = re.compile(
     r"(?P<kind>orchard|packing house|treatment facility) '(?P<name>.+)' has no active "
-    r"(?P<scheme>PUC|PHC|TFC) for (?P<market>[A-Z]{2})"
+    r"(?P<scheme>PUC|PHC|TFC|GACC) for (?P<market>[A-Z]{2})"
 )
 
 
@@ -272,6 +286,10 @@ def gap_text(gap: str) -> str:
     if match is None:
         return gap
     parts = match.groupdict()
+    if parts["scheme"] == "GACC":
+        return str(_l("%(kind)s %(name)s has no active GACC registration for %(market)s.")) % (
+            parts | {"kind": gettext_kind(parts["kind"])}
+        )
     sentence = {
         "orchard": _l("Orchard %(name)s has no active growing-area code (PUC) for %(market)s."),
         "packing house": _l(
@@ -282,6 +300,17 @@ def gap_text(gap: str) -> str:
         ),
     }[parts["kind"]]
     return str(sentence) % parts
+
+
+def gettext_kind(kind: str) -> str:
+    """orchard / packing house / treatment facility, capitalised, in the reader's language."""
+    return str(
+        {
+            "orchard": _l("Orchard"),
+            "packing house": _l("Packing house"),
+            "treatment facility": _l("Treatment facility"),
+        }[kind]
+    )
 
 
 def translate(message: str) -> tuple[str, str | None]:

@@ -19,6 +19,7 @@ EVENTS = {
     "palletise": _l("Palletised"),
     "load": _l("Loaded"),
     "ship": _l("Departed"),
+    "cross": _l("Crossed the border"),
     "arrive": _l("Arrived"),
     "correct": _l("Corrected"),
     "capture": _l("Captured (EPCIS)"),
@@ -26,6 +27,12 @@ EVENTS = {
 }
 
 PLACES = {code: _l(word) for code, word in LOCATION_KINDS.items()}
+
+CONVEYANCES = {
+    "sea": _l("Sea (container)"),
+    "air": _l("Air"),
+    "road": _l("Road (truck through a border gate)"),
+}
 
 NODES = {
     "orchard": _l("Orchards"),
