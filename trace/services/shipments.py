@@ -206,6 +206,15 @@ def _vehicle(shipment: Shipment) -> dict:
     }
 
 
+def _parties(shipment: Shipment) -> dict:
+    """Who sends and who receives (EPCIS owning parties) and the shipment's documents."""
+    return {
+        "sources": [{"type": "owning_party", "location_id": shipment.exporter_id}],
+        "destinations": [{"type": "owning_party", "location_id": shipment.consignee_id}],
+        "biz_transactions": _transactions(shipment),
+    }
+
+
 def _transactions(shipment: Shipment) -> list[dict]:
     pairs = [("bol", shipment.bill_of_lading), ("cert", shipment.phyto_certificate_no)]
     return [{"type": kind, "id": value} for kind, value in pairs if value]
@@ -254,9 +263,7 @@ def depart(session: Session, actor: User, ident: int, data: dict) -> Event:
                 "container_no": shipment.container_no,
                 "seal_no": shipment.seal_no,
                 **_vehicle(shipment),
-                "sources": [{"type": "owning_party", "location_id": shipment.exporter_id}],
-                "destinations": [{"type": "owning_party", "location_id": shipment.consignee_id}],
-                "biz_transactions": _transactions(shipment),
+                **_parties(shipment),
             },
             refs=_refs(session, shipment),
         )
@@ -296,9 +303,7 @@ def cross(session: Session, actor: User, ident: int, data: dict) -> Event:
                 "shipment_id": shipment.id,
                 "market": shipment.market,
                 **_vehicle(shipment),
-                "sources": [{"type": "owning_party", "location_id": shipment.exporter_id}],
-                "destinations": [{"type": "owning_party", "location_id": shipment.consignee_id}],
-                "biz_transactions": _transactions(shipment),
+                **_parties(shipment),
             },
             refs=_refs(session, shipment),
         )
@@ -336,9 +341,7 @@ def arrive(session: Session, actor: User, ident: int, data: dict) -> Event:
             data={
                 "shipment_id": shipment.id,
                 "condition": data.get("condition"),
-                "sources": [{"type": "owning_party", "location_id": shipment.exporter_id}],
-                "destinations": [{"type": "owning_party", "location_id": shipment.consignee_id}],
-                "biz_transactions": _transactions(shipment),
+                **_parties(shipment),
             },
             refs=_refs(session, shipment),
         )
