@@ -26,11 +26,14 @@ from . import (
     shipments,
     tracing,
 )
+from .common import DomainErrorSchema
 
 PREFIX = "/api/v1"
 
 
 class TraceApi(Api):
+    ERROR_SCHEMA = DomainErrorSchema  # errors of rules carry their kind and params
+
     def handle_http_exception(self, error):
         """flask-smorest's JSON errors, keeping the error's own headers (405's Allow) and
         always a message a person can act on."""

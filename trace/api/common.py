@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from flask import current_app
 from flask_smorest import Blueprint
 from flask_smorest.error_handler import ErrorSchema
+from marshmallow import fields
 
 from . import auth
 
@@ -26,6 +27,14 @@ CHALLENGE = {
 # The last page a list answers (an empty one when there are fewer rows): beyond it, the offset
 # (page − 1) × page_size no longer fits a 64-bit database integer.
 LAST_PAGE = 2**31 - 1
+
+
+class DomainErrorSchema(ErrorSchema):
+    """flask-smorest's error shape, and for a rule's error its stable `kind` and the `params`
+    its sentence is made of (trace/domain/errors.py)."""
+
+    kind = fields.String(metadata={"example": "market.consignee_outside"})
+    params = fields.Dict(metadata={"example": {"consignee": "Tokyo Fresh", "market": "CN"}})
 
 
 def protected(blp: Blueprint, *roles: str, errors: Iterable[int | tuple[int, str]] = ()):
@@ -49,9 +58,9 @@ def protected(blp: Blueprint, *roles: str, errors: Iterable[int | tuple[int, str
             described[status] = f"{described[403]}; {why}" if status == 403 else why
         for status, why in described.items():
             headers = CHALLENGE if status == 401 else None
-            view = blp.alt_response(status, schema=ErrorSchema, description=why, headers=headers)(
-                view
-            )
+            view = blp.alt_response(
+                status, schema=DomainErrorSchema, description=why, headers=headers
+            )(view)
         return blp.doc(security=[{"bearer": []}])(view)
 
     return decorate
