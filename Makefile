@@ -40,7 +40,8 @@ translations: $(STAMP)
 
 # The README's screenshots of the lookup page and the staff pages (needs Debian's chromium).
 screenshots: $(STAMP) $(COMPILED)
-	TRACE_SCREENSHOTS=docs $(BIN)/python -m pytest -q tests/lookup/test_browser.py tests/web/test_web_browser.py tests/web/test_web_forms_browser.py tests/test_carrots_walkthrough.py
+	TRACE_SCREENSHOTS=docs $(BIN)/python -m pytest -q tests/lookup/test_browser.py tests/web/test_web_browser.py tests/web/test_web_forms_browser.py tests/test_carrots_walkthrough.py \
+	  "tests/test_walkthrough_china.py::test_lychee_to_china_by_truck[sqlite]"
 
 # The codes printed on labels point at the address `make run` serves, so a phone on the same
 # network opens them (make run HOST=192.168.1.20 PORT=8000); TRACE_PUBLIC_BASE_URL wins if set.

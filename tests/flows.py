@@ -32,8 +32,10 @@ def statements(engine):
         event.remove(engine, "before_cursor_execute", note)
 
 
-def master_data(api) -> dict:
-    """The admin part of the walkthrough; returns the ids it created."""
+def master_data(api, china: bool = False) -> dict:
+    """The admin part of the walkthrough; returns the ids it created. `china`: the places hold
+    their GACC registrations from the start, the product has its Chinese name, and an importer
+    in China is added (`cn_importer`)."""
     admin = api.as_("admin")
     ids = {}
     bodies = {
@@ -78,6 +80,10 @@ def master_data(api) -> dict:
             "address": {"country": "JP"},
         },
     }
+    if china:
+        for key, code in CHINA_CODES.items():
+            bodies[key]["codes"].append(code)
+        bodies["cn_importer"] = CN_IMPORTER
     for key, body in bodies.items():
         response = admin.post("/locations", json=body)
         assert response.status_code == 201, response.json
@@ -86,7 +92,8 @@ def master_data(api) -> dict:
         "/products",
         json={
             "gtin": "08931234567897",
-            "name": {"vi": "Vải thiều Thanh Hà", "en": "Thanh Ha lychee", "ja": "タンハー・ライチ"},
+            "name": {"vi": "Vải thiều Thanh Hà", "en": "Thanh Ha lychee", "ja": "タンハー・ライチ"}
+            | ({"zh": "青河荔枝"} if china else {}),
             "commodity": "lychee",
             "variety": "Thanh Hà",
             "unit": "kg",
@@ -228,3 +235,50 @@ def worker_pids(master: int) -> set[int]:
             if int(stat.rsplit(")", 1)[1].split()[1]) == master:
                 pids.add(int(entry.name))
     return pids
+# Lychee to China by road: GACC registrations, a Chinese importer, the product's Chinese name.
+GACC_ORCHARD = "VNHD-GACC-0112"
+GACC_HOUSE = "VNHD-GACC-PH007"
+
+
+CHINA_CODES = {
+    key: {"scheme": "GACC", "value": value, "market": "CN", "issuer": "GACC"}
+    for key, value in (("orchard", GACC_ORCHARD), ("house", GACC_HOUSE))
+}
+CN_IMPORTER = {
+    "kind": "importer",
+    "name": "Pingxiang Hongda Fruit Trading Co.",
+    "address": {"city": "Pingxiang", "region": "Guangxi", "country": "CN"},
+}
+
+
+def china_master_data(api, ids) -> dict:
+    """Registers `ids`' orchard and house with GACC later (changes of master data); returns
+    `ids` with the importer in China as `cn_importer`."""
+    admin = api.as_("admin")
+    for key, code in CHINA_CODES.items():
+        response = admin.patch(f"/locations/{ids[key]}", json={"codes": [code]})
+        assert response.status_code == 200, response.json
+    response = admin.post("/locations", json=CN_IMPORTER)
+    assert response.status_code == 201, response.json
+    importer = response.json["id"]
+    product = next(p for p in admin.get("/products").json if p["gtin"] == GTIN)
+    names = product["name"] | {"zh": "青河荔枝"}
+    response = admin.patch(f"/products/{product['id']}", json={"name": names})
+    assert response.status_code == 200, response.json
+    return ids | {"cn_importer": importer}
+
+
+def truck_body(ids, ssccs, **changes) -> dict:
+    """Two pallets of Thanh Hà lychee to Pingxiang by truck through Hữu Nghị."""
+    return {
+        "exporter_id": ids["exporter"],
+        "consignee_id": ids["cn_importer"],
+        "market": "CN",
+        "conveyance": "road",
+        "truck_plate": "34C-123.45",
+        "trailer_plate": "34R-012.34",
+        "border_gate": "huu_nghi",
+        "phyto_certificate_no": "VN-PC-2026-CN0612",
+        "pallets": ssccs,
+        "loaded_at": "2026-06-12T05:00:00+07:00",
+    } | changes

@@ -14,13 +14,13 @@ does not depend on the database (the persistence tests run on both).
 from __future__ import annotations
 
 import shutil
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlmodel import Session
 
-from tests.flows import GTIN, count_rows
+from tests.flows import CHINA_CODES, CN_IMPORTER, GTIN, count_rows, truck_body
 from tests.surface import (
     NOT_YET_DOCUMENTED,
     PUBLIC_OPERATIONS,
@@ -185,6 +185,9 @@ REQUESTS = {
     "POST /api/v1/shipments/{ident}/departures": _post(
         "/shipments/{osaka}/departures", lambda s, c: {"departed_at": "2026-06-12T22:00:00+07:00"}
     ),
+    "POST /api/v1/shipments/{ident}/crossings": _post(
+        "/shipments/{truck}/crossings", lambda s, c: {"crossed_at": datetime.now(UTC).isoformat()}
+    ),
     "POST /api/v1/shipments/{ident}/arrivals": _post(
         "/shipments/{tokyo}/arrivals", lambda s, c: {"arrived_at": "2026-06-20T09:00:00+09:00"}
     ),
@@ -310,6 +313,24 @@ def seeded(sqlite_template, tmp_path_factory):
         f"/shipments/{tokyo}/departures",
         json={"departed_at": "2026-06-12T22:00:00+07:00"},
     )
+    # a truck to China that departed (so it may cross the border): 5 of the spare cartons
+    for key, code in CHINA_CODES.items():
+        call("admin", "PATCH", f"/locations/{ids[key]}", json={"codes": [code]})
+    ids["cn_importer"] = call("admin", "POST", "/locations", json=CN_IMPORTER)["id"]
+    on_truck = call(
+        "worker",
+        "POST",
+        "/pallets",
+        json={"location_id": ids["house"], "contents": [{"lot": spare, "cartons": 5}]},
+    )["sscc"]
+    body = {k: v for k, v in truck_body(ids, [on_truck]).items() if k != "loaded_at"}
+    truck = call("worker", "POST", "/shipments", json=body)["id"]  # loaded now, as built
+    call(
+        "worker",
+        "POST",
+        f"/shipments/{truck}/departures",
+        json={"departed_at": datetime.now(UTC).isoformat()},
+    )
     captures = {}
     for n, role in enumerate(("worker", "importer")):
         response = client.post(
@@ -354,6 +375,7 @@ def seeded(sqlite_template, tmp_path_factory):
         "loose_pallet": loose,
         "tokyo": tokyo,
         "osaka": osaka,
+        "truck": truck,
         "harvest_event": harvest_event,
         "inspection_event": inspection_event,
         "captures": captures,

@@ -38,6 +38,7 @@ RANK = {
     "palletise": 5,
     "load": 6,
     "ship": 7,
+    "cross": 7.5,
     "arrive": 8,
 }
 
@@ -84,7 +85,12 @@ def test_demo_season_loads_and_keeps_every_rule(session):
 
     loaded = session.exec(select(Shipment).order_by(Shipment.id)).all()
     assert len(loaded) >= 5
-    assert {s.market for s in loaded} == {"JP", "US", "AU", "KR", "EU"}
+    assert {s.market for s in loaded} == {"JP", "US", "AU", "KR", "EU", "CN"}
+    # China by truck has the most shipments; each truck crossed at a border gate before arriving.
+    trucks = [s for s in loaded if s.market == "CN"]
+    assert len(trucks) > max(sum(s.market == m for s in loaded) for m in ("JP", "US", "AU"))
+    assert all(s.conveyance == "road" and s.truck_plate and s.border_gate for s in trucks)
+    assert all(s.crossed_at for s in trucks if s.status == "arrived")
     assert {s.status for s in loaded} == {"loaded", "departed", "arrived"}
     assert all(iso6346.is_valid(s.container_no) for s in loaded)
     for shipment in loaded:
@@ -127,7 +133,7 @@ def test_demo_timeline_is_consistent(session):
     assert all(_local(e).date().month == 6 and _local(e).year == 2026 for e in events)
     assert {e.tz_offset for e in events if e.type != "arrive"} == {"+07:00"}
     arrivals = {e.tz_offset for e in events if e.type == "arrive"}
-    assert arrivals <= {"+09:00", "-07:00", "+10:00", "+02:00"}
+    assert arrivals <= {"+09:00", "-07:00", "+10:00", "+02:00", "+08:00"}
     # Everything that happens to a lot happens in the order of the flow.
     for lot in session.exec(select(Lot)).all():
         kinds = [e.type for e in events_of(session, [node("lot", lot.id)])]
@@ -220,6 +226,7 @@ SCHEMAS = {
     "palletise": schemas.PalletIn,
     "load": schemas.ShipmentIn,
     "depart": schemas.DepartureIn,
+    "cross": schemas.CrossingIn,
     "arrive": schemas.ArrivalIn,
     "wash": schemas.WashingIn,
     "grade": schemas.GradingIn,
@@ -293,7 +300,7 @@ def test_the_demo_prints_cartons_whose_pages_say_genuine(app):
     result = runner.invoke(args=["demo", "urls"])
     assert result.exit_code == 0, result.output
     lines = [line.split() for line in result.output.splitlines()[1:]]
-    assert [market for market, _ in lines] == ["AU", "EU", "JP", "KR", "US"]
+    assert [market for market, _ in lines] == ["AU", "CN", "EU", "JP", "KR", "US"]
     base = app.config["PUBLIC_BASE_URL"]
     for _market, url in lines:
         assert url.startswith(f"{base}/01/") and "/21/" in url

@@ -48,6 +48,7 @@ VIETNAM = timezone(timedelta(hours=7))
 # Fixed offsets are right for June: Los Angeles keeps daylight time, Sydney is in winter.
 TOKYO = timezone(timedelta(hours=9))
 LOS_ANGELES = timezone(timedelta(hours=-7))
+CHINA = timezone(timedelta(hours=8))
 SYDNEY = timezone(timedelta(hours=10))
 BUSAN = timezone(timedelta(hours=9))
 ROTTERDAM = timezone(timedelta(hours=2))  # summer time
@@ -127,6 +128,19 @@ ORCHARDS = (
     Orchard("Cẩm Đông", "Cẩm Giàng", 9, "VN-HDCG-0209", "KR EU"),
 )
 
+# GACC's registration numbers (China) of the orchards and houses registered for China: most of
+# Thanh Hà's and Lục Ngạn's lychee goes there by truck, through the Lạng Sơn border gates.
+GACC_CODES = {
+    "tq12": "VNHD-GACC-0112",
+    "ts03": "VNHD-GACC-0203",
+    "tk07": "VNHD-GACC-0307",
+    "ps05": "VNBG-GACC-0105",
+    "qs11": "VNBG-GACC-0211",
+    "gs08": "VNBG-GACC-0408",
+    "th": "VNHD-GACC-PH007",
+    "ln": "VNBG-GACC-PH012",
+}
+
 # Lục Ngạn's house holds no PHC for Japan: its fruit cannot go there, whatever its orchards hold.
 HOUSES = (
     House("th", "Cơ sở đóng gói vải Thanh Hà", "Thị trấn Thanh Hà", "Thanh Hà", 1, "VN-PH-HD-007", "JP US AU"),
@@ -140,11 +154,13 @@ FACILITIES = (
 )
 
 
-def treatment_for(market: str, commodity: str = "lychee") -> str:
-    """The first treatment the market's profile accepts that a demo facility gives for it."""
+def treatment_for(market: str, commodity: str = "lychee") -> str | None:
+    """The first treatment the market's profile accepts that a demo facility gives for it
+    (None: the market needs none, as China for lychee)."""
     needs = markets.require(market).treatments[commodity]
     return next(
-        f.key for m in needs for f in FACILITIES if f.key == m and market in f.markets.split()
+        (f.key for m in needs for f in FACILITIES if f.key == m and market in f.markets.split()),
+        None,
     )
 
 
@@ -162,6 +178,8 @@ PARTIES = (
           {"district": "Gangseo-gu", "province": "Busan", "country": "KR"}, None),
     Party("rotterdam", "importer", "Van Dijk Groente Import B.V.",
           {"district": "Barendrecht", "province": "Zuid-Holland", "country": "NL"}, None),
+    Party("pingxiang", "importer", "凭祥市宏达水果贸易有限公司 (Pingxiang Hongda Fruit Trading)",
+          {"district": "Pingxiang", "city": "Chongzuo", "region": "Guangxi", "country": "CN"}, None),
     Party("hai-phong", "port", "Cảng Hải Phòng",
           {"district": "Hải An", "province": "Hải Phòng", "country": "VN"}, None),
 )  # fmt: skip
@@ -169,9 +187,10 @@ PARTIES = (
 # The product each packing house packs.
 CARTONS = {
     "th": Carton(11, {"vi": "Vải thiều Thanh Hà, thùng 5 kg", "en": "Thanh Ha lychee, 5 kg carton",
-                      "ja": "タンハー産ライチ 5kg箱"}, "Thanh Hà", 5.0, (80, 110)),
+                      "ja": "タンハー産ライチ 5kg箱", "zh": "越南青河荔枝 5公斤箱"},
+           "Thanh Hà", 5.0, (80, 110)),
     "ln": Carton(12, {"vi": "Vải thiều Lục Ngạn, hộp 2 kg", "en": "Luc Ngan lychee, 2 kg carton",
-                      "ko": "룩응안 리치 2kg 상자"}, "Lục Ngạn", 2.0, (100, 120)),
+                      "ko": "룩응안 리치 2kg 상자", "zh": "越南陆岸荔枝 2公斤盒"}, "Lục Ngạn", 2.0, (100, 120)),
     "cg": Carton(13, {"vi": "Cà rốt Cẩm Giàng, thùng 10 kg", "en": "Cam Giang carrots, 10 kg carton",
                       "ko": "베트남 깜장 당근 10kg 상자", "nl": "Wortelen uit Cẩm Giàng, doos 10 kg"},
                  "Kuroda", 10.0, (80, 96), "carrot"),
@@ -183,7 +202,10 @@ ROUTES = {
     "AU": Route(SYDNEY, "MSCU", "MEDU", 13),
     "KR": Route(BUSAN, "HDMU", "HDMU", 5),
     "EU": Route(ROTTERDAM, "MAEU", "MAEU", 30),
+    "CN": Route(CHINA, "TGHU", "", 0),  # by road: a reefer container on a truck, the same day
 }
+# China by road: the border gate of each truck, in turn (the busiest first).
+GATES = ("huu_nghi", "tan_thanh", "huu_nghi", "kim_thanh")
 
 # Shipments, one container each: market, consignee, harvest lots per packing house, the day of
 # June it is loaded, how far it got. Its lots are harvested 4 to 2 days before it is loaded.
@@ -195,6 +217,14 @@ SHIPMENTS = (
     ("US", "los-angeles", {"th": 5, "ln": 2}, 19, "departed"),
     ("AU", "sydney", {"ln": 4}, 23, "departed"),
     ("JP", "tokyo", {"th": 9}, 27, "loaded"),
+    # China by truck, the most shipments (listed last, so the others stay as they were); a few
+    # lots a truck keep the demo quick to load.
+    ("CN", "pingxiang", {"th": 2}, 6, "arrived"),
+    ("CN", "pingxiang", {"th": 1, "ln": 1}, 10, "arrived"),
+    ("CN", "pingxiang", {"ln": 2}, 13, "arrived"),
+    ("CN", "pingxiang", {"th": 2}, 17, "arrived"),
+    ("CN", "pingxiang", {"th": 2}, 21, "arrived"),
+    ("CN", "pingxiang", {"th": 2}, 25, "departed"),
 )
 # Carrots: market, consignee, harvest lots, the day of June the container is loaded, how far.
 CARROT_SHIPMENTS = (
@@ -231,7 +261,7 @@ class Step:
     """One thing that happened: which use case, when, by whom, on what, with which data."""
 
     at: datetime
-    kind: str  # harvest receive cool inspect treat pack palletise load depart arrive
+    kind: str  # harvest receive cool inspect treat pack palletise load depart cross arrive
     name: str  # the plan's name of the lot, pallet or shipment it creates or concerns
     data: dict
     by: str = "worker"
@@ -307,7 +337,7 @@ class _Season:
         One orchard gives at most one lot a day; the days are 4 to 2 days before loading.
         """
         orchards = [
-            o for o in ORCHARDS if DISTRICTS[o.district][1] == house and market in o.markets.split()
+            o for o in ORCHARDS if DISTRICTS[o.district][1] == house and _open_to(o, market)
         ]
         days = range(load_day - 4, load_day - 1)
         picks = sorted(self.rng.sample([(d, i) for d in days for i in range(len(orchards))], count))
@@ -406,8 +436,12 @@ class _Season:
         )
 
     def treat(self, lot: _Harvested, house: str, market: str) -> None:
-        """The market's treatment the morning after harvest: one batch per facility, day, house."""
+        """The market's treatment the morning after harvest: one batch per facility, day, house.
+        Fruit for China goes untreated, packed the morning after harvest."""
         facility = treatment_for(market)
+        if facility is None:
+            lot.treated_at = _at(lot.day + 1, 6)
+            return
         key = (facility, lot.day + 1, house)
         if key not in self.batches:
             number = 1 + sum(1 for f, d, _ in self.batches if (f, d) == key[:2])
@@ -509,7 +543,10 @@ class _Season:
         return names
 
     def ship(self, number: int, market: str, consignee: str, day: int, status: str, pallets):
-        """Load the pallets into a container in the morning; it sails from Hải Phòng that night."""
+        """Load the pallets into a container in the morning; it sails from Hải Phòng that night
+        (to China: a truck leaves at noon and crosses at a Lạng Sơn or Lào Cai gate)."""
+        if market == "CN":
+            return self.truck(number, consignee, day, status, pallets)
         route = ROUTES[market]
         name = f"s{number}"
         container = f"{route.owner}{self.rng.randrange(10**6):06d}"
@@ -547,6 +584,52 @@ class _Season:
             arrived_at=arrived_at,
             condition=f"Seal {seal} intact; pulp {pulp:.1f} °C; no decay or browning",
         )
+
+    def truck(self, number: int, consignee: str, day: int, status: str, pallets) -> None:
+        """A reefer container on a truck from the packing house to a Guangxi importer."""
+        route, name = ROUTES["CN"], f"s{number}"
+        container = f"{route.owner}{self.rng.randrange(10**6):06d}"
+        self.phyto += self.rng.randint(40, 400)
+        loaded_at = _at(day, 8) + self.minutes(0, 180)
+        gate = GATES[number % len(GATES)]
+        self.step(
+            loaded_at,
+            "load",
+            name,
+            exporter_id=Ref("exporter"),
+            consignee_id=Ref(consignee),
+            market="CN",
+            conveyance="road",
+            truck_plate=f"34C-{self.rng.randrange(100, 1000)}.{self.rng.randrange(10, 100)}",
+            trailer_plate=f"34R-{self.rng.randrange(100, 1000)}.{self.rng.randrange(10, 100)}",
+            border_gate=gate,
+            container_no=container + iso6346.calc_check_digit(container),
+            seal_no=f"{route.owner[:3]}{self.rng.randrange(10**6, 10**7)}",
+            phyto_certificate_no=f"VN-PC-{YEAR}-{self.phyto:06d}",
+            pallets=[Ref(p) for p in pallets],
+            loaded_at=loaded_at,
+        )
+        departed_at = _at(day, 12) + self.minutes(0, 60)
+        self.step(departed_at, "depart", name, departed_at=departed_at)
+        if status == "departed":
+            return
+        crossed_at = departed_at + self.minutes(240, 420)  # Hải Dương to Lạng Sơn, the queue
+        self.step(crossed_at, "cross", name, crossed_at=crossed_at)
+        arrived_at = (crossed_at + self.minutes(60, 150)).astimezone(CHINA)
+        self.step(
+            arrived_at,
+            "arrive",
+            name,
+            arrived_at=arrived_at,
+            condition=f"Pulp {self.rng.uniform(3.0, 5.0):.1f} °C; no decay or browning",
+        )
+
+
+def _open_to(orchard: Orchard, market: str) -> bool:
+    """Whether `orchard` holds an active code for `market` (China: a GACC registration)."""
+    if market == "CN":
+        return _orchard_key(orchard) in GACC_CODES
+    return market in orchard.markets.split()
 
 
 def plan(seed: int = 2026) -> list[Step]:
@@ -598,6 +681,11 @@ def _codes(scheme: str, value: str, markets: str, issuer: str = EXPORT_ISSUER) -
     return codes
 
 
+def _gacc(key: str) -> list[dict]:
+    """The place's GACC registration for China, if it holds one."""
+    return _codes("GACC", GACC_CODES[key], "CN", "GACC") if key in GACC_CODES else []
+
+
 # Postal codes and telephone area codes of the provinces, for the places' FSMA 204 location
 # descriptions (21 CFR 1.1310: phone number and address). The numbers are made up.
 POSTAL = {"Hải Dương": "03000", "Bắc Giang": "26000", "Hà Nội": "10000", "Hải Phòng": "04000"}
@@ -614,6 +702,7 @@ PARTY_CONTACT = {  # key: (postal code, phone)
     "sydney": ("2140", "+61 2 5550 0175"),
     "busan": ("46750", "+82 51 555 0128"),
     "rotterdam": ("2991 LN", "+31 180 555 014"),
+    "pingxiang": ("532600", "+86 771 555 0188"),
     "hai-phong": ("04000", "+84 225 3850 300"),
 }
 
@@ -651,7 +740,8 @@ def places(company_prefix: str) -> list[tuple[str, dict]]:
                         "country": "VN",
                     },
                     "codes": _codes("PUC", domestic, "VN", issuer)
-                    + _codes("PUC", orchard.export_code, orchard.markets),
+                    + _codes("PUC", orchard.export_code, orchard.markets)
+                    + _gacc(_orchard_key(orchard)),
                 },
             )
         )
@@ -668,7 +758,7 @@ def places(company_prefix: str) -> list[tuple[str, dict]]:
                 "postal_code": POSTAL[province],
                 "country": "VN",
             },
-            "codes": _codes("PHC", house.phc, house.markets),
+            "codes": _codes("PHC", house.phc, house.markets) + _gacc(house.key),
         }
         if house.gln:
             data["gln"] = _gs1_key(company_prefix, house.gln)
@@ -742,6 +832,8 @@ def _write(session: Session, step: Step, actor: User, names: dict, gs1: tuple[st
             names[step.name] = shipments.create(session, actor, data).id
         case "depart":
             shipments.depart(session, actor, names[step.name], data)
+        case "cross":
+            shipments.cross(session, actor, names[step.name], data)
         case "arrive":
             shipments.arrive(session, actor, names[step.name], data)
         case _:  # pragma: no cover - plan() makes only the kinds above

@@ -63,7 +63,7 @@ def test_a_korean_phone_gets_the_page_in_korean(client, story):
 
 
 def test_the_page_never_shows_prices_people_consignees_containers_or_notes(client, story):
-    for language in ("en", "vi", "ja", "ko"):
+    for language in ("en", "vi", "ja", "ko", "zh-Hans"):
         html = client.get(f"{LOT_URL}?lang={language}").get_data(as_text=True)
         carton = client.get(f"{LOT_URL}/21/7?lang={language}").get_data(as_text=True)
         linkset = client.get(f"{LOT_URL}?linkType=linkset").get_data(as_text=True)

@@ -18,7 +18,13 @@ from marshmallow import (
 
 from trace.domain.commodities import COMMODITIES
 from trace.domain.events import CORRECTABLE
-from trace.domain.markets import LOCATION_KINDS, TREATMENTS
+from trace.domain.markets import (
+    CONVEYANCE_MODES,
+    LOCATION_KINDS,
+    PLATE_PATTERN,
+    TREATMENTS,
+    all_markets,
+)
 from trace.gs1 import Gln, GS1Error, Gtin, Sscc, validate_lot
 
 MARKET = validate.Regexp(
@@ -112,6 +118,18 @@ def Commodity(**kwargs):
 
 def Text(maximum: int, **kwargs):
     return fields.String(validate=validate.Length(min=1, max=maximum), **kwargs)
+
+
+def Plate(**kwargs):
+    """A vehicle's plate as painted: Vietnamese (`34C-123.45`, a trailer `34R-012.34`) or
+    Chinese (`桂F12345`)."""
+    return fields.String(
+        validate=validate.Regexp(
+            PLATE_PATTERN,
+            error="a plate as painted, e.g. 34C-123.45 (a trailer 34R-012.34) or 桂F12345",
+        ),
+        **kwargs,
+    )
 
 
 def unreadable_text(value, path: str = "") -> tuple[str, str] | None:
@@ -560,6 +578,31 @@ class ShipmentIn(In):
     phyto_certificate_no = Text(64)
     pallets = fields.List(SsccField(), required=True, validate=validate.Length(1, 200))
     loaded_at = Aware()
+    conveyance = fields.String(
+        load_default="sea",
+        validate=validate.OneOf(CONVEYANCE_MODES),
+        metadata={"description": "sea or air (a container), road (a truck through a border gate)"},
+    )
+    truck_plate = Plate(
+        metadata={"description": "road: the truck's plate", "example": "34C-123.45"}
+    )
+    trailer_plate = Plate(
+        metadata={"description": "road: the trailer's plate", "example": "34R-012.34"}
+    )
+    border_gate = fields.String(
+        validate=validate.OneOf([g.code for m in all_markets() for g in m.gates]),
+        metadata={"description": "road: the border gate it crosses at", "example": "huu_nghi"},
+    )
+
+    @validates_schema
+    def _by_road(self, data, **_kwargs):
+        road = data.get("conveyance") == "road"
+        for name in ("truck_plate", "border_gate"):
+            if road and not data.get(name):
+                raise ValidationError("a shipment by road needs it", field_name=name)
+        for name in ("truck_plate", "trailer_plate", "border_gate"):
+            if not road and data.get(name):
+                raise ValidationError("only a shipment by road has it", field_name=name)
 
 
 class ShipmentOut(Out):
@@ -575,6 +618,11 @@ class ShipmentOut(Out):
     departed_at = fields.DateTime(allow_none=True)
     arrived_at = fields.DateTime(allow_none=True)
     created_at = fields.DateTime()
+    conveyance = fields.String()
+    truck_plate = fields.String(allow_none=True)
+    trailer_plate = fields.String(allow_none=True)
+    border_gate = fields.String(allow_none=True)
+    crossed_at = fields.DateTime(allow_none=True)
     pallets = fields.List(fields.String())
     warnings = fields.List(fields.String())
 
@@ -589,6 +637,10 @@ class ShipmentQuery(In):
 class DepartureIn(In):
     departed_at = Aware(required=True)
     port_id = Id()
+
+
+class CrossingIn(In):
+    crossed_at = Aware(required=True, metadata={"description": "when the truck crossed the border"})
 
 
 class ArrivalIn(In):

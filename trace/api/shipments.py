@@ -9,7 +9,15 @@ from trace.services import shipments
 
 from .auth import READERS, current_user
 from .common import page_window, protected
-from .schemas import ArrivalIn, DepartureIn, EventOut, ShipmentIn, ShipmentOut, ShipmentQuery
+from .schemas import (
+    ArrivalIn,
+    CrossingIn,
+    DepartureIn,
+    EventOut,
+    ShipmentIn,
+    ShipmentOut,
+    ShipmentQuery,
+)
 
 blp = Blueprint("shipments", __name__, description="Export shipments")
 NOT_YOURS = (403, "an importer, for a shipment not consigned to it")
@@ -82,6 +90,16 @@ class Departures(MethodView):
     def post(self, data, ident):
         """Record the departure (shipping event with bill of lading and phyto certificate)"""
         return shipments.depart(get_session(), current_user(), ident, data)
+
+
+@blp.route("/shipments/<int(max=2147483647):ident>/crossings")
+class Crossings(MethodView):
+    @protected(blp, "admin", "worker", errors=[404, 409])
+    @blp.arguments(CrossingIn)
+    @blp.response(201, EventOut)
+    def post(self, data, ident):
+        """Record a road shipment's truck crossing the border at its gate (once, after departure)"""
+        return shipments.cross(get_session(), current_user(), ident, data)
 
 
 @blp.route("/shipments/<int(max=2147483647):ident>/arrivals")

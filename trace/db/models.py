@@ -114,6 +114,14 @@ class Shipment(SQLModel, table=True):
     status: str = Field(default="loaded", max_length=16)  # loaded | departed | arrived
     departed_at: datetime | None = None
     arrived_at: datetime | None = None
+    # How it travels: sea | air (a container), road (a truck through a border gate).
+    conveyance: str = Field(default="sea", max_length=8)
+    truck_plate: str | None = Field(default=None, max_length=16, index=True)
+    trailer_plate: str | None = Field(default=None, max_length=16)
+    border_gate: str | None = Field(
+        default=None, max_length=32
+    )  # its market's (trace/domain/markets.py)
+    crossed_at: datetime | None = None  # the `cross` event: when the truck crossed the border
     created_at: datetime
 
 

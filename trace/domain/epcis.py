@@ -325,14 +325,14 @@ def _transactions(items: Iterable[Mapping[str, Any]], names: Names) -> list[dict
     ]
 
 
-def _codes(place: Place | None, scheme: str) -> list[dict[str, Any]]:
+def _codes(place: Place | None, *schemes: str) -> list[dict[str, Any]]:
     if place is None:
         return []
     return [
         {t("scheme"): c["scheme"], t("code"): c["value"], t("market"): c["market"]}
         | ({t("status"): c["status"]} if c.get("status") != "active" else {})
         for c in place.codes
-        if c["scheme"] == scheme
+        if c["scheme"] in schemes
     ]
 
 
@@ -399,7 +399,7 @@ def map_event(
     elif kind == "palletise":
         event["parentID"] = names.pallet(data["parent"])
         event["childQuantityList"] = _quantities(data.get("children", []), look, names)
-    elif kind in ("load", "ship", "arrive"):
+    elif kind in ("load", "ship", "cross", "arrive"):
         event["epcList"] = [names.pallet(sscc) for sscc in _pallets_of(data, look)]
     else:
         event["quantityList"] = _quantities(data.get("quantities", []), look, names)
@@ -441,7 +441,7 @@ def _extensions(
                 t("variety"): ilmd.get("variety"),
                 t("harvestDate"): ilmd.get("harvested_on"),
                 t("crew"): ilmd.get("crew"),
-                t("growingAreaCodes"): _codes(place, "PUC") or None,
+                t("growingAreaCodes"): _codes(place, "PUC", "GACC") or None,
             }
         )
     elif kind == "cool":
@@ -480,10 +480,10 @@ def _extensions(
             {
                 t("packDate"): data.get("packed_on"),
                 t("netWeightKg"): data.get("net_weight_kg"),
-                t("packingHouseCodes"): _codes(place, "PHC") or None,
+                t("packingHouseCodes"): _codes(place, "PHC", "GACC") or None,
             }
         )
-    elif kind in ("load", "ship", "arrive"):
+    elif kind in ("load", "ship", "cross", "arrive"):
         shipment = look.shipment(data.get("shipment_id"))
         event.update(
             _clean(
@@ -492,6 +492,10 @@ def _extensions(
                     t("market"): data.get("market") or (shipment.market if shipment else None),
                     t("containerNumber"): data.get("container_no"),
                     t("sealNumber"): data.get("seal_no"),
+                    t("conveyance"): data.get("conveyance"),
+                    t("truckPlate"): data.get("truck_plate"),
+                    t("trailerPlate"): data.get("trailer_plate"),
+                    t("borderGate"): data.get("border_gate"),
                     t("condition"): data.get("condition"),
                 }
             )

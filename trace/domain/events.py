@@ -42,6 +42,8 @@ KINDS: dict[str, Kind] = {
     "palletise": Kind("AggregationEvent", "ADD", "packing", "in_progress"),
     "load": Kind("ObjectEvent", "OBSERVE", "loading", "in_progress"),
     "ship": Kind("ObjectEvent", "OBSERVE", "shipping", "in_transit"),
+    # A truck crossing a border gate: its pallets exit the country (CBV entering_exiting).
+    "cross": Kind("ObjectEvent", "OBSERVE", "entering_exiting", "in_transit"),
     "arrive": Kind("ObjectEvent", "OBSERVE", "receiving", "in_progress"),
     "correct": Kind("ObjectEvent", "OBSERVE", None, None),  # carries an errorDeclaration
 }
@@ -63,6 +65,7 @@ CORRECTABLE: dict[str, frozenset[str]] = {
     "palletise": frozenset(),
     "load": frozenset(),
     "ship": frozenset(),
+    "cross": frozenset(),
     "arrive": frozenset(),
     # An EPCIS event captured from a partner: kept as sent. A correction may only record why
     # it is doubted; the sender corrects it with an EPCIS error declaration.

@@ -74,6 +74,9 @@ KINDS: dict[str, Kind] = _kinds(
         "arrived": K(("id",)),
         "not_departed": K(("id",)),
         "arrival_before_departure": K(("at", "departed")),
+        "not_by_road": K(("shipment",)),
+        "cross_order": K(("shipment", "status")),
+        "not_crossed": K(("shipment",)),
     },
     commodity={
         "unknown": K(("commodity",)),
@@ -89,6 +92,7 @@ KINDS: dict[str, Kind] = _kinds(
         "treatment_missing": K(("market", "lot", "commodity", "needs", "had")),
         "commodity_not_taken": K(("market", "lot", "commodity")),
         "unknown": K(("market", "known")),
+        "unknown_gate": K(("market", "gate")),
     },
     label={
         "harvest_lot": K(("lot",)),

@@ -50,6 +50,9 @@ TREATMENTS = MappingProxyType(
     }
 )
 
+# A vehicle's plate as painted: Vietnamese (34C-123.45; a trailer 34R-012.34) or Chinese (桂F12345).
+PLATE_PATTERN = r"^([0-9]{2}[A-Z][A-Z0-9]?-[0-9]{3}\.?[0-9]{2}|[\u4e00-\u9fff][A-Z][A-Z0-9]{5,6})$"
+
 # How a consignment leaves Vietnam: by sea container, by air, or by road truck through a border gate.
 CONVEYANCE_MODES = ("sea", "air", "road")
 
@@ -63,6 +66,9 @@ CODE_SCHEMES = MappingProxyType(
 # markets; China registers growing areas and packing houses itself (GACC).
 PPD = "Cục Bảo vệ thực vật"
 GACC = "GACC"
+# The scheme of GACC's registration numbers of growing areas and packing houses (beside the
+# PUC and PHC the same places hold for other markets).
+GACC_SCHEME = "GACC"
 
 # The member states of the European Union (ISO 3166-1 alpha-2), where an EU consignee may be.
 EU_COUNTRIES = (
@@ -92,16 +98,30 @@ class ProfileError(ValueError):
 
 
 @dataclass(frozen=True)
+class BorderGate:
+    """A road border gate: how the API names it, its Vietnamese name, the port facing it across
+    the border in the market's language (what a Chinese reader knows it by), its province.
+
+    Example: ``BorderGate("huu_nghi", "Hữu Nghị", "友谊关", "Lạng Sơn")``.
+    """
+
+    code: str
+    name: str
+    facing: str
+    province: str
+
+
+@dataclass(frozen=True)
 class Conveyance:
     """A way a consignment travels to the market.
 
     Attributes:
         mode: ``"sea"`` (container), ``"air"`` or ``"road"`` (truck).
-        border_gates: For road: the border gates it may cross, by name (e.g. ``"Hữu Nghị"``).
+        border_gates: For road: the border gates it may cross.
     """
 
     mode: str
-    border_gates: tuple[str, ...] = ()
+    border_gates: tuple[BorderGate, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -169,7 +189,16 @@ class Market:
 
     @property
     def border_gates(self) -> tuple[str, ...]:
+        """The border gates' Vietnamese names."""
+        return tuple(g.name for g in self.gates)
+
+    @property
+    def gates(self) -> tuple[BorderGate, ...]:
         return tuple(g for c in self.conveyances for g in c.border_gates)
+
+    def gate(self, code: str | None) -> BorderGate | None:
+        """The border gate `code` (``"huu_nghi"``) of this market, or None."""
+        return next((g for g in self.gates if g.code == code), None)
 
     def scheme_for(self, kind: str) -> RequiredCode | None:
         """The code a place of `kind` must hold for this market, or None."""
@@ -193,7 +222,7 @@ def validate(market: Market) -> Market:
     if not market.page_languages:
         problems.append("page_languages should name at least one language")
     for code in market.codes:
-        if CODE_SCHEMES.get(code.kind) != code.scheme:
+        if code.scheme not in (CODE_SCHEMES.get(code.kind), GACC_SCHEME):
             problems.append(f"a {code.kind} holds no {code.scheme} (known: {dict(CODE_SCHEMES)})")
     for commodity, methods in market.treatments.items():
         for method in set(methods) - set(TREATMENTS):
@@ -306,13 +335,28 @@ PROFILES = (
         name="China",
         label_languages=("zh-Hans", "vi"),
         page_languages=("zh-Hans", "vi"),
-        codes=_codes(GACC, "orchard", "packing_house"),
+        # GACC's registration numbers, titled on labels in Vietnamese and Simplified Chinese.
+        codes=(
+            RequiredCode("orchard", GACC_SCHEME, GACC, "Mã vùng trồng · 果园注册号"),
+            RequiredCode("packing_house", GACC_SCHEME, GACC, "Mã cơ sở đóng gói · 包装厂注册号"),
+        ),
         treatments={"lychee": ()},
         consignee_countries=("CN",),
         conveyances=(
-            Conveyance("road", ("Hữu Nghị", "Tân Thanh", "Kim Thành")),
+            Conveyance(
+                "road",
+                (
+                    BorderGate("huu_nghi", "Hữu Nghị", "友谊关", "Lạng Sơn"),
+                    BorderGate("tan_thanh", "Tân Thanh", "浦寨", "Lạng Sơn"),
+                    BorderGate("kim_thanh", "Kim Thành", "河口", "Lào Cai"),
+                ),
+            ),
             Conveyance("sea"),
         ),
+        # GACC asks each package to say, in Chinese, that it is exported to China.
+        origin="Xuất xứ Việt Nam · 原产国：越南",
+        stamps=("输往中华人民共和国",),
+        label_lines=("Cơ sở đóng gói · 包装厂: {packer}",),
     ),
     Market(
         code="KR",
@@ -347,11 +391,14 @@ __all__ = [
     "CONSIGNEE",
     "CONVEYANCE_MODES",
     "GACC",
+    "GACC_SCHEME",
     "LOCATION_KINDS",
     "N_",
+    "PLATE_PATTERN",
     "PPD",
     "PROFILES",
     "TREATMENTS",
+    "BorderGate",
     "Conveyance",
     "Market",
     "ProfileError",

@@ -296,6 +296,17 @@ Label = CartonLabel | PalletLabel | StickerLabel
 # --- Builders ---------------------------------------------------------------------------
 
 
+def market_script(market: str) -> str | None:
+    """The language whose glyph shapes a market's readers expect (`zh` for CN, `ja` for JP):
+    the first of its profile's label languages other than Vietnamese and English, if any."""
+    profile = markets.get(market)
+    for language in profile.label_languages if profile else ():
+        base = language.split("-")[0]
+        if base not in ("vi", "en"):
+            return base
+    return None
+
+
 def market_language(market: str, names: Mapping[str, str], consignee: str | None = None) -> str:
     """Pick the language of the second product name for a market.
 

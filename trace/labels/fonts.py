@@ -106,22 +106,47 @@ def _charset(name: str) -> frozenset[int]:
     return frozenset(face.charToGlyph) if face is not None else frozenset(range(32, 256))
 
 
-def font_for(text: str, bold: bool = False) -> str:
+def _cjk_order(prefer: str | None) -> tuple[str, ...]:
+    roles = ("ja", "ko", "zh")
+    return (prefer, *(r for r in roles if r != prefer)) if prefer in roles else roles
+
+
+def font_for(text: str, bold: bool = False, prefer: str | None = None) -> str:
     """Choose the font that has every character of ``text``.
 
     Latin and Vietnamese get DejaVu; text DejaVu lacks goes to the Japanese font,
     then the Korean one, then the Chinese one, whichever covers it (kana and kanji:
-    IPAGothic; hangul: NanumGothic; simplified Chinese: WenQuanYi Zen Hei).
+    IPAGothic; hangul: NanumGothic; simplified Chinese: WenQuanYi Zen Hei). ``prefer``
+    (``"zh"`` on a label for China) is tried first among them: a Chinese reader gets
+    Chinese glyph shapes for the characters Japanese shares.
     """
     first = font("bold" if bold else "regular")
     codes = {ord(char) for char in text}
     if codes <= _charset(first):
         return first
-    for role in ("ja", "ko", "zh"):
+    for role in _cjk_order(prefer):
         name = font(role)
         if codes <= _charset(name):
             return name
     return first
+
+
+def font_runs(text: str, bold: bool = False, prefer: str | None = None) -> list[tuple[str, str]]:
+    """``text`` as (font, part) runs: one run when a font has every character (`font_for`),
+    else each character in the first font that has it, so a line mixing Vietnamese and
+    Chinese ("Cơ sở đóng gói 包装厂") shows both."""
+    whole = font_for(text, bold, prefer)
+    if {ord(c) for c in text} <= _charset(whole):
+        return [(whole, text)]
+    names = [font("bold" if bold else "regular"), *(font(r) for r in _cjk_order(prefer))]
+    runs: list[tuple[str, str]] = []
+    for char in text:
+        name = next((n for n in names if ord(char) in _charset(n)), names[0])
+        if runs and (runs[-1][0] == name or char == " "):
+            runs[-1] = (runs[-1][0], runs[-1][1] + char)
+        else:
+            runs.append((name, char))
+    return runs
 
 
 def font_file(name: str) -> str | None:

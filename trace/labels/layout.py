@@ -28,9 +28,10 @@ from .content import (
     Label,
     PalletLabel,
     StickerLabel,
+    market_script,
     widest_symbols,
 )
-from .fonts import font_for
+from .fonts import font_for, font_runs
 
 SIZES_MM: dict[str, tuple[float, float]] = {
     "100x150mm": (100.0, 150.0),
@@ -119,7 +120,10 @@ def layout(label: Label, size: str, dpi: int) -> Layout:
     if size not in SIZES_MM:
         raise ValueError(f"label size {size!r}: should be one of {', '.join(SIZES_MM)}")
     width_mm, height_mm = SIZES_MM[size]
-    box = _Box(Layout(dots(width_mm, dpi), dots(height_mm, dpi), dpi))
+    box = _Box(
+        Layout(dots(width_mm, dpi), dots(height_mm, dpi), dpi),
+        market_script(getattr(label, "market", "")),
+    )
     large = width_mm >= LARGE_WIDTH_MM
     if isinstance(label, StickerLabel):
         _sticker(box, label)
@@ -139,8 +143,9 @@ def layout(label: Label, size: str, dpi: int) -> Layout:
 class _Box:
     """A cursor over a `Layout`: text lines and symbols in dots."""
 
-    def __init__(self, out: Layout) -> None:
+    def __init__(self, out: Layout, prefer: str | None = None) -> None:
         self.out = out
+        self.prefer = prefer  # the CJK font tried first: the market's language
         self.dpi = out.dpi
         self.pt = out.dpi / 72  # dots per point
 
@@ -163,17 +168,20 @@ class _Box:
 
         Returns the y just below the line.
         """
-        name = font_for(text, bold)
-        measured = stringWidth(text, name, size) * self.pt
+        runs = font_runs(text, bold, self.prefer)
+        measured = sum(stringWidth(part, name, size) for name, part in runs) * self.pt
         if measured > width:
             size = size * width / measured
             measured = width
-        ascent, descent = getAscentDescent(name, size)
+        ascent = max(getAscentDescent(name, size)[0] for name, _ in runs)
+        descent = min(getAscentDescent(name, size)[1] for name, _ in runs)
         baseline = top + math.ceil(ascent * self.pt)
         left = x + (width - measured) / 2 if center else x
-        (self.out.own if own else self.out.shared).append(
-            ("text", left, baseline, name, size, text)
-        )
+        for name, part in runs:
+            (self.out.own if own else self.out.shared).append(
+                ("text", left, baseline, name, size, part)
+            )
+            left += stringWidth(part, name, size) * self.pt
         return baseline + math.ceil(-descent * self.pt) + 1
 
     def wrapped(self, x: int, top: int, text: str, size: float, width: int) -> int:

@@ -28,6 +28,7 @@ from werkzeug.routing import PathConverter
 
 from trace.config import signing_key_path
 from trace.db.session import get_session
+from trace.domain import markets
 from trace.gs1 import GS1Error, compression, parse_digital_link, syntax
 from trace.security import client_address
 from trace.services import evidence, labels, lookup
@@ -197,6 +198,14 @@ def _too_many(error: HTTPException):
     return response
 
 
+def _gate_name(code: str | None, language: str) -> str:
+    """A border gate by the name its reader knows: 友谊关 in Chinese, else Hữu Nghị."""
+    gate = next((g for m in markets.all_markets() for g in m.gates if g.code == code), None)
+    if gate is None:
+        return code or ""
+    return gate.facing if language.startswith("zh") else gate.name
+
+
 @bp.context_processor
 def _template_helpers() -> dict:
     language = i18n.tag(get_locale())
@@ -214,6 +223,7 @@ def _template_helpers() -> dict:
         "commodity_name": lambda commodity: words.word(words.COMMODITIES, commodity),
         "place_kind": lambda kind: words.word(words.PLACES, kind),
         "code_name": lambda scheme: words.word(words.CODES, scheme),
+        "gate_name": lambda code: _gate_name(code, language),
         "keys_url": "/.well-known/trace-keys.json",
         "contact": {
             key: current_app.config[f"LOOKUP_CONTACT_{key.upper()}"]

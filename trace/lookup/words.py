@@ -27,6 +27,7 @@ EVENTS = {
     "palletise": _l("Put on a pallet"),
     "load": _l("Loaded for export"),
     "ship": _l("Departed"),
+    "cross": _l("Crossed the border"),
     "arrive": _l("Arrived"),
 }
 
@@ -41,6 +42,7 @@ CODES = {
     "PUC": _l("Growing-area code"),
     "PHC": _l("Packing-house code"),
     "TFC": _l("Treatment-facility code"),
+    "GACC": _l("China customs (GACC) registration"),
 }
 
 KEYS = {

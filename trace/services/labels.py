@@ -48,6 +48,7 @@ from trace.labels.content import (
 
 from . import masterdata
 from .common import get_lot, lock_chain, next_value, now, unit_of_work
+from .masterdata import required_scheme
 from .shipments import gap_text, market_gaps, missing_codes
 
 
@@ -398,7 +399,13 @@ def lot_facts(session: Session, lot: Lot, market: str, base_url: str) -> LotFact
         {o for o in session.exec(select(Lot.orchard_id).where(Lot.id.in_(lineage))) if o}
     )
     areas = tuple(
-        dict.fromkeys(code for code in (_code(session, o, "PUC", market) for o in orchards) if code)
+        dict.fromkeys(
+            code
+            for code in (
+                _code(session, o, required_scheme("orchard", market), market) for o in orchards
+            )
+            if code
+        )
     )
     refs = select(EventRef.event_id).where(EventRef.node.in_([node("lot", i) for i in lineage]))
     steps = session.exec(
@@ -415,6 +422,8 @@ def lot_facts(session: Session, lot: Lot, market: str, base_url: str) -> LotFact
         None,
     )
     treat = next((e for e in reversed(steps) if e.type == "treat"), None)
+    house_id = pack.biz_location_id if pack else lot.location_id
+    house = session.get(Location, house_id) if house_id else None
     treatment = None
     if treat is not None:
         treatment = Treatment(
@@ -432,9 +441,7 @@ def lot_facts(session: Session, lot: Lot, market: str, base_url: str) -> LotFact
         lot=lot.code,
         pack_date=lot.produced_on,
         growing_areas=areas,
-        packing_house=_code(
-            session, pack.biz_location_id if pack else lot.location_id, "PHC", market
-        ),
+        packing_house=_code(session, house_id, required_scheme("packing_house", market), market),
         treatment=treatment,
         market=market,
         base_url=base_url,

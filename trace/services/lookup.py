@@ -61,6 +61,7 @@ TIMELINE_KINDS = frozenset(
         "palletise",
         "load",
         "ship",
+        "cross",
         "arrive",
     }
 )
@@ -157,6 +158,16 @@ def _tz(offset: str) -> timezone:
     sign = -1 if offset.startswith("-") else 1
     hours, _, minutes = offset.lstrip("+-").partition(":")
     return timezone(sign * timedelta(hours=int(hours), minutes=int(minutes or 0)))
+
+
+def _road(shipment: Shipment, crossed_at: datetime | None) -> dict:
+    """How a shipment travels, for the public page: by road, its border gate and when the truck
+    crossed (never the truck's plates: they are the carrier's business)."""
+    return {
+        "conveyance": shipment.conveyance,
+        "border_gate": shipment.border_gate,
+        "crossed_at": crossed_at,
+    }
 
 
 def _local(moment: datetime | None, offset: str = "+07:00") -> datetime | None:
@@ -422,6 +433,7 @@ def _lot_view(session: Session, lot: Lot, chain: dict) -> dict:
     packing = None
     packed_at = lot.created_at
     departures: dict[int, dict] = {}
+    crossings: dict[int, datetime] = {}
     loaded_at: dict[int, datetime] = {}
     for event, data in events:
         at = _local(event.event_time, event.tz_offset)
@@ -448,7 +460,7 @@ def _lot_view(session: Session, lot: Lot, chain: dict) -> dict:
             if lot.code in outputs:
                 packing = {"house": place, "at": at, "packed_on": lot.produced_on}
                 packed_at = event.event_time
-        elif event.type in ("load", "ship", "arrive"):
+        elif event.type in ("load", "ship", "cross", "arrive"):
             shipment_id = data.get("shipment_id")
             market = data.get("market") or next(
                 (s.market for s in shipments if s.id == shipment_id), None
@@ -461,6 +473,9 @@ def _lot_view(session: Session, lot: Lot, chain: dict) -> dict:
             if event.type == "ship":
                 port = place if place and place["kind"] == "port" else None
                 departures[shipment_id] = {"at": at, "port": port}
+            if event.type == "cross":
+                entry["gate"] = data.get("border_gate")
+                crossings[shipment_id] = at
         if entry not in timeline:
             timeline.append(entry)
 
@@ -482,6 +497,7 @@ def _lot_view(session: Session, lot: Lot, chain: dict) -> dict:
                 "status": shipment.status,
                 "departed_at": departure.get("at") or _local(shipment.departed_at),
                 "port": departure.get("port"),
+                **_road(shipment, crossings.get(shipment.id)),
                 "arrived_at": _local(shipment.arrived_at),
                 "exporter": then.at(
                     shipment.exporter_id, loaded_at.get(shipment.id, shipment.created_at)
@@ -557,6 +573,7 @@ def pallet_page(session: Session, pallet: Pallet) -> dict:
             "market": shipment.market,
             "status": shipment.status,
             "departed_at": _local(shipment.departed_at),
+            **_road(shipment, _local(shipment.crossed_at)),
             "arrived_at": _local(shipment.arrived_at),
             "exporter": then.at(shipment.exporter_id, shipment.created_at),
         }

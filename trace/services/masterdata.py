@@ -16,12 +16,23 @@ from sqlalchemy import and_, func, or_
 from sqlmodel import Session, select
 
 from trace.db.models import Location, LocationCode, Lot, MasterDataVersion, Product, User
+from trace.domain import markets
 from trace.domain.commodities import commodity
 from trace.domain.errors import Invalid, NotFound, RuleViolation
 from trace.domain.masterdata import location_state, product_state
 from trace.gs1 import Gln, Gtin
 
 from .common import lock_chain, next_value, now, record_version, unit_of_work
+
+
+def required_scheme(kind: str, market: str) -> str | None:
+    """The code a place of `kind` needs to be in a chain bound for `market`, as the market's
+    profile says (China: GACC's registration numbers of orchards and packing houses)."""
+    profile = markets.get(market)
+    if profile is None:
+        return markets.CODE_SCHEMES.get(kind)
+    required = profile.scheme_for(kind)
+    return required.scheme if required else None
 
 
 def _codes(location_id: int, codes: list[dict]) -> list[LocationCode]:

@@ -232,6 +232,7 @@ def create(session: Session, actor: User, data: dict) -> Shipment:
         refusals = market_refusals(session, lots, market, consignee)
         if refusals:
             raise refusals[0]
+        _check_route(market, data)
         shipment = Shipment(
             exporter_id=exporter.id,
             consignee_id=consignee.id,
@@ -240,6 +241,10 @@ def create(session: Session, actor: User, data: dict) -> Shipment:
             seal_no=data.get("seal_no"),
             bill_of_lading=data.get("bill_of_lading"),
             phyto_certificate_no=data.get("phyto_certificate_no"),
+            conveyance=data.get("conveyance") or "sea",
+            truck_plate=data.get("truck_plate"),
+            trailer_plate=data.get("trailer_plate"),
+            border_gate=data.get("border_gate"),
             created_at=when,
         )
         session.add(shipment)
@@ -262,6 +267,7 @@ def create(session: Session, actor: User, data: dict) -> Shipment:
                 "pallets": [p.sscc for p in pallets],
                 "market": market,
                 "container_no": shipment.container_no,
+                **_vehicle(shipment),
             },
             refs=[
                 target,
@@ -271,6 +277,42 @@ def create(session: Session, actor: User, data: dict) -> Shipment:
             edges=[(node("pallet", p.id), target, p.cartons, "CT") for p in pallets],
         )
     return shipment
+
+
+def _check_route(market: str, data: dict) -> None:
+    """A road shipment crosses one of its market's border gates (the consignee's country is
+    `market_refusals`' rule)."""
+    profile = markets.get(market)
+    if data.get("border_gate") and (profile is None or profile.gate(data["border_gate"]) is None):
+        gates = ", ".join(g.code for g in profile.gates) if profile else ""
+        raise Invalid(
+            "border_gate",
+            f"{data['border_gate']} is no border gate of {market} (its gates: {gates or 'none'})",
+            kind="market.unknown_gate",
+            market=market,
+            gate=data["border_gate"],
+        )
+
+
+def _vehicle(shipment: Shipment) -> dict:
+    """What the load and ship events say of a road shipment's truck (nothing for sea or air)."""
+    if shipment.conveyance != "road":
+        return {}
+    return {
+        "conveyance": "road",
+        "truck_plate": shipment.truck_plate,
+        "trailer_plate": shipment.trailer_plate,
+        "border_gate": shipment.border_gate,
+    }
+
+
+def _parties(shipment: Shipment) -> dict:
+    """Who sends and who receives (EPCIS owning parties) and the shipment's documents."""
+    return {
+        "sources": [{"type": "owning_party", "location_id": shipment.exporter_id}],
+        "destinations": [{"type": "owning_party", "location_id": shipment.consignee_id}],
+        "biz_transactions": _transactions(shipment),
+    }
 
 
 def _transactions(shipment: Shipment) -> list[dict]:
@@ -325,9 +367,48 @@ def depart(session: Session, actor: User, ident: int, data: dict) -> Event:
                 "market": shipment.market,
                 "container_no": shipment.container_no,
                 "seal_no": shipment.seal_no,
-                "sources": [{"type": "owning_party", "location_id": shipment.exporter_id}],
-                "destinations": [{"type": "owning_party", "location_id": shipment.consignee_id}],
-                "biz_transactions": _transactions(shipment),
+                **_vehicle(shipment),
+                **_parties(shipment),
+            },
+            refs=_refs(session, shipment),
+        )
+
+
+def cross(session: Session, actor: User, ident: int, data: dict) -> Event:
+    """The truck of a road shipment crossed the border at its gate: the pallets left Vietnam."""
+    with unit_of_work(session):
+        head = lock_chain(session)
+        shipment = get_shipment(session, ident)
+        if shipment.conveyance != "road":
+            raise RuleViolation(
+                f"shipment {ident} goes by {shipment.conveyance}: only a truck crosses a border gate",
+                kind="shipment.not_by_road",
+                shipment=ident,
+            )
+        if shipment.crossed_at is not None or shipment.status != "departed":
+            raise RuleViolation(
+                f"shipment {ident} has {'crossed' if shipment.crossed_at else shipment.status}: "
+                "a truck crosses once, after its departure",
+                kind="shipment.cross_order",
+                shipment=ident,
+                status="crossed" if shipment.crossed_at else shipment.status,
+            )
+        when = check_event_time(data["crossed_at"], "crossed_at")
+        require_order(when, "the crossing", [(f"shipment {ident} departed", shipment.departed_at)])
+        shipment.crossed_at = when
+        session.add(shipment)
+        return record(
+            session,
+            head,
+            "cross",
+            event_time=when,
+            actor=actor,
+            location_id=None,
+            data={
+                "shipment_id": shipment.id,
+                "market": shipment.market,
+                **_vehicle(shipment),
+                **_parties(shipment),
             },
             refs=_refs(session, shipment),
         )
@@ -347,14 +428,22 @@ def arrive(session: Session, actor: User, ident: int, data: dict) -> Event:
                 kind="shipment.not_departed",
                 id=ident,
             )
+        if shipment.conveyance == "road" and shipment.crossed_at is None:
+            raise RuleViolation(
+                f"shipment {ident} has not crossed the border yet: record its crossing first",
+                kind="shipment.not_crossed",
+                shipment=ident,
+            )
         when = check_event_time(data["arrived_at"], "arrived_at")
-        if when < shipment.departed_at:
+        since = shipment.crossed_at or shipment.departed_at
+        if when < since:
             raise Invalid(
                 "arrived_at",
-                "a shipment cannot arrive before it departed",
+                "a shipment cannot arrive before it departed"
+                + (" and crossed the border" if shipment.crossed_at else ""),
                 kind="shipment.arrival_before_departure",
                 at=when,
-                departed=shipment.departed_at,
+                departed=since,
             )
         shipment.status = "arrived"
         shipment.arrived_at = when
@@ -369,9 +458,7 @@ def arrive(session: Session, actor: User, ident: int, data: dict) -> Event:
             data={
                 "shipment_id": shipment.id,
                 "condition": data.get("condition"),
-                "sources": [{"type": "owning_party", "location_id": shipment.exporter_id}],
-                "destinations": [{"type": "owning_party", "location_id": shipment.consignee_id}],
-                "biz_transactions": _transactions(shipment),
+                **_parties(shipment),
             },
             refs=_refs(session, shipment),
         )

@@ -30,13 +30,14 @@ from wtforms.validators import (
 )
 
 from trace.domain.commodities import COMMODITIES
-from trace.domain.markets import LOCATION_KINDS, TREATMENTS
+from trace.domain.markets import CONVEYANCE_MODES, LOCATION_KINDS, PLATE_PATTERN, TREATMENTS
 from trace.gs1 import Gln, GS1Error, Gtin, validate_lot
 
 from . import messages
 from .base import INPUT_FORMAT
 
 REQUIRED = _l("Required.")
+PLATE = Regexp(PLATE_PATTERN, message=_l("A plate as painted, e.g. 34C-123.45 or 桂F12345."))
 MARKET_CODE = Regexp(r"^[A-Z]{2}$", message=_l("A market is a two-letter code such as JP, US, EU."))
 
 
@@ -288,6 +289,14 @@ class ShipmentForm(Once):
         _l("Phytosanitary certificate"), validators=[Optional(), text(64)]
     )
     loaded_at = when(_l("Loaded at"))
+    conveyance = SelectField(_l("By"), choices=same(CONVEYANCE_MODES), default="sea")  # words: view
+    truck_plate = StringField(_l("Truck plate (by road)"), validators=[Optional(), PLATE])
+    trailer_plate = StringField(_l("Trailer plate (by road)"), validators=[Optional(), PLATE])
+    border_gate = SelectField(_l("Border gate (by road)"), validators=[Optional()])
+
+
+class CrossForm(Once):
+    crossed_at = when(_l("Crossed the border at"))
 
 
 class DepartForm(Once):

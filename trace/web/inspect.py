@@ -36,7 +36,13 @@ from trace.services.epcis import export
 
 from . import chain, scan, words
 from .base import AUDITORS, READERS, WORKERS, bp, can, me, render, roles, shown_time
-from .lookups import market_check, new_arrive_form, new_depart_form
+from .lookups import (
+    gate_choices,
+    market_check,
+    new_arrive_form,
+    new_cross_form,
+    new_depart_form,
+)
 
 # --- search ---------------------------------------------------------------------------------------
 
@@ -343,7 +349,7 @@ def pallet_page(sscc: str):
     )
 
 
-def show_shipment(ident: int, depart=None, arrive=None, status: int = 200):
+def show_shipment(ident: int, depart=None, arrive=None, cross=None, status: int = 200):
     """The shipment page (also shown again with a departure or arrival form's errors)."""
     db = get_session()
     row = shipments.get_shipment(db, ident)
@@ -355,7 +361,9 @@ def show_shipment(ident: int, depart=None, arrive=None, status: int = 200):
     if can(*WORKERS):
         if row.status == "loaded":
             forms["depart"] = depart or new_depart_form()
-        if row.status == "departed":
+        if row.status == "departed" and row.conveyance == "road" and row.crossed_at is None:
+            forms["cross"] = cross or new_cross_form()
+        elif row.status == "departed":
             forms["arrive"] = arrive or new_arrive_form()
     return render(
         "web/shipment.html",
@@ -366,6 +374,7 @@ def show_shipment(ident: int, depart=None, arrive=None, status: int = 200):
         pallets=[(p, packing.pallet_contents(db, p)) for p in pallets],
         events=timeline(db, events),
         forms=forms,
+        gate=dict(gate_choices()).get(row.border_gate or "", row.border_gate),
         check=market_check([p.sscc for p in pallets], row.market, row.consignee_id, own=row.id),
         chain=picture(node("shipment", row.id), _("The chain of shipment %(id)s", id=row.id)),
     )

@@ -10,11 +10,12 @@ from trace.db.models import Location, LocationCode, Lot, Pallet, PalletContent
 from trace.db.session import get_session
 from trace.domain import markets as market_profiles
 from trace.domain.errors import DomainError
+from trace.domain.markets import all_markets
 from trace.services import packing, shipments
 
 from . import messages
 from .base import local_now, new_token
-from .forms import ArriveForm, DepartForm, options
+from .forms import ArriveForm, CrossForm, DepartForm, options
 
 
 def places(kind: str) -> list[Location]:
@@ -89,6 +90,17 @@ def new_depart_form() -> DepartForm:
     form = DepartForm(formdata=None)
     form.port_id.choices = port_choices()
     form.once.data, form.departed_at.data = new_token(), local_now()
+    return form
+
+
+def gate_choices() -> list[tuple[str, str]]:
+    """Every market's border gates, by their Vietnamese name and the port facing them."""
+    return [(g.code, f"{g.name} – {g.facing}") for m in all_markets() for g in m.gates]
+
+
+def new_cross_form() -> CrossForm:
+    form = CrossForm(formdata=None)
+    form.once.data, form.crossed_at.data = new_token(), local_now()
     return form
 
 

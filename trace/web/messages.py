@@ -299,6 +299,23 @@ SENTENCES = {
         "market",
     ),
     "market.unknown": (_l("trace knows no market %(market)s: it ships to %(known)s."), "market"),
+    "market.unknown_gate": (
+        _l("%(gate)s is not a border gate of %(market)s: choose one of its gates."),
+        "border_gate",
+    ),
+    # China by road: a truck crosses its border gate once, after departing, before arriving.
+    "shipment.not_by_road": (
+        _l("Shipment %(shipment)s does not go by road: only a truck crosses a border gate."),
+        "crossed_at",
+    ),
+    "shipment.cross_order": (
+        _l("Shipment %(shipment)s is %(status)s: a truck crosses once, after its departure."),
+        "crossed_at",
+    ),
+    "shipment.not_crossed": (
+        _l("Shipment %(shipment)s has not crossed the border yet: record its crossing first."),
+        "arrived_at",
+    ),
 }
 
 # Params that name a code of the data: shown in the reader's words.

@@ -22,6 +22,7 @@ EVENTS = {
     "palletise": _l("Palletised"),
     "load": _l("Loaded"),
     "ship": _l("Departed"),
+    "cross": _l("Crossed the border"),
     "arrive": _l("Arrived"),
     "correct": _l("Corrected"),
     "capture": _l("Captured (EPCIS)"),
@@ -29,6 +30,12 @@ EVENTS = {
 }
 
 PLACES = {code: _l(word) for code, word in LOCATION_KINDS.items()}
+
+CONVEYANCES = {
+    "sea": _l("Sea (container)"),
+    "air": _l("Air"),
+    "road": _l("Road (truck through a border gate)"),
+}
 
 NODES = {
     "orchard": _l("Orchards"),
@@ -52,6 +59,7 @@ STATUSES = {
     "loaded": _l("loaded"),
     "departed": _l("departed"),
     "arrived": _l("arrived"),
+    "crossed": _l("across the border"),
 }
 
 # The public page writes a treatment mid-sentence ("fumigation"); a staff page's list starts

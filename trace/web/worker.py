@@ -35,6 +35,7 @@ from .base import (
 from .forms import (
     ArriveForm,
     CoolForm,
+    CrossForm,
     DepartForm,
     InspectForm,
     PackForm,
@@ -45,7 +46,7 @@ from .forms import (
     options,
 )
 from .inspect import show_shipment
-from .lookups import market_check, markets, places, port_choices, usual_market
+from .lookups import gate_choices, market_check, markets, places, port_choices, usual_market
 
 EPSILON = 1e-9
 
@@ -707,6 +708,8 @@ def shipment():
     exporters, importers = places("exporter"), places("importer")
     form.exporter_id.choices = options((e.id, e.name) for e in exporters)
     form.consignee_id.choices = options((i.id, i.name) for i in importers)
+    form.conveyance.choices = [(m, words.word(words.CONVEYANCES, m)) for m in words.CONVEYANCES]
+    form.border_gate.choices = options([("", ""), *gate_choices()])
     if request.method == "GET":
         _start(form, loaded_at=local_now(), market=usual_market())
     ssccs = [s for s in request.form.getlist("pallet") if s]
@@ -743,6 +746,7 @@ def shipment():
                         "phyto_certificate_no": form.phyto_certificate_no.data or None,
                         "pallets": ssccs,
                         "loaded_at": aware(form.loaded_at.data),
+                        **_vehicle(form),
                     },
                 )
                 flash(_("Shipment %(id)s loaded.", id=made.id), "ok")
@@ -758,6 +762,8 @@ def shipment():
                     "pallets": "scan",
                     "exporter_id": "exporter_id",
                     "consignee_id": "consignee_id",
+                    "truck_plate": "truck_plate",
+                    "border_gate": "border_gate",
                 },
             )
             if response is not None:
@@ -775,6 +781,36 @@ def shipment():
         note=note,
         cartons=sum(p["pallet"].cartons for p in pallets if p["pallet"]),
     )
+
+
+def _vehicle(form: ShipmentForm) -> dict:
+    """A road shipment's truck, trailer and border gate (the API's rules say what is missing)."""
+    if form.conveyance.data != "road":
+        return {"conveyance": form.conveyance.data}
+    return {
+        "conveyance": "road",
+        "truck_plate": form.truck_plate.data or None,
+        "trailer_plate": form.trailer_plate.data or None,
+        "border_gate": form.border_gate.data or None,
+    }
+
+
+@bp.route("/app/shipments/<int:ident>/crossing", methods=["POST"])
+@roles(*WORKERS)
+def cross(ident: int):
+    """Record that a road shipment's truck crossed the border at its gate."""
+    form = CrossForm()
+    if form.validate():
+
+        def record() -> str:
+            shipments.cross(get_session(), me(), ident, {"crossed_at": aware(form.crossed_at.data)})
+            flash(_("Shipment %(id)s crossed the border.", id=ident), "ok")
+            return url_for("web.shipment_page", ident=ident)
+
+        response = submit_once(form, record, {"time": "crossed_at", "crossed_at": "crossed_at"})
+        if response is not None:
+            return response
+    return show_shipment(ident, cross=form, status=422)
 
 
 @bp.route("/app/shipments/<int:ident>/departure", methods=["POST"])
