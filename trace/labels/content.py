@@ -378,7 +378,7 @@ def carton_label(facts: LotFacts, serial: str) -> CartonLabel:
     ]
     if facts.growing_areas:
         title = _title(profile, "orchard", "Growing area")
-        title += "s" if len(facts.growing_areas) > 1 else ""
+        title += "s" if len(facts.growing_areas) > 1 and title == "Growing area" else ""
         fields.append(Field(title, ", ".join(facts.growing_areas)))
     if facts.packing_house:
         fields.append(Field(_title(profile, "packing_house", "PHC"), facts.packing_house))

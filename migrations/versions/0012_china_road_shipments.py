@@ -17,7 +17,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0011_china"
-down_revision: str | None = "0008_security"
+down_revision: str | None = "0011_staff"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
