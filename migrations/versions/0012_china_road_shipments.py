@@ -1,7 +1,7 @@
 """shipments by road: truck, trailer, border gate and the crossing
 
 Revision ID: 0011_china
-Revises: 0008_security
+Revises: 0011_staff
 Create Date: 2026-12-03 15:20:00
 
 A shipment travels by sea, air (a container) or road (a truck and trailer through a border
