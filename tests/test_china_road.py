@@ -131,7 +131,11 @@ def test_china_takes_a_consignee_in_china_and_the_chain_s_gacc_registrations(
     )
     assert response.status_code == 409
     assert response.json["kind"] == "market.consignee_outside"
-    assert response.json["params"] == {"consignee": "Tokyo Fresh Trading KK", "market": "CN"}
+    assert response.json["params"] == {
+        "consignee": "Tokyo Fresh Trading KK",
+        "market": "CN",
+        "country": "JP",
+    }
 
     # A gate of China's border on a shipment to Japan names no gate of Japan's.
     body = truck_body(cn, season["ssccs"], market="JP", consignee_id=cn["importer"])

@@ -18,7 +18,7 @@ CHINA = {
     "market": "CN",
     "growing_areas": ("VNHD-GACC-0112",),
     "packing_house": "VNHD-GACC-PH007",
-    "packing_house_name": "Cơ sở đóng gói vải Thanh Hà",
+    "packer": "Cơ sở đóng gói vải Thanh Hà",
     "treatment": None,
 }
 STAMP = "输往中华人民共和国"

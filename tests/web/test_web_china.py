@@ -32,7 +32,7 @@ def test_a_worker_loads_a_truck_for_china_and_records_its_crossing(as_, api, ids
         {**truck, "consignee_id": str(cn["importer"]), "truck_plate": "34C-123.45",
          "border_gate": "huu_nghi"}
     )  # fmt: skip
-    assert "không ở Trung Quốc" in errors_of(worker.html, "consignee_id")
+    assert "bên nhận ở JP" in errors_of(worker.html, "consignee_id")
     worker.send({**truck, "consignee_id": str(cn["cn_importer"]), "truck_plate": "34C-12"})
     assert "Biển số" in errors_of(worker.html, "truck_plate")
     assert count_rows(engine) == before

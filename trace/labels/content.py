@@ -409,8 +409,8 @@ def carton_label(facts: LotFacts, serial: str) -> CartonLabel:
         fields=tuple(fields),
         origin=profile.origin,
         stamps=(
-            *(line.format(packer=facts.packer) for line in profile.label_lines),
             *profile.stamps,
+            *(line.format(packer=facts.packer) for line in profile.label_lines),
             *facts.stamps,
         ),
         qr=qr,

@@ -7,6 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
+from babel.core import get_global
 from flask import request
 from flask_babel import format_date, get_locale
 from werkzeug.datastructures import LanguageAccept
@@ -65,23 +66,37 @@ def _chosen_language() -> str:
 
 @lru_cache(maxsize=1024)
 def _best_language(accept_language: str) -> str:
-    """Accept-Language → one of ours: read once per header as phones send it, not per request."""
+    """Accept-Language → one of ours: read once per header as phones send it, not per request.
+    Each tag is first read as the script it implies (``zh-CN`` → ``zh-Hans``), so a phone's
+    first choice wins over a later English."""
     accepted = parse_accept_header(accept_language, LanguageAccept)
-    return accepted.best_match(LANGUAGES) or _by_script(accepted) or "en"
+    for value, quality in sorted(accepted, key=lambda item: -item[1]):  # ties: the phone's order
+        tag = _by_script(value)
+        for choice in (tag, tag.split("-")[0]):  # ja-JP → ja
+            if quality > 0 and choice.lower() in _OFFERED:
+                return _OFFERED[choice.lower()]
+    return "en"
 
 
-def _by_script(accepted: LanguageAccept) -> str | None:
+_LIKELY = get_global("likely_subtags")
+_OFFERED = {language.lower(): language for language in LANGUAGES}
+
+
+def _by_script(value: str) -> str:
     """``zh-CN`` → ``zh-Hans``: a region read as its likely script (CLDR's likely subtags),
-    which werkzeug's matching does not do; ``zh-TW`` (Traditional) stays unmatched."""
-    for value, _quality in accepted:
-        try:
-            locale = Locale.parse(value, sep="-")
-        except (ValueError, UnknownLocaleError):
-            continue
-        found = f"{locale.language}-{locale.script}" if locale.script else locale.language
-        if found in LANGUAGES:
-            return found
-    return None
+    which werkzeug's matching does not do; ``zh-TW`` (Traditional) stays as it was sent."""
+    if value in LANGUAGES:
+        return value
+    try:
+        locale = Locale.parse(value, sep="-")
+    except (ValueError, UnknownLocaleError):
+        return value
+    script = locale.script
+    if script is None and locale.territory is None:  # a bare `zh`: its likely script, Hans
+        likely = _LIKELY.get(locale.language, "").split("_")
+        script = likely[1] if len(likely) == 3 else None
+    found = f"{locale.language}-{script}" if script else locale.language
+    return found if found in LANGUAGES else value
 
 
 def name_in(names: dict | None, language: str) -> str | None:
