@@ -55,7 +55,7 @@ def browser(site):
         ("ja", "タンハー・ライチ", "各工程の記録"),
         ("vi", "Vải thiều Thanh Hà", "Từng công đoạn đã diễn ra"),
         ("en", "Thanh Ha lychee", "What happened, step by step"),
-        ("zh-Hans", "Thanh Ha lychee", "逐步记录"),  # China's profile; no Chinese name: English
+        ("zh-Hans", "Thanh Ha lychee", "每一步的记录"),  # China's profile; no Chinese name: English
     ],
 )
 def test_the_page_fits_a_phone_in_each_language(site, browser, tmp_path, language, title, timeline):

@@ -12,6 +12,7 @@ Skips where /usr/bin/chromium is missing, except under CI (CI=true), where it fa
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 
@@ -28,9 +29,9 @@ def site(sqlite_template, tmp_path_factory):
     """The app with the walkthrough's master data and three staff users, served in a thread."""
     require_browser()
     folder = tmp_path_factory.mktemp("web-browser")
-    app, _api, _ids = staffed_app(sqlite_template, folder)
+    app, api, ids = staffed_app(sqlite_template, folder)
     with served(app) as base:
-        yield base, app
+        yield base, app, api, ids
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +63,7 @@ def _scan(page, text: str, expect_text: str) -> None:
 def test_the_walkthrough_in_a_browser(site, browser, tmp_path):
     from playwright.sync_api import expect
 
-    base, app = site
+    base, app, api, ids = site
     out = shots(tmp_path)
 
     # --- the worker, on the packing line's tablet, in Vietnamese -----------------------------
@@ -83,6 +84,16 @@ def test_the_walkthrough_in_a_browser(site, browser, tmp_path):
     page.get_by_role("button", name="Ghi nhận tiếp nhận").click()
     expect(page.locator(".flash.ok")).to_contain_text("Đã tiếp nhận lô H")
     harvest = re.search(r"/app/lots/(H[\d-]+)$", page.url).group(1)
+    # Fumigated at the facility (its own API client): Japan takes lychee fumigated or steamed.
+    treated = api.as_("worker").post(
+        f"/lots/{harvest}/treatments",
+        json={
+            "facility_id": ids["facility"],
+            "method": "fumigation",
+            "treated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        },
+    )
+    assert treated.status_code == 201, treated.json
 
     page.get_by_role("link", name="Đóng gói", exact=True).click()
     _scan(page, harvest, harvest)

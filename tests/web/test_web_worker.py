@@ -296,7 +296,7 @@ def test_a_carrot_lot_is_washed_graded_and_stored_from_its_page(as_, api, ids, e
     worker.open(f"/app/step/grade?lot={code}")
     before = count_rows(engine)
     worker.send({"size_L": "1500", "size_M": "500"})  # 2000 kg: only 1900 were received
-    assert "1900 kg received and not packed: 2000 kg cannot be graded." in worker.text()
+    assert "1,900 kg received and not packed: 2,000 kg cannot be graded." in worker.text()
     assert count_rows(engine) == before
     worker.send({"size_L": "1000", "size_M": "700", "culls": "150"})
     assert worker.url == f"/app/lots/{code}"

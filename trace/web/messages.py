@@ -322,8 +322,8 @@ SENTENCES = {
 _WORDS = {
     "method": words.METHODS,
     "methods": words.METHODS,
-    "needs": words.METHODS,
-    "had": words.METHODS,
+    "needs": words.TREATMENT_NAMES,
+    "had": words.TREATMENT_NAMES,
     "is_kind": words.PLACES,
     "wanted": words.PLACES,
     "status": words.STATUSES,
@@ -334,6 +334,8 @@ _WORDS = {
     "roles": words.ROLES,
     "key": {"lot": _l("Lot code"), "serial": _l("Serial number")},
 }
+# Params that may be empty, and what the sentence says then.
+_NONE = {"had": _l("no treatment"), "country": _l("no country")}
 # Params that are identifiers, shown as they are written (never "1.234").
 _IDENTIFIERS = {"id", "shipment", "serial", "code_id", "extension", "prefix"}
 
@@ -341,6 +343,8 @@ _IDENTIFIERS = {"id", "shipment", "serial", "code_id", "extension", "prefix"}
 def shown(name: str, value) -> str:
     """One param in the reader's language: numbers and dates as it writes them, codes in its
     words, lists joined."""
+    if name in _NONE and not value:
+        return str(_NONE[name])
     if isinstance(value, list | tuple):
         return ", ".join(shown(name, item) for item in value)
     if name in _WORDS:

@@ -68,6 +68,8 @@ METHODS = {
     code: LazyString(lambda word=word: gettext(word).capitalize())
     for code, word in TREATMENTS.items()
 }
+# … and in the middle of a sentence ("needs fumigation").
+TREATMENT_NAMES = {code: _l(word) for code, word in TREATMENTS.items()}
 
 LABEL_KINDS = {
     "carton": _l("Carton labels"),
