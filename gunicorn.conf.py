@@ -15,7 +15,9 @@ from concurrent import futures
 
 from gunicorn.workers.gthread import ThreadWorker
 
-READ_TIMEOUT = float(os.environ.get("TRACE_READ_TIMEOUT", "10"))  # seconds one read or write may wait
+READ_TIMEOUT = float(
+    os.environ.get("TRACE_READ_TIMEOUT", "10")
+)  # seconds one read or write may wait
 THREADS = 8  # threads per worker
 
 

@@ -235,6 +235,8 @@ def worker_pids(master: int) -> set[int]:
             if int(stat.rsplit(")", 1)[1].split()[1]) == master:
                 pids.add(int(entry.name))
     return pids
+
+
 # Lychee to China by road: GACC registrations, a Chinese importer, the product's Chinese name.
 GACC_ORCHARD = "VNHD-GACC-0112"
 GACC_HOUSE = "VNHD-GACC-PH007"

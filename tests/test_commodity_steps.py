@@ -37,10 +37,13 @@ def _carrots(api, ids) -> str:
 def test_carrots_are_washed_graded_and_stored_on_their_timeline(api, ids):
     worker = api.as_("worker")
     code = _carrots(api, ids)
-    assert worker.post(
-        f"/lots/{code}/washings",
-        json={"location_id": ids["house"], "washed_at": "2026-06-10T15:00:00+07:00"},
-    ).status_code == 201
+    assert (
+        worker.post(
+            f"/lots/{code}/washings",
+            json={"location_id": ids["house"], "washed_at": "2026-06-10T15:00:00+07:00"},
+        ).status_code
+        == 201
+    )
     grading = worker.post(
         f"/lots/{code}/gradings",
         json={"location_id": ids["house"], "graded_at": "2026-06-10T16:00:00+07:00",

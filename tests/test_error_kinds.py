@@ -107,7 +107,17 @@ def _sample(kind: str) -> dict:
             params[name] = [
                 {"kind": "orchard", "name": "A", "scheme": "PUC", "issuer": "PPD", "market": "US"}
             ]
-        elif name in {"correctable", "wanted", "lots", "methods", "roles", "needs", "had", "known", "classes"}:
+        elif name in {
+            "correctable",
+            "wanted",
+            "lots",
+            "methods",
+            "roles",
+            "needs",
+            "had",
+            "known",
+            "classes",
+        }:
             params[name] = []
         else:
             params[name] = "X"

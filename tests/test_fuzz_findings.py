@@ -44,7 +44,9 @@ def test_the_document_says_how_each_error_looks(client):
     assert pagination["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/PaginationMetadata"
     }
-    error = {"$ref": "#/components/schemas/KindError"}  # flask-smorest's Error, with kind and params
+    error = {
+        "$ref": "#/components/schemas/KindError"
+    }  # flask-smorest's Error, with kind and params
     for op in operations(client.application):
         if op.roles is None or "/epcis/" in op.path:
             continue  # the EPCIS binding answers RFC 7807 problems, documented by its module

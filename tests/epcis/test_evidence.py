@@ -43,7 +43,7 @@ def signed(api, url: str, tmp_path: Path, role="inspector") -> tuple[Path, dict]
     response = api.as_(role).get(url)
     assert response.status_code == 200, response.data[:300]
     assert response.content_type == "application/json"
-    assert response.headers["Content-Disposition"].endswith('.signed.json')
+    assert response.headers["Content-Disposition"].endswith(".signed.json")
     path = tmp_path / "evidence.signed.json"
     path.write_bytes(response.data)
     return path, json.loads(response.data)

@@ -97,7 +97,7 @@ def test_xlsx_with_its_glossary(api, shipped):
     arrive(api, shipped)
     response = api.as_("inspector").get(f"/exports/fsma204.xlsx?lot={shipped['harvest']}")
     assert response.status_code == 200
-    assert response.headers["Content-Disposition"].endswith('.xlsx')
+    assert response.headers["Content-Disposition"].endswith(".xlsx")
     book = openpyxl.load_workbook(io.BytesIO(response.data))
     assert book.sheetnames == ["FSMA 204 KDEs", "Glossary"]
     sheet = book["FSMA 204 KDEs"]

@@ -323,6 +323,8 @@ def test_the_exporters_contact_gives_a_phone_or_email_and_the_web_site():
         "Contact": "a@b.example",
         "Web": "b.example",
     }
+
+
 CARROTS = {"vi": "Cà rốt Cẩm Giàng", "en": "Cam Giang carrots", "ko": "깜장 당근",
            "de": "Karotten aus Cẩm Giàng"}  # fmt: skip
 
