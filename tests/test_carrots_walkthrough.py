@@ -108,6 +108,7 @@ def test_carrots_from_cam_giang_to_korea(app, api, tmp_path):
     path = urlsplit(link).path
     html = api.client.get(path, headers={"Accept-Language": "ko-KR,ko;q=0.9"}).get_data(True)
     assert '<html lang="ko">' in html and "크기별 선별" in html
+    assert "<dt>밭</dt>" in html  # carrots grow in a field, not an orchard
     if app.extensions["trace.engine"].dialect.name != "sqlite":
         return  # one browser check: the page reads the same on both databases (just above)
     with served(app) as base, chromium() as browser:

@@ -80,6 +80,12 @@ def commodity(name: str) -> Commodity:
     return found
 
 
+def group_of(name: str) -> str:
+    """`fruit` or `vegetable` (a commodity outside the vocabulary is read as fruit)."""
+    known = COMMODITIES.get(name.replace("_", " "))
+    return known.group if known else "fruit"
+
+
 def steps_of(name: str) -> frozenset[str]:
     """Every step a lot of this commodity may go through before packing (a lot recorded before
     its commodity joined the vocabulary goes through the steps of fruit)."""

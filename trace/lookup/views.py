@@ -28,7 +28,7 @@ from werkzeug.routing import PathConverter
 
 from trace.config import signing_key_path
 from trace.db.session import get_session
-from trace.domain import markets
+from trace.domain import commodities, markets
 from trace.gs1 import GS1Error, compression, parse_digital_link, syntax
 from trace.security import client_address
 from trace.services import evidence, labels, lookup
@@ -221,6 +221,7 @@ def _template_helpers() -> dict:
         "event_name": lambda kind: words.word(words.EVENTS, kind),
         "method_name": lambda method: words.word(words.METHODS, method),
         "commodity_name": lambda commodity: words.word(words.COMMODITIES, commodity),
+        "grown_in": lambda commodity: words.GROWN_IN[commodities.group_of(commodity or "")],
         "place_kind": lambda kind: words.word(words.PLACES, kind),
         "code_name": lambda scheme: words.word(words.CODES, scheme),
         "gate_name": lambda code: _gate_name(code, language),

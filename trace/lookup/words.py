@@ -36,6 +36,9 @@ METHODS = {code: _l(word) for code, word in TREATMENTS.items()}
 # The commodities' own words (trace.domain.commodities); the catalogues translate each name.
 COMMODITIES = {key: _l(name) for name in COMMODITY_NAMES for key in (name, name.replace(" ", "_"))}
 
+# Where a lot's produce grew, by its commodity's group: lychee in an orchard, carrots in a field.
+GROWN_IN = {"fruit": _l("Orchard"), "vegetable": _l("Field")}
+
 PLACES = {code: _l(word) for code, word in LOCATION_KINDS.items()}
 
 CODES = {
