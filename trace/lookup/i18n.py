@@ -9,7 +9,7 @@ from pathlib import Path
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 from flask import request
-from flask_babel import format_date, get_locale
+from flask_babel import format_date
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
@@ -29,11 +29,6 @@ def page_languages() -> list[str]:
 LANGUAGES = page_languages()
 NATIVE = {lang: Locale.parse(lang, sep="-").display_name for lang in LANGUAGES}
 COOKIE = "lang"
-
-
-def current() -> str:
-    """The page's language as a BCP 47 tag (`zh-Hans`)."""
-    return tag(get_locale())
 
 
 def select_language() -> str:
