@@ -21,7 +21,8 @@ from trace.gs1 import GS1Error
 from trace.lookup import words as public_words
 from trace.lookup.i18n import LANGUAGES as PUBLIC_LANGUAGES
 from trace.services.lookup import Problem
-from trace.web import base, messages
+from trace.web import messages
+from trace.web.language import DOMAIN as STAFF_DOMAIN
 
 TRACE = Path(__file__).resolve().parents[1] / "trace"
 STAFF_LANGUAGES = ["vi"]  # besides English, the words of the code
@@ -143,7 +144,7 @@ def _staff_texts(app, error) -> dict[str, str]:
     texts = {}
     for language in ["en", *STAFF_LANGUAGES]:
         with app.test_request_context("/app/", headers={"Accept-Language": language}):
-            base.DOMAIN.as_default()
+            STAFF_DOMAIN.as_default()
             texts[language] = messages.translate(error)[0]
     return texts
 
@@ -192,7 +193,7 @@ def test_kinds_without_a_sentence_are_listed():
 def test_a_kind_without_a_sentence_shows_the_english_message_and_is_logged(pages, caplog):
     error = RuleViolation("cannot ship to US: consignee is outside", kind="market.new_rule")
     with pages.test_request_context("/app/", headers={"Accept-Language": "vi"}):
-        base.DOMAIN.as_default()
+        STAFF_DOMAIN.as_default()
         with caplog.at_level(logging.WARNING):
             text, hint = messages.translate(error)
     assert (text, hint) == ("cannot ship to US: consignee is outside", None)

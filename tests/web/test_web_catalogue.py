@@ -11,7 +11,7 @@ from pathlib import Path
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 
-from trace.web.base import TRANSLATIONS
+from trace.web.language import TRANSLATIONS
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -13,7 +13,7 @@ from trace.db.models import User
 from trace.domain.errors import DomainError
 from trace.domain.kinds import KINDS
 from trace.services import labels, masterdata, second_factor, users
-from trace.web import base, messages
+from trace.web import language, messages
 
 
 def _errors(api, ids, season, monkeypatch) -> list[DomainError]:
@@ -207,10 +207,10 @@ def test_every_rule_error_names_its_kind_and_is_translated(
         assert error.kind in KINDS, error.message
         assert set(error.params) == set(KINDS[error.kind].params), error.kind
     with app.test_request_context("/app/", headers={"Accept-Language": "vi"}):
-        base.DOMAIN.as_default()
+        language.DOMAIN.as_default()
         vietnamese = [messages.translate(error) for error in found]
     with app.test_request_context("/app/", headers={"Accept-Language": "en"}):
-        base.DOMAIN.as_default()
+        language.DOMAIN.as_default()
         english = [messages.translate(error)[0] for error in found]
     # The numbers as a Vietnamese reader writes them: 1.250,5 (not 1250.5).
     assert "1.250,5 kg" in vietnamese[0][0] and "1.300" in vietnamese[0][0], vietnamese[0]

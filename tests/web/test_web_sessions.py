@@ -15,7 +15,7 @@ from tests.web.page import PASSWORDS, Page
 from trace.db.models import User
 from trace.domain.errors import Invalid
 from trace.services import users
-from trace.web import base
+from trace.web import staff
 
 NEW = "a-new-long-passphrase"
 
@@ -56,9 +56,9 @@ def test_an_admin_ends_every_session_of_a_user(client, as_, engine):
 
 
 def test_a_session_ends_after_its_absolute_lifetime_however_used(client, as_, monkeypatch):
-    start = base.clock()
+    start = staff.clock()
     moment = [start]
-    monkeypatch.setattr(base, "clock", lambda: moment[0])
+    monkeypatch.setattr(staff, "clock", lambda: moment[0])
     worker = as_("worker")
     hours = client.application.config["WEB_SESSION_HOURS"]
     assert hours == 12
@@ -71,8 +71,8 @@ def test_a_session_ends_after_its_absolute_lifetime_however_used(client, as_, mo
 
 
 def test_a_session_ends_when_idle(client, as_, monkeypatch):
-    moment = [base.clock()]
-    monkeypatch.setattr(base, "clock", lambda: moment[0])
+    moment = [staff.clock()]
+    monkeypatch.setattr(staff, "clock", lambda: moment[0])
     worker = as_("worker")
     copy = _cookie(worker)
     moment[0] += 29 * 60

@@ -188,6 +188,12 @@ def list_locations(session: Session, kind: str | None, q: str | None, page: int,
     return rows, total
 
 
+def locations_of_kinds(session: Session, kinds: Iterable[str]) -> list[Location]:
+    """The locations of these kinds by name (a staff page's picker)."""
+    query = select(Location).where(Location.kind.in_(list(kinds))).order_by(Location.name)
+    return list(session.exec(query))
+
+
 def create_product(session: Session, data: dict, actor: User | None = None) -> Product:
     data = dict(data)
     with unit_of_work(session):

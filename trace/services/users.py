@@ -198,6 +198,10 @@ def authenticate_password(session: Session, name: str, password: str) -> User | 
     return user if check_password_hash(user.password_hash, password) else None
 
 
+def get(session: Session, ident: int) -> User | None:
+    return session.get(User, ident)
+
+
 def get_by_name(session: Session, name: str) -> User | None:
     return session.exec(select(User).where(User.name == name)).first()
 

@@ -26,12 +26,15 @@ from . import (  # noqa: F401  (routes join the blueprint)
     admin,
     auth,
     correct,
+    errors,
     inspect,
     steps,
     throttle,
     worker,
 )
-from .base import bp, load_user, select_language
+from .language import select_language
+from .render import bp
+from .staff import load_user
 
 csrf = CSRFProtect()
 
@@ -66,14 +69,14 @@ def init_app(app: Flask) -> None:
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=app.config["WEB_SESSION_HOURS"])
     app.session_interface = SessionInterface()
 
-    # CSRF is checked by the staff blueprint only (see base.py): the API takes bearer tokens
+    # CSRF is checked by the staff blueprint only (see render.py): the API takes bearer tokens
     # and the public pages take no form.
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # valid as long as the login session
     csrf.init_app(app)
 
     login = LoginManager()
-    # current_user reaches the staff pages' templates only (base.py), so a public lookup page
+    # current_user reaches the staff pages' templates only (render.py), so a public lookup page
     # never loads a user.
     login.init_app(app, add_context_processor=False)
     login.user_loader(load_user)
@@ -81,7 +84,7 @@ def init_app(app: Flask) -> None:
     throttle.init_app(app)  # failed logins
 
     # One Babel per app: the public pages set it up; the staff pages choose their language
-    # their own way (vi or en) and use their own catalogue (base.DOMAIN).
+    # their own way (vi or en) and use their own catalogue (language.DOMAIN).
     babel = app.extensions.get("babel")
     if babel is None:
         Babel(app, locale_selector=select_language)

@@ -17,8 +17,11 @@ from trace.db.session import get_session
 from trace.domain.errors import DomainError
 from trace.services import second_factor, users
 
-from .base import STAFF, bp, me, new_token, open_session, render, roles, show_error, submit_once
+from .errors import show_error
 from .forms import ChangePasswordForm, SecondFactorForm
+from .once import new_token, submit_once
+from .render import bp, render
+from .staff import STAFF, me, open_session, roles
 
 
 def _qr(uri: str) -> str:

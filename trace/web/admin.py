@@ -13,7 +13,6 @@ from trace.security import bounded_id
 from trace.services import masterdata, second_factor, users
 
 from . import words
-from .base import bp, me, new_token, open_session, render, roles, submit_once
 from .forms import (
     CodeForm,
     CodeStatusForm,
@@ -25,6 +24,9 @@ from .forms import (
     UserForm,
     options,
 )
+from .once import new_token, submit_once
+from .render import bp, render
+from .staff import me, open_session, roles
 
 ADDRESS = (
     "street",

@@ -18,20 +18,11 @@ from trace.services import lots, second_factor, shipments, users
 
 from . import importer
 from .account import end_own_sessions
-from .base import (
-    IMPORTERS,
-    STAFF,
-    WORKERS,
-    bp,
-    current_house,
-    me,
-    open_session,
-    packing_houses,
-    render,
-    roles,
-    today,
-)
+from .clock import today
 from .forms import EmptyForm, LoginForm, SecondFactorForm
+from .house import current_house, packing_houses
+from .render import bp, render
+from .staff import IMPORTERS, STAFF, WORKERS, me, open_session, roles
 from .throttle import throttle
 
 

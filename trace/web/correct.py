@@ -15,8 +15,10 @@ from trace.domain.events import CORRECTABLE
 from trace.services import corrections
 
 from . import words
-from .base import READERS, bp, me, new_token, render, roles, submit_once
 from .forms import TREATMENTS, CorrectForm
+from .once import new_token, submit_once
+from .render import bp, render
+from .staff import READERS, me, roles
 
 # How each correctable field is typed on the page: a number, a choice, or text.
 NUMBERS = {"quantity", "temperature_c", "duration_h"}

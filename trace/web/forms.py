@@ -34,7 +34,7 @@ from trace.domain.markets import CONVEYANCE_MODES, LOCATION_KINDS, PLATE_PATTERN
 from trace.gs1 import Gln, GS1Error, Gtin, validate_lot
 
 from . import messages
-from .base import INPUT_FORMAT
+from .clock import INPUT_FORMAT
 
 REQUIRED = _l("Required.")
 PLATE = Regexp(PLATE_PATTERN, message=_l("A plate as painted, e.g. 34C-123.45 or 桂F12345."))
@@ -91,7 +91,7 @@ def gs1(parser):
 
 class Form(FlaskForm):
     """A staff form. Its CSRF token is checked before any view runs, for every POST of the
-    staff pages (base.py), so the forms do not check it a second time."""
+    staff pages (render.py), so the forms do not check it a second time."""
 
     class Meta:
         csrf = False

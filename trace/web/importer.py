@@ -14,10 +14,11 @@ from trace.domain.errors import Forbidden
 from trace.services import masterdata, packing, shipments
 from trace.services.epcis import export
 
-from .base import IMPORTERS, bp, me, render, roles
 from .forms import ArriveForm
 from .inspect import epcis_download, fsma_download, timeline
 from .lookups import new_arrive_form
+from .render import bp, render
+from .staff import IMPORTERS, me, roles
 from .worker import record_arrival
 
 

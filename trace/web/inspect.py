@@ -35,7 +35,7 @@ from trace.services.common import get_lot, now
 from trace.services.epcis import export
 
 from . import chain, scan, words
-from .base import AUDITORS, READERS, WORKERS, bp, can, me, render, roles, shown_time
+from .clock import shown_time
 from .lookups import (
     gate_choices,
     market_check,
@@ -43,6 +43,8 @@ from .lookups import (
     new_cross_form,
     new_depart_form,
 )
+from .render import bp, render
+from .staff import AUDITORS, READERS, WORKERS, can, me, roles
 
 # --- search ---------------------------------------------------------------------------------------
 

@@ -25,10 +25,12 @@ from trace.services.common import get_lot
 from trace.services.packing import get_pallet
 
 from . import messages, scan, words
-from .base import me, new_token, show_error, submit_once
-from .base import render as page
+from .errors import show_error
 from .forms import LabelForm, options
 from .lookups import markets
+from .once import new_token, submit_once
+from .render import render as page
+from .staff import me
 
 MAX_REPRINT = 500
 

@@ -14,8 +14,9 @@ from trace.domain.markets import all_markets
 from trace.services import packing, shipments
 
 from . import messages
-from .base import local_now, new_token
+from .clock import local_now
 from .forms import ArriveForm, CrossForm, DepartForm, options
+from .once import new_token
 
 
 def places(kind: str) -> list[Location]:

@@ -8,9 +8,12 @@ from flask_babel import gettext as _
 
 from trace.services import steps
 
-from .base import WORKERS, aware, bp, current_house, local_now, render, roles
+from .clock import aware, local_now
 from .forms import SIZE_CLASSES, GradeForm, StoreForm, WashForm, options
+from .house import current_house
 from .lookups import places
+from .render import bp, render
+from .staff import WORKERS, roles
 from .worker import _action, _lot_choices, _no_house, _record_on_lot, _scan_lot, _start
 
 # step -> (form, use case, its time field, the kinds of place it may happen at)

@@ -17,21 +17,7 @@ from trace.services import lots, packing, shipments
 from trace.services.common import fmt_qty
 
 from . import labels_print, messages, scan, words
-from .base import (
-    READERS,
-    WORKERS,
-    aware,
-    bp,
-    current_house,
-    language,
-    local_now,
-    me,
-    new_token,
-    render,
-    roles,
-    submit_once,
-    today,
-)
+from .clock import aware, local_now, today
 from .forms import (
     ArriveForm,
     CoolForm,
@@ -45,8 +31,13 @@ from .forms import (
     TreatForm,
     options,
 )
+from .house import current_house
 from .inspect import show_shipment
+from .language import language
 from .lookups import gate_choices, market_check, markets, places, port_choices, usual_market
+from .once import new_token, submit_once
+from .render import bp, render
+from .staff import READERS, WORKERS, me, roles
 
 EPSILON = 1e-9
 
