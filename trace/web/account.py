@@ -12,7 +12,6 @@ from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import logout_user
 
-from trace.db.models import User
 from trace.db.session import get_session
 from trace.domain.errors import DomainError
 from trace.services import second_factor, users
@@ -62,7 +61,7 @@ def account():
         try:
             if which == "totp-confirm":
                 codes = second_factor.confirm(db, me(), code_form.code.data)
-                open_session(db.get(User, me().id))  # other sessions had no 2nd factor
+                open_session(users.get(db, me().id))  # other sessions had no 2nd factor
             elif which == "totp-codes":
                 codes = second_factor.new_recovery_codes(db, me(), code_form.code.data)
             else:

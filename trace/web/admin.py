@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from flask import flash, g, redirect, request, url_for
 from flask_babel import gettext as _
-from sqlmodel import select
 
-from trace.db.models import Location, User
 from trace.db.session import get_session
 from trace.security import bounded_id
 from trace.services import masterdata, second_factor, users
@@ -24,6 +22,7 @@ from .forms import (
     UserForm,
     options,
 )
+from .house import HOUSES
 from .once import new_token, submit_once
 from .render import bp, render
 from .staff import me, open_session, roles
@@ -259,11 +258,7 @@ def product_edit(ident: int):
 
 
 def _houses() -> list[tuple[int, str]]:
-    rows = get_session().exec(
-        select(Location)
-        .where(Location.kind.in_(["packing_house", "cold_store", "importer"]))
-        .order_by(Location.name)
-    )
+    rows = masterdata.locations_of_kinds(get_session(), (*HOUSES, "importer"))
     return [(0, "—")] + [(p.id, p.name) for p in rows]
 
 
@@ -306,7 +301,7 @@ def _is_id(text: str | None) -> bool:
     return True
 
 
-def _show_token(token: str, user: User) -> None:
+def _show_token(token: str, user) -> None:
     """A new token is shown once, in this very answer: never kept, never in the cookie."""
     g.new_token = (token, user.id)
 
@@ -316,7 +311,7 @@ def _token_page():
     if "new_token" not in g:
         return None
     token, ident = g.pop("new_token")
-    return _user_view(get_session().get(User, ident), new_token_text=token)
+    return _user_view(users.get(get_session(), ident), new_token_text=token)
 
 
 @bp.route("/app/admin/users/<int:ident>", methods=["GET", "POST"])
@@ -324,7 +319,7 @@ def _token_page():
 def user_page(ident: int):
     """A user: set or remove the web password, issue or revoke API tokens."""
     db = get_session()
-    user = db.get(User, ident)
+    user = users.get(db, ident)
     if user is None:
         return render("web/error.html", 404, title=_("Not found"), message=_("No such user."))
     which = request.form.get("form") if request.method == "POST" else None
@@ -379,7 +374,7 @@ def user_page(ident: int):
     return _user_view(user, password_form)
 
 
-def _user_view(user: User, password_form=None, new_token_text: str | None = None):
+def _user_view(user, password_form=None, new_token_text: str | None = None):
     password_form = password_form or PasswordForm(formdata=None, prefix="pw")
     _fresh(password_form)
     return render(

@@ -11,7 +11,6 @@ from flask import flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
-from trace.db.models import User
 from trace.db.session import get_session
 from trace.security import client_address
 from trace.services import lots, second_factor, shipments, users
@@ -89,7 +88,7 @@ def login_code():
     """The second step of a login with a second factor: a code from the app or a recovery code."""
     pending = session.get("pending")
     db = get_session()
-    user = db.get(User, pending["user"]) if isinstance(pending, dict) else None
+    user = users.get(db, pending["user"]) if isinstance(pending, dict) else None
     if (
         user is None
         or user.session_epoch != pending.get("epoch")
