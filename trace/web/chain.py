@@ -184,87 +184,96 @@ def svg(
     names the columns (translated), `start` is the node the page is about (outlined)."""
     if not nodes:
         return Markup("")
-    texts = {node["id"]: _lines(node, detail(node)) for node in nodes}
+    seconds = {node["id"]: detail(node) for node in nodes}
+    texts = {node["id"]: _lines(node, seconds[node["id"]]) for node in nodes}
     heights = {ident: _height(*lines) for ident, lines in texts.items()}
     place = layout(nodes, edges, heights)
     columns = max(x for x, _ in place.values()) + 1
     width = PAD * 2 + columns * WIDTH + (columns - 1) * GAP_X
     bottom = max(top + heights[ident] for ident, (_, top) in place.items())
     height = PAD * 2 + HEAD + bottom
-
-    def corner(ident: str) -> tuple[int, int]:
-        x, top = place[ident]
-        return PAD + x * (WIDTH + GAP_X), PAD + HEAD + top
-
     out = [
         f'<svg class="chain" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" data-width="{width}" aria-labelledby="chain-title">',
         f'<title id="chain-title">{escape(title)}</title>',
+        *_column_titles(nodes, place, titles),
     ]
-    seen_columns = {}
-    for node in nodes:
-        x, _ = place[node["id"]]
-        seen_columns[x] = column(node)
-    for x, name in sorted(seen_columns.items()):
-        left = PAD + x * (WIDTH + GAP_X)
-        out.append(
-            f'<text class="col" x="{left + WIDTH / 2}" y="{PAD + 12}" text-anchor="middle">'
-            f"{escape(titles.get(name, name))}</text>"
-        )
     for edge in edges:
-        if edge["from"] not in place or edge["to"] not in place:
-            continue
-        x1, y1 = corner(edge["from"])
-        x2, y2 = corner(edge["to"])
-        x1, y1, y2 = x1 + WIDTH, y1 + heights[edge["from"]] / 2, y2 + heights[edge["to"]] / 2
-        middle = (x1 + x2) / 2
-        out.append(
-            f'<path class="edge" d="M{x1},{y1} C{middle},{y1} {middle},{y2} {x2},{y2}" '
-            'fill="none" stroke="#7d8c84" stroke-width="1.6"/>'
-        )
-        quantity = edge.get("quantity")
-        if quantity is not None:
-            amount = f"{quantity:g} {_unit(edge.get('uom'))}".strip()
-            out.append(
-                f'<text class="qty" x="{middle}" y="{(y1 + y2) / 2 - 4}" '
-                f'text-anchor="middle">{escape(amount)}</text>'
-            )
+        out += _edge(edge, place, heights)
     for node in nodes:
-        x, y = corner(node["id"])
-        name = column(node)
-        (label_lines, detail_lines), second = texts[node["id"]], detail(node)
-        link = href(node)
-        outline = (
-            ' stroke="#0b6b3a" stroke-width="3"'
-            if node["id"] == start
-            else (' stroke="#9aa8a0" stroke-width="1"')
-        )
-        dashed = ' stroke-dasharray="6 3"' if node.get("group") else ""
-        parts = [
-            f'<rect x="{x}" y="{y}" width="{WIDTH}" height="{heights[node["id"]]}" rx="8" '
-            f'fill="{FILL[name]}"{outline}{dashed}/>'
-        ]
-        baseline = y + 8 + NAME_PX
-        for line in label_lines:
-            parts.append(f'<text x="{x + INSET}" y="{baseline}" class="name">{escape(line)}</text>')
-            baseline += NAME_LINE
-        baseline += 2
-        for line in detail_lines:
-            parts.append(
-                f'<text x="{x + INSET}" y="{baseline}" class="detail">{escape(line)}</text>'
-            )
-            baseline += DETAIL_LINE
-        box = "".join(parts)
-        tip = f"<title>{escape(node['label'])}{' — ' + escape(second) if second else ''}</title>"
-        node_id = escape(node["id"])
-        if link:
-            out.append(
-                f'<a href="{escape(link)}" class="node" data-node="{node_id}">{tip}{box}</a>'
-            )
-        else:
-            out.append(f'<g class="node" data-node="{node_id}">{tip}{box}</g>')
+        ident = node["id"]
+        box = _box(node, _corner(place, ident), heights[ident], texts[ident], ident == start)
+        out.append(_node(node, box, seconds[ident], href(node)))
     out.append("</svg>")
     return Markup("".join(out))
+
+
+def _corner(place: dict, ident: str) -> tuple[int, int]:
+    x, top = place[ident]
+    return PAD + x * (WIDTH + GAP_X), PAD + HEAD + top
+
+
+def _column_titles(nodes: list[dict], place: dict, titles: dict[str, str]) -> list[str]:
+    """Each column's name above it."""
+    seen_columns = {place[node["id"]][0]: column(node) for node in nodes}
+    return [
+        f'<text class="col" x="{PAD + x * (WIDTH + GAP_X) + WIDTH / 2}" y="{PAD + 12}" '
+        f'text-anchor="middle">{escape(titles.get(name, name))}</text>'
+        for x, name in sorted(seen_columns.items())
+    ]
+
+
+def _edge(edge: dict, place: dict, heights: dict) -> list[str]:
+    """A curve from one box's right side to the next one's left, with its quantity."""
+    if edge["from"] not in place or edge["to"] not in place:
+        return []
+    x1, y1 = _corner(place, edge["from"])
+    x2, y2 = _corner(place, edge["to"])
+    x1, y1, y2 = x1 + WIDTH, y1 + heights[edge["from"]] / 2, y2 + heights[edge["to"]] / 2
+    middle = (x1 + x2) / 2
+    out = [
+        f'<path class="edge" d="M{x1},{y1} C{middle},{y1} {middle},{y2} {x2},{y2}" '
+        'fill="none" stroke="#7d8c84" stroke-width="1.6"/>'
+    ]
+    quantity = edge.get("quantity")
+    if quantity is not None:
+        amount = f"{quantity:g} {_unit(edge.get('uom'))}".strip()
+        out.append(
+            f'<text class="qty" x="{middle}" y="{(y1 + y2) / 2 - 4}" '
+            f'text-anchor="middle">{escape(amount)}</text>'
+        )
+    return out
+
+
+def _box(node: dict, corner: tuple[int, int], height: int, texts, outlined: bool) -> str:
+    """A node's box: its name's lines, then its detail's."""
+    (x, y), (label_lines, detail_lines) = corner, texts
+    outline = (
+        ' stroke="#0b6b3a" stroke-width="3"' if outlined else ' stroke="#9aa8a0" stroke-width="1"'
+    )
+    dashed = ' stroke-dasharray="6 3"' if node.get("group") else ""
+    parts = [
+        f'<rect x="{x}" y="{y}" width="{WIDTH}" height="{height}" rx="8" '
+        f'fill="{FILL[column(node)]}"{outline}{dashed}/>'
+    ]
+    baseline = y + 8 + NAME_PX
+    for line in label_lines:
+        parts.append(f'<text x="{x + INSET}" y="{baseline}" class="name">{escape(line)}</text>')
+        baseline += NAME_LINE
+    baseline += 2
+    for line in detail_lines:
+        parts.append(f'<text x="{x + INSET}" y="{baseline}" class="detail">{escape(line)}</text>')
+        baseline += DETAIL_LINE
+    return "".join(parts)
+
+
+def _node(node: dict, box: str, second: str, link: str | None) -> str:
+    """The box with its tooltip, a link when the node has a page."""
+    tip = f"<title>{escape(node['label'])}{' — ' + escape(second) if second else ''}</title>"
+    node_id = escape(node["id"])
+    if link:
+        return f'<a href="{escape(link)}" class="node" data-node="{node_id}">{tip}{box}</a>'
+    return f'<g class="node" data-node="{node_id}">{tip}{box}</g>'
 
 
 def rows(
