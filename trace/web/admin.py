@@ -3,6 +3,8 @@ products, users with their web passwords and API tokens."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 
@@ -78,27 +80,30 @@ def _location_data(form: LocationForm) -> dict:
     }
 
 
+def _sent(form, record: Callable[[], str]):
+    """A new or edit page's form: fresh on a GET; once valid, recorded once (the redirect to
+    show); None while the form is to be shown again."""
+    if request.method == "GET":
+        _fresh(form)
+        return None
+    return submit_once(form, record) if form.validate() else None
+
+
 @bp.route("/app/admin/locations/new", methods=["GET", "POST"])
 @roles("admin")
 def location_new():
     """Add a location."""
     form = LocationForm()
     _location_form(form)
-    if request.method == "GET":
-        _fresh(form)
-    elif form.validate():
 
-        def record() -> str:
-            place = masterdata.create_location(
-                get_session(), {"kind": form.kind.data, **_location_data(form)}, me()
-            )
-            flash(_("%(name)s added.", name=place.name), "ok")
-            return url_for("web.location_edit", ident=place.id)
+    def record() -> str:
+        place = masterdata.create_location(
+            get_session(), {"kind": form.kind.data, **_location_data(form)}, me()
+        )
+        flash(_("%(name)s added.", name=place.name), "ok")
+        return url_for("web.location_edit", ident=place.id)
 
-        response = submit_once(form, record)
-        if response is not None:
-            return response
-    return render("web/admin_location.html", form=form, place=None)
+    return _sent(form, record) or render("web/admin_location.html", form=form, place=None)
 
 
 @bp.route("/app/admin/locations/<int:ident>", methods=["GET", "POST"])
@@ -108,7 +113,34 @@ def location_edit(ident: int):
     db = get_session()
     place = masterdata.get_location(db, ident)
     which = request.form.get("form") if request.method == "POST" else None
-    if which == "place":
+    form = _place_form(place, sent=which == "place")
+    code_form = (
+        CodeForm(prefix="code")
+        if which == "code"
+        else _fresh(CodeForm(formdata=None, prefix="code"))
+    )
+    changes = {
+        "place": (form, _place_change),
+        "code": (code_form, _code_change),
+        "status": (CodeStatusForm(prefix="status"), _status_change),
+    }
+    if which in changes:
+        response = _change_location(db, ident, *changes[which])
+        if response is not None:
+            return response
+    return render(
+        "web/admin_location.html",
+        form=form,
+        place=place,
+        codes=masterdata.codes_of(db, [place.id])[place.id],
+        code_form=code_form,
+        token=new_token,
+    )
+
+
+def _place_form(place, sent: bool) -> LocationForm:
+    """The location's own form: as sent, or filled from the place."""
+    if sent:
         form = LocationForm(prefix="place")
         form.kind.data = place.kind  # shown, not sent: a place keeps its kind
     else:
@@ -119,68 +151,47 @@ def location_edit(ident: int):
         for key in CONTACT:
             form[f"contact_{key}"].data = place.contact.get(key, "")
     _location_form(form)
-    code_form = (
-        CodeForm(prefix="code")
-        if which == "code"
-        else _fresh(CodeForm(formdata=None, prefix="code"))
-    )
-    status_form = CodeStatusForm(prefix="status")
-    if which == "place" and form.validate():
-        data = _location_data(form)
+    return form
 
-        def record() -> str:
-            masterdata.update_location(db, ident, data, me())
-            flash(_("Saved."), "ok")
-            return url_for("web.location_edit", ident=ident)
 
-        response = submit_once(form, record)
-        if response is not None:
-            return response
-    elif which == "code" and code_form.validate():
+def _change_location(db, ident: int, form, change: Callable):
+    """One of the location page's forms recorded once: `change(form)` says what changes and
+    the message to flash (None: nothing to record)."""
+    found = change(form) if form.validate() else None
+    if found is None:
+        return None
+    data, message = found
 
-        def record() -> str:
-            code = {
-                "scheme": code_form.scheme.data,
-                "value": code_form.value.data.strip(),
-                "market": code_form.market.data,
-                "status": "active",
-                "issuer": code_form.issuer.data or None,
-                "season": code_form.season.data or None,
-            }
-            masterdata.update_location(db, ident, {"codes": [code]}, me())
-            flash(_("Code %(code)s added.", code=code["value"]), "ok")
-            return url_for("web.location_edit", ident=ident)
+    def record() -> str:
+        masterdata.update_location(db, ident, data, me())
+        flash(message, "ok")
+        return url_for("web.location_edit", ident=ident)
 
-        response = submit_once(code_form, record)
-        if response is not None:
-            return response
-    elif which == "status" and status_form.validate():
-        status = status_form.status.data
-        if status in ("active", "suspended", "revoked") and _is_id(status_form.code_id.data):
-            code_id = int(status_form.code_id.data)
+    return submit_once(form, record)
 
-            def record() -> str:
-                masterdata.update_location(
-                    db, ident, {"code_status": [{"id": code_id, "status": status}]}, me()
-                )
-                flash(
-                    _("The code is %(status)s now.", status=words.word(words.STATUSES, status)),
-                    "ok",
-                )
-                return url_for("web.location_edit", ident=ident)
 
-            response = submit_once(status_form, record)
-            if response is not None:
-                return response
-    codes = masterdata.codes_of(db, [place.id])[place.id]
-    return render(
-        "web/admin_location.html",
-        form=form,
-        place=place,
-        codes=codes,
-        code_form=code_form,
-        token=new_token,
-    )
+def _place_change(form: LocationForm) -> tuple[dict, str]:
+    return _location_data(form), _("Saved.")
+
+
+def _code_change(form: CodeForm) -> tuple[dict, str]:
+    code = {
+        "scheme": form.scheme.data,
+        "value": form.value.data.strip(),
+        "market": form.market.data,
+        "status": "active",
+        "issuer": form.issuer.data or None,
+        "season": form.season.data or None,
+    }
+    return {"codes": [code]}, _("Code %(code)s added.", code=code["value"])
+
+
+def _status_change(form: CodeStatusForm) -> tuple[dict, str] | None:
+    status = form.status.data
+    if status not in ("active", "suspended", "revoked") or not _is_id(form.code_id.data):
+        return None
+    change = {"code_status": [{"id": int(form.code_id.data), "status": status}]}
+    return change, _("The code is %(status)s now.", status=words.word(words.STATUSES, status))
 
 
 # --- products -----------------------------------------------------------------------------------
@@ -214,19 +225,13 @@ def _product_data(form: ProductForm) -> dict:
 def product_new():
     """Add a product."""
     form = ProductForm()
-    if request.method == "GET":
-        _fresh(form)
-    elif form.validate():
 
-        def record() -> str:
-            masterdata.create_product(get_session(), _product_data(form), me())
-            flash(_("Product added."), "ok")
-            return url_for("web.products")
+    def record() -> str:
+        masterdata.create_product(get_session(), _product_data(form), me())
+        flash(_("Product added."), "ok")
+        return url_for("web.products")
 
-        response = submit_once(form, record)
-        if response is not None:
-            return response
-    return render("web/admin_product.html", form=form, product=None)
+    return _sent(form, record) or render("web/admin_product.html", form=form, product=None)
 
 
 @bp.route("/app/admin/products/<int:ident>", methods=["GET", "POST"])
@@ -240,18 +245,13 @@ def product_edit(ident: int):
         form = ProductForm(formdata=None, obj=product)
         for lang in ("vi", "en", "ja"):
             getattr(form, f"name_{lang}").data = product.name.get(lang, "")
-        _fresh(form)
-    elif form.validate():
 
-        def record() -> str:
-            masterdata.update_product(db, ident, _product_data(form), me())
-            flash(_("Saved."), "ok")
-            return url_for("web.products")
+    def record() -> str:
+        masterdata.update_product(db, ident, _product_data(form), me())
+        flash(_("Saved."), "ok")
+        return url_for("web.products")
 
-        response = submit_once(form, record)
-        if response is not None:
-            return response
-    return render("web/admin_product.html", form=form, product=product)
+    return _sent(form, record) or render("web/admin_product.html", form=form, product=product)
 
 
 # --- users --------------------------------------------------------------------------------------
