@@ -40,22 +40,31 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
+def _held(address: str, name: str, form, field, template: str):
+    """After too many wrong passwords from this address or for this name: the form again with
+    how long to wait (429), else None."""
+    wait = throttle().wait(address, name)
+    if not wait:
+        return None
+    field.errors.append(
+        _(
+            "Too many wrong passwords: wait %(minutes)s min and try again.",
+            minutes=max(1, math.ceil(wait / 60)),
+        )
+    )
+    page, status = render(template, 429, form=form)
+    return page, status, {"Retry-After": str(wait)}
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     """The login form."""
     form = LoginForm()
     if form.validate_on_submit():
         name, address = form.username.data.strip(), client_address()
-        wait = throttle().wait(address, name)
-        if wait:
-            form.password.errors.append(
-                _(
-                    "Too many wrong passwords: wait %(minutes)s min and try again.",
-                    minutes=max(1, math.ceil(wait / 60)),
-                )
-            )
-            page, status = render("web/login.html", 429, form=form)
-            return page, status, {"Retry-After": str(wait)}
+        held = _held(address, name, form, form.password, "web/login.html")
+        if held:
+            return held
         user = users.authenticate_password(get_session(), name, form.password.data)
         if user is None:
             throttle().failed(address, name)
@@ -100,16 +109,9 @@ def login_code():
     form = SecondFactorForm()
     if form.validate_on_submit():
         address = client_address()
-        wait = throttle().wait(address, user.name)
-        if wait:
-            form.code.errors.append(
-                _(
-                    "Too many wrong passwords: wait %(minutes)s min and try again.",
-                    minutes=max(1, math.ceil(wait / 60)),
-                )
-            )
-            page, status = render("web/login_code.html", 429, form=form)
-            return page, status, {"Retry-After": str(wait)}
+        held = _held(address, user.name, form, form.code, "web/login_code.html")
+        if held:
+            return held
         if second_factor.check(db, user, form.code.data):
             target = pending.get("next") or url_for("web.home")
             open_session(user)
