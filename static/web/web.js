@@ -5,7 +5,7 @@
  *   orchard chosen), focus back in the scan field: no page reload, the record is not sent.
  * - Buttons marked data-inpage (scan, add, remove, check, preview) work the same way.
  * - A form that records is sent once: its buttons are disabled after the first tap (the server
- *   also refuses a second submission of the same form, see trace/web/base.py).
+ *   also refuses a second submission of the same form, see trace/web/once.py).
  * - The packing form shows its mass balance as the kilograms are typed.
  * - A form marked data-queue (the pallet) never loses a scan on a slow or broken network: each
  *   scan gets an id, waits in a queue kept in the browser's storage (a reload keeps it), and is
