@@ -15,6 +15,7 @@ from werkzeug.routing import PathConverter
 from trace.config import signing_key_path
 from trace.db.session import get_session
 from trace.domain import commodities, markets
+from trace.domain.vocabulary import word
 from trace.gs1 import GS1Error, compression, parse_digital_link, syntax
 from trace.services import evidence, linkset, lookup, public_page
 
@@ -181,12 +182,12 @@ def _template_helpers() -> dict:
         "country": lambda code: i18n.country(code, language),
         "day": i18n.day,
         "moment": i18n.moment,
-        "event_name": lambda kind: words.word(words.EVENTS, kind),
-        "method_name": lambda method: words.word(words.METHODS, method),
-        "commodity_name": lambda commodity: words.word(words.COMMODITIES, commodity),
+        "event_name": lambda kind: word(words.EVENTS, kind),
+        "method_name": lambda method: word(words.METHODS, method),
+        "commodity_name": lambda commodity: word(words.COMMODITIES, commodity),
         "grown_in": lambda commodity: words.GROWN_IN[commodities.group_of(commodity or "")],
-        "place_kind": lambda kind: words.word(words.PLACES, kind),
-        "code_name": lambda scheme: words.word(words.CODES, scheme),
+        "place_kind": lambda kind: word(words.PLACES, kind),
+        "code_name": lambda scheme: word(words.CODES, scheme),
         "gate_name": lambda code: _gate_name(code, language),
         "keys_url": "/.well-known/trace-keys.json",
         "contact": {
