@@ -164,7 +164,8 @@ def _wrk(
 
 def _parts(engine, samples: list[dict]) -> dict:
     """Where a carton page's time goes: each service call alone, in-process, median of 200."""
-    from trace.services import labels, lookup
+    from trace.gs1 import Gtin
+    from trace.services import labels, lookup, public_page, scans
 
     def median(call) -> float:
         times = []
@@ -175,18 +176,18 @@ def _parts(engine, samples: list[dict]) -> dict:
         return statistics.median(times)
 
     with Session(engine) as session:
-        gtin = lookup.Gtin(GTIN)
+        gtin = Gtin(GTIN)
         lots = {s["lot"]: lookup.find_lot(session, gtin, s["lot"]) for s in samples}
         parts = {
-            "the lot's public view (`lookup.lot_page`: two graph walks, events, places)": median(
-                lambda s: lookup.lot_page(session, lots[s["lot"]])
+            "the lot's public view (`public_page.lot_page`: two graph walks, events, places)": median(
+                lambda s: public_page.lot_page(session, lots[s["lot"]])
             ),
             "the label check (`labels.serial_status`)": median(
                 lambda s: labels.serial_status(session, GTIN, s["lot"], str(s["serial"]))
             ),
-            "counting a person's scan (`lookup.count_scan`: insert-if-absent, count, commit)": (
+            "counting a person's scan (`scans.count_scan`: insert-if-absent, count, commit)": (
                 median(
-                    lambda s: lookup.count_scan(
+                    lambda s: scans.count_scan(
                         session, GTIN, s["lot"], str(s["serial"]), os.urandom(16).hex()
                     )
                 )

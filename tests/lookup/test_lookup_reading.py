@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from trace.gs1 import GS1Error, parse_digital_link
-from trace.services.lookup import Problem, check_attributes, explain, link_type
+from trace.services.linkset import link_type
+from trace.services.lookup import Problem, check_attributes, explain
 
 GTIN = "08931234567897"
 

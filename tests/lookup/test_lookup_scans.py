@@ -16,7 +16,8 @@ from sqlmodel import Session
 from tests.flows import GTIN
 from tests.lookup.conftest import LOT, LOT_URL, print_labels
 from tests.lookup.test_lookup_pages import text_of
-from trace.services import lookup
+from trace.domain.local_time import zone
+from trace.services.scans import count_scan, day_salt, scans_of
 
 # What a phone's browser sends when it opens a scanned code.
 BROWSER = {
@@ -32,7 +33,7 @@ DOUBTFUL = "This label may not be genuine"
 
 def scans(engine, serial: str) -> int:
     with Session(engine) as session:
-        return lookup.scans_of(session, GTIN, LOT, serial).count
+        return scans_of(session, GTIN, LOT, serial).count
 
 
 def person(app, n: int):
@@ -56,7 +57,7 @@ def test_a_shoppers_visit_counts_once_and_shows_its_day(app, engine, story):
     shopper = person(app, 1)
     page = opens(shopper, f"{LOT_URL}/21/{serial}")
     assert GENUINE in page
-    today = datetime.now(UTC).astimezone(lookup._tz("+07:00"))
+    today = datetime.now(UTC).astimezone(zone("+07:00"))
     assert "Only one person has scanned this code so far, first on" in page
     assert str(today.year) in page.split("first on", 1)[1]
     # Reloading, switching language, coming back later that day: still one person.
@@ -137,7 +138,7 @@ def test_a_code_opened_over_longer_than_produce_keeps_is_flagged(app, engine, st
     serial = story["serials"][12]
     months_ago = datetime.now(UTC) - timedelta(days=130)
     with Session(engine) as session:  # someone opened it 130 days ago
-        lookup.count_scan(session, GTIN, LOT, serial, "a" * 32, months_ago)
+        count_scan(session, GTIN, LOT, serial, "a" * 32, months_ago)
     page = opens(person(app, 4), f"{LOT_URL}/21/{serial}", "vi")
     assert "Mã này đã được mở trong hơn 120 ngày" in page
     app.config["LOOKUP_SCAN_DAYS"] = 200
@@ -200,12 +201,12 @@ def test_count_scan_is_atomic_and_once_per_client_day(engine):
     def bump(n):
         for i in range(25):
             with Session(engine) as session:
-                lookup.count_scan(session, GTIN, "L1", "X", f"client-{(n * 25 + i) % 100}")
+                count_scan(session, GTIN, "L1", "X", f"client-{(n * 25 + i) % 100}")
 
     with ThreadPoolExecutor(8) as pool:
         list(pool.map(bump, range(8)))
     with Session(engine) as session:
-        counted = lookup.scans_of(session, GTIN, "L1", "X")
+        counted = scans_of(session, GTIN, "L1", "X")
         rows = session.exec(text("SELECT count(*) FROM scan")).one()[0]
     assert counted.count == rows == 100 and counted.first_at is not None
 
@@ -216,8 +217,8 @@ def test_clients_are_hashed_with_a_daily_salt_never_stored_as_addresses(app, eng
         rows = session.exec(text("SELECT client FROM scan")).all()
         assert len(rows) == 1 and "203.0.113.77" not in rows[0][0] and len(rows[0][0]) == 32
         today = datetime.now(UTC).date()
-        salt = lookup.day_salt(session, today)
-        assert lookup.day_salt(session, today) == salt  # one salt a day, for every worker
-        assert lookup.day_salt(session, today + timedelta(days=3)) != salt
+        salt = day_salt(session, today)
+        assert day_salt(session, today) == salt  # one salt a day, for every worker
+        assert day_salt(session, today + timedelta(days=3)) != salt
         days = [row[0] for row in session.exec(text("SELECT day FROM scan_salt"))]
     assert len(days) == 1  # the older salts are gone: yesterday's hashes cannot be redone

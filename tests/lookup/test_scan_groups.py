@@ -25,8 +25,8 @@ from sqlalchemy import event, text
 from tests.flows import BROWSER, GTIN, worker_pids
 from tests.lookup.conftest import LOT, LOT_URL
 from trace.config import ROOT
-from trace.services import lookup
 from trace.services.scan_groups import ScanWriter
+from trace.services.scans import _read_scans, client_day
 
 
 @contextmanager
@@ -82,7 +82,7 @@ def test_people_at_the_same_moment_share_commits_and_are_each_counted_once(engin
     assert sum(new for new, _ in answers) == 16  # each client-day once
     with engine.connect() as connection:
         for serial in ("C0", "C1", "C2", "C3"):
-            counted = lookup._read_scans(connection, GTIN, "L1", serial)
+            counted = _read_scans(connection, GTIN, "L1", serial)
             rows = connection.execute(
                 text("SELECT count(*) FROM scan WHERE serial = :s"), {"s": serial}
             ).scalar()
@@ -206,7 +206,7 @@ def test_a_worker_killed_under_load_loses_no_answered_scan(app, engine, story, t
                 text("SELECT serial, count FROM scan_counter WHERE lot = :lot"), {"lot": LOT}
             ).all()
         )
-    shown = {(serial, lookup.client_day(salt, "127.0.0.1", agent)) for serial, agent in answered}
+    shown = {(serial, client_day(salt, "127.0.0.1", agent)) for serial, agent in answered}
     assert shown <= stored  # nothing a phone was shown is lost
     per_serial: dict[str, int] = {}
     for serial, _client in stored:

@@ -2,7 +2,7 @@
 
 What a phone reaches when it scans a carton: `/01/{gtin}[/10/{lot}[/21/{serial}]]`, `/00/{sscc}`,
 `/414/{gln}`, `/t/{code}`, `/.well-known/gs1resolver`. Views are thin: they read the code,
-call `trace.services.lookup` for a plain public view, and render it in the reader's language
+call `trace.services.public_page` for a plain public view, and render it in the reader's language
 (Flask-Babel catalogues in `translations/`, Jinja templates in `templates/lookup/`).
 
 Imports `trace.services`, `trace.db` (the session), `trace.gs1`; the JSON API and the labels
@@ -55,7 +55,7 @@ def init_app(app: Flask) -> None:
             app.config["LOOKUP_CACHE_RECHECK"],
         ),
         # Scan counting: today's salt, the client-days this worker counted and the writer that
-        # commits scans in groups (views._count).
+        # commits scans in groups (counting._count).
         "scans": {
             "lock": threading.Lock(),
             "day": None,

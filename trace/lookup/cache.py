@@ -3,7 +3,7 @@
 A phone that scans a carton costs the lot's story: two graph walks, its events and places,
 then the page in the reader's language. Both are kept here, per code (GTIN, lot):
 
-- a `Story` (`trace.services.lookup.lot_story`: the view, the nodes it was read from and the
+- a `Story` (`trace.services.public_page.lot_story`: the view, the nodes it was read from and the
   last event before it) and, per language and query string, its page rendered once, in pieces
   between which a carton's own lines go (its serial, its label check and scan count);
 - whole answers that are the same for every reader of a language (a lot's page without a
@@ -11,7 +11,7 @@ then the page in the reader's language. Both are kept here, per code (GTIN, lot)
 
 Before a kept copy is used, one statement reads the last event id and the revision of places
 and products; if an event was recorded since, one indexed query asks whether it names one of
-the story's lots, pallets or shipments (`lookup.changed_since`), and if one does the copy is
+the story's lots, pallets or shipments (`freshness.changed_since`), and if one does the copy is
 dropped and read again. A change of a place or a product drops it too. The reading is reused
 for LOOKUP_CACHE_RECHECK seconds (0.25) unless this process committed something since: a
 write through this worker shows on its next scan, one through another worker or host within
@@ -32,14 +32,14 @@ from cachetools import TTLCache
 from sqlalchemy import Connection, Engine, event
 from sqlmodel import Session
 
-from trace.services import lookup
+from trace.services import freshness, public_page
 
 
 @dataclass
 class Kept:
     """A lot's story and what was rendered from it."""
 
-    story: lookup.Story
+    story: public_page.Story
     parts: dict[tuple, list[str]] = field(default_factory=dict)  # the page, rendered per key
     checked: int = 0  # the last event the story is known to hold up to
 
@@ -84,7 +84,7 @@ class PageCache:
         self._seen_commits = -1
 
     def story(
-        self, session: Session, code: tuple, find: Callable[[], lookup.Lot | None]
+        self, session: Session, code: tuple, find: Callable[[], public_page.Lot | None]
     ) -> Kept | None:
         """The story of the lot a code names (`code`: GTIN or None, lot code): the kept one if
         nothing was recorded for it since, else read anew; None if `find` finds no such lot."""
@@ -94,7 +94,7 @@ class PageCache:
             if lot is None:
                 return None
             now, commits = time.monotonic(), _commits
-            kept = Kept(lookup.lot_story(session, lot))
+            kept = Kept(public_page.lot_story(session, lot))
             self._saw((kept.story.as_of, kept.story.master_data), now, commits)
             if self.enabled:
                 with self._lock:
@@ -145,7 +145,7 @@ class PageCache:
         fresh_enough = now - self._seen_at < self.recheck
         if self._seen is not None and commits == self._seen_commits and fresh_enough:
             return self._seen
-        seen = lookup.revision(connect())
+        seen = freshness.revision(connect())
         self._saw(seen, now, commits)
         return seen
 
@@ -164,7 +164,7 @@ class PageCache:
         last, master_data = self._revision(connect)
         if last == kept.checked and master_data == kept.story.master_data:
             return kept
-        if master_data != kept.story.master_data or lookup.changed_since(
+        if master_data != kept.story.master_data or freshness.changed_since(
             connect(), kept.story.nodes, kept.checked
         ):
             with self._lock:

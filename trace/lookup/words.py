@@ -6,12 +6,12 @@ Markers here are extracted by `make translations` (pybabel) like those in the te
 
 from __future__ import annotations
 
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from trace.domain.commodities import COMMODITIES as COMMODITY_NAMES
 from trace.domain.markets import LOCATION_KINDS, TREATMENTS
+from trace.domain.vocabulary import word
 from trace.services.lookup import Problem
 
 EVENTS = {
@@ -57,116 +57,59 @@ KEYS = {
 }
 
 
-def word(table: dict, key: str | None) -> str:
-    """The reader's word for a code, or the code itself when we have no word for it."""
-    if key is None:
-        return ""
-    found = table.get(key)
-    return str(found) if found is not None else key.replace("_", " ")
-
-
-# kind (trace/domain/kinds.py) → its sentence, from the params (escaped) and the key's word.
+# kind (trace/domain/kinds.py) → its sentence: %(…)s are the error's params (escaped), %(key)s
+# the reader's word for the code's part (KEYS) unless the params say which part as typed.
 SENTENCES = {
-    "gs1.check_digit": lambda p, key: gettext(
+    "gs1.check_digit": _l(
         "The last digit of the %(key)s %(value)s does not match the others: it should be "
-        "%(expected)s. A digit was probably mistyped or misread.",
-        key=key,
-        value=p["value"],
-        expected=p["expected"],
+        "%(expected)s. A digit was probably mistyped or misread."
     ),
-    "gs1.length": lambda p, key: gettext(
-        "The %(key)s %(value)s has %(found)s digits; it should have %(expected)s.",
-        key=key,
-        value=p["value"],
-        found=p["found"],
-        expected=p["expected"].replace(" or ", "/"),
+    "gs1.length": _l("The %(key)s %(value)s has %(found)s digits; it should have %(expected)s."),
+    "gs1.not_digits": _l("The %(key)s may only contain digits 0-9, but it contains “%(char)s”."),
+    "gs1.character": _l(
+        "The %(key)s contains “%(char)s”, a character that GS1 codes do not allow."
     ),
-    "gs1.not_digits": lambda p, key: gettext(
-        "The %(key)s may only contain digits 0-9, but it contains “%(char)s”.",
-        key=key,
-        char=p["char"],
-    ),
-    "gs1.character": lambda p, key: gettext(
-        "The %(key)s contains “%(char)s”, a character that GS1 codes do not allow.",
-        key=key,
-        char=p["char"],
-    ),
-    "gs1.too_long": lambda p, key: gettext(
-        "The %(key)s has %(found)s characters; at most %(expected)s are allowed.",
-        key=key,
-        found=p["found"],
-        expected=p["expected"],
-    ),
-    "gs1.empty": lambda p, key: gettext("The %(key)s is empty.", key=key),
-    "gs1.order": lambda p, key: gettext(
+    "gs1.too_long": _l("The %(key)s has %(found)s characters; at most %(expected)s are allowed."),
+    "gs1.empty": _l("The %(key)s is empty."),
+    "gs1.order": _l(
         "The parts of the code are in the wrong order: the lot (10) must come before the "
         "serial number (21)."
     ),
-    "gs1.qualifier": lambda p, key: gettext(
-        "After %(key)s the code has “%(found)s”, which does not belong there.",
-        key=p["key"],
-        found=p["found"],
+    "gs1.qualifier": _l("After %(key)s the code has “%(found)s”, which does not belong there."),
+    "gs1.repeated": _l("The part %(found)s appears twice in the code."),
+    "gs1.missing_value": _l(
+        "The code ends after %(found)s: the value that should follow it is missing."
     ),
-    "gs1.repeated": lambda p, key: gettext(
-        "The part %(found)s appears twice in the code.", found=p["found"]
+    "gs1.no_key": _l("This is not a product, pallet or location code we can read."),
+    "gs1.sequence": _l(
+        "The parts of the code are in the wrong order: they must come in the order %(expected)s."
     ),
-    "gs1.missing_value": lambda p, key: gettext(
-        "The code ends after %(found)s: the value that should follow it is missing.",
-        found=p["found"],
-    ),
-    "gs1.no_key": lambda p, key: gettext(
-        "This is not a product, pallet or location code we can read."
-    ),
-    "gs1.sequence": lambda p, key: gettext(
-        "The parts of the code are in the wrong order: they must come in the order %(expected)s.",
-        expected=p["expected"],
-    ),
-    "gs1.empty_segment": lambda p, key: gettext(
+    "gs1.empty_segment": _l(
         "The code has an empty part (two slashes in a row): a part is missing."
     ),
-    "gs1.unknown_ai": lambda p, key: gettext(
-        "The code gives a value for %(found)s, which is not a GS1 Application Identifier.",
-        found=p["found"],
+    "gs1.unknown_ai": _l(
+        "The code gives a value for %(found)s, which is not a GS1 Application Identifier."
     ),
-    "gs1.not_attribute": lambda p, key: gettext(
-        "%(found)s cannot be given after “?” in this code.", found=p["found"]
+    "gs1.not_attribute": _l("%(found)s cannot be given after “?” in this code."),
+    "gs1.in_path": _l("%(found)s belongs in the path of the code (/%(found)s/…), not after “?”."),
+    "gs1.needs": _l(
+        "%(found)s is only valid together with %(expected)s, which the code does not have."
     ),
-    "gs1.in_path": lambda p, key: gettext(
-        "%(found)s belongs in the path of the code (/%(found)s/…), not after “?”.",
-        found=p["found"],
-    ),
-    "gs1.needs": lambda p, key: gettext(
-        "%(found)s is only valid together with %(expected)s, which the code does not have.",
-        found=p["found"],
-        expected=p["expected"],
-    ),
-    "gs1.excludes": lambda p, key: gettext(
-        "%(found)s and %(other)s cannot be used together.",
-        found=p["found"],
-        other=p["other"],
-    ),
-    "gs1.value": lambda p, key: gettext(
-        "The value “%(value)s” given for %(found)s is not valid for it.",
-        value=p["value"],
-        found=p["found"],
-    ),
-    "gs1.date": lambda p, key: gettext(
-        "The date %(value)s (%(found)s) is not a date in the form YYMMDD.",
-        value=p["value"],
-        found=p["found"],
-    ),
-    "gs1.compressed": lambda p, key: gettext(
-        "This compressed code cannot be read: it was cut short or misread."
-    ),
-    "gs1.unreadable": lambda p, key: gettext("This code cannot be read."),
+    "gs1.excludes": _l("%(found)s and %(other)s cannot be used together."),
+    "gs1.value": _l("The value “%(value)s” given for %(found)s is not valid for it."),
+    "gs1.date": _l("The date %(value)s (%(found)s) is not a date in the form YYMMDD."),
+    "gs1.compressed": _l("This compressed code cannot be read: it was cut short or misread."),
+    "gs1.unreadable": _l("This code cannot be read."),
 }
 
 
 def problem_text(problem: Problem) -> Markup:
     """One or two sentences saying what is wrong with a code and how to fix it (a kind without
     a sentence: that the code cannot be read; the page shows the English detail below)."""
-    make = SENTENCES.get(problem.kind)
-    if make is None:
-        return Markup(escape(gettext("This code cannot be read.")))
-    p = {k: escape(v) for k, v in problem.params.items()}
-    return Markup(make(p, word(KEYS, problem.params.get("key"))))
+    params = {k: escape(v) for k, v in problem.params.items()}
+    if problem.kind == "gs1.length":  # "12 or 13 digits" said as "12/13"
+        params["expected"] = params["expected"].replace(" or ", "/")
+    if problem.kind != "gs1.qualifier":  # its key is the AI as it stands in the code
+        params["key"] = word(KEYS, problem.params.get("key"))
+    sentence = SENTENCES.get(problem.kind, SENTENCES["gs1.unreadable"])
+    return Markup(str(sentence) % params)

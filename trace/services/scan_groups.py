@@ -2,7 +2,7 @@
 people open pages at once.
 
 Each request hands its scan to the process's writer thread and waits; the writer takes every
-scan waiting, counts them all in one transaction (`lookup.count_in` each, in key order so two
+scan waiting, counts them all in one transaction (`scans.count_in` each, in key order so two
 processes' groups never wait on each other's rows in opposite orders) and commits, then answers
 each request with its carton's count. A request is answered only after its scan is committed,
 so a worker killed at any moment loses no scan anyone saw counted. While one group commits the
@@ -23,7 +23,7 @@ from datetime import datetime
 
 from sqlalchemy import Engine
 
-from . import lookup
+from . import scans
 
 # How long a request waits for its group's commit before it fails (a database that stopped
 # answering): SQLite's busy timeout is 30 s.
@@ -41,9 +41,9 @@ class ScanWriter:
 
     def count(
         self, gtin: str, lot: str, serial: str, client: str, when: datetime
-    ) -> tuple[bool, lookup.Scans]:
+    ) -> tuple[bool, scans.Scans]:
         """Count a client-day's opening of a carton's page; return, once it is committed,
-        whether it was new and the carton's scans (as `lookup.count_scan`)."""
+        whether it was new and the carton's scans (as `scans.count_scan`)."""
         self._start()
         done: Future = Future()
         self._queue.put(((gtin, lot, serial, client, when), done))
@@ -78,6 +78,6 @@ class ScanWriter:
 
     def _write(self, group: list[tuple[tuple, Future]]) -> None:
         with self.engine.begin() as connection:
-            counted = [lookup.count_in(connection, *values) for values, _done in group]
+            counted = [scans.count_in(connection, *values) for values, _done in group]
         for (_values, done), result in zip(group, counted, strict=True):
             done.set_result(result)

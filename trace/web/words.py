@@ -8,6 +8,7 @@ from flask_babel import LazyString, gettext
 from flask_babel import lazy_gettext as _l
 
 from trace.domain.markets import LOCATION_KINDS, TREATMENTS
+from trace.domain.vocabulary import word as word  # the pages' `words.word(table, code)`
 
 EVENTS = {
     "harvest": _l("Harvested"),
@@ -102,10 +103,3 @@ FIELDS = {
     "result": _l("Result"),
     "notes": _l("Notes"),
 }
-
-
-def word(table: dict, key: str | None) -> str:
-    if key is None:
-        return ""
-    value = table.get(key)
-    return str(value) if value is not None else key.replace("_", " ")

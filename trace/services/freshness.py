@@ -1,0 +1,33 @@
+"""Is a kept lot page still true? The two questions a kept copy of a lot's public view
+(`public_page.Story`, kept by trace/lookup/cache.py) asks before it is used again.
+
+No Flask; plain SQL.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, bindparam, text
+
+from . import masterdata
+
+# The two questions a kept copy of a lot's page asks before it is used again: plain SQL, as they
+# run on every scan (an ORM statement would cost more to build than to run).
+_REVISION = text(
+    "SELECT (SELECT max(id) FROM event), (SELECT value FROM counter WHERE name = :name)"
+).bindparams(name=masterdata.REVISION)
+_NEWER_EVENT = text(
+    "SELECT 1 FROM event_ref WHERE node IN :nodes AND event_id > :as_of LIMIT 1"
+).bindparams(bindparam("nodes", expanding=True))
+
+
+def revision(connection: Connection) -> tuple[int, int]:
+    """The last event recorded and how often places and products were changed (0s for none):
+    two index lookups in one statement."""
+    last, changes = connection.execute(_REVISION).one()
+    return last or 0, changes or 0
+
+
+def changed_since(connection: Connection, nodes: frozenset[str], as_of: int) -> bool:
+    """Was an event recorded after event `as_of` that names one of `nodes`? (One indexed query.)"""
+    found = connection.execute(_NEWER_EVENT, {"nodes": list(nodes), "as_of": as_of})
+    return found.first() is not None

@@ -1,0 +1,156 @@
+"""Genuineness of a carton's label: who opened its public page, once per person and day, and
+whether the label may have been copied.
+
+No Flask: the views in `trace/lookup/` count through `trace.services.scan_groups`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import UTC, date, datetime, timedelta
+from typing import NamedTuple
+
+from sqlalchemy import Connection, bindparam, text
+from sqlmodel import Session
+
+from trace.db.models import Scan, ScanCounter
+from trace.domain.local_time import local as _local
+
+
+class Scans(NamedTuple):
+    """How many people opened a carton's page (one per client and day), first and latest."""
+
+    count: int
+    first_at: datetime | None
+    last_at: datetime | None
+
+
+# Instants bound as the tables' datetime columns are (both are plain `datetime` fields).
+_WHEN = bindparam("when", type_=Scan.__table__.c.at.type)
+# Insert-if-absent: one row per carton and client-day; RETURNING says whether it is new. The same
+# on SQLite (3.35+) and PostgreSQL; two requests of one client at once add one row.
+_ADD_SCAN = text(
+    "INSERT INTO scan (gtin, lot, serial, client, at) VALUES (:gtin, :lot, :serial, :client, "
+    ":when) ON CONFLICT (gtin, lot, serial, client) DO NOTHING RETURNING 1"
+).bindparams(_WHEN)
+# A new client-day bumps the carton's summary row (or makes it), in the same transaction.
+_BUMP = text(
+    "INSERT INTO scan_counter (gtin, lot, serial, count, first_at, last_at) "
+    "VALUES (:gtin, :lot, :serial, 1, :when, :when) "
+    "ON CONFLICT (gtin, lot, serial) "
+    "DO UPDATE SET count = scan_counter.count + 1, last_at = :when"
+).bindparams(_WHEN)
+_COUNTER = ScanCounter.__table__.c
+_SCANS = text(
+    "SELECT count, first_at, last_at FROM scan_counter "
+    "WHERE gtin = :gtin AND lot = :lot AND serial = :serial"
+).columns(_COUNTER.count, _COUNTER.first_at, _COUNTER.last_at)
+
+
+def client_day(salt: str, address: str, agent: str) -> str:
+    """Who opened a page, as far as counting needs: a hash of the address and user agent salted
+    with the day's random salt (never the address itself; unlinkable once the salt is gone)."""
+    digest = hashlib.sha256(f"{salt}\0{address}\0{agent}".encode("utf-8", "replace"))
+    return digest.hexdigest()[:32]
+
+
+def day_salt(session: Session, day: date) -> str:
+    """The random salt of client hashes on `day` (UTC), made by whichever worker asks first;
+    salts of days before yesterday are deleted. Commits."""
+    try:
+        connection = session.connection()
+        connection.execute(
+            text("INSERT INTO scan_salt (day, salt) VALUES (:day, :salt) ON CONFLICT DO NOTHING"),
+            {"day": day, "salt": secrets.token_hex(32)},
+        )
+        salt = connection.execute(
+            text("SELECT salt FROM scan_salt WHERE day = :day"), {"day": day}
+        ).scalar_one()
+        connection.execute(
+            text("DELETE FROM scan_salt WHERE day < :before"), {"before": day - timedelta(days=1)}
+        )
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return salt
+
+
+def count_scan(
+    session: Session,
+    gtin: str,
+    lot: str,
+    serial: str,
+    client: str,
+    when: datetime | None = None,
+) -> tuple[bool, Scans]:
+    """Count a person (`client_day`) opening a carton's page, once a day; return whether this
+    was a new client-day and the carton's scans. One transaction: the scan row if absent and,
+    if it was, the carton's count; never a count lost or counted twice, on either database.
+    (The public pages count in groups, through `trace.services.scan_groups`.)"""
+    try:
+        counted = count_in(session.connection(), gtin, lot, serial, client, when)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return counted
+
+
+def count_in(
+    connection: Connection,
+    gtin: str,
+    lot: str,
+    serial: str,
+    client: str,
+    when: datetime | None = None,
+) -> tuple[bool, Scans]:
+    """`count_scan`'s statements in the caller's transaction, which commits them."""
+    when = when or datetime.now(UTC)
+    values = {"gtin": gtin, "lot": lot, "serial": serial, "client": client, "when": when}
+    new = connection.execute(_ADD_SCAN, values).first() is not None
+    if new:
+        connection.execute(_BUMP, values)
+    return new, _read_scans(connection, gtin, lot, serial)
+
+
+def scans_of(session: Session, gtin: str, lot: str, serial: str) -> Scans:
+    """How many people opened a carton's page and when, without counting."""
+    return _read_scans(session.connection(), gtin, lot, serial)
+
+
+def _read_scans(connection: Connection, gtin: str, lot: str, serial: str) -> Scans:
+    row = connection.execute(_SCANS, {"gtin": gtin, "lot": lot, "serial": serial}).first()
+    if row is None:
+        return Scans(0, None, None)
+    return Scans(row.count, _local(row.first_at), _local(row.last_at))
+
+
+def copied(scans: Scans, most_people: int, most_days: int) -> str | None:
+    """Why a printed carton's label may have been copied: `people` (more than `most_people`
+    client-days opened it) or `days` (people opened it more than `most_days` days apart, longer
+    than fresh produce keeps); None when neither."""
+    if scans.count > most_people:
+        return "people"
+    if scans.count > 1 and scans.last_at - scans.first_at > timedelta(days=most_days):
+        return "days"
+    return None
+
+
+def carton_check(
+    serial: str, status: dict, scans: Scans | None, most_people: int, most_days: int
+) -> dict:
+    """Is this carton's label genuine? Printed for this lot (`labels.serial_status`), and not
+    opened by suspiciously many people or over too long a time. `scans` only for a printed one."""
+    return {
+        "serial": serial,
+        "status": status["status"],  # printed | other_lot | never_printed
+        "other_lot": status.get("lot"),
+        "printed_at": _local(status.get("printed_at")),
+        "scans": scans.count if scans else 0,
+        "first_scan": scans.first_at if scans else None,
+        "copied": copied(scans, most_people, most_days) if scans else None,
+        "most_people": most_people,
+        "most_days": most_days,
+    }
