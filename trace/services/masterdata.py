@@ -188,6 +188,23 @@ def list_locations(session: Session, kind: str | None, q: str | None, page: int,
     return rows, total
 
 
+def places_of_kind(session: Session, kind: str) -> list[Location]:
+    """Every place of `kind` ("orchard", "port"…), by name: a form's choices."""
+    return list(session.exec(select(Location).where(Location.kind == kind).order_by(Location.name)))
+
+
+def usual_market(session: Session) -> str | None:
+    """The market most places hold an active code for (the shipment form's first choice)."""
+    row = session.exec(
+        select(LocationCode.market, func.count())
+        .where(LocationCode.status == "active")
+        .where(LocationCode.market.in_(markets.codes()))
+        .group_by(LocationCode.market)
+        .order_by(func.count().desc(), LocationCode.market)
+    ).first()
+    return row[0] if row else None
+
+
 def create_product(session: Session, data: dict, actor: User | None = None) -> Product:
     data = dict(data)
     with unit_of_work(session):
