@@ -111,3 +111,25 @@ def test_every_refusal_is_listed_in_the_order_loading_raises_them():
         "market.consignee_outside",
         "market.treatment_missing",
     ]
+
+
+def test_a_journey_goes_in_order_departed_crossed_by_truck_then_arrived():
+    shipping.refuse_departure(3, "loaded")
+    shipping.refuse_crossing(3, "departed", "road", crossed=False)
+    shipping.refuse_arrival(3, "departed", "road", crossed=True)
+    shipping.refuse_arrival(4, "departed", "sea", crossed=False)
+    refused = [
+        (shipping.refuse_departure, (3, "departed"), "shipment.departed"),
+        (shipping.refuse_crossing, (4, "departed", "sea", False), "shipment.not_by_road"),
+        (shipping.refuse_crossing, (3, "departed", "road", True), "shipment.cross_order"),
+        (shipping.refuse_crossing, (3, "loaded", "road", False), "shipment.cross_order"),
+        (shipping.refuse_arrival, (3, "arrived", "road", True), "shipment.arrived"),
+        (shipping.refuse_arrival, (3, "loaded", "sea", False), "shipment.not_departed"),
+        (shipping.refuse_arrival, (3, "departed", "road", False), "shipment.not_crossed"),
+    ]
+    for rule, facts, kind in refused:
+        with pytest.raises(RuleViolation) as error:
+            rule(*facts)
+        assert error.value.kind == kind, (rule.__name__, facts)
+    with pytest.raises(RuleViolation, match="shipment 3 has crossed: a truck crosses once"):
+        shipping.refuse_crossing(3, "departed", "road", True)

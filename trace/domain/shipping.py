@@ -1,6 +1,7 @@
 """What refuses loading pallets into a shipment: a pallet that shipped already (a pallet ships
 once), a lot on hold, and what the market's profile refuses (places in the chain without its
-active code, a consignee outside its countries, a lot without the treatment it needs).
+active code, a consignee outside its countries, a lot without the treatment it needs); and the
+order of its journey (loaded, departed, across the border by truck, arrived).
 
 PURE: each rule reads plain facts (`Loading`, gathered by trace/services/shipments.py) and
 returns or raises the `RuleViolation` with its kind. The shipment service raises the first
@@ -147,14 +148,14 @@ def consignee_outside(profile: Market, consignee: Consignee) -> RuleViolation | 
 
 def treatment_gap(lot: LotFacts, profile: Market) -> RuleViolation | None:
     """A lot whose commodity the market does not take, or which lacks a treatment it needs."""
+    about = {"market": profile.code, "lot": lot.code, "commodity": lot.commodity}
     if lot.commodity not in profile.treatments:
+        taken = ", ".join(profile.commodities) or "nothing"
         return RuleViolation(
             f"{profile.code} ({profile.name}) takes no {lot.commodity} (lot {lot.code}); "
-            f"its profile lists {', '.join(profile.commodities) or 'nothing'}",
+            f"its profile lists {taken}",
             kind="market.commodity_not_taken",
-            market=profile.code,
-            lot=lot.code,
-            commodity=lot.commodity,
+            **about,
         )
     needs = profile.treatments[lot.commodity]
     if not needs or lot.treatments & set(needs):
@@ -164,11 +165,9 @@ def treatment_gap(lot: LotFacts, profile: Market) -> RuleViolation | None:
         f"lot {lot.code}: {lot.commodity} for {profile.code} needs "
         f"{' or '.join(needs)}; it had {', '.join(had) or 'no treatment'}",
         kind="market.treatment_missing",
-        market=profile.code,
-        lot=lot.code,
-        commodity=lot.commodity,
         needs=list(needs),
         had=had,
+        **about,
     )
 
 
@@ -196,6 +195,55 @@ def loading_refusals(
     ]
 
 
+def refuse_departure(shipment: int, status: str) -> None:
+    """A shipment departs once, when it is loaded."""
+    if status != "loaded":
+        raise RuleViolation(
+            f"shipment {shipment} has {status} already",
+            kind="shipment.departed",
+            id=shipment,
+            status=status,
+        )
+
+
+def refuse_crossing(shipment: int, status: str, conveyance: str, crossed: bool) -> None:
+    """Only a truck crosses a border gate: once, after its departure."""
+    if conveyance != "road":
+        raise RuleViolation(
+            f"shipment {shipment} goes by {conveyance}: only a truck crosses a border gate",
+            kind="shipment.not_by_road",
+            shipment=shipment,
+        )
+    if crossed or status != "departed":
+        where = "crossed" if crossed else status
+        raise RuleViolation(
+            f"shipment {shipment} has {where}: a truck crosses once, after its departure",
+            kind="shipment.cross_order",
+            shipment=shipment,
+            status=where,
+        )
+
+
+def refuse_arrival(shipment: int, status: str, conveyance: str, crossed: bool) -> None:
+    """A shipment arrives once, after its departure (by road, after its crossing)."""
+    if status == "arrived":
+        raise RuleViolation(
+            f"shipment {shipment} has arrived already", kind="shipment.arrived", id=shipment
+        )
+    if status != "departed":
+        raise RuleViolation(
+            f"shipment {shipment} has not departed yet: record its departure first",
+            kind="shipment.not_departed",
+            id=shipment,
+        )
+    if conveyance == "road" and not crossed:
+        raise RuleViolation(
+            f"shipment {shipment} has not crossed the border yet: record its crossing first",
+            kind="shipment.not_crossed",
+            shipment=shipment,
+        )
+
+
 __all__ = [
     "Consignee",
     "Loading",
@@ -208,6 +256,9 @@ __all__ = [
     "market_refusals",
     "missing_codes",
     "on_hold",
+    "refuse_arrival",
+    "refuse_crossing",
+    "refuse_departure",
     "refuse_held",
     "shipped_elsewhere",
     "treatment_gap",

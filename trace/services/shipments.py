@@ -20,7 +20,7 @@ from trace.db.models import (
     node,
 )
 from trace.domain import markets, shipping
-from trace.domain.errors import DomainError, Forbidden, Invalid, NotFound, RuleViolation
+from trace.domain.errors import DomainError, Forbidden, Invalid, NotFound
 from trace.domain.markets import Market
 from trace.domain.shipping import gap_text
 from trace.domain.timing import require_order
@@ -146,7 +146,8 @@ def check_loading(
     """What loading the pallets `ssccs` for `market` would refuse, before it is asked: the
     same rules `create` applies (`own`: the shipment the pallets are in, when it is recorded).
     None when there is nothing to check yet (no market, no lots)."""
-    pallets = list(session.exec(select(Pallet).where(Pallet.sscc.in_(ssccs))))
+    found = session.exec(select(Pallet).where(Pallet.sscc.in_(ssccs)))
+    pallets = sorted(found, key=lambda pallet: ssccs.index(pallet.sscc))  # as scanned
     lots = lots_on(session, pallets)
     if not (market and lots):
         return None
@@ -315,15 +316,8 @@ def _refs(session: Session, shipment: Shipment) -> list[str]:
 
 def depart(session: Session, actor: User, ident: int, data: dict) -> Event:
     with unit_of_work(session):
-        head = lock_chain(session)
-        shipment = get_shipment(session, ident)
-        if shipment.status != "loaded":
-            raise RuleViolation(
-                f"shipment {ident} has {shipment.status} already",
-                kind="shipment.departed",
-                id=ident,
-                status=shipment.status,
-            )
+        head, shipment = lock_chain(session), get_shipment(session, ident)
+        shipping.refuse_departure(ident, shipment.status)
         when = check_event_time(data["departed_at"], "departed_at")
         require_order(
             when, "the departure", [(f"shipment {ident} was loaded", shipment.created_at)]
@@ -351,26 +345,18 @@ def depart(session: Session, actor: User, ident: int, data: dict) -> Event:
 def cross(session: Session, actor: User, ident: int, data: dict) -> Event:
     """The truck of a road shipment crossed the border at its gate: the pallets left Vietnam."""
     with unit_of_work(session):
-        head = lock_chain(session)
-        shipment = get_shipment(session, ident)
-        if shipment.conveyance != "road":
-            raise RuleViolation(
-                f"shipment {ident} goes by {shipment.conveyance}: only a truck crosses a border gate",
-                kind="shipment.not_by_road",
-                shipment=ident,
-            )
-        if shipment.crossed_at is not None or shipment.status != "departed":
-            raise RuleViolation(
-                f"shipment {ident} has {'crossed' if shipment.crossed_at else shipment.status}: "
-                "a truck crosses once, after its departure",
-                kind="shipment.cross_order",
-                shipment=ident,
-                status="crossed" if shipment.crossed_at else shipment.status,
-            )
+        head, shipment = lock_chain(session), get_shipment(session, ident)
+        shipping.refuse_crossing(ident, *_journey(shipment))
         when = check_event_time(data["crossed_at"], "crossed_at")
         require_order(when, "the crossing", [(f"shipment {ident} departed", shipment.departed_at)])
         shipment.crossed_at = when
         return _record_trip(session, head, actor, shipment, "cross", when, None)
+
+
+def _journey(shipment: Shipment) -> tuple[str, str, bool]:
+    """Where a shipment is on its way, as the journey's rules read it (trace/domain/shipping.py):
+    its status, conveyance, and whether its truck crossed the border."""
+    return shipment.status, shipment.conveyance, shipment.crossed_at is not None
 
 
 def _record_trip(
@@ -406,24 +392,8 @@ def _record_trip(
 
 def arrive(session: Session, actor: User, ident: int, data: dict) -> Event:
     with unit_of_work(session):
-        head = lock_chain(session)
-        shipment = get_shipment(session, ident, actor)
-        if shipment.status == "arrived":
-            raise RuleViolation(
-                f"shipment {ident} has arrived already", kind="shipment.arrived", id=ident
-            )
-        if shipment.status != "departed":
-            raise RuleViolation(
-                f"shipment {ident} has not departed yet: record its departure first",
-                kind="shipment.not_departed",
-                id=ident,
-            )
-        if shipment.conveyance == "road" and shipment.crossed_at is None:
-            raise RuleViolation(
-                f"shipment {ident} has not crossed the border yet: record its crossing first",
-                kind="shipment.not_crossed",
-                shipment=ident,
-            )
+        head, shipment = lock_chain(session), get_shipment(session, ident, actor)
+        shipping.refuse_arrival(ident, *_journey(shipment))
         when = check_event_time(data["arrived_at"], "arrived_at")
         since = shipment.crossed_at or shipment.departed_at
         if when < since:
