@@ -109,6 +109,17 @@ def _verify_chain(session: Session, marks: set[int]) -> dict:
 def verify_masterdata(session: Session) -> dict:
     """The master-data chain recomputed, its head checked, and each place (with its codes) and
     product compared with its newest version: `broken` names the first that fails."""
+    checked, newest, broken = _walk_versions(session)
+    if broken is None:
+        broken = _edited_behind(_current_states(session), newest)
+    return {"checked": checked, "broken": broken}
+
+
+def _walk_versions(
+    session: Session,
+) -> tuple[int, dict[tuple[str, int], MasterDataVersion], dict | None]:
+    """The versions checked, the newest of each place and product, and the first break of
+    the chain (a version or the chain head), or None."""
     expected_prev = GENESIS_HASH
     checked = 0
     newest: dict[tuple[str, int], MasterDataVersion] = {}
@@ -125,22 +136,27 @@ def verify_masterdata(session: Session) -> dict:
         elif chain_hash(version_content_of(version), version.prev_hash) != version.hash:
             reason = "its content does not match its hash (the version row was edited)"
         if reason:
-            return {"checked": checked, "broken": _named(version, reason)}
+            return checked, newest, _named(version, reason)
         expected_prev = version.hash
         newest[(version.entity, version.entity_id)] = version
         checked += 1
-    head = session.get(ChainHead, 1)
-    if head.masterdata_hash != expected_prev:
-        return {
-            "checked": checked,
-            "broken": {
+    if session.get(ChainHead, 1).masterdata_hash != expected_prev:
+        return (
+            checked,
+            newest,
+            {
                 "id": None,
                 "event_id": None,
                 "type": "masterdata",
                 "reason": "master data: the newest version does not match the chain head "
                 "(it was removed or rewritten)",
             },
-        }
+        )
+    return checked, newest, None
+
+
+def _current_states(session: Session) -> list[tuple[str, int, dict]]:
+    """Every place (with its codes) and product as its row says now."""
     codes: dict[int, list[dict]] = {}
     for code in session.exec(select(LocationCode).order_by(LocationCode.id)):
         codes.setdefault(code.location_id, []).append(code.model_dump())
@@ -148,33 +164,31 @@ def verify_masterdata(session: Session) -> dict:
         ("location", p.id, location_state(p.model_dump(), codes.get(p.id, [])))
         for p in session.exec(select(Location).order_by(Location.id))
     ]
-    rows += [
+    return rows + [
         ("product", p.id, product_state(p.model_dump()))
         for p in session.exec(select(Product).order_by(Product.id))
     ]
+
+
+def _edited_behind(
+    rows: list[tuple[str, int, dict]], newest: dict[tuple[str, int], MasterDataVersion]
+) -> dict | None:
+    """The first row without a version or unlike its newest version, or None."""
     for entity, ident, state in rows:
         version = newest.get((entity, ident))
         if version is None:
-            return {
-                "checked": checked,
-                "broken": _row(
-                    entity, ident, "it has no recorded version (added behind the service)"
-                ),
-            }
+            return _row(entity, ident, "it has no recorded version (added behind the service)")
         if canonical(state) != canonical(version.after):
             changed = sorted(
                 k for k in state if canonical(state[k]) != canonical(version.after.get(k))
             )
-            return {
-                "checked": checked,
-                "broken": _row(
-                    entity,
-                    ident,
-                    f"its row does not match its newest version {version.id} "
-                    f"({', '.join(changed)} edited behind the service)",
-                ),
-            }
-    return {"checked": checked, "broken": None}
+            return _row(
+                entity,
+                ident,
+                f"its row does not match its newest version {version.id} "
+                f"({', '.join(changed)} edited behind the service)",
+            )
+    return None
 
 
 def _named(version: MasterDataVersion, reason: str) -> dict:

@@ -228,15 +228,20 @@ def _backup_sqlite(source_path: Path, path: Path, partial: Path) -> Summary:
         # several steps a write by another connection would restart the copy, maybe forever.)
         source.backup(copy, pages=-1)
         copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
-        problem = copy.execute("PRAGMA quick_check").fetchone()[0]
-        if problem != "ok":
-            raise BackupError(
-                f"the copy fails SQLite's quick_check: {problem}",
-                kind="backup.quick_check",
-                path=str(path),
-                problem=problem,
-            )
+        _quick_check(copy, "the copy", path)
         return _summarise(lambda sql: copy.execute(sql).fetchone(), "sqlite")
+
+
+def _quick_check(db: sqlite3.Connection, what: str, path: Path) -> None:
+    """SQLite's quick_check of `db` (`what`: the copy or the backup file `path`)."""
+    problem = db.execute("PRAGMA quick_check").fetchone()[0]
+    if problem != "ok":
+        raise BackupError(
+            f"{what} fails SQLite's quick_check: {problem}",
+            kind="backup.quick_check",
+            path=str(path),
+            problem=problem,
+        )
 
 
 def _libpq(url: str) -> tuple[str, dict]:
@@ -373,14 +378,7 @@ def _restore(url: str, path: Path, force: bool, trusted_key: bytes | set[bytes] 
 
 def _restore_sqlite(path: Path, target: Path) -> None:
     with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as source:
-        problem = source.execute("PRAGMA quick_check").fetchone()[0]
-        if problem != "ok":
-            raise BackupError(
-                f"{path} fails SQLite's quick_check: {problem}",
-                kind="backup.quick_check",
-                path=str(path),
-                problem=problem,
-            )
+        _quick_check(source, str(path), path)
         _summarise(lambda sql: source.execute(sql).fetchone(), "sqlite")  # a trace database?
         target.parent.mkdir(parents=True, exist_ok=True)
         # Into the live file through the same API (not a file copy): connections the service

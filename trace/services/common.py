@@ -76,23 +76,35 @@ def next_value(session: Session, name: str, step: int = 1) -> int:
     return counter.value
 
 
+# The columns an event's content is made of: every one but the row id and the hashes.
+EVENT_FIELDS = (
+    "event_id",
+    "type",
+    "epcis_type",
+    "action",
+    "biz_step",
+    "disposition",
+    "event_time",
+    "tz_offset",
+    "record_time",
+    "read_point_id",
+    "biz_location_id",
+    "data",
+    "corrects_id",
+    "user_id",
+)
+
+
+def event_record(event: Event) -> dict:
+    """An event's content with its times as `datetime`s (what the EPCIS mapping reads)."""
+    return {name: getattr(event, name) for name in EVENT_FIELDS}
+
+
 def event_content(event: Event) -> dict:
-    """The hashed content of an event: every column but the row id and the hashes."""
-    return {
-        "event_id": event.event_id,
-        "type": event.type,
-        "epcis_type": event.epcis_type,
-        "action": event.action,
-        "biz_step": event.biz_step,
-        "disposition": event.disposition,
+    """The hashed content of an event: `event_record` with its times in UTC ISO 8601."""
+    return event_record(event) | {
         "event_time": utc_iso(event.event_time),
-        "tz_offset": event.tz_offset,
         "record_time": utc_iso(event.record_time),
-        "read_point_id": event.read_point_id,
-        "biz_location_id": event.biz_location_id,
-        "data": event.data,
-        "corrects_id": event.corrects_id,
-        "user_id": event.user_id,
     }
 
 
@@ -215,25 +227,7 @@ def version_content_of(version: MasterDataVersion) -> dict:
     )
 
 
-EVENT_COLUMNS = (
-    "id",
-    "event_id",
-    "type",
-    "epcis_type",
-    "action",
-    "biz_step",
-    "disposition",
-    "event_time",
-    "tz_offset",
-    "record_time",
-    "read_point_id",
-    "biz_location_id",
-    "data",
-    "corrects_id",
-    "user_id",
-    "prev_hash",
-    "hash",
-)
+EVENT_COLUMNS = ("id", *EVENT_FIELDS, "prev_hash", "hash")
 
 
 def append_events(session: Session, head: ChainHead, rows: list[dict]) -> list[int]:

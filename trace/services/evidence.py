@@ -175,14 +175,15 @@ def load_key(key_path: Path) -> Ed25519PrivateKey | None:
 
 
 def require_key(key_path: Path) -> Ed25519PrivateKey:
+    """The signing key at `key_path`; none there is a refusal saying how to create one."""
     key = load_key(key_path)
-    if key is None:
-        raise RuleViolation(
-            f"no signing key at {key_path}: create one with `flask --app wsgi keys create`",
-            kind="evidence.no_key",
-            path=str(key_path),
-        )
-    return key
+    if key is not None:
+        return key
+    raise RuleViolation(
+        f"no signing key at {key_path}: create one with `flask --app wsgi keys create`",
+        kind="evidence.no_key",
+        path=str(key_path),
+    )
 
 
 def raw_public(key: Ed25519PrivateKey | Ed25519PublicKey) -> bytes:

@@ -6,6 +6,8 @@ views of one record. A shipment carrying two lots is two shipping rows (the rule
 traceability lot). Columns are named as the rule names the KDEs; `GLOSSARY` says, for each,
 which paragraph asks for it and what trace writes there; the XLSX carries it as a second sheet,
 the CSV as its own file (`/exports/fsma204-glossary.csv`), so the data file stays sortable.
+This module gathers the rows; trace/services/fsma_files.py writes them (its columns and their
+glossary: fsma_glossary.csv).
 
 References: 21 CFR 1.1310 (definitions: location description, traceability lot code source,
 reference document), 1.1325 (harvesting, cooling), 1.1330 (initial packing), 1.1340
@@ -15,7 +17,6 @@ spreadsheet within 24 hours).
 
 from __future__ import annotations
 
-import io
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
@@ -27,152 +28,12 @@ from trace.db.models import Event, EventRef, Lot, Pallet, PalletContent, Product
 from trace.domain import epcis as mapping
 from trace.domain.epcis import DOCUMENT_NAMES, Names, Place
 
-from . import masterdata, spreadsheet
+from . import masterdata
 from .epcis.export import Scope, scope_events
 from .epcis.mapping import PlaceHistory, places
+from .fsma_files import COLUMNS, glossary_csv, to_csv, to_xlsx
 
-# (column, 21 CFR paragraphs, what trace writes there)
-GLOSSARY: list[tuple[str, str, str]] = [
-    (
-        "Critical Tracking Event",
-        "1.1310",
-        "Harvesting, Cooling, Receiving (before initial "
-        "packing), Initial Packing, Shipping, Receiving, Transformation.",
-    ),
-    ("21 CFR Section", "", "The paragraph whose KDEs the row keeps."),
-    (
-        "Date of the Event",
-        "1.1325(a)(1)(vii), 1.1325(b)(5), 1.1330(a)(15), 1.1340(a)(6), 1.1345(a)(6)",
-        "Date of harvesting, of cooling, of initial packing, the date you shipped, "
-        "the date you received the food: the local date where it happened (YYYY-MM-DD).",
-    ),
-    (
-        "Time of the Event",
-        "",
-        "The same moment with its UTC offset (ISO 8601), to sort events of one day.",
-    ),
-    (
-        "Traceability Lot Code",
-        "1.1330(a)(11), 1.1340(a)(1), 1.1345(a)(1), 1.1350(a)(2)",
-        "The lot code assigned at initial packing (GS1 AI 10 on the carton). Empty for events "
-        "before initial packing, which have no traceability lot code yet.",
-    ),
-    (
-        "Location Description for the Traceability Lot Code Source",
-        "1.1330(a)(14), 1.1340(a)(7), 1.1345(a)(7)",
-        "The packing house that assigned the traceability lot code: its location description.",
-    ),
-    (
-        "Traceability Lot Code Source Reference",
-        "1.1310",
-        "The same place as a URI: its GS1 "
-        "Digital Link (https://id.gs1.org/414/{GLN}) or trace's own URI where it has no GLN.",
-    ),
-    (
-        "Product Description",
-        "1.1310, 1.1330(a)(12), 1.1340(a)(3), 1.1345(a)(3)",
-        "Product "
-        "name (English, Vietnamese), commodity, variety, pack size; GTIN where there is one.",
-    ),
-    ("Commodity", "1.1325(a)(1)(ii), 1.1325(b)(2), 1.1330(a)(1)", "The commodity, e.g. lychee."),
-    ("Variety", "1.1325(a)(1)(ii), 1.1325(b)(2), 1.1330(a)(1)", "The variety, if applicable."),
-    (
-        "Quantity",
-        "1.1325(a)(1)(iii), 1.1330(a)(3),(13), 1.1340(a)(2), 1.1345(a)(2)",
-        "A number, so the column sorts; its unit is the next column.",
-    ),
-    (
-        "Unit of Measure",
-        "as Quantity",
-        "kg (kilograms), carton (n kg) (cartons of n kg net), "
-        "or the UN/ECE Recommendation 20 code an EPCIS partner sent (KGM, CT, LBR, CS…).",
-    ),
-    (
-        "Location Description for Where the Event Took Place",
-        "1.1325(a)(1)(iv), 1.1325(b)(4), 1.1330(a)(14), 1.1340(a)(5), 1.1345(a)(5)",
-        "Harvesting: the farm; cooling: where "
-        "cooled; initial packing: the packing house; shipping: where the food was shipped from; "
-        "receiving: where it was received.",
-    ),
-    (
-        "Location Description for the Immediate Previous Source",
-        "1.1345(a)(4)",
-        "Receiving: who the food came from (other than a transporter).",
-    ),
-    (
-        "Location Description for the Immediate Subsequent Recipient",
-        "1.1325(a)(1)(i), 1.1325(b)(1), 1.1340(a)(4)",
-        "Harvesting, cooling: where the food went next; shipping: "
-        "the consignee (other than a transporter).",
-    ),
-    (
-        "Location Description for the Farm Where the Food Was Harvested",
-        "1.1325(b)(6), 1.1330(a)(4)",
-        "The orchard (growing area) a lot came from.",
-    ),
-    (
-        "Name of the Field or Other Growing Area",
-        "1.1325(a)(1)(v), 1.1330(a)(5)",
-        "The orchard's name and its official growing-area codes (PUC) per market.",
-    ),
-    (
-        "Business Name of the Harvester",
-        "1.1325(a)(2), 1.1330(a)(7)",
-        "The crew or cooperative recorded at harvest, else the orchard.",
-    ),
-    (
-        "Phone Number of the Harvester",
-        "1.1325(a)(2), 1.1330(a)(7)",
-        "The orchard's phone number as its master data held it when the food was harvested.",
-    ),
-    ("Date of Harvesting", "1.1330(a)(8)", "Initial packing: when its inputs were harvested."),
-    (
-        "Location Description for Where the Food Was Cooled",
-        "1.1330(a)(9)",
-        "Initial packing: where its inputs were cooled, if they were.",
-    ),
-    ("Date of Cooling", "1.1330(a)(10)", "Initial packing: when its inputs were cooled."),
-    ("Date Received", "1.1330(a)(2)", "Initial packing: when the packer received its inputs."),
-    (
-        "Quantity Received",
-        "1.1330(a)(3)",
-        "Initial packing: what the packer received of its inputs (kg).",
-    ),
-    (
-        "Input Lots",
-        "1.1330(a)(1)-(3), 1.1350(a)(1)",
-        "Initial packing and transformation: the "
-        "lots used (trace's harvest lot codes) and how much of each.",
-    ),
-    (
-        "Reference Document Type",
-        "1.1310, 1.1325(a)(1)(viii), 1.1325(b)(1)(vii), 1.1330(a)(16), 1.1340(a)(8), "
-        "1.1345(a)(8), 1.1350(a)(2)(vi)",
-        "Bill of lading, Phytosanitary certificate, Treatment certificate, Harvest record, "
-        "Cooling record, Receiving record, Packing record, Shipment, EPCIS event… (several "
-        "separated by '; ', in the order of the numbers). Every row has at least one.",
-    ),
-    (
-        "Reference Document Number",
-        "as Reference Document Type",
-        "The documents' numbers; trace's own records are numbered by their lot code.",
-    ),
-    (
-        "Internal Lot Code",
-        "",
-        "trace's code of the lot the row is about (harvest lots H…, packed "
-        "lots P… or your own codes).",
-    ),
-    (
-        "Record Source",
-        "",
-        "trace (recorded here) or EPCIS capture (recorded by a partner and "
-        "captured through /api/v1/epcis/capture).",
-    ),
-    ("EPCIS Event ID", "", "The eventID of the same event in trace's EPCIS 2.0 export."),
-]
-COLUMNS = [name for name, _, _ in GLOSSARY]
-
+__all__ = ["COLUMNS", "describe_place", "glossary_csv", "rows", "to_csv", "to_xlsx"]
 
 ADDRESS_PARTS = ("street", "commune", "district", "city", "province", "region", "postal_code")
 
@@ -372,7 +233,6 @@ def _documents(event: Event, extra: Iterable[tuple[str, str]] = ()) -> dict:
 
 
 def _rows_of(event: Event, ctx: _Context) -> list[dict]:
-    data = event.data or {}
     common = {
         "date_of_the_event": _day(event),
         "time_of_the_event": mapping.local_iso(event.event_time, event.tz_offset),
@@ -381,66 +241,9 @@ def _rows_of(event: Event, ctx: _Context) -> list[dict]:
     }
     here = ctx.place(event.biz_location_id)
     if event.type == "harvest":
-        lot = ctx.lots.get(data["quantities"][0]["lot"])
-        receipts = ctx.by_lot[lot.code].get("receive", []) if lot else []
-        return [
-            _row(
-                critical_tracking_event="Harvesting",
-                **{"21_CFR_Section": "1.1325(a)"},
-                commodity=lot.commodity,
-                variety=lot.variety,
-                quantity=data["quantities"][0]["quantity"],
-                unit_of_measure=lot.unit,
-                location_description_for_where_the_event_took_place=describe_place(here),
-                location_description_for_the_immediate_subsequent_recipient=describe_place(
-                    ctx.place(receipts[0].biz_location_id) if receipts else None
-                ),
-                name_of_the_field_or_other_growing_area=_growing_area(here),
-                business_name_of_the_harvester=ctx.harvester(lot)[0],
-                phone_number_of_the_harvester=ctx.harvester(lot)[1],
-                internal_lot_code=lot.code,
-                **_documents(event, [("Harvest record", lot.code)]),
-                **common,
-            )
-        ]
+        return [_harvest_row(event, ctx, here, common)]
     if event.type in ("cool", "receive"):
-        lot = ctx.lots.get(data["quantities"][0]["lot"])
-        if lot is None:
-            return []
-        orchard = ctx.place(lot.orchard_id)
-        if event.type == "cool":
-            values = {
-                **_documents(event, [("Cooling record", lot.code)]),
-                "critical_tracking_event": "Cooling",
-                "21_CFR_Section": "1.1325(b)",
-                "quantity": lot.received or lot.quantity,
-                "location_description_for_the_immediate_subsequent_recipient": describe_place(
-                    ctx.place(lot.location_id)
-                ),
-            }
-        else:
-            values = {
-                **_documents(event, [("Receiving record", lot.code)]),
-                "critical_tracking_event": "Receiving (before initial packing)",
-                "21_CFR_Section": "1.1330(a)(1)-(3)",
-                "quantity": data.get("quantity", data["quantities"][0].get("quantity")),
-                "location_description_for_the_immediate_previous_source": describe_place(orchard),
-            }
-        return [
-            _row(
-                commodity=lot.commodity,
-                variety=lot.variety,
-                unit_of_measure=lot.unit,
-                location_description_for_where_the_event_took_place=describe_place(here),
-                location_description_for_the_farm_where_the_food_was_harvested=describe_place(
-                    orchard
-                ),
-                name_of_the_field_or_other_growing_area=_growing_area(orchard),
-                internal_lot_code=lot.code,
-                **values,
-                **common,
-            )
-        ]
+        return _before_packing_rows(event, ctx, here, common)
     if event.type == "pack":
         return [_packing_row(event, ctx, here, common)]
     if event.type in ("ship", "arrive"):
@@ -448,6 +251,73 @@ def _rows_of(event: Event, ctx: _Context) -> list[dict]:
     if event.type == "captured":
         return _captured_rows(event, ctx, common)
     return []  # treatments, inspections, pallets and loading are not FSMA 204 CTEs
+
+
+def _harvest_row(event: Event, ctx: _Context, here: Place | None, common: dict) -> dict:
+    data = event.data
+    lot = ctx.lots.get(data["quantities"][0]["lot"])
+    receipts = ctx.by_lot[lot.code].get("receive", []) if lot else []
+    return _row(
+        critical_tracking_event="Harvesting",
+        **{"21_CFR_Section": "1.1325(a)"},
+        commodity=lot.commodity,
+        variety=lot.variety,
+        quantity=data["quantities"][0]["quantity"],
+        unit_of_measure=lot.unit,
+        location_description_for_where_the_event_took_place=describe_place(here),
+        location_description_for_the_immediate_subsequent_recipient=describe_place(
+            ctx.place(receipts[0].biz_location_id) if receipts else None
+        ),
+        name_of_the_field_or_other_growing_area=_growing_area(here),
+        business_name_of_the_harvester=ctx.harvester(lot)[0],
+        phone_number_of_the_harvester=ctx.harvester(lot)[1],
+        internal_lot_code=lot.code,
+        **_documents(event, [("Harvest record", lot.code)]),
+        **common,
+    )
+
+
+def _before_packing_rows(
+    event: Event, ctx: _Context, here: Place | None, common: dict
+) -> list[dict]:
+    """A cooling, or a receipt before initial packing: one row for its lot (none for a lot
+    outside the scope's)."""
+    data = event.data
+    lot = ctx.lots.get(data["quantities"][0]["lot"])
+    if lot is None:
+        return []
+    orchard = ctx.place(lot.orchard_id)
+    if event.type == "cool":
+        values = {
+            **_documents(event, [("Cooling record", lot.code)]),
+            "critical_tracking_event": "Cooling",
+            "21_CFR_Section": "1.1325(b)",
+            "quantity": lot.received or lot.quantity,
+            "location_description_for_the_immediate_subsequent_recipient": describe_place(
+                ctx.place(lot.location_id)
+            ),
+        }
+    else:
+        values = {
+            **_documents(event, [("Receiving record", lot.code)]),
+            "critical_tracking_event": "Receiving (before initial packing)",
+            "21_CFR_Section": "1.1330(a)(1)-(3)",
+            "quantity": data.get("quantity", data["quantities"][0].get("quantity")),
+            "location_description_for_the_immediate_previous_source": describe_place(orchard),
+        }
+    return [
+        _row(
+            commodity=lot.commodity,
+            variety=lot.variety,
+            unit_of_measure=lot.unit,
+            location_description_for_where_the_event_took_place=describe_place(here),
+            location_description_for_the_farm_where_the_food_was_harvested=describe_place(orchard),
+            name_of_the_field_or_other_growing_area=_growing_area(orchard),
+            internal_lot_code=lot.code,
+            **values,
+            **common,
+        )
+    ]
 
 
 def _packing_row(event: Event, ctx: _Context, here: Place | None, common: dict) -> dict:
@@ -624,52 +494,3 @@ def _captured_rows(event: Event, ctx: _Context, common: dict) -> list[dict]:
             )
         )
     return out
-
-
-# --- files -------------------------------------------------------------------------------------
-
-
-def to_csv(table: list[dict]) -> bytes:
-    """UTF-8 with a byte-order mark; every cell through the one spreadsheet writer."""
-    return spreadsheet.csv_bytes(COLUMNS, ([row[c] for c in COLUMNS] for row in table))
-
-
-def glossary_csv() -> bytes:
-    return spreadsheet.csv_bytes(["Column", "21 CFR", "Meaning in trace's spreadsheet"], GLOSSARY)
-
-
-def to_xlsx(table: list[dict], title: str, created: datetime) -> bytes:
-    """A workbook: the KDEs (frozen header, filters, so it sorts) and a Glossary sheet."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "FSMA 204 KDEs"
-    spreadsheet.append_row(sheet, COLUMNS)
-    for row in table:
-        spreadsheet.append_row(sheet, [row[c] for c in COLUMNS])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{max(len(table) + 1, 2)}"
-    for index, column in enumerate(COLUMNS, 1):
-        width = max([len(column) // 2, *(len(str(r[column])) for r in table[:200])], default=10)
-        sheet.column_dimensions[get_column_letter(index)].width = min(max(width, 12), 60)
-    glossary = book.create_sheet("Glossary")
-    spreadsheet.append_row(glossary, ["Column", "21 CFR", "Meaning in trace's spreadsheet"])
-    for entry in GLOSSARY:
-        spreadsheet.append_row(glossary, entry)
-    for cell in glossary[1]:
-        cell.font = Font(bold=True)
-    glossary.column_dimensions["A"].width = 45
-    glossary.column_dimensions["B"].width = 40
-    glossary.column_dimensions["C"].width = 100
-    book.properties.title = title
-    book.properties.creator = "trace"
-    book.properties.created = created.replace(tzinfo=None)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()

@@ -90,31 +90,42 @@ def create_location(session: Session, data: dict, actor: User | None = None) -> 
     _check_contact(data["kind"], data.get("contact"))
     with unit_of_work(session):
         head = lock_chain(session)
-        gln = data.get("gln")
-        if gln:
-            data["gln"] = str(Gln.parse(gln))
-            if session.exec(select(Location).where(Location.gln == data["gln"])).first():
-                raise RuleViolation(
-                    f"GLN {data['gln']} belongs to another location already",
-                    kind="location.gln_taken",
-                    gln=data["gln"],
-                )
+        if data.get("gln"):
+            data["gln"] = _free_gln(session, data["gln"])
         location = Location(**data, created_at=now())
         session.add(location)
         session.flush()
         session.add_all(_codes(location.id, codes))
-        after = state_of_location(session, location)
-        record_version(
-            session,
-            head,
-            "location",
-            location.id,
-            before=None,
-            after=after,
-            actor=actor,
-            valid_from=location.created_at,
-        )
+        _first_version(session, head, location, state_of_location(session, location), actor)
     return location
+
+
+def _free_gln(session: Session, gln: str, own: int | None = None) -> str:
+    """`gln` normalised, when no location but `own` has it already."""
+    gln = str(Gln.parse(gln))
+    other = session.exec(select(Location).where(Location.gln == gln)).first()
+    if other is not None and other.id != own:
+        raise RuleViolation(
+            f"GLN {gln} belongs to another location already", kind="location.gln_taken", gln=gln
+        )
+    return gln
+
+
+def _first_version(
+    session: Session, head, row: Location | Product, state: dict, actor: User | None
+) -> None:
+    """The first version of a new location or product, valid from its creation."""
+    entity = "location" if isinstance(row, Location) else "product"
+    record_version(
+        session,
+        head,
+        entity,
+        row.id,
+        before=None,
+        after=state,
+        actor=actor,
+        valid_from=row.created_at,
+    )
 
 
 def consumer_contact(session: Session, exporter_ids: Iterable[int]) -> dict | None:
@@ -159,14 +170,7 @@ def update_location(
             code.status = status["status"]
         session.add_all(_codes(location.id, data.pop("codes", [])))
         if data.get("gln"):
-            data["gln"] = str(Gln.parse(data["gln"]))
-            other = session.exec(select(Location).where(Location.gln == data["gln"])).first()
-            if other and other.id != location.id:
-                raise RuleViolation(
-                    f"GLN {data['gln']} belongs to another location already",
-                    kind="location.gln_taken",
-                    gln=data["gln"],
-                )
+            data["gln"] = _free_gln(session, data["gln"], location.id)
         for key, value in data.items():
             setattr(location, key, value)
         session.add(location)
@@ -194,6 +198,23 @@ def locations_of_kinds(session: Session, kinds: Iterable[str]) -> list[Location]
     return list(session.exec(query))
 
 
+def places_of_kind(session: Session, kind: str) -> list[Location]:
+    """Every place of `kind` ("orchard", "port"…), by name: a form's choices."""
+    return locations_of_kinds(session, [kind])
+
+
+def usual_market(session: Session) -> str | None:
+    """The market most places hold an active code for (the shipment form's first choice)."""
+    row = session.exec(
+        select(LocationCode.market, func.count())
+        .where(LocationCode.status == "active")
+        .where(LocationCode.market.in_(markets.codes()))
+        .group_by(LocationCode.market)
+        .order_by(func.count().desc(), LocationCode.market)
+    ).first()
+    return row[0] if row else None
+
+
 def create_product(session: Session, data: dict, actor: User | None = None) -> Product:
     data = dict(data)
     with unit_of_work(session):
@@ -210,16 +231,7 @@ def create_product(session: Session, data: dict, actor: User | None = None) -> P
         product = Product(**data, created_at=now())
         session.add(product)
         session.flush()
-        record_version(
-            session,
-            head,
-            "product",
-            product.id,
-            before=None,
-            after=state_of_product(product),
-            actor=actor,
-            valid_from=product.created_at,
-        )
+        _first_version(session, head, product, state_of_product(product), actor)
     return product
 
 

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from trace.db.graph import upstream_lot_ids
 from trace.db.models import Event, EventRef, Lot, Pallet, PalletContent, User, node
+from trace.domain import shipping
 from trace.domain.errors import Invalid, NotFound, RuleViolation
 from trace.domain.events import UOM
 from trace.domain.timing import require_order
@@ -39,16 +40,7 @@ def held_upstream(session: Session, lots: list[Lot]) -> list[Lot]:
 
 
 def refuse_held(session: Session, lots: list[Lot], doing: str) -> None:
-    held = held_upstream(session, lots)
-    if held:
-        names = ", ".join(sorted(lot.code for lot in held))
-        raise RuleViolation(
-            f"cannot {doing}: lot {names} is on hold (its latest inspection failed); "
-            "record a passing inspection first",
-            kind="hold.on_hold",
-            lots=sorted(lot.code for lot in held),
-            doing=doing,
-        )
+    shipping.refuse_held((lot.code for lot in held_upstream(session, lots)), doing)
 
 
 def received_at(session: Session, lot: Lot, place_id: int):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from datetime import datetime
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from sqlmodel import Session, select
 
@@ -274,14 +275,33 @@ def recall_pdf(data: dict, generated: datetime) -> bytes:
         title=f"Recall report {data['code']}",
         author="trace",
     )
+    story = [
+        *_summary(data, generated, styles),
+        Spacer(1, 4 * mm),
+        Paragraph("The chain", styles["Heading2"]),
+        chain_drawing(data, page[0] - 24 * mm, font),
+    ]
+    for title, rows in _sections(data):
+        story += [Spacer(1, 3 * mm), Paragraph(title, styles["Heading2"])]
+        story.append(
+            _table(rows, font, bold) if len(rows) > 1 else Paragraph("None.", styles["Normal"])
+        )
+    doc.build(story)
+    return out.getvalue()
+
+
+def _summary(data: dict, generated: datetime, styles) -> list:
+    """The report's title, when, which markets and importers, and the totals."""
+    from reportlab.platypus import Paragraph
+
     recall = data["recall"]
     totals = recall["totals"]
-    story = [
-        Paragraph(f"Recall report: {_esc(data['code'])}", styles["Title"]),
+    return [
+        Paragraph(f"Recall report: {escape(data['code'])}", styles["Title"]),
         Paragraph(
             f"Generated {generated:%Y-%m-%d %H:%M} UTC. Markets: "
-            f"{_esc(', '.join(recall['markets']) or 'none')}. Importers: "
-            f"{_esc(', '.join(recall['consignees']) or 'none')}.",
+            f"{escape(', '.join(recall['markets']) or 'none')}. Importers: "
+            f"{escape(', '.join(recall['consignees']) or 'none')}.",
             styles["Normal"],
         ),
         Paragraph(
@@ -290,15 +310,16 @@ def recall_pdf(data: dict, generated: datetime) -> bytes:
             f"{totals['cartons_not_palletised']} cartons not palletised.",
             styles["Normal"],
         ),
-        Spacer(1, 4 * mm),
-        Paragraph("The chain", styles["Heading2"]),
-        chain_drawing(data, page[0] - 24 * mm, font),
-        Spacer(1, 4 * mm),
-        Paragraph("Affected shipments", styles["Heading2"]),
     ]
+
+
+def _sections(data: dict) -> list[tuple[str, list[list]]]:
+    """The report's tables, each a title and its rows (a header first): the affected
+    shipments, the pallets not shipped, the lots concerned."""
+    recall = data["recall"]
     head = ["Shipment", "Market", "Importer", "Country", "Container", "B/L", "Phyto cert.",
             "Departed", "Arrived", "Pallets", "Cartons"]  # fmt: skip
-    body = [
+    shipments = [
         [
             s["id"],
             s["market"],
@@ -314,27 +335,19 @@ def recall_pdf(data: dict, generated: datetime) -> bytes:
         ]
         for s in recall["shipments"]
     ]
-    story.append(
-        _table([head, *body], font, bold) if body else Paragraph("None.", styles["Normal"])
-    )
-    story += [Spacer(1, 3 * mm), Paragraph("Pallets not shipped", styles["Heading2"])]
     on_hand = [
         [r["sscc"], r["where"], r["cartons"]] for r in data["pallet_rows"] if r["shipment"] is None
     ]
-    story.append(
-        _table([["SSCC", "Where", "Cartons"], *on_hand], font, bold)
-        if on_hand
-        else Paragraph("None.", styles["Normal"])
-    )
-    story += [Spacer(1, 3 * mm), Paragraph("Lots concerned", styles["Heading2"])]
     lots = [
         [lot["code"], lot["kind"], f"{lot['quantity']:g} {lot['unit']}", lot["cartons"] or "",
          "on hold" if lot["on_hold"] else ""]
         for lot in recall["lots"]
     ]  # fmt: skip
-    story.append(_table([["Lot", "Kind", "Quantity", "Cartons", "Hold"], *lots], font, bold))
-    doc.build(story)
-    return out.getvalue()
+    return [
+        ("Affected shipments", [head, *shipments]),
+        ("Pallets not shipped", [["SSCC", "Where", "Cartons"], *on_hand]),
+        ("Lots concerned", [["Lot", "Kind", "Quantity", "Cartons", "Hold"], *lots]),
+    ]
 
 
 def _table(rows: list[list], font: str, bold: str):
@@ -354,7 +367,3 @@ def _table(rows: list[list], font: str, bold: str):
         )
     )
     return table
-
-
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

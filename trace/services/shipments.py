@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import func
 from sqlmodel import Session, select
 
@@ -17,15 +19,16 @@ from trace.db.models import (
     User,
     node,
 )
-from trace.domain import markets
-from trace.domain.errors import Forbidden, Invalid, NotFound, RuleViolation
+from trace.domain import markets, shipping
+from trace.domain.errors import DomainError, Forbidden, Invalid, NotFound
 from trace.domain.markets import Market
+from trace.domain.shipping import gap_text
 from trace.domain.timing import require_order
 
 from .common import check_event_time, location_for_field, lock_chain, now, record, unit_of_work
 from .lots import events_of
 from .masterdata import codes_of
-from .packing import refuse_held
+from .packing import held_upstream
 
 
 def get_shipment(session: Session, ident: int, actor: User | None = None) -> Shipment:
@@ -71,34 +74,24 @@ def chain_locations(session: Session, lots: list[Lot]) -> list[Location]:
     )
 
 
+def chain_places(session: Session, lots: list[Lot]) -> tuple[shipping.Place, ...]:
+    """The places of `lots`' chain with the codes each holds active (the rules' facts)."""
+    places = chain_locations(session, lots)
+    codes = codes_of(session, [p.id for p in places])
+    return tuple(
+        shipping.Place(
+            place.kind,
+            place.name,
+            frozenset((c.scheme, c.market) for c in codes[place.id] if c.status == "active"),
+        )
+        for place in places
+    )
+
+
 def missing_codes(session: Session, lots: list[Lot], profile: Market) -> list[dict]:
     """Each place in `lots`' chain without the active code the market's profile asks of its
     kind: ``{"kind", "name", "scheme", "issuer", "market"}``."""
-    places = chain_locations(session, lots)
-    codes = codes_of(session, [p.id for p in places])
-    missing = []
-    for place in places:
-        needed = profile.scheme_for(place.kind)
-        if needed is not None and not any(
-            c.scheme == needed.scheme and c.market == profile.code and c.status == "active"
-            for c in codes[place.id]
-        ):
-            missing.append(
-                {
-                    "kind": place.kind,
-                    "name": place.name,
-                    "scheme": needed.scheme,
-                    "issuer": needed.issuer,
-                    "market": profile.code,
-                }
-            )
-    return missing
-
-
-def gap_text(gap: dict) -> str:
-    """`orchard 'A' has no active PUC for US`: one missing code, in English."""
-    kind = gap["kind"].replace("_", " ")
-    return f"{kind} {gap['name']!r} has no active {gap['scheme']} for {gap['market']}"
+    return shipping.missing_codes(chain_places(session, lots), profile)
 
 
 def market_gaps(session: Session, lots: list[Lot], market: str) -> list[str]:
@@ -106,182 +99,171 @@ def market_gaps(session: Session, lots: list[Lot], market: str) -> list[str]:
     return [gap_text(g) for g in missing_codes(session, lots, markets.require(market))]
 
 
-def consignee_outside(profile: Market, consignee: Location) -> RuleViolation | None:
-    """A consignee outside the market's countries: the refusal naming both, else None."""
-    country = (consignee.address or {}).get("country")
-    if country in profile.consignee_countries:
-        return None
-    return RuleViolation(
-        f"a shipment to {profile.code} ({profile.name}) cannot be consigned to "
-        f"{consignee.name!r}, which is in {country or 'no country (its address has none)'}",
-        kind="market.consignee_outside",
-        market=profile.code,
-        consignee=consignee.name,
-        country=country,
-    )
-
-
-def treatments_of(session: Session, lot: Lot) -> set[str]:
+def treatments_of(session: Session, lot: Lot) -> frozenset[str]:
     """The treatment methods recorded on `lot` and every lot it came from."""
     lineage = upstream_lot_ids(session, [lot.id])
     refs = select(EventRef.event_id).where(EventRef.node.in_([node("lot", i) for i in lineage]))
     treats = session.exec(select(Event).where(Event.id.in_(refs), Event.type == "treat"))
-    return {event.data.get("method") for event in treats}
+    return frozenset(event.data["method"] for event in treats if event.data.get("method"))
 
 
-def treatment_gaps(session: Session, lots: list[Lot], profile: Market) -> list[RuleViolation]:
-    """Lots whose commodity the market does not take, or which lack a treatment it requires."""
-    found = []
-    for lot in sorted(lots, key=lambda row: row.code):
-        if lot.commodity not in profile.treatments:
-            found.append(
-                RuleViolation(
-                    f"{profile.code} ({profile.name}) takes no {lot.commodity} (lot {lot.code}); "
-                    f"its profile lists {', '.join(profile.commodities) or 'nothing'}",
-                    kind="market.commodity_not_taken",
-                    market=profile.code,
-                    lot=lot.code,
-                    commodity=lot.commodity,
-                )
-            )
-            continue
-        needs = profile.treatments[lot.commodity]
-        had = treatments_of(session, lot) if needs else set()
-        if needs and not had & set(needs):
-            found.append(
-                RuleViolation(
-                    f"lot {lot.code}: {lot.commodity} for {profile.code} needs "
-                    f"{' or '.join(needs)}; it had {', '.join(sorted(had)) or 'no treatment'}",
-                    kind="market.treatment_missing",
-                    market=profile.code,
-                    lot=lot.code,
-                    commodity=lot.commodity,
-                    needs=list(needs),
-                    had=sorted(had),
-                )
-            )
-    return found
-
-
-def market_refusals(
-    session: Session, lots: list[Lot], market: str, consignee: Location | None
-) -> list[RuleViolation]:
-    """Everything the market's profile refuses about shipping `lots` to `consignee`, in the
-    order loading reports it: missing codes, the consignee's country, treatments. The staff
-    page's market check shows the same list before anything is recorded."""
-    profile = markets.require(market)
-    found = []
-    missing = missing_codes(session, lots, profile)
-    if missing:
-        found.append(
-            RuleViolation(
-                f"cannot ship to {profile.code}: " + "; ".join(gap_text(g) for g in missing),
-                kind="market.codes_missing",
-                market=profile.code,
-                missing=missing,
-            )
+def lots_on(session: Session, pallets: list[Pallet]) -> list[Lot]:
+    """The lots packed on `pallets`."""
+    return list(
+        session.exec(
+            select(Lot)
+            .join(PalletContent, PalletContent.lot_id == Lot.id)
+            .where(PalletContent.pallet_id.in_([p.id for p in pallets]))
+            .distinct()
         )
-    outside = consignee_outside(profile, consignee) if consignee is not None else None
-    if outside is not None:
-        found.append(outside)
-    return found + treatment_gaps(session, lots, profile)
+    )
+
+
+def loading(
+    session: Session, pallets: list[Pallet], lots: list[Lot], consignee: Location | None
+) -> shipping.Loading:
+    """What the loading rules (trace/domain/shipping.py) read of `pallets` for `consignee`."""
+    return shipping.Loading(
+        pallets=tuple((p.sscc, p.shipment_id) for p in pallets),
+        lots=tuple(
+            shipping.LotFacts(lot.code, lot.commodity, treatments_of(session, lot)) for lot in lots
+        ),
+        held=tuple(lot.code for lot in held_upstream(session, lots)),
+        places=chain_places(session, lots),
+        consignee=shipping.Consignee(consignee.name, (consignee.address or {}).get("country"))
+        if consignee is not None
+        else None,
+    )
+
+
+def check_loading(
+    session: Session,
+    ssccs: list[str],
+    market: str | None,
+    consignee_id: int | None = None,
+    own: int | None = None,
+) -> list[DomainError] | None:
+    """What loading the pallets `ssccs` for `market` would refuse, before it is asked: the
+    same rules `create` applies (`own`: the shipment the pallets are in, when it is recorded).
+    None when there is nothing to check yet (no market, no lots)."""
+    found = session.exec(select(Pallet).where(Pallet.sscc.in_(ssccs)))
+    pallets = sorted(found, key=lambda pallet: ssccs.index(pallet.sscc))  # as scanned
+    lots = lots_on(session, pallets)
+    if not (market and lots):
+        return None
+    consignee = session.get(Location, consignee_id) if consignee_id else None
+    try:
+        profile = markets.require(market)
+    except DomainError as error:  # a market without a profile
+        return [error]
+    return list(shipping.loading_refusals(loading(session, pallets, lots, consignee), profile, own))
+
+
+def _pallets(session: Session, ssccs: list[str]) -> list[Pallet]:
+    """The pallets to load, each known and listed once."""
+    pallets: list[Pallet] = []
+    for i, sscc in enumerate(ssccs):
+        pallet = session.exec(select(Pallet).where(Pallet.sscc == sscc)).first()
+        if pallet is None:
+            raise Invalid(
+                f"pallets.{i}", f"no pallet with SSCC {sscc}", kind="pallet.unknown", sscc=sscc
+            )
+        if pallet in pallets:
+            raise Invalid(
+                f"pallets.{i}",
+                f"pallet {sscc} is listed twice",
+                kind="shipment.pallet_twice",
+                sscc=sscc,
+            )
+        pallets.append(pallet)
+    return pallets
 
 
 def create(session: Session, actor: User, data: dict) -> Shipment:
-    """Load pallets into a container for one consignee in one market (each pallet ships once)."""
+    """Load pallets into a container for one consignee in one market (each pallet ships once,
+    no lot on hold, what the market's profile asks: trace/domain/shipping.py)."""
     with unit_of_work(session):
         head = lock_chain(session)
         exporter = location_for_field(session, data["exporter_id"], "exporter_id", "exporter")
         consignee = location_for_field(session, data["consignee_id"], "consignee_id", "importer")
         when = check_event_time(data.get("loaded_at") or now(), "loaded_at")
-        pallets = []
-        for i, sscc in enumerate(data["pallets"]):
-            pallet = session.exec(select(Pallet).where(Pallet.sscc == sscc)).first()
-            if pallet is None:
-                raise Invalid(
-                    f"pallets.{i}", f"no pallet with SSCC {sscc}", kind="pallet.unknown", sscc=sscc
-                )
-            if pallet in pallets:
-                raise Invalid(
-                    f"pallets.{i}",
-                    f"pallet {sscc} is listed twice",
-                    kind="shipment.pallet_twice",
-                    sscc=sscc,
-                )
-            if pallet.shipment_id is not None:
-                raise RuleViolation(
-                    f"pallet {sscc} is already in shipment {pallet.shipment_id} (a pallet ships once)",
-                    kind="shipment.pallet_shipped",
-                    sscc=sscc,
-                    shipment=pallet.shipment_id,
-                )
-            pallets.append(pallet)
+        pallets = _pallets(session, data["pallets"])
         require_order(
             when, "the loading", [(f"pallet {p.sscc} was built", p.created_at) for p in pallets]
         )
-        lots = list(
-            session.exec(
-                select(Lot)
-                .join(PalletContent, PalletContent.lot_id == Lot.id)
-                .where(PalletContent.pallet_id.in_([p.id for p in pallets]))
-                .distinct()
-            )
-        )
-        refuse_held(session, lots, "ship")
-        market = data["market"]
-        refusals = market_refusals(session, lots, market, consignee)
+        lots = lots_on(session, pallets)
+        profile = markets.require(data["market"])
+        refusals = shipping.loading_refusals(loading(session, pallets, lots, consignee), profile)
         if refusals:
             raise refusals[0]
-        _check_route(market, data)
+        _check_route(data["market"], data)
         shipment = Shipment(
             exporter_id=exporter.id,
             consignee_id=consignee.id,
-            market=market,
-            container_no=data.get("container_no"),
-            seal_no=data.get("seal_no"),
-            bill_of_lading=data.get("bill_of_lading"),
-            phyto_certificate_no=data.get("phyto_certificate_no"),
-            conveyance=data.get("conveyance") or "sea",
-            truck_plate=data.get("truck_plate"),
-            trailer_plate=data.get("trailer_plate"),
-            border_gate=data.get("border_gate"),
+            market=data["market"],
             created_at=when,
+            conveyance=data.get("conveyance") or "sea",
+            **{key: data.get(key) for key in _DOCUMENTS},
         )
         session.add(shipment)
         session.flush()
-        for pallet in pallets:
-            pallet.shipment_id = shipment.id
-            session.add(pallet)
-        target = node("shipment", shipment.id)
-        places = sorted({p.location_id for p in pallets})
-        record(
-            session,
-            head,
-            "load",
-            event_time=when,
-            actor=actor,
-            location_id=places[0] if len(places) == 1 else None,
-            data={
-                "sources": [{"type": "location", "location_id": i} for i in places],
-                "shipment_id": shipment.id,
-                "pallets": [p.sscc for p in pallets],
-                "market": market,
-                "container_no": shipment.container_no,
-                **_vehicle(shipment),
-            },
-            refs=[
-                target,
-                *(node("pallet", p.id) for p in pallets),
-                *(node("lot", lot.id) for lot in lots),
-            ],
-            edges=[(node("pallet", p.id), target, p.cartons, "CT") for p in pallets],
-        )
+        _record_load(session, head, actor, shipment, pallets, lots)
     return shipment
+
+
+# What a loading may say of the shipment's container, documents and truck.
+_DOCUMENTS = (
+    "container_no",
+    "seal_no",
+    "bill_of_lading",
+    "phyto_certificate_no",
+    "truck_plate",
+    "trailer_plate",
+    "border_gate",
+)
+
+
+def _record_load(
+    session: Session,
+    head,
+    actor: User,
+    shipment: Shipment,
+    pallets: list[Pallet],
+    lots: list[Lot],
+) -> Event:
+    """The pallets join the shipment; the `load` event says from where, which and for whom."""
+    for pallet in pallets:
+        pallet.shipment_id = shipment.id
+        session.add(pallet)
+    target = node("shipment", shipment.id)
+    places = sorted({p.location_id for p in pallets})
+    return record(
+        session,
+        head,
+        "load",
+        event_time=shipment.created_at,
+        actor=actor,
+        location_id=places[0] if len(places) == 1 else None,
+        data={
+            "sources": [{"type": "location", "location_id": i} for i in places],
+            "shipment_id": shipment.id,
+            "pallets": [p.sscc for p in pallets],
+            "market": shipment.market,
+            "container_no": shipment.container_no,
+            **_vehicle(shipment),
+        },
+        refs=[
+            target,
+            *(node("pallet", p.id) for p in pallets),
+            *(node("lot", lot.id) for lot in lots),
+        ],
+        edges=[(node("pallet", p.id), target, p.cartons, "CT") for p in pallets],
+    )
 
 
 def _check_route(market: str, data: dict) -> None:
     """A road shipment crosses one of its market's border gates (the consignee's country is
-    `market_refusals`' rule)."""
+    trace/domain/shipping.py's rule)."""
     profile = markets.get(market)
     if data.get("border_gate") and (profile is None or profile.gate(data["border_gate"]) is None):
         gates = ", ".join(g.code for g in profile.gates) if profile else ""
@@ -334,15 +316,8 @@ def _refs(session: Session, shipment: Shipment) -> list[str]:
 
 def depart(session: Session, actor: User, ident: int, data: dict) -> Event:
     with unit_of_work(session):
-        head = lock_chain(session)
-        shipment = get_shipment(session, ident)
-        if shipment.status != "loaded":
-            raise RuleViolation(
-                f"shipment {ident} has {shipment.status} already",
-                kind="shipment.departed",
-                id=ident,
-                status=shipment.status,
-            )
+        head, shipment = lock_chain(session), get_shipment(session, ident)
+        shipping.refuse_departure(ident, shipment.status)
         when = check_event_time(data["departed_at"], "departed_at")
         require_order(
             when, "the departure", [(f"shipment {ident} was loaded", shipment.created_at)]
@@ -354,86 +329,71 @@ def depart(session: Session, actor: User, ident: int, data: dict) -> Event:
         )
         shipment.status = "departed"
         shipment.departed_at = when
-        session.add(shipment)
-        return record(
+        return _record_trip(
             session,
             head,
+            actor,
+            shipment,
             "ship",
-            event_time=when,
-            actor=actor,
-            location_id=port.id if port else shipment.exporter_id,
-            data={
-                "shipment_id": shipment.id,
-                "market": shipment.market,
-                "container_no": shipment.container_no,
-                "seal_no": shipment.seal_no,
-                **_vehicle(shipment),
-                **_parties(shipment),
-            },
-            refs=_refs(session, shipment),
+            when,
+            port.id if port else shipment.exporter_id,
+            container_no=shipment.container_no,
+            seal_no=shipment.seal_no,
         )
 
 
 def cross(session: Session, actor: User, ident: int, data: dict) -> Event:
     """The truck of a road shipment crossed the border at its gate: the pallets left Vietnam."""
     with unit_of_work(session):
-        head = lock_chain(session)
-        shipment = get_shipment(session, ident)
-        if shipment.conveyance != "road":
-            raise RuleViolation(
-                f"shipment {ident} goes by {shipment.conveyance}: only a truck crosses a border gate",
-                kind="shipment.not_by_road",
-                shipment=ident,
-            )
-        if shipment.crossed_at is not None or shipment.status != "departed":
-            raise RuleViolation(
-                f"shipment {ident} has {'crossed' if shipment.crossed_at else shipment.status}: "
-                "a truck crosses once, after its departure",
-                kind="shipment.cross_order",
-                shipment=ident,
-                status="crossed" if shipment.crossed_at else shipment.status,
-            )
+        head, shipment = lock_chain(session), get_shipment(session, ident)
+        shipping.refuse_crossing(ident, *_journey(shipment))
         when = check_event_time(data["crossed_at"], "crossed_at")
         require_order(when, "the crossing", [(f"shipment {ident} departed", shipment.departed_at)])
         shipment.crossed_at = when
-        session.add(shipment)
-        return record(
-            session,
-            head,
-            "cross",
-            event_time=when,
-            actor=actor,
-            location_id=None,
-            data={
-                "shipment_id": shipment.id,
-                "market": shipment.market,
-                **_vehicle(shipment),
-                **_parties(shipment),
-            },
-            refs=_refs(session, shipment),
-        )
+        return _record_trip(session, head, actor, shipment, "cross", when, None)
+
+
+def _journey(shipment: Shipment) -> tuple[str, str, bool]:
+    """Where a shipment is on its way, as the journey's rules read it (trace/domain/shipping.py):
+    its status, conveyance, and whether its truck crossed the border."""
+    return shipment.status, shipment.conveyance, shipment.crossed_at is not None
+
+
+def _record_trip(
+    session: Session,
+    head,
+    actor: User,
+    shipment: Shipment,
+    kind: str,
+    when: datetime,
+    location_id: int | None,
+    **details,
+) -> Event:
+    """A departure (`ship`) or a border crossing (`cross`) at `when`: the shipment's market,
+    `details`, its truck and its parties."""
+    session.add(shipment)
+    return record(
+        session,
+        head,
+        kind,
+        event_time=when,
+        actor=actor,
+        location_id=location_id,
+        data={
+            "shipment_id": shipment.id,
+            "market": shipment.market,
+            **details,
+            **_vehicle(shipment),
+            **_parties(shipment),
+        },
+        refs=_refs(session, shipment),
+    )
 
 
 def arrive(session: Session, actor: User, ident: int, data: dict) -> Event:
     with unit_of_work(session):
-        head = lock_chain(session)
-        shipment = get_shipment(session, ident, actor)
-        if shipment.status == "arrived":
-            raise RuleViolation(
-                f"shipment {ident} has arrived already", kind="shipment.arrived", id=ident
-            )
-        if shipment.status != "departed":
-            raise RuleViolation(
-                f"shipment {ident} has not departed yet: record its departure first",
-                kind="shipment.not_departed",
-                id=ident,
-            )
-        if shipment.conveyance == "road" and shipment.crossed_at is None:
-            raise RuleViolation(
-                f"shipment {ident} has not crossed the border yet: record its crossing first",
-                kind="shipment.not_crossed",
-                shipment=ident,
-            )
+        head, shipment = lock_chain(session), get_shipment(session, ident, actor)
+        shipping.refuse_arrival(ident, *_journey(shipment))
         when = check_event_time(data["arrived_at"], "arrived_at")
         since = shipment.crossed_at or shipment.departed_at
         if when < since:

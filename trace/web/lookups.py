@@ -3,15 +3,10 @@ a set of pallets, and the fresh departure and arrival forms of a shipment page."
 
 from __future__ import annotations
 
-from sqlalchemy import func
-from sqlmodel import select
-
-from trace.db.models import Location, LocationCode, Lot, Pallet, PalletContent
 from trace.db.session import get_session
 from trace.domain import markets as market_profiles
-from trace.domain.errors import DomainError
 from trace.domain.markets import all_markets
-from trace.services import packing, shipments
+from trace.services import masterdata, shipments
 
 from . import messages
 from .clock import local_now
@@ -19,26 +14,13 @@ from .forms import ArriveForm, CrossForm, DepartForm, options
 from .once import new_token
 
 
-def places(kind: str) -> list[Location]:
-    return list(
-        get_session().exec(select(Location).where(Location.kind == kind).order_by(Location.name))
-    )
+def places(kind: str):
+    return masterdata.places_of_kind(get_session(), kind)
 
 
 def usual_market() -> str | None:
     """The market most places hold an active code for (the shipment form's first choice)."""
-    row = (
-        get_session()
-        .exec(
-            select(LocationCode.market, func.count())
-            .where(LocationCode.status == "active")
-            .where(LocationCode.market.in_(market_profiles.codes()))
-            .group_by(LocationCode.market)
-            .order_by(func.count().desc(), LocationCode.market)
-        )
-        .first()
-    )
-    return row[0] if row else None
+    return masterdata.usual_market(get_session())
 
 
 def markets() -> list[str]:
@@ -47,39 +29,29 @@ def markets() -> list[str]:
     return list(market_profiles.codes())
 
 
+# The refusals the check lists apart from the market's: lots on hold, pallets shipped already.
+_HELD, _SHIPPED = "hold.on_hold", "shipment.pallet_shipped"
+
+
 def market_check(
     ssccs: list[str], market: str | None, consignee_id: int | None = None, own: int | None = None
 ) -> dict:
-    """What the use case would refuse, before it is asked, asking the service's own checks:
-    what the market's profile refuses (places without an active code, the consignee's country,
-    treatments), lots on hold, pallets in another shipment (`own`: the shipment the pallets
-    are in, when it is recorded)."""
-    db = get_session()
-    pallets = list(db.exec(select(Pallet).where(Pallet.sscc.in_(ssccs or [""]))))
-    lots = list(
-        db.exec(
-            select(Lot)
-            .join(PalletContent, PalletContent.lot_id == Lot.id)
-            .where(PalletContent.pallet_id.in_([p.id for p in pallets] or [0]))
-            .distinct()
-        )
-    )
-    consignee = db.get(Location, consignee_id) if consignee_id else None
-    try:
-        refusals = shipments.market_refusals(db, lots, market, consignee) if market and lots else []
-    except DomainError as error:  # a market without a profile
-        refusals = [error]
-    gaps = [messages.translate(error)[0] for error in refusals]
-    held = packing.held_upstream(db, lots) if lots else []
-    shipped = [p.sscc for p in pallets if p.shipment_id not in (None, own)]
-    checked = bool(market and lots)
+    """What the use case would refuse, before it is asked, asking the rules it applies
+    (`shipments.check_loading`): what the market's profile refuses (places without an active
+    code, the consignee's country, treatments), lots on hold, pallets in another shipment
+    (`own`: the shipment the pallets are in, when it is recorded)."""
+    refusals = shipments.check_loading(get_session(), ssccs, market, consignee_id, own)
+    found = refusals or []
+    gaps = [messages.translate(e)[0] for e in found if e.kind not in (_HELD, _SHIPPED)]
+    held = sorted(lot for e in found if e.kind == _HELD for lot in e.params["lots"])
+    shipped = [e.params["sscc"] for e in found if e.kind == _SHIPPED]
     return {
         "market": market,
-        "checked": checked,
+        "checked": refusals is not None,
         "gaps": gaps,
-        "held": sorted(lot.code for lot in held),
+        "held": held,
         "shipped": shipped,
-        "ok": checked and not gaps and not held and not shipped,
+        "ok": refusals == [],
     }
 
 

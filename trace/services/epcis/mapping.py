@@ -23,6 +23,7 @@ from trace.domain.epcis import Lookup, Names
 from trace.domain.epcis_context import Sent
 
 from .. import masterdata
+from ..common import event_record
 
 CHUNK = 500  # identifiers per IN (…) clause
 
@@ -31,24 +32,6 @@ def chunks(values: Iterable, size: int = CHUNK) -> Iterator[list]:
     values = list(values)
     for start in range(0, len(values), size):
         yield values[start : start + size]
-
-
-def record_of(event: Event) -> dict:
-    return {
-        "event_id": event.event_id,
-        "type": event.type,
-        "epcis_type": event.epcis_type,
-        "action": event.action,
-        "biz_step": event.biz_step,
-        "disposition": event.disposition,
-        "event_time": event.event_time,
-        "tz_offset": event.tz_offset,
-        "record_time": event.record_time,
-        "read_point_id": event.read_point_id,
-        "biz_location_id": event.biz_location_id,
-        "data": event.data,
-        "corrects_id": event.corrects_id,
-    }
 
 
 def lookup(session: Session, events: list[Event]) -> Lookup:
@@ -214,7 +197,7 @@ def to_epcis(
         # A past event names its places as they were then (a renamed orchard, a code added
         # since, a changed GLN do not rewrite it).
         look = as_of(current, history, event.event_time)
-        record = record_of(event)
+        record = event_record(event)
         group = fixes.get(event.id, [])
         chain = [f for f in group if "errorDeclaration" not in f.data]
         sent = [f.data["errorDeclaration"] for f in group if "errorDeclaration" in f.data]
@@ -223,7 +206,7 @@ def to_epcis(
         versions = []
         for fix in chain:
             data = epcis.corrected_data(event.type, data, fix.data.get("changes", {}))
-            versions.append(epcis.corrective_event(record, record_of(fix), data, look, names))
+            versions.append(epcis.corrective_event(record, event_record(fix), data, look, names))
         for i, fix in enumerate(chain):
             earlier = mapped if i == 0 else versions[i - 1]
             declared = epcis.declare_error(
