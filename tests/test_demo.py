@@ -15,7 +15,23 @@ from stdnum import iso6346
 
 from tests.web.page import Page
 from trace import demo
-from trace.api import schemas
+from trace.api.schemas.events import (
+    ArrivalIn,
+    CoolingIn,
+    CrossingIn,
+    DepartureIn,
+    GradingIn,
+    HarvestIn,
+    InspectionIn,
+    PackingIn,
+    PalletIn,
+    ReceiptIn,
+    ShipmentIn,
+    StorageIn,
+    TreatmentIn,
+    WashingIn,
+)
+from trace.api.schemas.masterdata import LocationIn
 from trace.db.engine import make_engine
 from trace.db.graph import walk
 from trace.db.models import Event, Location, Lot, Pallet, PalletContent, Shipment, node
@@ -217,20 +233,20 @@ def test_the_plan_is_pure_and_follows_the_seed():
 
 # The request schema of each step's use case: the demo says only what the API would accept.
 SCHEMAS = {
-    "harvest": schemas.HarvestIn,
-    "receive": schemas.ReceiptIn,
-    "cool": schemas.CoolingIn,
-    "inspect": schemas.InspectionIn,
-    "treat": schemas.TreatmentIn,
-    "pack": schemas.PackingIn,
-    "palletise": schemas.PalletIn,
-    "load": schemas.ShipmentIn,
-    "depart": schemas.DepartureIn,
-    "cross": schemas.CrossingIn,
-    "arrive": schemas.ArrivalIn,
-    "wash": schemas.WashingIn,
-    "grade": schemas.GradingIn,
-    "store": schemas.StorageIn,
+    "harvest": HarvestIn,
+    "receive": ReceiptIn,
+    "cool": CoolingIn,
+    "inspect": InspectionIn,
+    "treat": TreatmentIn,
+    "pack": PackingIn,
+    "palletise": PalletIn,
+    "load": ShipmentIn,
+    "depart": DepartureIn,
+    "cross": CrossingIn,
+    "arrive": ArrivalIn,
+    "wash": WashingIn,
+    "grade": GradingIn,
+    "store": StorageIn,
 }
 # Stand-ins for what a plan's names become when written (ids, codes, GTINs, SSCCs).
 WRITTEN = {"pallets": "089312340000000011", "product_gtin": "08931234000110"}
@@ -250,7 +266,7 @@ def test_every_step_is_a_request_the_api_accepts():
     for step in demo.plan():
         SCHEMAS[step.kind]().load(_as_json(step.data))  # raises ValidationError if not
     for _, place in demo.places(PREFIX):
-        schemas.LocationIn().load(place)
+        LocationIn().load(place)
 
 
 def test_cli_loads_the_demo_once(app):

@@ -15,7 +15,9 @@ from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from trace.db.session import get_session
-from trace.domain.epcis import Names, Query, query_document
+from trace.domain.epcis_document import query_document
+from trace.domain.epcis_ids import Names
+from trace.domain.epcis_query import Query
 from trace.services.common import now
 from trace.services.epcis import capture, validate
 from trace.services.epcis import query as queries
@@ -23,8 +25,8 @@ from trace.services.epcis import query as queries
 from . import capture_rate
 from .auth import current_user
 from .common import protected
-from .epcis_schemas import CaptureJobOut, EventsQuery
-from .schemas import unreadable_text
+from .schemas.common import unreadable_text
+from .schemas.epcis import CaptureJobOut, EventsQuery
 
 blp = Blueprint("epcis", __name__, description="EPCIS 2.0 REST binding: capture and query")
 

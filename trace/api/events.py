@@ -8,7 +8,7 @@ from trace.services import corrections
 
 from .auth import current_user
 from .common import protected
-from .schemas import CorrectionIn, EventOut
+from .schemas.events import CorrectionIn, EventOut
 
 blp = Blueprint("events", __name__, description="Corrections of recorded events")
 RESULT = (

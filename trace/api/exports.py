@@ -15,7 +15,7 @@ from flask_smorest import Blueprint
 
 from trace.config import signing_key_path
 from trace.db.session import get_session
-from trace.domain.epcis import Names
+from trace.domain.epcis_ids import Names
 from trace.domain.errors import Forbidden
 from trace.filenames import content_disposition
 from trace.services import evidence, fsma
@@ -24,14 +24,7 @@ from trace.services.epcis import export
 
 from .auth import current_user
 from .common import protected
-from .epcis_schemas import (
-    CheckpointOut,
-    ExportQuery,
-    FsmaQuery,
-    PublicKeyOut,
-    SignedQuery,
-    span,
-)
+from .schemas.epcis import CheckpointOut, ExportQuery, FsmaQuery, PublicKeyOut, SignedQuery, span
 
 blp = Blueprint("exports", __name__, description="EPCIS and FSMA 204 exports; signed evidence")
 

@@ -8,7 +8,7 @@ from trace.services import masterdata
 
 from .auth import READERS, current_user
 from .common import page_window, protected
-from .schemas import LocationIn, LocationOut, LocationPatch, LocationQuery, VersionOut
+from .schemas.masterdata import LocationIn, LocationOut, LocationPatch, LocationQuery, VersionOut
 
 blp = Blueprint("locations", __name__, description="Places and parties, with their official codes")
 

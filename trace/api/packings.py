@@ -8,7 +8,7 @@ from trace.services import packing
 
 from .auth import current_user
 from .common import protected
-from .schemas import PackingIn, PackingOut
+from .schemas.events import PackingIn, PackingOut
 
 blp = Blueprint("packings", __name__, description="Initial packing (transformation)")
 

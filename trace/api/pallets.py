@@ -11,7 +11,7 @@ from trace.services import packing
 
 from .auth import READERS, current_user
 from .common import protected
-from .schemas import PalletIn, PalletOut
+from .schemas.events import PalletIn, PalletOut
 
 blp = Blueprint("pallets", __name__, description="Logistic units identified by an SSCC")
 

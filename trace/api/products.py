@@ -8,7 +8,7 @@ from trace.services import masterdata
 
 from .auth import READERS, current_user
 from .common import page_window, protected
-from .schemas import ProductIn, ProductOut, ProductPatch, ProductQuery, VersionOut
+from .schemas.masterdata import ProductIn, ProductOut, ProductPatch, ProductQuery, VersionOut
 
 blp = Blueprint("products", __name__, description="Trade items")
 

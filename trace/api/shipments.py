@@ -9,7 +9,7 @@ from trace.services import shipments
 
 from .auth import READERS, current_user
 from .common import page_window, protected
-from .schemas import (
+from .schemas.events import (
     ArrivalIn,
     CrossingIn,
     DepartureIn,

@@ -9,9 +9,9 @@ from trace.services.common import now
 
 from .auth import READERS
 from .common import protected
-from .epcis_schemas import SignedQuery
 from .exports import NO_KEY, SIGNED, deliver
-from .schemas import RecallOut, TraceOut, TraceQuery
+from .schemas.epcis import SignedQuery
+from .schemas.tracing import RecallOut, TraceOut, TraceQuery
 
 blp = Blueprint("trace", __name__, description="Trace backward and forward; recall reports")
 

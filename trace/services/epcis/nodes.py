@@ -21,8 +21,7 @@ from trace.db.models import (
     User,
     node,
 )
-from trace.domain import epcis
-from trace.domain.epcis import Names
+from trace.domain.epcis_ids import GS1, Names, canonical_id
 from trace.gs1.serials import is_random_serial, numbered_serial
 
 from .mapping import chunks
@@ -116,7 +115,7 @@ def outside_importer_scope(
 def our_place(where, nodes: dict[str, str]) -> int | None:
     if not isinstance(where, dict) or not where.get("id"):
         return None
-    found = nodes.get(epcis.canonical_id(where["id"]), "")
+    found = nodes.get(canonical_id(where["id"]), "")
     return int(found.split(":")[1]) if found.startswith("location:") else None
 
 
@@ -160,7 +159,7 @@ def resolve_nodes(session: Session, uris: Iterable[str], names: Names) -> dict[s
     glns: dict[str, list[str]] = defaultdict(list)
     own_places: dict[int, list[str]] = defaultdict(list)
     out: dict[str, str] = {}
-    gs1, after = f"{epcis.GS1}/", len(epcis.GS1) + 1
+    gs1, after = f"{GS1}/", len(GS1) + 1
     for uri in uris:
         if uri.startswith(gs1):
             parts = uri[after:].split("/")
