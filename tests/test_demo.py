@@ -14,7 +14,6 @@ from sqlmodel import Session, select
 from stdnum import iso6346
 
 from tests.web.page import Page
-from trace import demo
 from trace.api.schemas.events import (
     ArrivalIn,
     CoolingIn,
@@ -35,6 +34,9 @@ from trace.api.schemas.masterdata import LocationIn
 from trace.db.engine import make_engine
 from trace.db.graph import walk
 from trace.db.models import Event, Location, Lot, Pallet, PalletContent, Shipment, node
+from trace.demo.load import has_data, load
+from trace.demo.places import places
+from trace.demo.season import Ref, plan
 from trace.services import audit, shipments
 from trace.services.lots import events_of
 
@@ -60,7 +62,7 @@ RANK = {
 
 
 def _load(session: Session, seed: int = 2026) -> str:
-    return demo.load(session, company_prefix=PREFIX, extension_digit=0, seed=seed)
+    return load(session, company_prefix=PREFIX, extension_digit=0, seed=seed)
 
 
 def _shipped_lots(session: Session, shipment: Shipment) -> list[Lot]:
@@ -83,9 +85,9 @@ def _local(event: Event):
 
 
 def test_demo_season_loads_and_keeps_every_rule(session):
-    assert demo.has_data(session) is False
+    assert has_data(session) is False
     summary = _load(session)
-    assert demo.has_data(session) is True
+    assert has_data(session) is True
 
     harvested = session.exec(select(Lot).where(Lot.kind == "harvest")).all()
     assert len(harvested) >= 40
@@ -225,9 +227,9 @@ def test_same_seed_same_season(engine, other_engine):
 
 
 def test_the_plan_is_pure_and_follows_the_seed():
-    assert demo.plan(2026) == demo.plan(2026)
-    assert demo.plan(2026) != demo.plan(7)
-    steps = demo.plan(7)
+    assert plan(2026) == plan(2026)
+    assert plan(2026) != plan(7)
+    steps = plan(7)
     assert [s.at for s in steps] == sorted(s.at for s in steps)
 
 
@@ -253,7 +255,7 @@ WRITTEN = {"pallets": "089312340000000011", "product_gtin": "08931234000110"}
 
 
 def _as_json(value, key=""):
-    if isinstance(value, demo.Ref):
+    if isinstance(value, Ref):
         return 1 if key.endswith("_id") else WRITTEN.get(key, "H260601-0001")
     if isinstance(value, dict):
         return {k: _as_json(v, k) for k, v in value.items()}
@@ -263,9 +265,9 @@ def _as_json(value, key=""):
 
 
 def test_every_step_is_a_request_the_api_accepts():
-    for step in demo.plan():
+    for step in plan():
         SCHEMAS[step.kind]().load(_as_json(step.data))  # raises ValidationError if not
-    for _, place in demo.places(PREFIX):
+    for _, place in places(PREFIX):
         LocationIn().load(place)
 
 
