@@ -77,6 +77,11 @@ def Quantity(**kwargs):
     )
 
 
+def Unit(**kwargs):
+    """The unit a quantity is counted in: kilograms (the only one yet)."""
+    return fields.String(load_default="kg", validate=validate.OneOf(["kg"]), **kwargs)
+
+
 class Aware(fields.AwareDateTime):
     """An ISO 8601 date-time with its time zone (`2026-06-10T14:00:00+07:00`)."""
 

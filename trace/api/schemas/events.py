@@ -26,6 +26,7 @@ from .common import (
     Quantity,
     SsccField,
     Text,
+    Unit,
 )
 
 
@@ -58,7 +59,7 @@ class HarvestIn(In):
     commodity = Commodity(required=True, metadata={"example": "lychee"})
     variety = Text(64, metadata={"example": "Thanh Hà"})
     quantity = Quantity(required=True)
-    unit = fields.String(load_default="kg", validate=validate.OneOf(["kg"]))
+    unit = Unit()
     harvested_on = Day(required=True)
     harvested_at = Aware()
     crew = Text(200, metadata={"description": "crew or cooperative"})
@@ -68,7 +69,7 @@ class ReceiptIn(In):
     location_id = Id(required=True)
     received_at = Aware(required=True)
     quantity = Quantity(required=True)
-    unit = fields.String(load_default="kg", validate=validate.OneOf(["kg"]))
+    unit = Unit()
 
 
 class CoolingIn(In):
@@ -167,7 +168,7 @@ class LotQuery(In):
 class Input(In):
     lot = LotCodeField(required=True)
     quantity = Quantity(required=True)
-    unit = fields.String(load_default="kg", validate=validate.OneOf(["kg"]))
+    unit = Unit()
 
 
 class PackingIn(In):

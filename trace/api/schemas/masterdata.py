@@ -6,7 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from trace.domain.markets import LOCATION_KINDS, TREATMENTS
 
-from .common import MARKET, Commodity, GlnField, GtinField, Id, In, Out, Quantity, Text
+from .common import MARKET, Commodity, GlnField, GtinField, Id, In, Out, Quantity, Text, Unit
 
 
 class Address(Schema):
@@ -134,7 +134,7 @@ class ProductIn(In):
     name = Names(required=True)
     commodity = Commodity(required=True)
     variety = Text(64)
-    unit = fields.String(load_default="kg", validate=validate.OneOf(["kg"]))
+    unit = Unit()
     net_weight_kg = Quantity()
 
 
