@@ -72,6 +72,7 @@ def no_gc() -> Iterator[None]:
             gc.enable()
 
 
+@no_gc()
 def capture(
     session: Session,
     actor: User | None,
@@ -96,19 +97,6 @@ def capture(
         CaptureRefused: the errors, each naming the event's index and the reason; nothing was
             written (status 400; 403 for an importer beyond its shipments; 413 too many).
     """
-    with no_gc():
-        return _capture(session, actor, document, names, schema_path, limit, max_text)
-
-
-def _capture(
-    session: Session,
-    actor: User | None,
-    document: dict,
-    names: Names,
-    schema_path: str,
-    limit: int,
-    max_text: int,
-) -> CaptureJob:
     events = event_list(document)
     _check_document(document, events, schema_path, limit, max_text)
     received = now()

@@ -34,22 +34,15 @@ def chunks(values: Iterable, size: int = CHUNK) -> Iterator[list]:
         yield values[start : start + size]
 
 
+# The columns of an event row the mapping reads (`map_event`'s record).
+RECORD_COLUMNS = (
+    "event_id", "type", "epcis_type", "action", "biz_step", "disposition", "event_time",
+    "tz_offset", "record_time", "read_point_id", "biz_location_id", "data", "corrects_id",
+)  # fmt: skip
+
+
 def record_of(event: Event) -> dict:
-    return {
-        "event_id": event.event_id,
-        "type": event.type,
-        "epcis_type": event.epcis_type,
-        "action": event.action,
-        "biz_step": event.biz_step,
-        "disposition": event.disposition,
-        "event_time": event.event_time,
-        "tz_offset": event.tz_offset,
-        "record_time": event.record_time,
-        "read_point_id": event.read_point_id,
-        "biz_location_id": event.biz_location_id,
-        "data": event.data,
-        "corrects_id": event.corrects_id,
-    }
+    return {column: getattr(event, column) for column in RECORD_COLUMNS}
 
 
 def lookup(session: Session, events: list[Event]) -> Lookup:

@@ -39,6 +39,30 @@ def query_events(
     decides on the events as EPCIS shows them. A corrected event comes with its corrective
     events and is never split from them.
     """
+    base = _narrowed(session, query, names)
+    found: list[dict] = []
+    last = after
+    while True:
+        batch = list(session.exec(base.where(Event.id > last).order_by(Event.id).limit(200)))
+        if not batch:
+            return found, None
+        sizes: list[int] = []
+        mapped = to_epcis(session, batch, names, sizes=sizes)
+        groups = _group(batch, mapped, sizes)
+        for event, group in groups:
+            hits = [e for e in group if matches(e, query)]
+            if hits and len(found) + len(hits) > count and found:
+                return found, last
+            found.extend(hits)
+            last = event.id
+            if len(found) >= count:
+                more = session.exec(base.where(Event.id > last).limit(1)).first()
+                return found, (last if more is not None else None)
+
+
+def _narrowed(session: Session, query: Query, names: Names):
+    """The events the database can tell may answer `query` (type, times, action, bizStep,
+    disposition, the identifiers' and places' events); `matches` decides on the rest."""
     base = select(Event).where(Event.type != "correct")
     if query.event_types:
         base = base.where(Event.epcis_type.in_(query.event_types))
@@ -68,24 +92,7 @@ def query_events(
             base = base.where(Event.id.in_(_naming(session, values, names)))
     if query.biz_locations:
         base = base.where(_at(session, query.biz_locations, names))
-    found: list[dict] = []
-    last = after
-    while True:
-        batch = list(session.exec(base.where(Event.id > last).order_by(Event.id).limit(200)))
-        if not batch:
-            return found, None
-        sizes: list[int] = []
-        mapped = to_epcis(session, batch, names, sizes=sizes)
-        groups = _group(batch, mapped, sizes)
-        for event, group in groups:
-            hits = [e for e in group if matches(e, query)]
-            if hits and len(found) + len(hits) > count and found:
-                return found, last
-            found.extend(hits)
-            last = event.id
-            if len(found) >= count:
-                more = session.exec(base.where(Event.id > last).limit(1)).first()
-                return found, (last if more is not None else None)
+    return base
 
 
 def _group(
