@@ -106,40 +106,28 @@ def check_step(name: str, step: str, lot: str) -> None:
 
 
 def check_size_class(name: str, size_class: str) -> None:
-    _check_one_of("size_class", name, size_class)
+    classes = commodity(name).size_classes
+    if size_class not in classes:
+        raise Invalid(
+            "grades",
+            f"{size_class!r} is not a size class of {name} (they are: {', '.join(classes)})",
+            kind="commodity.size_class_unknown",
+            commodity=name,
+            size_class=size_class,
+            classes=list(classes),
+        )
 
 
 def check_unit(name: str, unit: str) -> None:
-    _check_one_of("unit", name, unit)
-
-
-# What a value must be one of its commodity's: the Commodity attribute listing them, the request
-# field it is in, the error's kind, its message, and the param naming them all (or None).
-_ONE_OF = {
-    "size_class": (
-        "size_classes",
-        "grades",
-        "commodity.size_class_unknown",
-        "{value!r} is not a size class of {name} (they are: {allowed})",
-        "classes",
-    ),
-    "unit": (
-        "units",
-        "unit",
-        "commodity.unit",
-        "{name} is counted in {allowed}, not {value}",
-        None,
-    ),
-}
-
-
-def _check_one_of(what: str, name: str, value: str) -> None:
-    attribute, field_name, kind, message, listed = _ONE_OF[what]
-    allowed = getattr(commodity(name), attribute)
-    if value not in allowed:
-        params = {"commodity": name, what: value} | ({listed: list(allowed)} if listed else {})
-        text = message.format(value=value, name=name, allowed=", ".join(allowed))
-        raise Invalid(field_name, text, kind=kind, **params)
+    units = commodity(name).units
+    if unit not in units:
+        raise Invalid(
+            "unit",
+            f"{name} is counted in {', '.join(units)}, not {unit}",
+            kind="commodity.unit",
+            commodity=name,
+            unit=unit,
+        )
 
 
 _PAST = {
