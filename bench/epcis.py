@@ -40,7 +40,7 @@ from trace.app import create_app  # noqa: E402
 from trace.config import DEFAULTS  # noqa: E402
 from trace.db import migrate  # noqa: E402
 from trace.db.engine import make_engine  # noqa: E402
-from trace.domain.epcis import Names, canonical_id  # noqa: E402
+from trace.domain.epcis_ids import Names, canonical_id  # noqa: E402
 from trace.gs1 import check_digit  # noqa: E402
 from trace.services import users  # noqa: E402
 from trace.services.epcis import capture as epcis_capture  # noqa: E402

@@ -14,11 +14,29 @@ from sqlmodel import Session, select
 from stdnum import iso6346
 
 from tests.web.page import Page
-from trace import demo
-from trace.api import schemas
+from trace.api.schemas.events import (
+    ArrivalIn,
+    CoolingIn,
+    CrossingIn,
+    DepartureIn,
+    GradingIn,
+    HarvestIn,
+    InspectionIn,
+    PackingIn,
+    PalletIn,
+    ReceiptIn,
+    ShipmentIn,
+    StorageIn,
+    TreatmentIn,
+    WashingIn,
+)
+from trace.api.schemas.masterdata import LocationIn
 from trace.db.engine import make_engine
 from trace.db.graph import walk
 from trace.db.models import Event, Location, Lot, Pallet, PalletContent, Shipment, node
+from trace.demo.load import has_data, load
+from trace.demo.places import places
+from trace.demo.season import Ref, plan
 from trace.services import audit, shipments
 from trace.services.lots import events_of
 
@@ -44,7 +62,7 @@ RANK = {
 
 
 def _load(session: Session, seed: int = 2026) -> str:
-    return demo.load(session, company_prefix=PREFIX, extension_digit=0, seed=seed)
+    return load(session, company_prefix=PREFIX, extension_digit=0, seed=seed)
 
 
 def _shipped_lots(session: Session, shipment: Shipment) -> list[Lot]:
@@ -67,9 +85,9 @@ def _local(event: Event):
 
 
 def test_demo_season_loads_and_keeps_every_rule(session):
-    assert demo.has_data(session) is False
+    assert has_data(session) is False
     summary = _load(session)
-    assert demo.has_data(session) is True
+    assert has_data(session) is True
 
     harvested = session.exec(select(Lot).where(Lot.kind == "harvest")).all()
     assert len(harvested) >= 40
@@ -209,35 +227,35 @@ def test_same_seed_same_season(engine, other_engine):
 
 
 def test_the_plan_is_pure_and_follows_the_seed():
-    assert demo.plan(2026) == demo.plan(2026)
-    assert demo.plan(2026) != demo.plan(7)
-    steps = demo.plan(7)
+    assert plan(2026) == plan(2026)
+    assert plan(2026) != plan(7)
+    steps = plan(7)
     assert [s.at for s in steps] == sorted(s.at for s in steps)
 
 
 # The request schema of each step's use case: the demo says only what the API would accept.
 SCHEMAS = {
-    "harvest": schemas.HarvestIn,
-    "receive": schemas.ReceiptIn,
-    "cool": schemas.CoolingIn,
-    "inspect": schemas.InspectionIn,
-    "treat": schemas.TreatmentIn,
-    "pack": schemas.PackingIn,
-    "palletise": schemas.PalletIn,
-    "load": schemas.ShipmentIn,
-    "depart": schemas.DepartureIn,
-    "cross": schemas.CrossingIn,
-    "arrive": schemas.ArrivalIn,
-    "wash": schemas.WashingIn,
-    "grade": schemas.GradingIn,
-    "store": schemas.StorageIn,
+    "harvest": HarvestIn,
+    "receive": ReceiptIn,
+    "cool": CoolingIn,
+    "inspect": InspectionIn,
+    "treat": TreatmentIn,
+    "pack": PackingIn,
+    "palletise": PalletIn,
+    "load": ShipmentIn,
+    "depart": DepartureIn,
+    "cross": CrossingIn,
+    "arrive": ArrivalIn,
+    "wash": WashingIn,
+    "grade": GradingIn,
+    "store": StorageIn,
 }
 # Stand-ins for what a plan's names become when written (ids, codes, GTINs, SSCCs).
 WRITTEN = {"pallets": "089312340000000011", "product_gtin": "08931234000110"}
 
 
 def _as_json(value, key=""):
-    if isinstance(value, demo.Ref):
+    if isinstance(value, Ref):
         return 1 if key.endswith("_id") else WRITTEN.get(key, "H260601-0001")
     if isinstance(value, dict):
         return {k: _as_json(v, k) for k, v in value.items()}
@@ -247,10 +265,10 @@ def _as_json(value, key=""):
 
 
 def test_every_step_is_a_request_the_api_accepts():
-    for step in demo.plan():
+    for step in plan():
         SCHEMAS[step.kind]().load(_as_json(step.data))  # raises ValidationError if not
-    for _, place in demo.places(PREFIX):
-        schemas.LocationIn().load(place)
+    for _, place in places(PREFIX):
+        LocationIn().load(place)
 
 
 def test_cli_loads_the_demo_once(app):

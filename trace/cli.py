@@ -135,7 +135,7 @@ demo = AppGroup("demo", help="The demo season.")
 )
 @click.option("--force", is_flag=True, help="load even if the database holds data")
 def demo_load(force: bool):
-    from trace import demo as season
+    from trace.demo import load as season
 
     with Session(_engine(), expire_on_commit=False) as session:
         if season.has_data(session) and not force:
@@ -158,7 +158,7 @@ def demo_load(force: bool):
 @demo.command("urls", help="A carton page of each market of the demo to open on a phone.")
 @with_appcontext
 def demo_urls():
-    from trace import demo as season
+    from trace.demo import load as season
 
     base = current_app.config["PUBLIC_BASE_URL"]
     with Session(_engine()) as session:

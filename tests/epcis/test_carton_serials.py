@@ -9,7 +9,7 @@ from sqlmodel import select
 from tests.flows import GTIN
 from tests.test_label_jobs import old_job, print_cartons
 from trace.db.models import Lot, node
-from trace.domain.epcis import GS1, Names
+from trace.domain.epcis_ids import GS1, Names
 from trace.services.common import next_value
 from trace.services.epcis.nodes import resolve_nodes
 

@@ -17,8 +17,9 @@ import jsonschema
 import pytest
 
 from tests.epcis.conftest import EXAMPLES, SCHEMA, events_of, load
-from trace.domain import epcis
-from trace.domain.epcis import Query, canonical_id, cbv_short, id_matches
+from trace.domain.epcis_capture import CaptureError, read_captured
+from trace.domain.epcis_ids import canonical_id, cbv_short, id_matches
+from trace.domain.epcis_query import Query, classes, epcs, identifiers, matches, parse_time, places
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -66,22 +67,22 @@ def test_cbv_spellings():
 
 def test_matches_reads_events_as_epcis_shows_them():
     (event,) = events_of(load(SCHEMA.parent / "examples" / "Example_9.6.2-ObjectEvent.jsonld"))
-    assert epcis.matches(event, Query.build(event_types=["ObjectEvent"]))
-    assert not epcis.matches(event, Query.build(event_types=["AggregationEvent"]))
-    when = epcis.parse_time(event["eventTime"])
-    assert epcis.matches(event, Query.build(ge_event_time=when))
-    assert not epcis.matches(event, Query.build(lt_event_time=when))
-    assert not epcis.matches(event, Query.build(ge_event_time=datetime(2100, 1, 1, tzinfo=UTC)))
+    assert matches(event, Query.build(event_types=["ObjectEvent"]))
+    assert not matches(event, Query.build(event_types=["AggregationEvent"]))
+    when = parse_time(event["eventTime"])
+    assert matches(event, Query.build(ge_event_time=when))
+    assert not matches(event, Query.build(lt_event_time=when))
+    assert not matches(event, Query.build(ge_event_time=datetime(2100, 1, 1, tzinfo=UTC)))
 
 
 def test_read_captured_keeps_the_event_and_names_bad_ones():
     (event,) = events_of(load(SCHEMA.parent / "examples" / "Example_9.6.2-ObjectEvent.jsonld"))
-    read = epcis.read_captured({**event, "recordTime": "2020-01-01T00:00:00Z"}, 3)
+    read = read_captured({**event, "recordTime": "2020-01-01T00:00:00Z"}, 3)
     assert read.event == event and read.event_time.tzinfo is UTC
-    with pytest.raises(epcis.CaptureError, match="event 4: eventTime '2020-13-01T00:00:00Z'"):
-        epcis.read_captured({**event, "eventTime": "2020-13-01T00:00:00Z"}, 4)
-    with pytest.raises(epcis.CaptureError, match="eventID is 300 characters long; at most 255"):
-        epcis.read_captured({**event, "eventID": "urn:x:" + "a" * 294}, 0)
+    with pytest.raises(CaptureError, match="event 4: eventTime '2020-13-01T00:00:00Z'"):
+        read_captured({**event, "eventTime": "2020-13-01T00:00:00Z"}, 4)
+    with pytest.raises(CaptureError, match="eventID is 300 characters long; at most 255"):
+        read_captured({**event, "eventID": "urn:x:" + "a" * 294}, 0)
 
 
 def test_the_fast_validator_agrees_with_the_reference():
@@ -120,7 +121,8 @@ def test_the_fast_validator_agrees_with_the_reference():
 
 def test_the_mapping_is_pure():
     code = (
-        "import sys, trace.domain.epcis; "
+        "import sys, trace.domain.epcis_mapping, trace.domain.epcis_document, "
+        "trace.domain.epcis_query, trace.domain.epcis_capture; "
         "print(','.join(m for m in ('flask', 'sqlalchemy', 'sqlmodel', 'marshmallow', 'reportlab') "
         "if m in sys.modules))"
     )
@@ -166,7 +168,7 @@ def test_identifiers_are_what_the_field_readers_find():
     count = 0
     for path in EXAMPLES:
         for event in events_of(load(path)):
-            expected = set(epcis.epcs(event)) | set(epcis.classes(event)) | set(epcis.places(event))
-            assert epcis.identifiers(event) == expected, path.name
+            expected = set(epcs(event)) | set(classes(event)) | set(places(event))
+            assert identifiers(event) == expected, path.name
             count += len(expected)
     assert count > 60

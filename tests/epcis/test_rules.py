@@ -9,8 +9,8 @@ from pathlib import Path
 
 from tests.epcis.jsonld import quads
 from trace.domain import epcis_rules
-from trace.domain.epcis import CBV_DISPOSITIONS
 from trace.domain.epcis_context import EPCIS_CONTEXT, Sent, answer_context
+from trace.domain.epcis_ids import CBV_DISPOSITIONS
 
 SCHEMA = Path(__file__).resolve().parents[2] / "trace" / "standards" / "EPCIS-JSON-Schema.json"
 

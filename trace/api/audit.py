@@ -9,7 +9,7 @@ from trace.db.session import get_session
 from trace.services import audit, evidence
 
 from .common import protected
-from .schemas import VerifyOut
+from .schemas.tracing import VerifyOut
 
 blp = Blueprint("audit", __name__, description="Tamper evidence")
 

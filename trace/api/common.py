@@ -59,6 +59,31 @@ def protected(blp: Blueprint, *roles: str, errors: Iterable[int | tuple[int, str
     return decorate
 
 
+def records(blp: Blueprint, body, answer, *roles: str, errors: Iterable = ()):
+    """A POST that records something: who may (`protected`, with `errors`), its JSON body and
+    its answer (201)."""
+
+    def decorate(view):
+        view = blp.response(201, answer)(view)
+        view = blp.arguments(body)(view)
+        return protected(blp, *roles, errors=errors)(view)
+
+    return decorate
+
+
+def lists(blp: Blueprint, query, answer, *roles: str):
+    """A GET that lists, a page at a time: who may (`protected`), its query parameters, the
+    schema of one item it answers."""
+
+    def decorate(view):
+        view = blp.paginate(page_size=50, max_page_size=500)(view)
+        view = blp.response(200, answer(many=True))(view)
+        view = blp.arguments(query, location="query")(view)
+        return protected(blp, *roles)(view)
+
+    return decorate
+
+
 def _takes_json(view) -> bool:
     """Whether flask-smorest parses a JSON body for `view` (set by `blp.arguments`)."""
     parameters = getattr(view, "_apidoc", {}).get("arguments", {}).get("parameters", [])

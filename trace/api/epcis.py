@@ -15,7 +15,9 @@ from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from trace.db.session import get_session
-from trace.domain.epcis import Names, Query, query_document
+from trace.domain.epcis_document import query_document
+from trace.domain.epcis_ids import Names
+from trace.domain.epcis_query import Query
 from trace.services.common import now
 from trace.services.epcis import capture, validate
 from trace.services.epcis import query as queries
@@ -23,8 +25,8 @@ from trace.services.epcis import query as queries
 from . import capture_rate
 from .auth import current_user
 from .common import protected
-from .epcis_schemas import CaptureJobOut, EventsQuery
-from .schemas import unreadable_text
+from .schemas.common import unreadable_text
+from .schemas.epcis import CaptureJobOut, EventsQuery
 
 blp = Blueprint("epcis", __name__, description="EPCIS 2.0 REST binding: capture and query")
 
@@ -93,6 +95,25 @@ def _too_big(size: int, cap: int):
 
 def _job(job):
     return CaptureJobOut().dump(job)
+
+
+# The SimpleEventQuery parameters (EPCIS 2.0 §8.2.7.1, as the REST binding names them) and the
+# names `Query` gives them.
+QUERY_PARAMETERS = {
+    "eventType": "event_types",
+    "GE_eventTime": "ge_event_time",
+    "LT_eventTime": "lt_event_time",
+    "GE_recordTime": "ge_record_time",
+    "LT_recordTime": "lt_record_time",
+    "EQ_action": "actions",
+    "EQ_bizStep": "biz_steps",
+    "EQ_disposition": "dispositions",
+    "EQ_bizLocation": "biz_locations",
+    "MATCH_epc": "match_epc",
+    "MATCH_anyEPC": "match_any_epc",
+    "MATCH_epcClass": "match_epc_class",
+    "MATCH_anyEPCClass": "match_any_epc_class",
+}
 
 
 @blp.route("/epcis/capture")
@@ -217,21 +238,7 @@ class Events(MethodView):
         if left is None:
             left = params.get("eventCountLimit")
         count = per_page if left is None else min(per_page, left)
-        query = Query.build(
-            event_types=params.get("eventType"),
-            ge_event_time=params.get("GE_eventTime"),
-            lt_event_time=params.get("LT_eventTime"),
-            ge_record_time=params.get("GE_recordTime"),
-            lt_record_time=params.get("LT_recordTime"),
-            actions=params.get("EQ_action"),
-            biz_steps=params.get("EQ_bizStep"),
-            dispositions=params.get("EQ_disposition"),
-            biz_locations=params.get("EQ_bizLocation"),
-            match_epc=params.get("MATCH_epc"),
-            match_any_epc=params.get("MATCH_anyEPC"),
-            match_epc_class=params.get("MATCH_epcClass"),
-            match_any_epc_class=params.get("MATCH_anyEPCClass"),
-        )
+        query = Query.build(**{name: params.get(key) for key, name in QUERY_PARAMETERS.items()})
         events, last = (
             queries.query_events(get_session(), query, names(), after=after, count=count)
             if count > 0

@@ -7,8 +7,8 @@ from trace.db.session import get_session
 from trace.services import corrections
 
 from .auth import current_user
-from .common import protected
-from .schemas import CorrectionIn, EventOut
+from .common import records
+from .schemas.events import CorrectionIn, EventOut
 
 blp = Blueprint("events", __name__, description="Corrections of recorded events")
 RESULT = (
@@ -20,9 +20,7 @@ RESULT = (
 
 @blp.route("/events/<int(max=2147483647):ident>/corrections")
 class Corrections(MethodView):
-    @protected(blp, "admin", "worker", "inspector", errors=[404, 409, RESULT])
-    @blp.arguments(CorrectionIn)
-    @blp.response(201, EventOut)
+    @records(blp, CorrectionIn, EventOut, "admin", "worker", "inspector", errors=[404, 409, RESULT])
     def post(self, data, ident):
         """Correct an event: a reason, and the fields that should have been recorded"""
         return corrections.correct(get_session(), current_user(), ident, data)

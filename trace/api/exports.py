@@ -8,14 +8,16 @@ signed checkpoint of the hash chain, which `tools/verify_evidence.py` checks off
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 
 from flask import Response, current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from marshmallow import Schema
 
 from trace.config import signing_key_path
 from trace.db.session import get_session
-from trace.domain.epcis import Names
+from trace.domain.epcis_ids import Names
 from trace.domain.errors import Forbidden
 from trace.filenames import content_disposition
 from trace.services import evidence, fsma
@@ -24,20 +26,16 @@ from trace.services.epcis import export
 
 from .auth import current_user
 from .common import protected
-from .epcis_schemas import (
-    CheckpointOut,
-    ExportQuery,
-    FsmaQuery,
-    PublicKeyOut,
-    SignedQuery,
-    span,
-)
+from .schemas.epcis import CheckpointOut, ExportQuery, FsmaQuery, PublicKeyOut, SignedQuery, span
 
 blp = Blueprint("exports", __name__, description="EPCIS and FSMA 204 exports; signed evidence")
 
 SIGNED = "a signed evidence envelope (JSON) when signed=true"
 NO_KEY = "no signing key yet: `flask --app wsgi keys create` makes one"
 IMPORTER = (403, "an importer, for anything but a shipment consigned to it (shipment=<id>)")
+EXPORTERS = ("admin", "inspector", "importer")  # who may ask for an export (an importer: its own)
+EXPORT_ERRORS = (404, (409, NO_KEY), IMPORTER)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def names() -> Names:
@@ -46,6 +44,25 @@ def names() -> Names:
 
 def key_path():
     return signing_key_path(current_app.config, current_app.instance_path)
+
+
+def download(
+    blp: Blueprint,
+    roles: Iterable[str],
+    query: type[Schema],
+    content_type: str,
+    description: str,
+    errors: Iterable[int | tuple[int, str]],
+):
+    """A file download's decorators: who may ask for it (and why it may be refused), its query
+    parameters, and the file it answers (documented as `content_type`)."""
+
+    def decorate(view):
+        view = blp.response(200, content_type=content_type, description=description)(view)
+        view = blp.arguments(query, location="query")(view)
+        return protected(blp, *roles, errors=errors)(view)
+
+    return decorate
 
 
 def deliver(content: bytes, content_type: str, file_name: str, signed: bool) -> Response:
@@ -77,12 +94,13 @@ def _scope(args: dict, lot: str | None = None) -> export.Scope:
 
 @blp.route("/exports/epcis")
 class EpcisExport(MethodView):
-    @protected(blp, "admin", "inspector", "importer", errors=[404, (409, NO_KEY), IMPORTER])
-    @blp.arguments(ExportQuery, location="query")
-    @blp.response(
-        200,
-        content_type="application/ld+json",
-        description=f"an EPCISDocument (EPCIS 2.0 JSON-LD); {SIGNED}",
+    @download(
+        blp,
+        EXPORTERS,
+        ExportQuery,
+        "application/ld+json",
+        f"an EPCISDocument (EPCIS 2.0 JSON-LD); {SIGNED}",
+        EXPORT_ERRORS,
     )
     def get(self, args):
         """An EPCIS 2.0 document of a lot's trace graph, a shipment, or a time range"""
@@ -116,8 +134,7 @@ def _fsma(args: dict, fmt: str) -> Response:
             fsma.to_csv(table), "text/csv; charset=utf-8", f"fsma204_{label}.csv", args["signed"]
         )
     content = fsma.to_xlsx(table, f"FSMA 204 records {label}", now())
-    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return deliver(content, xlsx, f"fsma204_{label}.xlsx", args["signed"])
+    return deliver(content, XLSX, f"fsma204_{label}.xlsx", args["signed"])
 
 
 class FsmaSignedQuery(FsmaQuery, SignedQuery):
@@ -126,9 +143,9 @@ class FsmaSignedQuery(FsmaQuery, SignedQuery):
 
 @blp.route("/exports/fsma204.csv")
 class FsmaCsv(MethodView):
-    @protected(blp, "admin", "inspector", "importer", errors=[404, (409, NO_KEY), IMPORTER])
-    @blp.arguments(FsmaSignedQuery, location="query")
-    @blp.response(200, content_type="text/csv", description=f"one row per CTE; {SIGNED}")
+    @download(
+        blp, EXPORTERS, FsmaSignedQuery, "text/csv", f"one row per CTE; {SIGNED}", EXPORT_ERRORS
+    )
     def get(self, args):
         """FSMA 204 sortable spreadsheet (CSV): one row per critical tracking event and lot"""
         return _fsma(args, "csv")
@@ -136,12 +153,13 @@ class FsmaCsv(MethodView):
 
 @blp.route("/exports/fsma204.xlsx")
 class FsmaXlsx(MethodView):
-    @protected(blp, "admin", "inspector", "importer", errors=[404, (409, NO_KEY), IMPORTER])
-    @blp.arguments(FsmaSignedQuery, location="query")
-    @blp.response(
-        200,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        description=f"the KDE sheet and a Glossary sheet; {SIGNED}",
+    @download(
+        blp,
+        EXPORTERS,
+        FsmaSignedQuery,
+        XLSX,
+        f"the KDE sheet and a Glossary sheet; {SIGNED}",
+        EXPORT_ERRORS,
     )
     def get(self, args):
         """FSMA 204 sortable spreadsheet (XLSX) with a glossary sheet"""

@@ -14,7 +14,7 @@ from trace.services import labels
 
 from .auth import current_user
 from .common import protected
-from .schemas import MARKET, In, LotCodeField, SsccField
+from .schemas.common import MARKET, In, LotCodeField, SsccField
 
 blp = Blueprint("labels", __name__, description="Labels that scanners read first time")
 FILE = {

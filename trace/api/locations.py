@@ -7,8 +7,8 @@ from trace.db.session import get_session
 from trace.services import masterdata
 
 from .auth import READERS, current_user
-from .common import page_window, protected
-from .schemas import LocationIn, LocationOut, LocationPatch, LocationQuery, VersionOut
+from .common import lists, page_window, protected, records
+from .schemas.masterdata import LocationIn, LocationOut, LocationPatch, LocationQuery, VersionOut
 
 blp = Blueprint("locations", __name__, description="Places and parties, with their official codes")
 
@@ -20,10 +20,7 @@ def dump(session, locations):
 
 @blp.route("/locations")
 class Locations(MethodView):
-    @protected(blp, *READERS)
-    @blp.arguments(LocationQuery, location="query")
-    @blp.response(200, LocationOut(many=True))
-    @blp.paginate(page_size=50, max_page_size=500)
+    @lists(blp, LocationQuery, LocationOut, *READERS)
     def get(self, query, pagination_parameters):
         """List locations (filter by kind, name)"""
         session = get_session()
@@ -36,9 +33,7 @@ class Locations(MethodView):
         pagination_parameters.item_count = total
         return dump(session, rows)
 
-    @protected(blp, "admin", errors=[409])
-    @blp.arguments(LocationIn)
-    @blp.response(201, LocationOut)
+    @records(blp, LocationIn, LocationOut, "admin", errors=[409])
     def post(self, data):
         """Create a location with its per-market codes"""
         session = get_session()

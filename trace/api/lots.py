@@ -8,8 +8,8 @@ from trace.db.session import get_session
 from trace.services import lots, steps
 
 from .auth import READERS, current_user
-from .common import page_window, protected
-from .schemas import (
+from .common import lists, page_window, protected, records
+from .schemas.events import (
     CoolingIn,
     EventOut,
     GradingIn,
@@ -29,10 +29,7 @@ WRITERS = ("admin", "worker")
 
 @blp.route("/lots")
 class Lots(MethodView):
-    @protected(blp, *READERS)
-    @blp.arguments(LotQuery, location="query")
-    @blp.response(200, LotOut(many=True))
-    @blp.paginate(page_size=50, max_page_size=500)
+    @lists(blp, LotQuery, LotOut, *READERS)
     def get(self, query, pagination_parameters):
         """List lots (filter by kind, product, orchard, location, dates, hold)"""
         session = get_session()
@@ -44,9 +41,7 @@ class Lots(MethodView):
 
 @blp.route("/lots/harvest")
 class Harvest(MethodView):
-    @protected(blp, *WRITERS, errors=[409])
-    @blp.arguments(HarvestIn)
-    @blp.response(201, LotOut)
+    @records(blp, HarvestIn, LotOut, *WRITERS, errors=[409])
     def post(self, data):
         """Record a harvest: a new harvest lot from one orchard on one day"""
         session = get_session()
@@ -81,9 +76,7 @@ HOLD = (
 
 
 def _event_route(path: str, schema, use_case, summary: str, roles=WRITERS, errors=()):
-    @protected(blp, *roles, errors=[404, 409, *errors])
-    @blp.arguments(schema)
-    @blp.response(201, EventOut)
+    @records(blp, schema, EventOut, *roles, errors=[404, 409, *errors])
     def post(self, data, code):
         return use_case(get_session(), current_user(), code, data)
 

@@ -7,17 +7,15 @@ from trace.db.session import get_session
 from trace.services import packing
 
 from .auth import current_user
-from .common import protected
-from .schemas import PackingIn, PackingOut
+from .common import records
+from .schemas.events import PackingIn, PackingOut
 
 blp = Blueprint("packings", __name__, description="Initial packing (transformation)")
 
 
 @blp.route("/packings")
 class Packings(MethodView):
-    @protected(blp, "admin", "worker", errors=[404, 409])
-    @blp.arguments(PackingIn)
-    @blp.response(201, PackingOut)
+    @records(blp, PackingIn, PackingOut, "admin", "worker", errors=[404, 409])
     def post(self, data):
         """Pack input lots (kg each) into cartons: a new packed lot with its traceability lot code"""
         session = get_session()

@@ -10,8 +10,8 @@ from trace.gs1 import GS1Error, Sscc
 from trace.services import packing
 
 from .auth import READERS, current_user
-from .common import protected
-from .schemas import PalletIn, PalletOut
+from .common import protected, records
+from .schemas.events import PalletIn, PalletOut
 
 blp = Blueprint("pallets", __name__, description="Logistic units identified by an SSCC")
 
@@ -28,9 +28,7 @@ def dump(session, pallet):
 
 @blp.route("/pallets")
 class Pallets(MethodView):
-    @protected(blp, "admin", "worker", errors=[404, 409])
-    @blp.arguments(PalletIn)
-    @blp.response(201, PalletOut)
+    @records(blp, PalletIn, PalletOut, "admin", "worker", errors=[404, 409])
     def post(self, data):
         """Build a pallet: allocates its SSCC from the company prefix"""
         session = get_session()

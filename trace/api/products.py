@@ -7,18 +7,15 @@ from trace.db.session import get_session
 from trace.services import masterdata
 
 from .auth import READERS, current_user
-from .common import page_window, protected
-from .schemas import ProductIn, ProductOut, ProductPatch, ProductQuery, VersionOut
+from .common import lists, page_window, protected, records
+from .schemas.masterdata import ProductIn, ProductOut, ProductPatch, ProductQuery, VersionOut
 
 blp = Blueprint("products", __name__, description="Trade items")
 
 
 @blp.route("/products")
 class Products(MethodView):
-    @protected(blp, *READERS)
-    @blp.arguments(ProductQuery, location="query")
-    @blp.response(200, ProductOut(many=True))
-    @blp.paginate(page_size=50, max_page_size=500)
+    @lists(blp, ProductQuery, ProductOut, *READERS)
     def get(self, query, pagination_parameters):
         """List products"""
         rows, total = masterdata.list_products(
@@ -29,9 +26,7 @@ class Products(MethodView):
         pagination_parameters.item_count = total
         return rows
 
-    @protected(blp, "admin", errors=[409])
-    @blp.arguments(ProductIn)
-    @blp.response(201, ProductOut)
+    @records(blp, ProductIn, ProductOut, "admin", errors=[409])
     def post(self, data):
         """Create a product"""
         return masterdata.create_product(get_session(), data, current_user())

@@ -8,8 +8,8 @@ from trace.db.session import get_session
 from trace.services import shipments
 
 from .auth import READERS, current_user
-from .common import page_window, protected
-from .schemas import (
+from .common import lists, page_window, protected, records
+from .schemas.events import (
     ArrivalIn,
     CrossingIn,
     DepartureIn,
@@ -45,10 +45,7 @@ def container_warnings(number: str | None) -> list[str]:
 
 @blp.route("/shipments")
 class Shipments(MethodView):
-    @protected(blp, *READERS, "importer")
-    @blp.arguments(ShipmentQuery, location="query")
-    @blp.response(200, ShipmentOut(many=True))
-    @blp.paginate(page_size=50, max_page_size=500)
+    @lists(blp, ShipmentQuery, ShipmentOut, *READERS, "importer")
     def get(self, query, pagination_parameters):
         """List shipments (an importer sees only those consigned to it)"""
         session = get_session()
@@ -61,9 +58,7 @@ class Shipments(MethodView):
         pagination_parameters.item_count = total
         return [dump(session, s) for s in rows]
 
-    @protected(blp, "admin", "worker", errors=[404, 409])
-    @blp.arguments(ShipmentIn)
-    @blp.response(201, ShipmentOut)
+    @records(blp, ShipmentIn, ShipmentOut, "admin", "worker", errors=[404, 409])
     def post(self, data):
         """Load pallets for one consignee and market (market codes and holds checked)"""
         session = get_session()
@@ -84,9 +79,7 @@ class ShipmentById(MethodView):
 
 @blp.route("/shipments/<int(max=2147483647):ident>/departures")
 class Departures(MethodView):
-    @protected(blp, "admin", "worker", errors=[404, 409])
-    @blp.arguments(DepartureIn)
-    @blp.response(201, EventOut)
+    @records(blp, DepartureIn, EventOut, "admin", "worker", errors=[404, 409])
     def post(self, data, ident):
         """Record the departure (shipping event with bill of lading and phyto certificate)"""
         return shipments.depart(get_session(), current_user(), ident, data)
@@ -94,9 +87,7 @@ class Departures(MethodView):
 
 @blp.route("/shipments/<int(max=2147483647):ident>/crossings")
 class Crossings(MethodView):
-    @protected(blp, "admin", "worker", errors=[404, 409])
-    @blp.arguments(CrossingIn)
-    @blp.response(201, EventOut)
+    @records(blp, CrossingIn, EventOut, "admin", "worker", errors=[404, 409])
     def post(self, data, ident):
         """Record a road shipment's truck crossing the border at its gate (once, after departure)"""
         return shipments.cross(get_session(), current_user(), ident, data)
@@ -104,9 +95,7 @@ class Crossings(MethodView):
 
 @blp.route("/shipments/<int(max=2147483647):ident>/arrivals")
 class Arrivals(MethodView):
-    @protected(blp, "admin", "worker", "importer", errors=[404, 409, NOT_YOURS])
-    @blp.arguments(ArrivalIn)
-    @blp.response(201, EventOut)
+    @records(blp, ArrivalIn, EventOut, "admin", "worker", "importer", errors=[404, 409, NOT_YOURS])
     def post(self, data, ident):
         """Record the arrival (an importer, only of shipments consigned to it)"""
         return shipments.arrive(get_session(), current_user(), ident, data)

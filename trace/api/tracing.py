@@ -9,9 +9,9 @@ from trace.services.common import now
 
 from .auth import READERS
 from .common import protected
-from .epcis_schemas import SignedQuery
-from .exports import NO_KEY, SIGNED, deliver
-from .schemas import RecallOut, TraceOut, TraceQuery
+from .exports import NO_KEY, SIGNED, deliver, download
+from .schemas.epcis import SignedQuery
+from .schemas.tracing import RecallOut, TraceOut, TraceQuery
 
 blp = Blueprint("trace", __name__, description="Trace backward and forward; recall reports")
 
@@ -35,31 +35,33 @@ class Recall(MethodView):
         return tracing.recall(get_session(), code)
 
 
+REPORT_ERRORS = (404, (409, NO_KEY))
+
+
 # The reports' routes end in .csv / .pdf: Werkzeug tries them before /recall/<path:code>.
 @blp.route("/recall/<path:code>.csv")
 class RecallCsv(MethodView):
-    @protected(blp, *READERS, errors=[404, (409, NO_KEY)])
-    @blp.arguments(SignedQuery, location="query")
-    @blp.response(200, content_type="text/csv", description=f"one row per pallet; {SIGNED}")
+    @download(blp, READERS, SignedQuery, "text/csv", f"one row per pallet; {SIGNED}", REPORT_ERRORS)
     def get(self, args, code):
         """The recall report as CSV: one row per affected pallet, shipped or on hand"""
-        data = reports.recall_report(get_session(), code)
-        return deliver(
-            reports.recall_csv(data),
-            "text/csv; charset=utf-8",
-            f"recall_{code}.csv",
-            args["signed"],
-        )
+        return _report(code, "csv", args["signed"])
 
 
 @blp.route("/recall/<path:code>.pdf")
 class RecallPdf(MethodView):
-    @protected(blp, *READERS, errors=[404, (409, NO_KEY)])
-    @blp.arguments(SignedQuery, location="query")
-    @blp.response(200, content_type="application/pdf", description=f"printable A4; {SIGNED}")
+    @download(
+        blp, READERS, SignedQuery, "application/pdf", f"printable A4; {SIGNED}", REPORT_ERRORS
+    )
     def get(self, args, code):
         """The recall report as a printable PDF with the chain drawn"""
-        data = reports.recall_report(get_session(), code)
-        return deliver(
-            reports.recall_pdf(data, now()), "application/pdf", f"recall_{code}.pdf", args["signed"]
-        )
+        return _report(code, "pdf", args["signed"])
+
+
+def _report(code: str, fmt: str, signed: bool):
+    """The recall report of `code` as a CSV or PDF file (signed: its evidence envelope)."""
+    data = reports.recall_report(get_session(), code)
+    if fmt == "csv":
+        content, content_type = reports.recall_csv(data), "text/csv; charset=utf-8"
+    else:
+        content, content_type = reports.recall_pdf(data, now()), "application/pdf"
+    return deliver(content, content_type, f"recall_{code}.{fmt}", signed)

@@ -26,8 +26,8 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from .epcis import _CBV_FORMS, CBV_DISPOSITIONS
 from .epcis_context import EPCIS_CONTEXTS
+from .epcis_ids import _CBV_FORMS, CBV_DISPOSITIONS
 
 EVENT_TYPES = frozenset(
     {"ObjectEvent", "AggregationEvent", "TransactionEvent", "TransformationEvent",

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Any
 
 from .errors import Invalid
 
@@ -296,38 +297,49 @@ def all_markets() -> tuple[Market, ...]:
 
 SEA_AIR = (Conveyance("sea"), Conveyance("air"))
 
+
+def _overseas(
+    code: str,
+    name: str,
+    label_languages: tuple[str, ...],
+    page_languages: tuple[str, ...],
+    treatments: Mapping[str, tuple[str, ...]],
+    **more: Any,
+) -> Market:
+    """A market reached by sea or air whose consignees are in its own country and whose chain
+    needs the PPD's export code at every orchard, packing house and treatment facility."""
+    return Market(
+        code=code,
+        name=name,
+        label_languages=label_languages,
+        page_languages=page_languages,
+        codes=_codes(PPD, "orchard", "packing_house", "treatment_facility"),
+        treatments=treatments,
+        consignee_countries=(code,),
+        conveyances=SEA_AIR,
+        **more,
+    )
+
+
 PROFILES = (
-    Market(
-        code="JP",
-        name="Japan",
-        label_languages=("ja",),
-        page_languages=("ja", "en", "vi"),
-        codes=_codes(PPD, "orchard", "packing_house", "treatment_facility"),
-        treatments={"lychee": ("vapour_heat", "fumigation")},
-        consignee_countries=("JP",),
-        conveyances=SEA_AIR,
+    _overseas(
+        "JP", "Japan", ("ja",), ("ja", "en", "vi"), {"lychee": ("vapour_heat", "fumigation")}
     ),
-    Market(
-        code="US",
-        name="United States",
-        label_languages=("en",),
-        page_languages=("en", "vi"),
-        codes=_codes(PPD, "orchard", "packing_house", "treatment_facility"),
-        treatments={"lychee": ("irradiation",)},
-        consignee_countries=("US",),
-        conveyances=SEA_AIR,
+    _overseas(
+        "US",
+        "United States",
+        ("en",),
+        ("en", "vi"),
+        {"lychee": ("irradiation",)},
         stamps=("Not for importation into or distribution in the State of Florida",),
         voice_pick=True,
     ),
-    Market(
-        code="AU",
-        name="Australia",
-        label_languages=("en",),
-        page_languages=("en", "vi"),
-        codes=_codes(PPD, "orchard", "packing_house", "treatment_facility"),
-        treatments={"lychee": ("irradiation", "fumigation")},
-        consignee_countries=("AU",),
-        conveyances=SEA_AIR,
+    _overseas(
+        "AU",
+        "Australia",
+        ("en",),
+        ("en", "vi"),
+        {"lychee": ("irradiation", "fumigation")},
         origin="Product of Vietnam for Australia",
     ),
     Market(
@@ -358,15 +370,8 @@ PROFILES = (
         stamps=("输往中华人民共和国",),
         label_lines=("Cơ sở đóng gói · 包装厂: {packer}",),
     ),
-    Market(
-        code="KR",
-        name="South Korea",
-        label_languages=("ko",),
-        page_languages=("ko", "en", "vi"),
-        codes=_codes(PPD, "orchard", "packing_house", "treatment_facility"),
-        treatments={"lychee": ("vapour_heat",), "carrot": ()},
-        consignee_countries=("KR",),
-        conveyances=SEA_AIR,
+    _overseas(
+        "KR", "South Korea", ("ko",), ("ko", "en", "vi"), {"lychee": ("vapour_heat",), "carrot": ()}
     ),
     Market(
         code="EU",

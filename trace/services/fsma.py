@@ -25,8 +25,9 @@ from types import SimpleNamespace
 from sqlmodel import Session, select
 
 from trace.db.models import Event, EventRef, Lot, Pallet, PalletContent, Product, User, node
-from trace.domain import epcis as mapping
-from trace.domain.epcis import DOCUMENT_NAMES, Names, Place
+from trace.domain.epcis_ids import Names, canonical_id, cbv_short
+from trace.domain.epcis_lookup import DOCUMENT_NAMES, Place
+from trace.domain.epcis_mapping import local_iso
 
 from . import masterdata
 from .epcis.export import Scope, scope_events
@@ -69,7 +70,7 @@ def _growing_area(place: Place | None) -> str:
 
 
 def _day(event: Event) -> str:
-    return mapping.local_iso(event.event_time, event.tz_offset)[:10]
+    return local_iso(event.event_time, event.tz_offset)[:10]
 
 
 def _join(values: Iterable) -> str:
@@ -235,7 +236,7 @@ def _documents(event: Event, extra: Iterable[tuple[str, str]] = ()) -> dict:
 def _rows_of(event: Event, ctx: _Context) -> list[dict]:
     common = {
         "date_of_the_event": _day(event),
-        "time_of_the_event": mapping.local_iso(event.event_time, event.tz_offset),
+        "time_of_the_event": local_iso(event.event_time, event.tz_offset),
         "record_source": "trace",
         "epcis_event_id": event.event_id,
     }
@@ -437,7 +438,7 @@ _CAPTURED_CTE = {
 def _captured_rows(event: Event, ctx: _Context, common: dict) -> list[dict]:
     """A partner's EPCIS event, where its bizStep is a CTE: one row per traceability lot."""
     sent = event.data["epcis"]
-    step = mapping.cbv_short(sent.get("bizStep"))
+    step = cbv_short(sent.get("bizStep"))
     if sent.get("type") == "TransformationEvent":
         step = "transforming"
     if step not in _CAPTURED_CTE:
@@ -458,7 +459,7 @@ def _captured_rows(event: Event, ctx: _Context, common: dict) -> list[dict]:
     )
     out = []
     for item in items or [{}]:
-        epc_class = mapping.canonical_id(item.get("epcClass", ""))
+        epc_class = canonical_id(item.get("epcClass", ""))
         tlc = ""
         if "/10/" in epc_class:
             tlc = epc_class.rsplit("/10/", 1)[1].split("/")[0]

@@ -1,5 +1,5 @@
 """The staff pages' forms (Flask-WTF: each carries its CSRF token). Checks mirror the API's
-schemas (trace/api/schemas.py) so a form is refused for the same reasons, in the reader's
+schemas (trace/api/schemas/) so a form is refused for the same reasons, in the reader's
 language; the rules themselves (mass balance, markets, holds) stay in the use cases."""
 
 from __future__ import annotations
@@ -312,7 +312,7 @@ class ArriveForm(Once):
 # --- admin ----------------------------------------------------------------------------------------
 
 
-# As the API checks it (trace/api/schemas.py, Phone).
+# As the API checks it (trace/api/schemas/masterdata.py, Phone).
 PHONE = r"^\+?\(?[0-9][0-9 ()./-]{3,29}$"
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 

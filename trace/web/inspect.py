@@ -14,7 +14,7 @@ from trace.db.graph import walk
 from trace.db.models import LabelJob, Location, Pallet, PalletContent, Shipment, User, node
 from trace.db.session import get_session
 from trace.domain.commodities import steps_of
-from trace.domain.epcis import Names
+from trace.domain.epcis_ids import Names
 from trace.domain.errors import NotFound
 from trace.filenames import content_disposition
 from trace.gs1 import digital_link

@@ -1,6 +1,6 @@
 """EPCIS 2.0: the log exported as documents, documents captured into the log, queries answered.
 
-The mapping itself is pure (`trace.domain.epcis`); this package gathers what it needs from the
+The mapping itself is pure (`trace.domain.epcis_mapping`); this package gathers what it needs from the
 database, and keeps captured events: validated against GS1's JSON schema, all or nothing,
 chained into the log like every event, linked to our lots and pallets where they name them.
 

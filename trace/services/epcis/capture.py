@@ -22,9 +22,16 @@ from trace.db.models import (
     EventRef,
     User,
 )
-from trace.domain import epcis
-from trace.domain.epcis import CaptureError, Names
+from trace.domain.epcis_capture import (
+    Captured,
+    CaptureError,
+    declaration_of,
+    read_captured,
+    same_event,
+)
 from trace.domain.epcis_context import kept_context
+from trace.domain.epcis_ids import Names
+from trace.domain.epcis_query import identifiers
 from trace.domain.errors import NotFound
 from trace.domain.events import KINDS, offset_of
 
@@ -65,6 +72,7 @@ def no_gc() -> Iterator[None]:
             gc.enable()
 
 
+@no_gc()
 def capture(
     session: Session,
     actor: User | None,
@@ -89,19 +97,6 @@ def capture(
         CaptureRefused: the errors, each naming the event's index and the reason; nothing was
             written (status 400; 403 for an importer beyond its shipments; 413 too many).
     """
-    with no_gc():
-        return _capture(session, actor, document, names, schema_path, limit, max_text)
-
-
-def _capture(
-    session: Session,
-    actor: User | None,
-    document: dict,
-    names: Names,
-    schema_path: str,
-    limit: int,
-    max_text: int,
-) -> CaptureJob:
     events = event_list(document)
     _check_document(document, events, schema_path, limit, max_text)
     received = now()
@@ -116,7 +111,7 @@ def _capture(
         head = lock_chain(session)
         plan = _plan(session, actor, read, seen, received)
         kept_events = [item for _, item, target in plan.writes if target is None]
-        canonical = [epcis.identifiers(item.event) for item in kept_events]  # canonical already
+        canonical = [identifiers(item.event) for item in kept_events]  # canonical already
         nodes = resolve_nodes(session, set().union(*canonical), names) if canonical else {}
         _check_nodes(session, actor, plan, canonical, nodes, names)
         _store(session, head, batch, plan.writes, canonical, nodes, plan.held_as)
@@ -157,17 +152,17 @@ def _check_document(
 
 def _read(
     events: list, received: datetime
-) -> tuple[list[epcis.Captured | Declared | None], dict[str, int]]:
+) -> tuple[list[Captured | Declared | None], dict[str, int]]:
     """Each event read (None: an exact repeat within the document) and where each eventID
     first appears; refused when one cannot be read or happens in the future."""
     errors: list[dict] = []
-    read: list[epcis.Captured | Declared | None] = []
+    read: list[Captured | Declared | None] = []
     seen: dict[str, int] = {}
     declared_here: dict[str, dict] = {}
     latest = received + CLOCK_SKEW
     for index, event in enumerate(events):
         try:
-            item = epcis.read_captured(event, index)
+            item = read_captured(event, index)
             if item.event_time > latest:
                 raise CaptureError(
                     index, f"eventTime {event['eventTime']} is in the future; capture what happened"
@@ -201,9 +196,7 @@ class _Plan:
 
     # What to write, in document order: (index, a captured event, None) or
     # (index, a declaration, the event it declares: held, or the index of a fresh one).
-    writes: list[tuple[int, epcis.Captured | Declared, Event | int | None]] = field(
-        default_factory=list
-    )
+    writes: list[tuple[int, Captured | Declared, Event | int | None]] = field(default_factory=list)
     errors: list[dict] = field(default_factory=list)  # refused: 400
     forbidden: list[dict] = field(default_factory=list)  # not this sender's to write: 403
     notices: list[dict] = field(default_factory=list)  # eventIDs another organisation holds
@@ -214,7 +207,7 @@ class _Plan:
 def _plan(
     session: Session,
     actor: User | None,
-    read: list[epcis.Captured | Declared | None],
+    read: list[Captured | Declared | None],
     seen: dict[str, int],
     received: datetime,
 ) -> _Plan:
@@ -247,17 +240,15 @@ def _plan(
     return plan
 
 
-def _plan_fresh(
-    plan: _Plan, index: int, item: epcis.Captured, clash: tuple[str, Event] | None
-) -> None:
+def _plan_fresh(plan: _Plan, index: int, item: Captured, clash: tuple[str, Event] | None) -> None:
     """An event we do not hold; `clash`: another party's event under the same eventID."""
     if clash is not None:
         held_as, other = clash
         sent = other.data.get("epcis") if other.type == "captured" else None
-        if sent is not None and epcis.same_event(sent, item.event):
+        if sent is not None and same_event(sent, item.event):
             plan.duplicates += 1  # the same event, whoever sent it first
             return
-        if sent is not None and epcis.declaration_of(sent, item.event) is not None:
+        if sent is not None and declaration_of(sent, item.event) is not None:
             plan.forbidden.append(
                 {
                     "index": index,
@@ -275,17 +266,17 @@ def _plan_resend(
     actor: User | None,
     plan: _Plan,
     index: int,
-    item: epcis.Captured,
+    item: Captured,
     kept: Event,
     declared: dict[int, dict],
     received: datetime,
 ) -> None:
     """An event under an eventID we hold: a re-send, an error declaration, or refused."""
     if kept.type == "captured":
-        if epcis.same_event(kept.data["epcis"], item.event):
+        if same_event(kept.data["epcis"], item.event):
             plan.duplicates += 1
             return
-        declaration = epcis.declaration_of(kept.data["epcis"], item.event)
+        declaration = declaration_of(kept.data["epcis"], item.event)
         if declaration is not None:
             try:
                 declared_item = as_declared(item.event_id, declaration, index, received)
@@ -379,7 +370,7 @@ def _store(
 
 def _captured_row(
     batch: _Batch,
-    item: epcis.Captured,
+    item: Captured,
     event: dict,
     held_as: str | None,
     read_point: int | None,

@@ -17,8 +17,8 @@ from trace.db.models import (
     User,
     node,
 )
-from trace.domain import epcis
-from trace.domain.epcis import Names
+from trace.domain.epcis_document import epcis_document
+from trace.domain.epcis_ids import Names
 from trace.domain.errors import NotFound
 
 from ..common import now
@@ -101,4 +101,4 @@ def export_document(
 ) -> dict:
     """An EPCISDocument of every event in `scope` (EPCIS 2.0 §9.2)."""
     events = to_epcis(session, scope_events(session, scope, actor), names)
-    return epcis.epcis_document(events, namespace, now(), f"urn:uuid:{uuid.uuid4()}")
+    return epcis_document(events, namespace, now(), f"urn:uuid:{uuid.uuid4()}")

@@ -13,8 +13,8 @@ from trace.db.models import (
     Event,
     User,
 )
-from trace.domain import epcis
-from trace.domain.epcis import CaptureError
+from trace.domain.epcis_capture import Captured, CaptureError, declaration_of, same_event
+from trace.domain.epcis_query import parse_time
 
 from ..common import CLOCK_SKEW
 from .mapping import chunks, corrections_of
@@ -33,7 +33,7 @@ class Declared:
 def repeated(
     read: list,
     first_index: int,
-    item: epcis.Captured,
+    item: Captured,
     index: int,
     received: datetime,
     declared_here: dict[str, dict],
@@ -41,9 +41,9 @@ def repeated(
     """A second occurrence of an eventID in one document: the same event again (kept once,
     None), or the first re-sent with an errorDeclaration; anything else is refused."""
     first = read[first_index].event
-    if epcis.same_event(first, item.event):
+    if same_event(first, item.event):
         return None
-    declaration = epcis.declaration_of(first, item.event)
+    declaration = declaration_of(first, item.event)
     if declaration is None:
         raise CaptureError(
             index, f"eventID {item.event_id} is also event {first_index}, with different content"
@@ -60,7 +60,7 @@ def repeated(
 
 
 def as_declared(event_id: str, declaration: dict, index: int, received: datetime) -> Declared:
-    moment = epcis.parse_time(declaration["declarationTime"])  # read_captured checked it parses
+    moment = parse_time(declaration["declarationTime"])  # read_captured checked it parses
     if moment > received + CLOCK_SKEW:
         raise CaptureError(
             index,

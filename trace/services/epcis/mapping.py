@@ -1,4 +1,4 @@
-"""What the pure mapping (`trace.domain.epcis`) needs from the database: events as records,
+"""What the pure mapping (`trace.domain.epcis_mapping`) needs from the database: events as records,
 the lots, places and shipments they name, and places as they were at an event."""
 
 from __future__ import annotations
@@ -18,9 +18,10 @@ from trace.db.models import (
     Product,
     Shipment,
 )
-from trace.domain import epcis
-from trace.domain.epcis import Lookup, Names
 from trace.domain.epcis_context import Sent
+from trace.domain.epcis_ids import Names
+from trace.domain.epcis_lookup import Lookup, LotInfo, Place, ShipInfo
+from trace.domain.epcis_mapping import corrected_data, corrective_event, declare_error, map_event
 
 from .. import masterdata
 from ..common import event_record
@@ -52,7 +53,7 @@ def lookup(session: Session, events: list[Event]) -> Lookup:
             pallets = session.exec(
                 select(Pallet.sscc).where(Pallet.shipment_id == shipment.id).order_by(Pallet.id)
             ).all()
-            look.shipments[shipment.id] = epcis.ShipInfo(
+            look.shipments[shipment.id] = ShipInfo(
                 id=shipment.id,
                 pallets=tuple(pallets),
                 market=shipment.market,
@@ -71,14 +72,14 @@ def lookup(session: Session, events: list[Event]) -> Lookup:
             .where(Lot.code.in_(chunk))
         )
         for lot, gtin in rows:
-            look.lots[lot.code] = epcis.LotInfo(lot.code, gtin, lot.kind)
+            look.lots[lot.code] = LotInfo(lot.code, gtin, lot.kind)
     look.places.update(places(session, place_ids))
     return look
 
 
-def places(session: Session, ids: Iterable[int | None]) -> dict[int, epcis.Place]:
+def places(session: Session, ids: Iterable[int | None]) -> dict[int, Place]:
     ids = {i for i in ids if i is not None}
-    out: dict[int, epcis.Place] = {}
+    out: dict[int, Place] = {}
     codes: dict[int, list[dict]] = defaultdict(list)
     for chunk in chunks(ids):
         for code in session.exec(
@@ -95,7 +96,7 @@ def places(session: Session, ids: Iterable[int | None]) -> dict[int, epcis.Place
                 }
             )
         for place in session.exec(select(Location).where(Location.id.in_(chunk))):
-            out[place.id] = epcis.Place(
+            out[place.id] = Place(
                 id=place.id,
                 kind=place.kind,
                 name=place.name,
@@ -107,10 +108,10 @@ def places(session: Session, ids: Iterable[int | None]) -> dict[int, epcis.Place
     return out
 
 
-def place_of(ident: int, state: Mapping) -> epcis.Place:
+def place_of(ident: int, state: Mapping) -> Place:
     """A master-data version of a place (`trace.domain.masterdata.location_state`) as the
     mappings see places."""
-    return epcis.Place(
+    return Place(
         id=ident,
         kind=state["kind"],
         name=state["name"],
@@ -129,9 +130,9 @@ class PlaceHistory:
 
     def __init__(self, session: Session, ids: Iterable[int | None]):
         self.history = masterdata.history(session, ids)
-        self._made: dict[int, epcis.Place] = {}
+        self._made: dict[int, Place] = {}
 
-    def at(self, ident: int | None, moment: datetime | None) -> epcis.Place | None:
+    def at(self, ident: int | None, moment: datetime | None) -> Place | None:
         state = self.history.location(ident, moment)
         if state is None:
             return None
@@ -140,14 +141,14 @@ class PlaceHistory:
             place = self._made[id(state)] = place_of(ident, state)
         return place
 
-    def view(self, current: Mapping[int, epcis.Place], moment: datetime) -> Mapping:
+    def view(self, current: Mapping[int, Place], moment: datetime) -> Mapping:
         return _PlacesAt(self, current, moment)
 
 
 class _PlacesAt(Mapping):
     """`look.places` as they were at one moment (what the mapping of one event reads)."""
 
-    def __init__(self, history: PlaceHistory, current: Mapping[int, epcis.Place], moment):
+    def __init__(self, history: PlaceHistory, current: Mapping[int, Place], moment):
         self.history, self.current, self.moment = history, current, moment
 
     def __getitem__(self, ident):
@@ -201,15 +202,15 @@ def to_epcis(
         group = fixes.get(event.id, [])
         chain = [f for f in group if "errorDeclaration" not in f.data]
         sent = [f.data["errorDeclaration"] for f in group if "errorDeclaration" in f.data]
-        mapped = epcis.map_event(record, look, names)
+        mapped = map_event(record, look, names)
         data = dict(event.data)
         versions = []
         for fix in chain:
-            data = epcis.corrected_data(event.type, data, fix.data.get("changes", {}))
-            versions.append(epcis.corrective_event(record, event_record(fix), data, look, names))
+            data = corrected_data(event.type, data, fix.data.get("changes", {}))
+            versions.append(corrective_event(record, event_record(fix), data, look, names))
         for i, fix in enumerate(chain):
             earlier = mapped if i == 0 else versions[i - 1]
-            declared = epcis.declare_error(
+            declared = declare_error(
                 earlier, fix.event_time, [fix.event_id], fix.data.get("reason", "")
             )
             if i == 0:

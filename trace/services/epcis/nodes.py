@@ -3,6 +3,7 @@ the check that an importer names only what its own shipments carried."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable
 from urllib.parse import unquote
@@ -21,8 +22,7 @@ from trace.db.models import (
     User,
     node,
 )
-from trace.domain import epcis
-from trace.domain.epcis import Names
+from trace.domain.epcis_ids import GS1, Names, canonical_id
 from trace.gs1.serials import is_random_serial, numbered_serial
 
 from .mapping import chunks
@@ -116,7 +116,7 @@ def outside_importer_scope(
 def our_place(where, nodes: dict[str, str]) -> int | None:
     if not isinstance(where, dict) or not where.get("id"):
         return None
-    found = nodes.get(epcis.canonical_id(where["id"]), "")
+    found = nodes.get(canonical_id(where["id"]), "")
     return int(found.split(":")[1]) if found.startswith("location:") else None
 
 
@@ -146,6 +146,47 @@ def _lot_of_serial(session: Session, gtin: str, serial: str) -> int | None:
     ).first()
 
 
+@dataclasses.dataclass
+class _Keys:
+    """Canonical identifiers sorted by the key they name one of ours by: `{key: [uri, …]}`."""
+
+    lots: dict[tuple[str, str], list[str]] = dataclasses.field(
+        default_factory=lambda: defaultdict(list)
+    )
+    serials: dict[tuple[str, str], list[str]] = dataclasses.field(
+        default_factory=lambda: defaultdict(list)
+    )
+    own_lots: dict[str, list[str]] = dataclasses.field(default_factory=lambda: defaultdict(list))
+    ssccs: dict[str, list[str]] = dataclasses.field(default_factory=lambda: defaultdict(list))
+    glns: dict[str, list[str]] = dataclasses.field(default_factory=lambda: defaultdict(list))
+    own_places: dict[int, list[str]] = dataclasses.field(default_factory=lambda: defaultdict(list))
+
+
+def _by_key(uris: Iterable[str], names: Names) -> _Keys:
+    """`uris` sorted by what they name: (GTIN, lot), (GTIN, serial), SSCC, GLN, or our own lot
+    code or location id; the rest left out."""
+    keys = _Keys()
+    gs1, after = f"{GS1}/", len(GS1) + 1
+    for uri in uris:
+        if uri.startswith(gs1):
+            parts = uri[after:].split("/")
+            if parts[0] == "01" and len(parts) == 4 and parts[2] == "10":
+                keys.lots[(parts[1], unquote(parts[3]))].append(uri)
+            elif parts[0] == "01" and len(parts) == 4 and parts[2] == "21":
+                keys.serials[(parts[1], unquote(parts[3]))].append(uri)
+            elif parts[0] == "00" and len(parts) == 2:
+                keys.ssccs[parts[1]].append(uri)
+            elif parts[0] in ("414", "417") and len(parts) == 2:
+                keys.glns[parts[1]].append(uri)
+        else:
+            own = names.own(uri)
+            if own and own[0] == "lot":
+                keys.own_lots[own[1]].append(uri)
+            elif own and own[0] == "location" and own[1].isdigit() and len(own[1]) < 10:
+                keys.own_places[int(own[1])].append(uri)
+    return keys
+
+
 def resolve_nodes(session: Session, uris: Iterable[str], names: Names) -> dict[str, str]:
     """Which of our lots, pallets and places canonical identifiers name: `{uri: node}`.
 
@@ -153,31 +194,10 @@ def resolve_nodes(session: Session, uris: Iterable[str], names: Names) -> dict[s
     the label job that printed its serial; a pallet by its SSCC; a place by its GLN or our own
     location URI.
     """
-    lots: dict[tuple[str, str], list[str]] = defaultdict(list)
-    serials: dict[tuple[str, str], list[str]] = defaultdict(list)
-    own_lots: dict[str, list[str]] = defaultdict(list)
-    ssccs: dict[str, list[str]] = defaultdict(list)
-    glns: dict[str, list[str]] = defaultdict(list)
-    own_places: dict[int, list[str]] = defaultdict(list)
+    keys = _by_key(uris, names)
+    lots, serials, own_lots = keys.lots, keys.serials, keys.own_lots
+    ssccs, glns, own_places = keys.ssccs, keys.glns, keys.own_places
     out: dict[str, str] = {}
-    gs1, after = f"{epcis.GS1}/", len(epcis.GS1) + 1
-    for uri in uris:
-        if uri.startswith(gs1):
-            parts = uri[after:].split("/")
-            if parts[0] == "01" and len(parts) == 4 and parts[2] == "10":
-                lots[(parts[1], unquote(parts[3]))].append(uri)
-            elif parts[0] == "01" and len(parts) == 4 and parts[2] == "21":
-                serials[(parts[1], unquote(parts[3]))].append(uri)
-            elif parts[0] == "00" and len(parts) == 2:
-                ssccs[parts[1]].append(uri)
-            elif parts[0] in ("414", "417") and len(parts) == 2:
-                glns[parts[1]].append(uri)
-        else:
-            own = names.own(uri)
-            if own and own[0] == "lot":
-                own_lots[own[1]].append(uri)
-            elif own and own[0] == "location" and own[1].isdigit() and len(own[1]) < 10:
-                own_places[int(own[1])].append(uri)
     if lots or serials:  # only a GTIN of one of our products can name our lot or carton
         gtins = set(session.exec(select(Product.gtin).where(Product.gtin.is_not(None))))
         lots = {key: found for key, found in lots.items() if key[0] in gtins}

@@ -16,8 +16,8 @@ from trace.db.models import (
     EventRef,
     EventUri,
 )
-from trace.domain import epcis
-from trace.domain.epcis import Names, Query
+from trace.domain.epcis_ids import GS1, Names, cbv_forms
+from trace.domain.epcis_query import Query, matches
 from trace.domain.errors import Invalid
 
 from .mapping import to_epcis
@@ -35,10 +35,34 @@ def query_events(
     """Events answering `query`, oldest record first, from after event row `after`: at most
     `count` of them, and where to go on from (the last row used) when more answer.
 
-    The database narrows (type, time, bizStep, the identifiers' events); `epcis.matches`
+    The database narrows (type, time, bizStep, the identifiers' events); `matches`
     decides on the events as EPCIS shows them. A corrected event comes with its corrective
     events and is never split from them.
     """
+    base = _narrowed(session, query, names)
+    found: list[dict] = []
+    last = after
+    while True:
+        batch = list(session.exec(base.where(Event.id > last).order_by(Event.id).limit(200)))
+        if not batch:
+            return found, None
+        sizes: list[int] = []
+        mapped = to_epcis(session, batch, names, sizes=sizes)
+        groups = _group(batch, mapped, sizes)
+        for event, group in groups:
+            hits = [e for e in group if matches(e, query)]
+            if hits and len(found) + len(hits) > count and found:
+                return found, last
+            found.extend(hits)
+            last = event.id
+            if len(found) >= count:
+                more = session.exec(base.where(Event.id > last).limit(1)).first()
+                return found, (last if more is not None else None)
+
+
+def _narrowed(session: Session, query: Query, names: Names):
+    """The events the database can tell may answer `query` (type, times, action, bizStep,
+    disposition, the identifiers' and places' events); `matches` decides on the rest."""
     base = select(Event).where(Event.type != "correct")
     if query.event_types:
         base = base.where(Event.epcis_type.in_(query.event_types))
@@ -51,10 +75,10 @@ def query_events(
     if query.actions:
         base = base.where(Event.action.in_(query.actions))
     if query.biz_steps:
-        forms = [form for step in query.biz_steps for form in epcis.cbv_forms(step)]
+        forms = [form for step in query.biz_steps for form in cbv_forms(step)]
         base = base.where(Event.biz_step.in_(forms))
     if query.dispositions:
-        forms = [f for d in query.dispositions for f in epcis.cbv_forms(d, "disposition")]
+        forms = [f for d in query.dispositions for f in cbv_forms(d, "disposition")]
         fix = aliased(Event)  # a correction may change a disposition (an inspection's result)
         corrected = select(fix.corrects_id).where(fix.corrects_id.is_not(None))
         base = base.where(or_(Event.disposition.in_(forms), Event.id.in_(corrected)))
@@ -68,24 +92,7 @@ def query_events(
             base = base.where(Event.id.in_(_naming(session, values, names)))
     if query.biz_locations:
         base = base.where(_at(session, query.biz_locations, names))
-    found: list[dict] = []
-    last = after
-    while True:
-        batch = list(session.exec(base.where(Event.id > last).order_by(Event.id).limit(200)))
-        if not batch:
-            return found, None
-        sizes: list[int] = []
-        mapped = to_epcis(session, batch, names, sizes=sizes)
-        groups = _group(batch, mapped, sizes)
-        for event, group in groups:
-            hits = [e for e in group if epcis.matches(e, query)]
-            if hits and len(found) + len(hits) > count and found:
-                return found, last
-            found.extend(hits)
-            last = event.id
-            if len(found) >= count:
-                more = session.exec(base.where(Event.id > last).limit(1)).first()
-                return found, (last if more is not None else None)
+    return base
 
 
 def _group(
@@ -118,7 +125,7 @@ def _recorded(start: datetime | None, end: datetime | None):
 
 
 def _is_pattern(value: str) -> bool:
-    return value.endswith("/*") or (value.startswith(f"{epcis.GS1}/01/") and value.count("/") == 4)
+    return value.endswith("/*") or (value.startswith(f"{GS1}/01/") and value.count("/") == 4)
 
 
 def _naming(session: Session, uris: tuple[str, ...], names: Names):

@@ -11,10 +11,10 @@ from datetime import date, datetime, time, timedelta
 from marshmallow import ValidationError, fields, validate, validates_schema
 from webargs.fields import DelimitedList
 
-from trace.domain.epcis import ACTIONS, CBV_DISPOSITIONS, cbv_short
+from trace.domain.epcis_ids import ACTIONS, CBV_DISPOSITIONS, cbv_short
 from trace.services.common import VIETNAM
 
-from .schemas import Aware, In, LotCodeField, Out
+from .common import Aware, In, LotCodeField, Out
 
 
 def QueryId(**kwargs):
