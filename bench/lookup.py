@@ -164,7 +164,8 @@ def _wrk(
 
 def _parts(engine, samples: list[dict]) -> dict:
     """Where a carton page's time goes: each service call alone, in-process, median of 200."""
-    from trace.services import labels, lookup
+    from trace.gs1 import Gtin
+    from trace.services import identify, labels, lookup
 
     def median(call) -> float:
         times = []
@@ -175,8 +176,8 @@ def _parts(engine, samples: list[dict]) -> dict:
         return statistics.median(times)
 
     with Session(engine) as session:
-        gtin = lookup.Gtin(GTIN)
-        lots = {s["lot"]: lookup.find_lot(session, gtin, s["lot"]) for s in samples}
+        gtin = Gtin(GTIN)
+        lots = {s["lot"]: identify.find_lot(session, gtin, s["lot"]) for s in samples}
         parts = {
             "the lot's public view (`lookup.lot_page`: two graph walks, events, places)": median(
                 lambda s: lookup.lot_page(session, lots[s["lot"]])

@@ -38,7 +38,7 @@ from trace.db.models import (
     node,
 )
 from trace.domain.masterdata import location_state
-from trace.gs1 import Gln, GS1Error, Gtin, Sscc, validate_lot
+from trace.gs1 import GS1Error, digital_link
 
 from . import masterdata
 
@@ -119,36 +119,6 @@ def check_attributes(attributes: dict[str, str]) -> Problem | None:
                 f"attribute {ai} {value!r}: not a YYMMDD date",
             )
     return None
-
-
-def read_short_code(code: str) -> str:
-    """A lot code typed after /t/ (products without a GTIN): 1-20 characters of set 82."""
-    return validate_lot(code)
-
-
-# --- finding what a code names -------------------------------------------------------------
-
-
-def find_product(session: Session, gtin: Gtin) -> Product | None:
-    return session.exec(select(Product).where(Product.gtin == gtin.value)).first()
-
-
-def find_lot(session: Session, gtin: Gtin | None, code: str) -> Lot | None:
-    """The lot `code`; with a GTIN, only if it is a lot of that product."""
-    query = select(Lot).where(Lot.code == code)
-    if gtin is not None:
-        query = query.join(Product, Product.id == Lot.product_id).where(Product.gtin == gtin.value)
-    return session.exec(query).first()
-
-
-def find_pallet(session: Session, sscc: Sscc) -> Pallet | None:
-    return session.exec(select(Pallet).where(Pallet.sscc == sscc.value)).first()
-
-
-def find_place(session: Session, gln: Gln) -> Location | None:
-    """A location by GLN, if it is one the public may see (never an importer)."""
-    place = session.exec(select(Location).where(Location.gln == gln.value)).first()
-    return place if place is not None and place.kind in PUBLIC_PLACES else None
 
 
 # --- the pages' data ---------------------------------------------------------------------
@@ -743,12 +713,7 @@ def link_type(name: str) -> str | None:
 
 
 def gtin_path(gtin: str, lot: str | None = None, serial: str | None = None) -> str:
-    path = f"/01/{gtin}"
-    if lot is not None:
-        path += f"/10/{quote(lot, safe='')}"
-    if serial is not None:
-        path += f"/21/{quote(serial, safe='')}"
-    return path
+    return digital_link("", gtin, lot, serial)
 
 
 def lot_path(lot_code: str, gtin: str | None) -> str:
