@@ -133,8 +133,9 @@ def _plain(session: Session, code: str) -> Identified | None:
     if not rows:
         return None
     first = rows[0]
-    ids = tuple(r.id for r in rows if (r.rank, r.kind) == (first.rank, first.kind))
-    return Identified(first.kind, code, first.id, Reading(code, "plain"), ids)
+    ids = tuple(r.id for r in rows if r.rank == first.rank)
+    key = {"pallet": shape["sscc"], "product": shape["gtin"]}.get(first.kind) or code
+    return Identified(first.kind, key, first.id, Reading(code, "plain"), ids)
 
 
 def _valid(key: type[Gtin] | type[Gln] | type[Sscc], code: str) -> str | None:
