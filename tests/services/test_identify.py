@@ -84,6 +84,7 @@ def test_a_code_that_names_nothing_says_why(session, season):
     assert refused(f"(00){wrong}")[0] == "gs1.check_digit"
     other = "089312340000000011"
     assert refused(f"(00){other}") == ("pallet.unknown", {"sscc": other})
+    assert refused(other) == ("pallet.unknown", {"sscc": other})
     assert refused(f"https://x.example/01/{GTIN}/10/NO-SUCH") == (
         "code.lot_of_gtin",
         {"lot": "NO-SUCH", "gtin": GTIN},

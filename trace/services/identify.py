@@ -110,12 +110,12 @@ def find(session: Session, reading: Reading) -> Identified:
     again = element_string(reading.text)
     if again is not None:
         return _by_parts(session, again)
-    if is_sscc_shaped(reading.text):
-        Sscc.parse(reading.text)  # 18 digits that are no lot's code: say what is wrong
+    if _sscc_shaped(reading.text):  # 18 digits that are no lot's code: an SSCC, or wrong
+        raise _missing("pallet", Sscc.parse(reading.text).value, reading)
     raise NotFound(f"nothing is known by {reading.text!r}", kind="code.unknown", code=reading.text)
 
 
-def is_sscc_shaped(code: str) -> bool:
+def _sscc_shaped(code: str) -> bool:
     return len(code) == 18 and code.isascii() and code.isdigit()
 
 
