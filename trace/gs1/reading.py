@@ -104,14 +104,16 @@ def _checked(text: str, form: str, parts: dict[str, str]) -> Reading:
 
 
 def _link(text: str, uri: str) -> Reading:
-    """A Digital Link: trace's short ``…/t/{lot}``, a full one, or a compressed one."""
-    segments = urlsplit(uri).path.rstrip("/").split("/")
-    if len(segments) > 2 and segments[-2] == "t":
-        return Reading(text, "short", {"10": validate_lot(unquote(segments[-1]))})
+    """A Digital Link: a full one, trace's short ``…/t/{lot}``, or a compressed one."""
     try:
         return _parts(text, "link", parse_digital_link(uri))
     except GS1Error as error:
-        if error.kind != "gs1.no_key" or not compression.looks_compressed(segments[-1]):
+        segments = urlsplit(uri).path.rstrip("/").split("/")
+        if error.kind != "gs1.no_key":
+            raise
+        if len(segments) > 2 and segments[-2] == "t":
+            return Reading(text, "short", {"10": validate_lot(unquote(segments[-1]))})
+        if not compression.looks_compressed(segments[-1]):
             raise
     path = compression.uncompressed_path(*compression.decompress(segments[-1]))
     query = urlsplit(uri).query
