@@ -97,3 +97,6 @@ def test_a_code_that_names_nothing_says_why(session, season):
     with pytest.raises(NotFound) as caught:
         tracing.resolve(session, f"(01){GTIN}")
     assert caught.value.kind == "code.product_only"
+    with pytest.raises(NotFound) as caught:  # trace and recall answer 404, saying why
+        tracing.resolve(session, wrong)
+    assert caught.value.kind == "gs1.check_digit"

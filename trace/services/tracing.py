@@ -39,7 +39,7 @@ from trace.db.models import (
     Shipment,
     node,
 )
-from trace.domain.errors import NotFound
+from trace.domain.errors import Invalid, NotFound
 
 from .identify import identify
 from .masterdata import REVISION
@@ -209,7 +209,10 @@ def _rows(kept: tuple) -> int:
 def resolve(session: Session, code: str) -> str:
     """The graph node a code names, in any form `identify` reads (a lot code, an SSCC, a
     carton's Digital Link, a shipment's number or container, a GLN, a growing-area code)."""
-    found = identify(session, code)
+    try:
+        found = identify(session, code)
+    except Invalid as error:  # a code nothing can be named by: not found, as the API says
+        raise NotFound(error.message, kind=error.kind, **error.params) from None
     if found.kind == "product":
         raise NotFound(
             f"{code!r} names a product, not a lot: add /10/<lot>",
