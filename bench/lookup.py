@@ -165,7 +165,7 @@ def _wrk(
 def _parts(engine, samples: list[dict]) -> dict:
     """Where a carton page's time goes: each service call alone, in-process, median of 200."""
     from trace.gs1 import Gtin
-    from trace.services import labels, lookup, public_page, scans
+    from trace.services import identify, labels, public_page, scans
 
     def median(call) -> float:
         times = []
@@ -177,7 +177,7 @@ def _parts(engine, samples: list[dict]) -> dict:
 
     with Session(engine) as session:
         gtin = Gtin(GTIN)
-        lots = {s["lot"]: lookup.find_lot(session, gtin, s["lot"]) for s in samples}
+        lots = {s["lot"]: identify.find_lot(session, gtin, s["lot"]) for s in samples}
         parts = {
             "the lot's public view (`public_page.lot_page`: two graph walks, events, places)": median(
                 lambda s: public_page.lot_page(session, lots[s["lot"]])

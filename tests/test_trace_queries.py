@@ -50,8 +50,8 @@ def _starts(season) -> list[str]:
 
 
 def _resolving(season, code: str) -> int:
-    """Statements to find what a code names: one, and one more for a growing-area code."""
-    return 2 if code == season["orchard"] else 1
+    """Statements to find what a code names: one, a growing-area code too."""
+    return 1
 
 
 def test_a_trace_costs_the_same_few_statements_for_any_graph(engine, season):

@@ -370,3 +370,30 @@ def test_a_long_input_is_cut_in_the_message() -> None:
 def test_every_set_82_value_of_1_to_20_characters_is_a_lot(value: str) -> None:
     assert validate_lot(value) == value
     assert validate_serial(value) == value
+
+
+def test_an_sscc_keeps_its_parts_where_its_prefix_is_known() -> None:
+    built = Sscc.build(0, "8931234", 42)
+    assert (built.extension_digit, built.company_prefix, built.serial_reference) == (
+        0,
+        "8931234",
+        "000000042",
+    )
+    assert built.check_digit == "4"
+    read = Sscc.parse("089312340000000424")
+    assert read == built and read.company_prefix is None  # 18 digits alone do not say it
+    told = read.with_prefix("8931234")
+    assert told is not None and told.serial_reference == "000000042"
+    assert read.with_prefix("8931299") is None
+
+
+def test_a_gtin_and_a_gln_are_built_from_a_company_prefix() -> None:
+    assert Gtin.build("8931234", 56789) == Gtin("08931234567897")
+    assert Gtin.build("8931234", 56789, indicator=1).value == "18931234567894"
+    assert Gln.build("8931234", 1) == Gln("8931234000011")
+    with pytest.raises(
+        GS1Error, match=exactly("GTIN indicator digit 10: should be a single digit 0-9")
+    ):
+        Gtin.build("8931234", 1, indicator=10)
+    with pytest.raises(GS1Error, match="GLN location reference 100000: should have at most 5"):
+        Gln.build("8931234", 100_000)

@@ -85,6 +85,6 @@ def test_reading_places_lots_and_nonsense(session, api, ids, season):
     assert scan.read(session, "VN-HDTH-0112").place.id == ids["orchard"]
     assert scan.read(session, "8931234000011").place.id == ids["house"]
     assert scan.read(session, f"  {season['packed']} ").lot.code == season["packed"]
-    assert scan.read(session, "").problem.kind == "scan.empty"
+    assert scan.read(session, "").problem.kind == "code.empty"
     assert str(scan.read(session, "(00)089312340000000012").problem).startswith("SSCC")
     assert scan.read(session, "hello").kind == "unknown"

@@ -146,17 +146,12 @@ KINDS: dict[str, Kind] = _kinds(
         "wrong_code": K(()),
         "required": K(()),
     },
-    scan={
+    # What a scanned or typed code names (trace/services/identify.py): scanning, search, trace.
+    code={
         "empty": K(()),
-        "product_only": K(()),
         "unknown": K(("code",)),
-    },
-    trace={
-        "unknown_code": K(("code",)),
-        "unreadable_link": K(("code", "error")),
-        "unknown_lot_of_gtin": K(("lot", "gtin")),
         "product_only": K(("code",)),
-        "unreadable_sscc": K(("code", "error")),
+        "lot_of_gtin": K(("lot", "gtin")),
     },
     export={
         "importer_scope": K((), ""),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import string
 
-from .errors import GS1Error, quoted
+from .errors import GS1Error, quoted, require_text
 
 CSET82 = frozenset(string.digits + string.ascii_letters + "!\"%&'()*+,-./:;<=>?_")
 """GS1 AI encodable character set 82: digits, A-Z, a-z and 20 punctuation marks.
@@ -17,12 +17,7 @@ MAX_LENGTH = 20
 
 def _validate_x20(name: str, value: object) -> str:
     """Check that ``value`` is 1-20 characters of set 82; return it unchanged."""
-    if not isinstance(value, str):
-        raise GS1Error(
-            f"{name} {value!r}: should be text, found {type(value).__name__}",
-            kind="gs1.not_text",
-            key=name,
-        )
+    value = require_text(name, value)
     if not value:
         raise GS1Error(
             f'{name} "": should have 1 to {MAX_LENGTH} characters, found 0',

@@ -18,7 +18,7 @@ from urllib.parse import quote, unquote, unquote_plus, urlsplit
 
 from . import syntax
 from .charset import validate_lot, validate_serial
-from .errors import GS1Error, is_ascii_digits, quoted, shown
+from .errors import GS1Error, is_ascii_digits, quoted, require_text, shown
 from .identifiers import Gln, Gtin, Sscc
 
 # Words for the qualifiers trace prints, in messages (others are named by the dictionary).
@@ -103,47 +103,31 @@ def digital_link(
 
 
 def sscc_link(base_url: str, sscc: Sscc | str) -> str:
-    """Build the Digital Link of a logistic unit: ``{base}/00/{sscc}``.
-
-    Args:
-        base_url: Where trace's resolver lives; a trailing slash is dropped.
-        sscc: The SSCC, or its 18 digits.
-
-    Returns:
-        The link, e.g. ``"https://example.com/00/089312340000000424"``.
-
-    Raises:
-        GS1Error: If the SSCC is malformed or ``base_url`` has a query or fragment.
-
-    References:
-        GS1 Digital Link Standard: URI Syntax, section 4; GS1 General
-        Specifications, section 3.3.1 (AI 00).
-    """
-    if not isinstance(sscc, Sscc):
-        sscc = Sscc.parse(sscc)
-    return f"{_base(base_url)}/00/{sscc.value}"
+    """Build the Digital Link of a logistic unit: ``{base}/00/{sscc}``, e.g.
+    ``"https://example.com/00/089312340000000424"`` (GS1 General Specifications, 3.3.1)."""
+    return key_link(base_url, sscc if isinstance(sscc, Sscc) else Sscc.parse(sscc))
 
 
 def gln_link(base_url: str, gln: Gln | str) -> str:
-    """Build the Digital Link of a physical location: ``{base}/414/{gln}``.
+    """Build the Digital Link of a physical location: ``{base}/414/{gln}``, e.g.
+    ``"https://example.com/414/8931234000011"`` (GS1 General Specifications, 3.7.9)."""
+    return key_link(base_url, gln if isinstance(gln, Gln) else Gln.parse(gln))
+
+
+def key_link(base_url: str, key: Gtin | Gln | Sscc) -> str:
+    """Build the Digital Link of a GS1 key alone: ``{base}/{ai}/{digits}``.
 
     Args:
         base_url: Where trace's resolver lives; a trailing slash is dropped.
-        gln: The GLN, or its 13 digits.
-
-    Returns:
-        The link, e.g. ``"https://example.com/414/8931234000011"``.
+        key: The GTIN, GLN or SSCC.
 
     Raises:
-        GS1Error: If the GLN is malformed or ``base_url`` has a query or fragment.
+        GS1Error: If ``base_url`` has a query or fragment.
 
     References:
-        GS1 Digital Link Standard: URI Syntax, section 4; GS1 General
-        Specifications, section 3.7.9 (AI 414).
+        GS1 Digital Link Standard: URI Syntax, section 4.
     """
-    if not isinstance(gln, Gln):
-        gln = Gln.parse(gln)
-    return f"{_base(base_url)}/414/{gln.value}"
+    return f"{_base(base_url)}/{key.AI}/{key.value}"
 
 
 def parse_digital_link(uri_or_path: str) -> DigitalLink:
@@ -179,13 +163,7 @@ def parse_digital_link(uri_or_path: str) -> DigitalLink:
         qualifiers in the order the standard lists them; query: data attributes); GS1
         Barcode Syntax Dictionary (AIs, their formats and associations).
     """
-    if not isinstance(uri_or_path, str):
-        raise GS1Error(
-            f"Digital Link {uri_or_path!r}: should be text, found {type(uri_or_path).__name__}",
-            kind="gs1.not_text",
-            key="Digital Link",
-        )
-    text = uri_or_path.strip()
+    text = require_text("Digital Link", uri_or_path).strip()
     where = f"Digital Link {quoted(text, _URI_SHOWN)}"
     parts = urlsplit(text)
     segments = parts.path.split("/")
@@ -197,20 +175,20 @@ def parse_digital_link(uri_or_path: str) -> DigitalLink:
         syntax.check_associations([key, *qualifiers, *attributes])
     except GS1Error as error:
         raise error.within(where) from None
-    link = DigitalLink(key=key, value=value, qualifiers=qualifiers, attributes=attributes)
-    if key == "01":
-        gtin = Gtin.parse(value)
-        return replace(
-            link,
-            value=gtin.value,
-            gtin=gtin,
-            lot=qualifiers.get("10"),
-            serial=qualifiers.get("21"),
-        )
-    if key == "00":
-        return replace(link, sscc=Sscc.parse(value))
-    if key == "414":
-        return replace(link, gln=Gln.parse(value))
+    return _typed(DigitalLink(key=key, value=value, qualifiers=qualifiers, attributes=attributes))
+
+
+def _typed(link: DigitalLink) -> DigitalLink:
+    """The link with its GTIN (and lot, serial), SSCC or GLN set, for the keys trace resolves."""
+    if link.key == "01":
+        gtin = Gtin.parse(link.value)
+        qualifiers = link.qualifiers
+        lot, serial = qualifiers.get("10"), qualifiers.get("21")
+        return replace(link, value=gtin.value, gtin=gtin, lot=lot, serial=serial)
+    if link.key == "00":
+        return replace(link, sscc=Sscc.parse(link.value))
+    if link.key == "414":
+        return replace(link, gln=Gln.parse(link.value))
     return link
 
 

@@ -52,6 +52,17 @@ def is_ascii_digits(text: str) -> bool:
     return all("0" <= char <= "9" for char in text)
 
 
+def require_text(name: str, value: object) -> str:
+    """Return ``value`` if it is a string, else raise `GS1Error` (``gs1.not_text``)."""
+    if not isinstance(value, str):
+        raise GS1Error(
+            f"{name} {value!r}: should be text, found {type(value).__name__}",
+            kind="gs1.not_text",
+            key=name,
+        )
+    return value
+
+
 def require_digits(name: str, text: object) -> str:
     """Return ``text`` if it is a string of ASCII digits, else raise `GS1Error`.
 
@@ -65,12 +76,7 @@ def require_digits(name: str, text: object) -> str:
     Raises:
         GS1Error: If ``text`` is not a string or holds a character other than 0-9.
     """
-    if not isinstance(text, str):
-        raise GS1Error(
-            f"{name} {text!r}: should be text, found {type(text).__name__}",
-            kind="gs1.not_text",
-            key=name,
-        )
+    text = require_text(name, text)
     for char in text:
         if not "0" <= char <= "9":
             raise GS1Error(

@@ -8,11 +8,12 @@ check digit; the constructor checks the same for the canonical form, so a `Gtin`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import ClassVar, Self
 
 from biip.checksums import gs1_standard_check_digit
 
-from .errors import GS1Error, require_digits, shown
+from .errors import GS1Error, require_digits, require_text, shown
 
 GTIN_LENGTHS = (8, 12, 13, 14)
 GLN_LENGTH = 13
@@ -83,167 +84,167 @@ def _or_list(numbers: tuple[int, ...]) -> str:
 
 def _stripped(name: str, text: object) -> str:
     """Strip surrounding whitespace from scanned or typed input."""
-    if not isinstance(text, str):
+    return require_text(name, text).strip()
+
+
+def _digit(name: str, value: object) -> str:
+    """A key's lead digit (an SSCC's extension digit, a GTIN-14's indicator): 0-9."""
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 9:
         raise GS1Error(
-            f"{name} {text!r}: should be text, found {type(text).__name__}",
-            kind="gs1.not_text",
-            key=name,
+            f"{name} {value!r}: should be a single digit 0-9", kind="gs1.sscc_part", key=name
         )
-    return text.strip()
+    return str(value)
+
+
+def _assemble(name: str, lead: str, company_prefix: str, reference: tuple[str, object]) -> str:
+    """The digits of a key of ``name`` (SSCC, GTIN, GLN) built from its parts, check digit
+    appended: the lead digit (``""`` if the key has none), the GS1 company prefix (6 to 12
+    digits), and the reference (its name, its number) zero-padded to fill the rest."""
+    require_digits("GS1 company prefix", company_prefix)
+    if len(company_prefix) not in COMPANY_PREFIX_LENGTHS:
+        raise GS1Error(
+            f"GS1 company prefix {shown(company_prefix)}: should have 6 to 12"
+            f" digits, found {len(company_prefix)}",
+            kind="gs1.sscc_part",
+            key="GS1 company prefix",
+        )
+    what = f"{name} {reference[0]}"
+    number = reference[1]
+    if not isinstance(number, int) or isinstance(number, bool):
+        raise GS1Error(
+            f"{what} {number!r}: should be an integer, found {type(number).__name__}",
+            kind="gs1.sscc_part",
+            key=what,
+        )
+    if number < 0:
+        raise GS1Error(f"{what} {number}: should not be negative", kind="gs1.sscc_part", key=what)
+    width = _LENGTHS[name] - 1 - len(lead) - len(company_prefix)
+    digits = str(number)
+    if len(digits) > width:
+        raise GS1Error(
+            f"{what} {digits}: should have at most {width} digits after the"
+            f" {len(company_prefix)}-digit company prefix {company_prefix}, found {len(digits)}",
+            kind="gs1.sscc_part",
+            key=what,
+        )
+    body = f"{lead}{company_prefix}{digits.zfill(width)}"
+    return body + check_digit(body)
 
 
 @dataclass(frozen=True)
-class Gtin:
+class _Key:
+    """A GS1 key held as its canonical digits; `parse` reads it as scanned or typed."""
+
+    NAME: ClassVar[str]
+    AI: ClassVar[str]
+    LENGTHS: ClassVar[tuple[int, ...]]
+
+    value: str
+
+    def __post_init__(self) -> None:
+        _validate(self.NAME, self.value, (_LENGTHS[self.NAME],))
+
+    @classmethod
+    def parse(cls, text: str) -> Self:
+        """Read the key's digits (surrounding whitespace ignored), normalised to its length.
+
+        Raises:
+            GS1Error: If ``text`` has a non-digit, a length the key does not have, or a
+                wrong check digit.
+        """
+        text = _validate(cls.NAME, _stripped(cls.NAME, text), cls.LENGTHS)
+        return cls(text.zfill(_LENGTHS[cls.NAME]))
+
+    def __str__(self) -> str:
+        return self.value
+
+    def as_hri(self) -> str:
+        """The human readable interpretation, e.g. ``"(01)08931234567897"``.
+
+        References:
+            GS1 General Specifications, section 4.15 (human readable interpretation).
+        """
+        return f"({self.AI}){self.value}"
+
+
+@dataclass(frozen=True)
+class Gtin(_Key):
     """A Global Trade Item Number, always held as 14 digits (GTIN-14 form).
 
-    Attributes:
-        value: The 14 digits, GTIN-8/12/13 padded with leading zeros.
+    ``Gtin.parse`` reads a GTIN-8, -12, -13 or -14: ``Gtin.parse("8931234567897")`` is
+    ``Gtin(value="08931234567897")``.
 
     References:
         GS1 General Specifications, section 3.3.2 (AI 01) and figure 3.3.2-1
         (GTIN-8/12/13 right-justified in 14 digits); check digit in section 7.9.1.
     """
 
-    value: str
-
-    def __post_init__(self) -> None:
-        _validate("GTIN", self.value, (14,))
+    NAME: ClassVar[str] = "GTIN"
+    AI: ClassVar[str] = "01"
+    LENGTHS: ClassVar[tuple[int, ...]] = GTIN_LENGTHS
 
     @classmethod
-    def parse(cls, text: str) -> Gtin:
-        """Read a GTIN-8, -12, -13 or -14 and normalise it to 14 digits.
-
-        Args:
-            text: The digits as scanned or typed; surrounding whitespace is ignored.
-
-        Returns:
-            The GTIN, e.g. ``Gtin(value="08931234567897")`` for ``"8931234567897"``.
-
-        Raises:
-            GS1Error: If ``text`` has a non-digit, a length other than 8, 12, 13 or
-                14, or a wrong check digit.
+    def build(cls, company_prefix: str, item_reference: int, indicator: int = 0) -> Gtin:
+        """A GTIN-13 (indicator 0) or GTIN-14 from a company prefix and an item reference:
+        ``Gtin.build("8931234", 56789)`` is ``Gtin(value="08931234567897")``.
 
         References:
-            GS1 General Specifications, section 3.3.2.
+            GS1 General Specifications, figure 3.3.2-1 (GTIN-13, GTIN-14 formats).
         """
-        text = _validate("GTIN", _stripped("GTIN", text), GTIN_LENGTHS)
-        return cls(text.zfill(14))
-
-    def __str__(self) -> str:
-        return self.value
-
-    def as_hri(self) -> str:
-        """Return the human readable interpretation, e.g. ``"(01)08931234567897"``.
-
-        References:
-            GS1 General Specifications, section 4.15 (human readable interpretation).
-        """
-        return f"(01){self.value}"
+        lead = _digit("GTIN indicator digit", indicator)
+        return cls(_assemble("GTIN", lead, company_prefix, ("item reference", item_reference)))
 
 
 @dataclass(frozen=True)
-class Gln:
+class Gln(_Key):
     """A Global Location Number: 13 digits naming a party or a place (a farm, a shed).
-
-    Attributes:
-        value: The 13 digits.
 
     References:
         GS1 General Specifications, section 3.7.9 (AI 414, physical location);
         check digit in section 7.9.1.
     """
 
-    value: str
-
-    def __post_init__(self) -> None:
-        _validate("GLN", self.value, (GLN_LENGTH,))
+    NAME: ClassVar[str] = "GLN"
+    AI: ClassVar[str] = "414"
+    LENGTHS: ClassVar[tuple[int, ...]] = (GLN_LENGTH,)
 
     @classmethod
-    def parse(cls, text: str) -> Gln:
-        """Read a GLN of 13 digits.
-
-        Args:
-            text: The digits as scanned or typed; surrounding whitespace is ignored.
-
-        Returns:
-            The GLN.
-
-        Raises:
-            GS1Error: If ``text`` has a non-digit, is not 13 digits long, or has a
-                wrong check digit.
+    def build(cls, company_prefix: str, location_reference: int) -> Gln:
+        """A GLN from a company prefix and a location reference:
+        ``Gln.build("8931234", 1)`` is ``Gln(value="8931234000011")``.
 
         References:
-            GS1 General Specifications, section 3.7.9.
+            GS1 General Specifications, figure 3.7.9-1 (GLN format).
         """
-        return cls(_validate("GLN", _stripped("GLN", text), (GLN_LENGTH,)))
-
-    def __str__(self) -> str:
-        return self.value
-
-    def as_hri(self) -> str:
-        """Return the human readable interpretation, e.g. ``"(414)8931234000011"``.
-
-        References:
-            GS1 General Specifications, section 4.15 (human readable interpretation).
-        """
-        return f"(414){self.value}"
+        return cls(_assemble("GLN", "", company_prefix, ("location reference", location_reference)))
 
 
 @dataclass(frozen=True)
-class Sscc:
+class Sscc(_Key):
     """A Serial Shipping Container Code: 18 digits naming one logistic unit (a pallet).
 
-    The digits are an extension digit, a GS1 company prefix, a serial reference
-    and a check digit.
-
-    Attributes:
-        value: The 18 digits.
+    The digits are an extension digit, a GS1 company prefix, a serial reference and a check
+    digit. Where the prefix is known (built by `build`, or told by `with_prefix`), the SSCC
+    keeps its length and gives its parts; two SSCCs of the same digits are equal either way.
 
     References:
         GS1 General Specifications, section 3.3.1 (AI 00) and figure 3.3.1-1;
         check digit in section 7.9.1.
     """
 
-    value: str
+    NAME: ClassVar[str] = "SSCC"
+    AI: ClassVar[str] = "00"
+    LENGTHS: ClassVar[tuple[int, ...]] = (SSCC_LENGTH,)
 
-    def __post_init__(self) -> None:
-        _validate("SSCC", self.value, (SSCC_LENGTH,))
-
-    @classmethod
-    def parse(cls, text: str) -> Sscc:
-        """Read an SSCC of 18 digits.
-
-        Args:
-            text: The digits as scanned or typed; surrounding whitespace is ignored.
-
-        Returns:
-            The SSCC.
-
-        Raises:
-            GS1Error: If ``text`` has a non-digit, is not 18 digits long, or has a
-                wrong check digit.
-
-        References:
-            GS1 General Specifications, section 3.3.1.
-        """
-        return cls(_validate("SSCC", _stripped("SSCC", text), (SSCC_LENGTH,)))
+    prefix_length: int | None = field(default=None, compare=False)
 
     @classmethod
     def build(cls, extension_digit: int, company_prefix: str, serial_reference: int) -> Sscc:
         """Assemble an SSCC and append its check digit.
 
-        The serial reference is zero-padded so that the company prefix and it fill
-        16 digits; with the extension digit that makes the 17 digits before the
-        check digit.
-
-        Args:
-            extension_digit: 0-9, chosen by the company to widen its capacity.
-            company_prefix: The GS1 company prefix, 6 to 12 digits (e.g. ``"8931234"``).
-            serial_reference: A non-negative number, allocated once per logistic unit.
-
-        Returns:
-            The SSCC, e.g. ``Sscc.build(0, "8931234", 42)`` is
-            ``Sscc(value="089312340000000424")``.
+        The serial reference is zero-padded so that the company prefix and it fill 16 digits;
+        with the extension digit that makes the 17 digits before the check digit.
+        ``Sscc.build(0, "8931234", 42)`` is ``Sscc(value="089312340000000424")``.
 
         Raises:
             GS1Error: If the extension digit is not 0-9, the prefix is not 6 to 12
@@ -252,57 +253,31 @@ class Sscc:
         References:
             GS1 General Specifications, section 3.3.1 and figure 3.3.1-1.
         """
-        if (
-            not isinstance(extension_digit, int)
-            or isinstance(extension_digit, bool)
-            or not 0 <= extension_digit <= 9
-        ):
-            raise GS1Error(
-                f"SSCC extension digit {extension_digit!r}: should be a single digit 0-9",
-                kind="gs1.sscc_part",
-                key="SSCC extension digit",
-            )
-        require_digits("GS1 company prefix", company_prefix)
-        if len(company_prefix) not in COMPANY_PREFIX_LENGTHS:
-            raise GS1Error(
-                f"GS1 company prefix {shown(company_prefix)}: should have 6 to 12"
-                f" digits, found {len(company_prefix)}",
-                kind="gs1.sscc_part",
-                key="GS1 company prefix",
-            )
-        if not isinstance(serial_reference, int) or isinstance(serial_reference, bool):
-            raise GS1Error(
-                f"SSCC serial reference {serial_reference!r}: should be an integer,"
-                f" found {type(serial_reference).__name__}",
-                kind="gs1.sscc_part",
-                key="SSCC serial reference",
-            )
-        if serial_reference < 0:
-            raise GS1Error(
-                f"SSCC serial reference {serial_reference}: should not be negative",
-                kind="gs1.sscc_part",
-                key="SSCC serial reference",
-            )
-        width = SSCC_LENGTH - 2 - len(company_prefix)
-        digits = str(serial_reference)
-        if len(digits) > width:
-            raise GS1Error(
-                f"SSCC serial reference {digits}: should have at most {width} digits"
-                f" after the {len(company_prefix)}-digit company prefix"
-                f" {company_prefix}, found {len(digits)}",
-                kind="gs1.sscc_part",
-                key="SSCC serial reference",
-            )
-        body = f"{extension_digit}{company_prefix}{digits.zfill(width)}"
-        return cls(body + check_digit(body))
+        lead = _digit("SSCC extension digit", extension_digit)
+        reference = ("serial reference", serial_reference)
+        return cls(_assemble("SSCC", lead, company_prefix, reference), len(company_prefix))
 
-    def __str__(self) -> str:
-        return self.value
+    def with_prefix(self, company_prefix: str | None) -> Sscc | None:
+        """This SSCC with its company prefix known, if it has that prefix (else None)."""
+        if company_prefix and self.value[1:].startswith(company_prefix):
+            return Sscc(self.value, len(company_prefix))
+        return None
 
-    def as_hri(self) -> str:
-        """Return the human readable interpretation, e.g. ``"(00)089312340000000424"``.
+    @property
+    def extension_digit(self) -> int:
+        return int(self.value[0])
 
-        References:
-            GS1 General Specifications, section 4.15 (human readable interpretation).
-        """
-        return f"(00){self.value}"
+    @property
+    def company_prefix(self) -> str | None:
+        return self.value[1 : 1 + self.prefix_length] if self.prefix_length else None
+
+    @property
+    def serial_reference(self) -> str | None:
+        return self.value[1 + self.prefix_length : 17] if self.prefix_length else None
+
+    @property
+    def check_digit(self) -> str:
+        return self.value[17]
+
+
+_LENGTHS = {"GTIN": 14, "GLN": GLN_LENGTH, "SSCC": SSCC_LENGTH}

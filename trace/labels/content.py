@@ -743,10 +743,10 @@ def _spaced_sscc(sscc: str, company_prefix: str | None) -> str:
     References:
         GS1 General Specifications, figure 3.3.1-1 (SSCC format).
     """
-    if company_prefix and sscc[1:].startswith(company_prefix):
-        end = 1 + len(company_prefix)
-        return f"{sscc[0]} {sscc[1:end]} {sscc[end:17]} {sscc[17]}"
-    return f"{sscc[0]} {sscc[1:17]} {sscc[17]}"
+    value = Sscc(sscc)
+    parts = value.with_prefix(company_prefix)
+    middle = f"{parts.company_prefix} {parts.serial_reference}" if parts else sscc[1:17]
+    return f"{value.extension_digit} {middle} {value.check_digit}"
 
 
 __all__ = [

@@ -15,9 +15,10 @@ from werkzeug.routing import PathConverter
 from trace.config import signing_key_path
 from trace.db.session import get_session
 from trace.domain import commodities, markets
+from trace.domain.errors import NotFound
 from trace.domain.vocabulary import word
-from trace.gs1 import GS1Error, compression, parse_digital_link, syntax
-from trace.services import evidence, linkset, lookup, public_page
+from trace.gs1 import GS1Error, syntax
+from trace.services import evidence, identify, linkset, lookup, public_page
 
 from . import i18n, kept_pages, respond, words
 from .cache import PageCache
@@ -211,25 +212,48 @@ def _raw_path() -> str:
 
 def _read_compressed(session) -> Found:
     try:
-        elements, others = compression.decompress(_raw_path().strip("/"))
-        path = compression.uncompressed_path(elements, others)
-    except GS1Error:
-        raise Answer(404, "unknown") from None  # not a compressed link: no page here
-    g.same_as = current_app.config["PUBLIC_BASE_URL"] + path
+        reading = identify.read(_raw_path() + _query())
+    except GS1Error as error:
+        if error.kind not in ("gs1.compressed", "gs1.no_key"):
+            raise Answer(400, "malformed", lookup.explain(error)) from None
+        reading = None
+    if reading is None or reading.form != "compressed":
+        raise Answer(404, "unknown")  # not a compressed link: no page here
+    g.same_as = current_app.config["PUBLIC_BASE_URL"] + reading.uncompressed
+    return _read_link(session, _checked(reading))
+
+
+def _query() -> str:
     query = request.query_string.decode("latin-1")
-    return _read_link(session, path + (("&" if "?" in path else "?") + query if query else ""))
+    return f"?{query}" if query else ""
 
 
-def _read_link(session, uri: str | None = None) -> Found:
-    if uri is None:
-        uri = f"{_raw_path()}?{request.query_string.decode('latin-1')}"
+def _read(uri: str) -> identify.Reading:
+    """The code in a request's path and query, read; a 400 if it is malformed."""
     try:
-        link = parse_digital_link(uri)
+        return _checked(identify.read(uri))
     except GS1Error as error:
         raise Answer(400, "malformed", lookup.explain(error)) from None
-    problem = lookup.check_attributes(link.attributes)
+
+
+def _checked(reading: identify.Reading) -> identify.Reading:
+    problem = lookup.check_attributes(reading.link.attributes) if reading.link else None
     if problem:
         raise Answer(400, "malformed", problem)
+    return reading
+
+
+def _find(session, reading: identify.Reading, kind: str = "unknown"):
+    """The row a code read names; a 404 (`kind`) if none."""
+    found = _row(session, reading)
+    if found is None:
+        raise Answer(404, kind)
+    return found
+
+
+def _read_link(session, reading: identify.Reading | None = None) -> Found:
+    reading = reading or _read(_raw_path() + _query())
+    link = reading.link
     base, languages = current_app.config["PUBLIC_BASE_URL"], i18n.LANGUAGES
     if link.gtin is None and link.sscc is None and link.gln is None:
         # A valid link of a key trace never issues (GRAI, GIAI, CPID…): nothing to show.
@@ -239,15 +263,10 @@ def _read_link(session, uri: str | None = None) -> Found:
         gtin = link.gtin.value
         g.linkset = f"{base}{linkset.gtin_path(gtin, link.lot, link.serial)}?linkType=linkset"
         if link.lot is None:
-            product = lookup.find_product(session, link.gtin)
-            if product is None:
-                raise Answer(404, "unknown")
-            view = public_page.product_page(session, product)
+            view = public_page.product_page(session, _find(session, reading))
             links = linkset.linkset(base, languages, product=view["product"], gtin=gtin)
             return Found("lookup/product.html", view, links)
-        kept = _cache().story(
-            session, (gtin, link.lot), lambda: lookup.find_lot(session, link.gtin, link.lot)
-        )
+        kept = _cache().story(session, (gtin, link.lot), lambda: _row(session, reading))
         if kept is None:
             raise Answer(404, "unknown")
         view = kept.story.view
@@ -258,17 +277,22 @@ def _read_link(session, uri: str | None = None) -> Found:
         return Found("lookup/lot.html", view, links, carton, kept, (gtin, link.lot))
     if link.sscc is not None:
         g.linkset = f"{base}/00/{link.sscc.value}?linkType=linkset"
-        pallet = lookup.find_pallet(session, link.sscc)
-        if pallet is None:
-            raise Answer(404, "unknown")
-        view = public_page.pallet_page(session, pallet)
+        view = public_page.pallet_page(session, _find(session, reading))
         return Found("lookup/pallet.html", view, linkset.linkset(base, languages, pallet=view))
     g.linkset = f"{base}/414/{link.gln.value}?linkType=linkset"
-    place = lookup.find_place(session, link.gln)
-    if place is None:
+    place = _find(session, reading, "unknown_place")
+    if place.kind not in lookup.PUBLIC_PLACES:  # never an importer: consignees stay private
         raise Answer(404, "unknown_place")
     view = public_page.place_page(session, place)
     return Found("lookup/place.html", view, linkset.linkset(base, languages, place=view))
+
+
+def _row(session, reading: identify.Reading):
+    """The row a code names, or None (a lot's is looked up only when its story is not kept)."""
+    try:
+        return identify.find(session, reading).row
+    except NotFound:
+        return None
 
 
 def _key_path(link) -> str:
@@ -283,11 +307,8 @@ def _read_short(session) -> Found:
     code = unquote(encoded[:-1] if encoded.endswith("/") else encoded)
     base = current_app.config["PUBLIC_BASE_URL"]
     g.linkset = f"{base}/t/{quote(code, safe='')}?linkType=linkset"
-    try:
-        lookup.read_short_code(code)
-    except GS1Error as error:
-        raise Answer(400, "malformed", lookup.explain(error)) from None
-    kept = _cache().story(session, (None, code), lambda: lookup.find_lot(session, None, code))
+    reading = _read(f"/t/{quote(code, safe='')}")
+    kept = _cache().story(session, (None, code), lambda: _row(session, reading))
     if kept is None:
         raise Answer(404, "unknown")
     view = kept.story.view

@@ -34,6 +34,7 @@ from trace.db.models import (
 )
 from trace.domain import markets
 from trace.domain.errors import Invalid, NotFound, RuleViolation
+from trace.gs1 import Sscc
 from trace.gs1.serials import SAMPLE, is_random_serial, new_serial, numbered_serial
 from trace.labels.content import (
     LotFacts,
@@ -510,7 +511,7 @@ def pallet_facts(
         ),
         ship_to=_party(session.get(Location, shipment.consignee_id) if shipment else None),
         market=market,
-        company_prefix=company_prefix if pallet.sscc[1:].startswith(company_prefix) else None,
+        company_prefix=company_prefix if Sscc(pallet.sscc).with_prefix(company_prefix) else None,
     )
 
 

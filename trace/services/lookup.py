@@ -1,5 +1,6 @@
-"""Reading a code that a phone scanned or a person typed, and finding what it names (a product,
-a lot, a pallet, a place the public may see).
+"""Why a code a phone scanned cannot be read, as a `Problem` the public page words in the
+reader's language, and which places the public may see. Finding what a code names is
+`trace.services.identify`.
 
 No Flask: the views in `trace/lookup/` word a `Problem` and render the pages' data
 (`trace.services.public_page`).
@@ -10,10 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlmodel import Session, select
-
-from trace.db.models import Location, Lot, Pallet, Product
-from trace.gs1 import Gln, GS1Error, Gtin, Sscc, validate_lot
+from trace.gs1 import GS1Error
 
 # Kinds of location a public page may name. Importers are consignees: never shown.
 PUBLIC_PLACES = frozenset(
@@ -69,33 +67,3 @@ def check_attributes(attributes: dict[str, str]) -> Problem | None:
                 f"attribute {ai} {value!r}: not a YYMMDD date",
             )
     return None
-
-
-def read_short_code(code: str) -> str:
-    """A lot code typed after /t/ (products without a GTIN): 1-20 characters of set 82."""
-    return validate_lot(code)
-
-
-# --- finding what a code names -------------------------------------------------------------
-
-
-def find_product(session: Session, gtin: Gtin) -> Product | None:
-    return session.exec(select(Product).where(Product.gtin == gtin.value)).first()
-
-
-def find_lot(session: Session, gtin: Gtin | None, code: str) -> Lot | None:
-    """The lot `code`; with a GTIN, only if it is a lot of that product."""
-    query = select(Lot).where(Lot.code == code)
-    if gtin is not None:
-        query = query.join(Product, Product.id == Lot.product_id).where(Product.gtin == gtin.value)
-    return session.exec(query).first()
-
-
-def find_pallet(session: Session, sscc: Sscc) -> Pallet | None:
-    return session.exec(select(Pallet).where(Pallet.sscc == sscc.value)).first()
-
-
-def find_place(session: Session, gln: Gln) -> Location | None:
-    """A location by GLN, if it is one the public may see (never an importer)."""
-    place = session.exec(select(Location).where(Location.gln == gln.value)).first()
-    return place if place is not None and place.kind in PUBLIC_PLACES else None

@@ -19,7 +19,6 @@ import json
 import re
 import threading
 from collections.abc import Callable
-from contextlib import suppress
 from datetime import UTC, datetime
 from functools import wraps
 from weakref import WeakKeyDictionary
@@ -37,32 +36,16 @@ from trace.db.models import (
     Lot,
     Pallet,
     PalletContent,
-    Product,
     Shipment,
     node,
 )
-from trace.domain.errors import NotFound
-from trace.gs1 import Gln, GS1Error, Sscc, parse_digital_link
+from trace.domain.errors import Invalid, NotFound
 
+from .identify import identify
 from .masterdata import REVISION
 
 _ids = bindparam("ids", expanding=True)
 _lots = bindparam("lots", expanding=True)
-
-# What a code can name, in the order it is looked for: one statement (a lot code is looked up
-# first; an SSCC, GLN or shipment id only when the code has that shape).
-_RESOLVE = text(
-    "SELECT 1 AS rank, 'lot' AS kind, id FROM lot WHERE code = :code "
-    "UNION ALL SELECT 2, 'pallet', id FROM pallet WHERE sscc = :sscc "
-    "UNION ALL SELECT 3, 'location', id FROM location WHERE gln = :gln "
-    "UNION ALL SELECT 4, 'shipment', id FROM shipment WHERE id = :shipment"
-)
-_LOT_OF_GTIN = (
-    select(Lot.id)
-    .join(Product, Product.id == Lot.product_id)
-    .where(Lot.code == bindparam("lot"), Product.gtin == bindparam("gtin"))
-)
-_GROWING_AREA = select(LocationCode.location_id).where(LocationCode.value == bindparam("code"))
 
 _place, _code = Location.__table__, LocationCode.__table__
 _PLACES = (
@@ -224,67 +207,19 @@ def _rows(kept: tuple) -> int:
 
 
 def resolve(session: Session, code: str) -> str:
-    """The graph node a code names: a lot code, an SSCC, a carton's Digital Link, a shipment
-    id, an orchard's GLN or growing-area code."""
-    code = code.strip()
-    if "/01/" in code or "/00/" in code or "/414/" in code:
-        try:
-            link = parse_digital_link(code)
-        except GS1Error as error:
-            raise NotFound(
-                f"{code!r} is not a Digital Link we can read: {error}",
-                kind="trace.unreadable_link",
-                code=code,
-                error=str(error),
-            ) from None
-        if link.sscc:
-            code = str(link.sscc)
-        elif link.gln:
-            code = str(link.gln)
-        elif link.lot:
-            found = session.execute(_LOT_OF_GTIN, {"lot": link.lot, "gtin": str(link.gtin)}).first()
-            if found:
-                return node("lot", found.id)
-            raise NotFound(
-                f"no lot {link.lot} of GTIN {link.gtin}",
-                kind="trace.unknown_lot_of_gtin",
-                lot=link.lot,
-                gtin=str(link.gtin),
-            )
-        else:
-            raise NotFound(
-                f"{code!r} names a product, not a lot: add /10/<lot>",
-                kind="trace.product_only",
-                code=code,
-            )
-    shape: dict = {"code": code, "sscc": None, "gln": None, "shipment": None}
-    invalid = None
-    if code.isdigit() and len(code) == 18:
-        try:
-            shape["sscc"] = str(Sscc.parse(code))
-        except GS1Error as error:
-            invalid = error
-    if code.isdigit() and len(code) == 13:
-        with suppress(GS1Error):
-            shape["gln"] = str(Gln.parse(code))
-    if code.isdigit() and len(code) <= 9:
-        shape["shipment"] = int(code)
-    found = min(session.execute(_RESOLVE, shape).all(), default=None)
-    if found is not None and found.rank == 1:
-        return node("lot", found.id)
-    if invalid is not None:  # 18 digits that are no SSCC, and no lot's code
-        raise NotFound(str(invalid), kind="trace.unreadable_sscc", code=code, error=str(invalid))
-    if found is not None:
-        return node(found.kind, found.id)
-    orchard = session.execute(_GROWING_AREA, {"code": code}).first()
-    if orchard:
-        return node("location", orchard.location_id)
-    raise NotFound(
-        f"nothing is known by {code!r}: give a lot code, an SSCC, a carton's Digital Link, "
-        "a shipment id, a GLN or a growing-area code",
-        kind="trace.unknown_code",
-        code=code,
-    )
+    """The graph node a code names, in any form `identify` reads (a lot code, an SSCC, a
+    carton's Digital Link, a shipment's number or container, a GLN, a growing-area code)."""
+    try:
+        found = identify(session, code)
+    except Invalid as error:  # a code nothing can be named by: not found, as the API says
+        raise NotFound(error.message, kind=error.kind, **error.params) from None
+    if found.kind == "product":
+        raise NotFound(
+            f"{code!r} names a product, not a lot: add /10/<lot>",
+            kind="code.product_only",
+            code=code,
+        )
+    return found.node
 
 
 def describe(session: Session, nodes: set[str]) -> list[dict]:

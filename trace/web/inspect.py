@@ -15,7 +15,7 @@ from trace.db.models import LabelJob, Location, Pallet, PalletContent, Shipment,
 from trace.db.session import get_session
 from trace.domain.commodities import steps_of
 from trace.domain.epcis_ids import Names
-from trace.domain.errors import NotFound
+from trace.domain.errors import Invalid, NotFound
 from trace.filenames import content_disposition
 from trace.gs1 import digital_link
 from trace.security import bounded_id
@@ -23,6 +23,7 @@ from trace.services import (
     audit,
     evidence,
     fsma,
+    identify,
     lots,
     masterdata,
     packing,
@@ -34,7 +35,7 @@ from trace.services import labels as label_service
 from trace.services.common import get_lot, now
 from trace.services.epcis import export
 
-from . import chain, scan, words
+from . import chain, words
 from .clock import shown_time
 from .lookups import (
     gate_choices,
@@ -49,25 +50,6 @@ from .staff import AUDITORS, READERS, WORKERS, can, me, roles
 # --- search ---------------------------------------------------------------------------------------
 
 
-def _shipments_by(text: str) -> list[Shipment]:
-    db = get_session()
-    found = list(
-        db.exec(
-            select(Shipment)
-            .where(
-                (Shipment.container_no == text.upper())
-                | (Shipment.phyto_certificate_no == text)
-                | (Shipment.bill_of_lading == text)
-            )
-            .order_by(Shipment.id.desc())
-        )
-    )
-    if not found and text.isdigit() and len(text) <= 9:
-        one = db.get(Shipment, int(text))
-        found = [one] if one else []
-    return found
-
-
 @bp.route("/search")
 @roles(*READERS)
 def search():
@@ -77,18 +59,20 @@ def search():
     if not text:
         return render("web/search.html", q="", results=None)
     db = get_session()
-    found = scan.read(db, text)
+    try:
+        found = identify.identify(db, text)
+    except (NotFound, Invalid):
+        return render("web/search.html", 404, q=text, results=[])
     if found.kind in ("lot", "carton"):
-        return redirect(url_for("web.lot", code=found.lot.code))
+        return redirect(url_for("web.lot", code=found.key))
     if found.kind == "pallet":
-        return redirect(url_for("web.pallet_page", sscc=found.sscc))
-    matches = _shipments_by(text)
-    if len(matches) == 1:
-        return redirect(url_for("web.shipment_page", ident=matches[0].id))
+        return redirect(url_for("web.pallet_page", sscc=found.key))
     if found.kind == "place":
-        return redirect(url_for("web.chain_page", start=node("location", found.place.id)))
-    status = 200 if matches else 404
-    return render("web/search.html", status, q=text, results=matches)
+        return redirect(url_for("web.chain_page", start=found.node))
+    if found.kind == "shipment" and len(found.ids) == 1:
+        return redirect(url_for("web.shipment_page", ident=found.id))
+    matches = identify.shipments(db, found) if found.kind == "shipment" else []
+    return render("web/search.html", 200 if matches else 404, q=text, results=matches)
 
 
 # --- the chain ------------------------------------------------------------------------------------

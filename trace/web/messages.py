@@ -228,17 +228,13 @@ SENTENCES = {
         _l("An administrator requires a second factor of this user: it stays on."),
         "code",
     ),
-    "scan.empty": (_l("Nothing was scanned: scan the code again."), "scan"),
-    "scan.product_only": (
+    "code.empty": (_l("Nothing was scanned: scan the code again."), "scan"),
+    "code.unknown": (_l("Nothing is known by %(code)s."), "scan"),
+    "code.product_only": (
         _l("This barcode holds the product only: scan the carton's QR code or its lot barcode."),
         "scan",
     ),
-    "scan.unknown": (_l("Nothing is known by %(code)s."), "scan"),
-    "trace.unknown_code": (_l("Nothing is known by %(code)s."), "scan"),
-    "trace.unreadable_link": (_l("%(code)s is not a Digital Link that can be read."), "scan"),
-    "trace.unknown_lot_of_gtin": (_l("There is no lot %(lot)s of the GTIN %(gtin)s."), "scan"),
-    "trace.product_only": (_l("%(code)s names a product, not a lot."), "scan"),
-    "trace.unreadable_sscc": (_l("%(code)s is neither a lot code nor a valid SSCC."), "scan"),
+    "code.lot_of_gtin": (_l("There is no lot %(lot)s of the GTIN %(gtin)s."), "scan"),
     "export.scope_missing": (_l("Give a lot or a shipment."), None),
     "evidence.no_key": (
         _l("No signing key is set up yet: an administrator creates one first."),
