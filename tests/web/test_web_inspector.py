@@ -81,9 +81,13 @@ def test_a_lot_page_has_its_timeline_mass_balance_and_codes(as_, shipped):
     balance = re.search(r'id="balance".*?</table>', inspector.html, re.S).group(0)
     balance = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", balance))
     assert "Harvested 1,200 kg" in balance and "Left 180 kg" in balance
+    assert "by worker-1" in timeline  # who recorded each step
     inspector.open(f"/app/lots/{shipped['packed']}")
     assert f"/01/{GTIN}/10/{shipped['packed']}" in inspector.html
     assert "Print carton labels" not in inspector.html  # workers print, inspectors read
+    on_pallets = re.search(r"On pallets</h3>\s*<ul>(.*?)</ul>", inspector.html, re.S).group(1)
+    found = re.findall(r'href="/app/pallets/(\d+)"><code>\d+</code></a> · (\d+) cartons', on_pallets)
+    assert found == [(sscc, "100") for sscc in shipped["ssccs"]]
 
 
 def test_a_lot_page_shows_who_lifted_a_hold_and_why(api, as_, season):

@@ -7,11 +7,8 @@ import json
 
 from flask import Response, abort, current_app, redirect, request, url_for
 from flask_babel import gettext as _
-from sqlmodel import select
 
 from trace.config import signing_key_path
-from trace.db.graph import walk
-from trace.db.models import LabelJob, Location, Pallet, PalletContent, Shipment, User, node
 from trace.db.session import get_session
 from trace.domain.commodities import steps_of
 from trace.domain.epcis_ids import Names
@@ -24,14 +21,11 @@ from trace.services import (
     evidence,
     fsma,
     identify,
-    lots,
-    masterdata,
-    packing,
+    inspection,
     reports,
     shipments,
     tracing,
 )
-from trace.services import labels as label_service
 from trace.services.common import get_lot, now
 from trace.services.epcis import export
 
@@ -78,22 +72,6 @@ def search():
 # --- the chain ------------------------------------------------------------------------------------
 
 
-def around(start: str) -> tuple[list[dict], list[dict]]:
-    """The graph upstream and downstream of a node, described for the picture."""
-    db = get_session()
-    edges = {}
-    for direction in ("backward", "forward"):
-        for row in walk(db, [start], direction):
-            edges[(row.src, row.dst)] = {
-                "from": row.src,
-                "to": row.dst,
-                "quantity": row.quantity,
-                "uom": row.uom,
-            }
-    names = {start} | {e["from"] for e in edges.values()} | {e["to"] for e in edges.values()}
-    return tracing.describe(db, names), list(edges.values())
-
-
 def _href(item: dict) -> str | None:
     kind, _, ident = item["id"].partition(":")
     if kind == "group":  # a shipment's pallets folded into one node: open it on this page
@@ -136,7 +114,7 @@ def _detail(item: dict) -> str:
 def picture(start: str, title: str) -> dict:
     """The chain around `start`: the picture (a shipment's many pallets folded into one node
     unless `?open=` names it) and the whole graph as table rows."""
-    nodes, edges = around(start)
+    nodes, edges = inspection.around(get_session(), start)
     for item in nodes:
         if item["kind"] == "shipment":
             item["label"] = _("Shipment %(id)s", id=item["id"].partition(":")[2])
@@ -167,13 +145,11 @@ def chain_page(start: str):
         abort(404)
     if kind not in ("location", "lot", "pallet", "shipment"):
         abort(404)
-    db = get_session()
     title = start
     if kind == "location":
-        place = db.get(Location, number)
-        if place is None:
+        title = inspection.place_name(get_session(), number)
+        if title is None:
             abort(404)
-        title = place.name
     return render(
         "web/chain.html", chain=picture(start, _("The chain of %(what)s", what=title)), title=title
     )
@@ -184,81 +160,82 @@ def chain_page(start: str):
 
 def timeline(db, events) -> list[dict]:
     """Events as lines a person reads: when, what, where, the figures that matter."""
-    ids = {e.biz_location_id for e in events} | {
-        s.get("location_id") for e in events for s in e.data.get("sources", []) or []
+    events = list(events)
+    # who recorded each event, and each event's place as it was when the event happened
+    names = inspection.names_in(db, events)
+    return [_line(event, names) for event in events]
+
+
+def _line(event, names: inspection.EventNames) -> dict:
+    data = event.data or {}
+    place = names.places.location(event.biz_location_id, event.event_time)
+    correction = event.type == "correct"
+    return {
+        "id": event.id,
+        "kind": event.type,
+        "name": words.word(words.EVENTS, event.type),
+        "when": shown_time(event.event_time, event.tz_offset),
+        "where": place["name"] if place else "",
+        "facts": _facts(data),
+        "who": names.people.get(event.user_id, ""),
+        "corrects": event.corrects_id,
+        "change": _change(data) if correction else [],
+        "reason": data.get("reason") if correction else None,
+        "correct_url": url_for("web.correct_event", ident=event.id)
+        if not correction and can(*READERS)
+        else None,
+        "hash": event.hash[:12],
     }
-    ids.discard(None)
-    # each event's place as it was when the event happened
-    then = masterdata.history(db, ids)
-    people = {u.id: u.name for u in db.exec(select(User))}
-    out = []
-    for event in events:
-        data = event.data or {}
-        facts = []
-        for q in data.get("quantities", []) or []:
-            if q.get("quantity") is not None:
-                facts.append(f"{q.get('lot', '')} {q['quantity']:g} {_unit(q.get('uom'))}")
-        for key, label in (
-            ("method", _("method")),
-            ("batch_no", _("batch")),
-            ("certificate_no", _("certificate")),
-            ("result", _("result")),
-            ("temperature_c", "°C"),
-            ("container_no", _("container")),
-            ("condition", _("condition")),
-            ("market", _("market")),
-            ("parent", "SSCC"),
-        ):
-            if data.get(key) not in (None, ""):
-                value = data[key]
-                if key == "method":
-                    value = words.word(words.METHODS, value)
-                facts.append(f"{label}: {value}")
-        for item in data.get("inputs", []) or []:
-            facts.append(_("used %(lot)s %(qty)s kg", lot=item["lot"], qty=f"{item['quantity']:g}"))
-        for item in data.get("outputs", []) or []:
-            facts.append(_("made %(lot)s, %(n)s cartons", lot=item["lot"], n=item["quantity"]))
-        for item in data.get("children", []) or []:
-            facts.append(_("%(lot)s: %(n)s cartons", lot=item["lot"], n=item["quantity"]))
-        lifted = data.get("hold_lifted")
-        if lifted:
-            facts.append(
-                _(
-                    "hold lifted by %(who)s (%(role)s): %(why)s",
-                    who=lifted["by"],
-                    role=lifted["role"],
-                    why=lifted["why"] or "—",
-                )
+
+
+def _facts(data: dict) -> list[str]:
+    """The figures of an event that matter to a person: quantities, method, certificate…"""
+    facts = []
+    for q in data.get("quantities", []) or []:
+        if q.get("quantity") is not None:
+            facts.append(f"{q.get('lot', '')} {q['quantity']:g} {_unit(q.get('uom'))}")
+    for key, label in (
+        ("method", _("method")),
+        ("batch_no", _("batch")),
+        ("certificate_no", _("certificate")),
+        ("result", _("result")),
+        ("temperature_c", "°C"),
+        ("container_no", _("container")),
+        ("condition", _("condition")),
+        ("market", _("market")),
+        ("parent", "SSCC"),
+    ):
+        if data.get(key) not in (None, ""):
+            value = data[key]
+            if key == "method":
+                value = words.word(words.METHODS, value)
+            facts.append(f"{label}: {value}")
+    for item in data.get("inputs", []) or []:
+        facts.append(_("used %(lot)s %(qty)s kg", lot=item["lot"], qty=f"{item['quantity']:g}"))
+    for item in data.get("outputs", []) or []:
+        facts.append(_("made %(lot)s, %(n)s cartons", lot=item["lot"], n=item["quantity"]))
+    for item in data.get("children", []) or []:
+        facts.append(_("%(lot)s: %(n)s cartons", lot=item["lot"], n=item["quantity"]))
+    lifted = data.get("hold_lifted")
+    if lifted:
+        facts.append(
+            _(
+                "hold lifted by %(who)s (%(role)s): %(why)s",
+                who=lifted["by"],
+                role=lifted["role"],
+                why=lifted["why"] or "—",
             )
-        place = then.location(event.biz_location_id, event.event_time)
-        out.append(
-            {
-                "id": event.id,
-                "kind": event.type,
-                "name": words.word(words.EVENTS, event.type),
-                "when": shown_time(event.event_time, event.tz_offset),
-                "where": place["name"] if place else "",
-                "facts": facts,
-                "who": people.get(event.user_id, ""),
-                "corrects": event.corrects_id,
-                "change": [
-                    (
-                        words.word(words.FIELDS, key),
-                        _shown((data.get("before") or {}).get(key, "")),
-                        _shown(value),
-                    )
-                    for key, value in (data.get("changes") or {}).items()
-                ]
-                if event.type == "correct"
-                else [],
-                "reason": data.get("reason") if event.type == "correct" else None,
-                "correct_url": url_for("web.correct_event", ident=event.id)
-                if event.type != "correct" and can(*READERS)
-                else None,
-                "hash": event.hash[:12],
-            }
         )
-    return out
+    return facts
+
+
+def _change(data: dict) -> list[tuple[str, str, str]]:
+    """A correction's changed fields: (field, before, after)."""
+    before = data.get("before") or {}
+    return [
+        (words.word(words.FIELDS, key), _shown(before.get(key, "")), _shown(value))
+        for key, value in (data.get("changes") or {}).items()
+    ]
 
 
 def _shown(value) -> str:
@@ -275,38 +252,24 @@ def _unit(uom: str | None) -> str:
 def lot(code: str):
     """A lot: what it holds (mass balance), its codes, its timeline, its chain."""
     db = get_session()
-    row = get_lot(db, code)
-    state = lots.lot_state(db, row)
-    events = lots.events_of(db, [node("lot", row.id)])
+    page = inspection.lot_page(db, code)
+    row = page.lot
     base = current_app.config["PUBLIC_BASE_URL"]
-    gtin = (state["product"] or {}).get("gtin")
+    gtin = (page.state["product"] or {}).get("gtin")
     codes = {"lot": row.code}
     if gtin:
         codes["gtin"] = gtin
         codes["link"] = digital_link(base, gtin, lot=row.code)
-    printed = label_service.printed_serials(db, row) if row.kind == "packed" else []
-    pallets = list(
-        db.exec(
-            select(Pallet, PalletContent.cartons)
-            .join(PalletContent, PalletContent.pallet_id == Pallet.id)
-            .where(PalletContent.lot_id == row.id)
-            .order_by(Pallet.id)
-        )
-    )
-    jobs = db.exec(
-        select(LabelJob).where(LabelJob.lot_id == row.id).order_by(LabelJob.id.desc())
-    ).all()
     return render(
         "web/lot.html",
         lot=row,
-        state=state,
+        state=page.state,
         steps=steps_of(row.commodity),
-        events=timeline(db, events),
+        events=timeline(db, page.events),
         codes=codes,
-        printed=printed,
-        pallets=pallets,
-        jobs=jobs[:20],
-        chain=picture(node("lot", row.id), _("The chain of lot %(lot)s", lot=row.code)),
+        printed=page.printed,
+        pallets=page.pallets,
+        chain=picture(page.node, _("The chain of lot %(lot)s", lot=row.code)),
     )
 
 
@@ -318,31 +281,23 @@ def lot(code: str):
 def pallet_page(sscc: str):
     """A pallet: its SSCC, what is on it, its shipment, its label."""
     db = get_session()
-    row = packing.get_pallet(db, sscc)
-    contents = packing.pallet_contents(db, row)
-    events = lots.events_of(db, [node("pallet", row.id)])
-    shipment = db.get(Shipment, row.shipment_id) if row.shipment_id else None
-    # the packing house as it was when the pallet was built
-    place = masterdata.history(db, [row.location_id]).location(row.location_id, row.created_at)
+    page = inspection.pallet_page(db, sscc)
     return render(
         "web/pallet_page.html",
-        pallet=row,
-        contents=contents,
-        place=place,
-        shipment=shipment,
-        events=timeline(db, events),
-        chain=picture(node("pallet", row.id), _("The chain of pallet %(sscc)s", sscc=row.sscc)),
+        pallet=page.pallet,
+        contents=page.contents,
+        place=page.place,
+        shipment=page.shipment,
+        events=timeline(db, page.events),
+        chain=picture(page.node, _("The chain of pallet %(sscc)s", sscc=page.pallet.sscc)),
     )
 
 
 def show_shipment(ident: int, depart=None, arrive=None, cross=None, status: int = 200):
     """The shipment page (also shown again with a departure or arrival form's errors)."""
     db = get_session()
-    row = shipments.get_shipment(db, ident)
-    pallets = shipments.pallets_of(db, row)
-    events = lots.events_of(db, [node("shipment", row.id)])
-    # the exporter and consignee as they were when the shipment was loaded
-    then = masterdata.history(db, [row.exporter_id, row.consignee_id])
+    page = inspection.shipment_page(db, ident)
+    row = page.shipment
     forms = {}
     if can(*WORKERS):
         if row.status == "loaded":
@@ -355,14 +310,16 @@ def show_shipment(ident: int, depart=None, arrive=None, cross=None, status: int 
         "web/shipment.html",
         status,
         shipment=row,
-        exporter=then.location(row.exporter_id, row.created_at),
-        consignee=then.location(row.consignee_id, row.created_at),
-        pallets=[(p, packing.pallet_contents(db, p)) for p in pallets],
-        events=timeline(db, events),
+        exporter=page.exporter,
+        consignee=page.consignee,
+        pallets=page.pallets,
+        events=timeline(db, page.events),
         forms=forms,
         gate=dict(gate_choices()).get(row.border_gate or "", row.border_gate),
-        check=market_check([p.sscc for p in pallets], row.market, row.consignee_id, own=row.id),
-        chain=picture(node("shipment", row.id), _("The chain of shipment %(id)s", id=row.id)),
+        check=market_check(
+            [p.sscc for p, _c in page.pallets], row.market, row.consignee_id, own=row.id
+        ),
+        chain=picture(page.node, _("The chain of shipment %(id)s", id=row.id)),
     )
 
 
