@@ -27,9 +27,12 @@ from . import (  # noqa: F401  (routes join the blueprint)
     auth,
     correct,
     inspect,
+    packing,
+    pallets,
+    receiving,
+    shipping,
     steps,
     throttle,
-    worker,
 )
 from .base import bp, load_user, select_language
 
