@@ -5,9 +5,9 @@ before it was loaded). Pure: the services say what an event uses and since when.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 
-from .errors import RuleViolation
+from .errors import Invalid, RuleViolation
 
 
 def too_early(moment: datetime, since: datetime, by_day: tzinfo | None = None) -> bool:
@@ -42,3 +42,20 @@ def require_order(
                 what=what,
                 since=shown,
             )
+
+
+def require_from_day(
+    moment: datetime, day: date, zone: tzinfo, field: str, lot: str, what: str
+) -> None:
+    """Refuse (422 on `field`) what happens to lot `lot` at `moment` before the day it was
+    harvested or packed (`what`): `day`, a date in `zone`."""
+    if moment.astimezone(zone).date() < day:
+        raise Invalid(
+            field,
+            f"{moment.isoformat()} is before lot {lot} was {what} ({day.isoformat()})",
+            kind="time.before_lot",
+            at=moment,
+            lot=lot,
+            what=what,
+            day=day,
+        )

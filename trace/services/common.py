@@ -28,6 +28,8 @@ from trace.db.models import (
 from trace.domain.errors import Invalid, NotFound, RuleViolation
 from trace.domain.events import KINDS, canonical, canonical_json, chain_hash, offset_of, utc_iso
 from trace.domain.masterdata import describe_change, version_content
+from trace.domain.quantities import fmt_qty  # noqa: F401  (services/steps.py writes kg with it)
+from trace.domain.timing import require_from_day
 
 # Where the season happens: the day of a date-only event (harvested_on, packed_on) is a
 # Vietnamese day.
@@ -121,18 +123,8 @@ def check_event_time(moment: datetime, field: str) -> datetime:
 
 def not_before(lot: Lot, moment: datetime, field: str) -> None:
     """Nothing happens to a lot before the day it was harvested or packed (its local date)."""
-    if moment.astimezone(VIETNAM).date() < lot.produced_on:
-        what = "harvested" if lot.kind == "harvest" else "packed"
-        raise Invalid(
-            field,
-            f"{moment.isoformat()} is before lot {lot.code} was {what} "
-            f"({lot.produced_on.isoformat()})",
-            kind="time.before_lot",
-            at=moment,
-            lot=lot.code,
-            what=what,
-            day=lot.produced_on,
-        )
+    what = "harvested" if lot.kind == "harvest" else "packed"
+    require_from_day(moment, lot.produced_on, VIETNAM, field, lot.code, what)
 
 
 def record(
@@ -435,8 +427,3 @@ def require_here(lot: Lot, location: Location, session: Session) -> None:
             here=location.name,
             **({"there": where.name} if where else {}),
         )
-
-
-def fmt_qty(value: float) -> str:
-    """1180.0 → '1180', 12.5 → '12.5' (messages and labels)."""
-    return f"{value:g}" if abs(value) < 1e15 else str(value)

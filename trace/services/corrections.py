@@ -7,8 +7,9 @@ from sqlmodel import Session, select
 from trace.db.models import Event, EventRef, Lot, User
 from trace.domain.errors import Forbidden, Invalid, NotFound, RuleViolation
 from trace.domain.events import CORRECTABLE
+from trace.domain.quantities import require_harvest_correction, require_receipts_correction
 
-from .common import fmt_qty, lock_chain, now, record, unit_of_work
+from .common import lock_chain, now, record, unit_of_work
 from .lots import LIFTS_HOLDS, hold_lifted, may_lift_hold
 
 
@@ -20,49 +21,22 @@ def effective_data(session: Session, event: Event) -> dict:
     return data
 
 
-def _lot_of(session: Session, event: Event) -> Lot:
+def lot_of(session: Session, event: Event) -> Lot | None:
+    """The lot an event is about (None: it concerns no lot)."""
     ref = session.exec(
         select(EventRef.node).where(EventRef.event_id == event.id, EventRef.node.like("lot:%"))
     ).first()
-    return session.get(Lot, int(ref.split(":")[1]))
+    return session.get(Lot, int(ref.split(":")[1])) if ref else None
 
 
 def _apply_quantity(session: Session, event: Event, old: float, new: float) -> None:
-    lot = _lot_of(session, event)
+    lot = lot_of(session, event)
     if event.type == "harvest":
-        if new < lot.received - 1e-9:
-            raise RuleViolation(
-                f"lot {lot.code} has {fmt_qty(lot.received)} {lot.unit} received already; "
-                f"its harvest cannot be corrected to {fmt_qty(new)}",
-                kind="correction.harvest_below_received",
-                lot=lot.code,
-                received=lot.received,
-                unit=lot.unit,
-                asked=new,
-            )
+        require_harvest_correction(lot, new)
         lot.quantity = new
     else:  # receive
         received = lot.received - old + new
-        if received > lot.quantity + 1e-9:
-            raise RuleViolation(
-                f"lot {lot.code}: receipts would total {fmt_qty(received)} {lot.unit}, more than "
-                f"the {fmt_qty(lot.quantity)} harvested",
-                kind="correction.receipts_exceed_harvest",
-                lot=lot.code,
-                received=received,
-                unit=lot.unit,
-                harvested=lot.quantity,
-            )
-        if received < lot.used - 1e-9:
-            raise RuleViolation(
-                f"lot {lot.code}: {fmt_qty(lot.used)} {lot.unit} were packed already; receipts "
-                f"cannot be corrected to {fmt_qty(received)}",
-                kind="correction.receipts_below_packed",
-                lot=lot.code,
-                used=lot.used,
-                unit=lot.unit,
-                received=received,
-            )
+        require_receipts_correction(lot, received)
         lot.received = received
     session.add(lot)
 
@@ -70,7 +44,7 @@ def _apply_quantity(session: Session, event: Event, old: float, new: float) -> N
 def _apply_result(session: Session, actor: User, event: Event, result: str) -> bool:
     """Set the lot's hold from the corrected result if `event` is its latest inspection;
     whether that lifted a hold."""
-    lot = _lot_of(session, event)
+    lot = lot_of(session, event)
     latest = session.exec(
         select(Event.id)
         .join(EventRef, EventRef.event_id == Event.id)
@@ -87,61 +61,80 @@ def _apply_result(session: Session, actor: User, event: Event, result: str) -> b
     return lifts
 
 
+def correctable(session: Session, ident: int) -> Event | None:
+    """Event `ident` if it may be corrected (it exists and is not itself a correction)."""
+    event = session.get(Event, ident) if 0 < ident < 2**63 else None
+    return event if event is not None and event.type != "correct" else None
+
+
+def _original(session: Session, actor: User, ident: int) -> Event:
+    """The event to correct: it exists, is no correction, and is the actor's to correct."""
+    original = session.get(Event, ident)
+    if original is None:
+        raise NotFound(f"no event with id {ident}", kind="event.unknown", id=ident)
+    if original.type == "correct":
+        raise RuleViolation(
+            f"event {ident} is a correction; correct the original event",
+            kind="correction.of_correction",
+            id=ident,
+        )
+    if actor.role == "inspector" and original.type != "inspect":
+        raise Forbidden(
+            f"an inspector corrects inspections; event {ident} is a {original.type}",
+            kind="correction.inspector_scope",
+            id=ident,
+            type=original.type,
+        )
+    return original
+
+
+def _check_fields(kind: str, changes: dict) -> None:
+    allowed = CORRECTABLE[kind]
+    for key in changes:
+        if key not in allowed:
+            can = ", ".join(sorted(allowed)) or "nothing (record a reason only)"
+            raise Invalid(
+                f"changes.{key}",
+                f"a {kind} event's {key} cannot be corrected; correctable: {can}",
+                kind="correction.field",
+                type=kind,
+                changed=key,
+                correctable=sorted(allowed),
+            )
+
+
+def _apply(session: Session, actor: User, original: Event, before: dict, changes: dict) -> bool:
+    """Carry the changed quantity or result into the lot's state; whether a hold was lifted."""
+    if "quantity" in changes:
+        new = changes["quantity"]
+        if not isinstance(new, int | float) or isinstance(new, bool) or not new > 0:
+            raise Invalid(
+                "changes.quantity", "must be a number greater than 0", kind="correction.quantity"
+            )
+        old = before.get("quantity", before["quantities"][0]["quantity"])
+        _apply_quantity(session, original, old, float(new))
+    if "result" not in changes:
+        return False
+    if changes["result"] not in ("pass", "fail"):
+        raise Invalid("changes.result", "must be pass or fail", kind="correction.result")
+    if actor.role not in LIFTS_HOLDS:
+        raise Forbidden(
+            "only an inspector or an admin can change an inspection's result "
+            "(a failed one holds the lot until they lift it)",
+            kind="correction.result_forbidden",
+        )
+    return _apply_result(session, actor, original, changes["result"])
+
+
 def correct(session: Session, actor: User, ident: int, data: dict) -> Event:
     """Record that event `ident` was wrong: why, and (where it can) what it should have said."""
     with unit_of_work(session):
         head = lock_chain(session)
-        original = session.get(Event, ident)
-        if original is None:
-            raise NotFound(f"no event with id {ident}", kind="event.unknown", id=ident)
-        if original.type == "correct":
-            raise RuleViolation(
-                f"event {ident} is a correction; correct the original event",
-                kind="correction.of_correction",
-                id=ident,
-            )
-        if actor.role == "inspector" and original.type != "inspect":
-            raise Forbidden(
-                f"an inspector corrects inspections; event {ident} is a {original.type}",
-                kind="correction.inspector_scope",
-                id=ident,
-                type=original.type,
-            )
+        original = _original(session, actor, ident)
         changes = data.get("changes") or {}
-        allowed = CORRECTABLE[original.type]
-        for key in changes:
-            if key not in allowed:
-                can = ", ".join(sorted(allowed)) or "nothing (record a reason only)"
-                raise Invalid(
-                    f"changes.{key}",
-                    f"a {original.type} event's {key} cannot be corrected; correctable: {can}",
-                    kind="correction.field",
-                    type=original.type,
-                    changed=key,
-                    correctable=sorted(allowed),
-                )
+        _check_fields(original.type, changes)
         before = effective_data(session, original)
-        if "quantity" in changes:
-            new = changes["quantity"]
-            if not isinstance(new, int | float) or isinstance(new, bool) or not new > 0:
-                raise Invalid(
-                    "changes.quantity",
-                    "must be a number greater than 0",
-                    kind="correction.quantity",
-                )
-            old = before.get("quantity", before["quantities"][0]["quantity"])
-            _apply_quantity(session, original, old, float(new))
-        lifted = False
-        if "result" in changes:
-            if changes["result"] not in ("pass", "fail"):
-                raise Invalid("changes.result", "must be pass or fail", kind="correction.result")
-            if actor.role not in LIFTS_HOLDS:
-                raise Forbidden(
-                    "only an inspector or an admin can change an inspection's result "
-                    "(a failed one holds the lot until they lift it)",
-                    kind="correction.result_forbidden",
-                )
-            lifted = _apply_result(session, actor, original, changes["result"])
+        lifted = _apply(session, actor, original, before, changes)
         refs = session.exec(select(EventRef.node).where(EventRef.event_id == original.id)).all()
         return record(
             session,

@@ -7,16 +7,16 @@ from datetime import date, datetime, time
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from trace.db.models import Event, EventRef, Location, Lot, Product, User, node
+from trace.db.models import ChainHead, Event, EventRef, Location, Lot, Product, User, node
 from trace.domain.commodities import check_step, check_unit
 from trace.domain.errors import Forbidden, Invalid, RuleViolation
 from trace.domain.events import UOM
+from trace.domain.quantities import cartons_left, left, require_receivable
 from trace.gs1 import validate_lot
 
 from .common import (
     VIETNAM,
     check_event_time,
-    fmt_qty,
     get_lot,
     location_for_field,
     lock_chain,
@@ -122,35 +122,8 @@ def receive(session: Session, actor: User, code: str, data: dict) -> Event:
             "cold_store",
             "treatment_facility",
         )
-        if lot.kind != "harvest":
-            raise RuleViolation(
-                f"lot {lot.code} is a packed lot: pallets move packed lots",
-                kind="receipt.packed_lot",
-                lot=lot.code,
-            )
-        if data["unit"] != lot.unit:
-            raise RuleViolation(
-                f"lot {lot.code} is counted in {lot.unit}, not {data['unit']}",
-                kind="mass_balance.unit",
-                lot=lot.code,
-                unit=lot.unit,
-                asked_unit=data["unit"],
-            )
         quantity = data["quantity"]
-        left = lot.quantity - lot.received
-        if quantity > left + 1e-9:
-            raise RuleViolation(
-                f"lot {lot.code}: {fmt_qty(lot.quantity)} {lot.unit} harvested, "
-                f"{fmt_qty(lot.received)} received already; only {fmt_qty(left)} {lot.unit} "
-                f"can still be received, not {fmt_qty(quantity)}",
-                kind="mass_balance.received_exceeds_harvested",
-                lot=lot.code,
-                harvested=lot.quantity,
-                received=lot.received,
-                left=left,
-                asked=quantity,
-                unit=lot.unit,
-            )
+        require_receivable(lot, quantity, data["unit"])
         when = check_event_time(data["received_at"], "received_at")
         not_before(lot, when, "received_at")
         lot.received += quantity
@@ -182,19 +155,15 @@ def cool(session: Session, actor: User, code: str, data: dict) -> Event:
         place = location_for_field(session, data["location_id"], "location_id")
         when = check_event_time(data["cooled_at"], "cooled_at")
         not_before(lot, when, "cooled_at")
-        return record(
+        return record_on_lot(
             session,
             head,
             "cool",
-            event_time=when,
-            actor=actor,
-            location_id=place.id,
-            data={
-                "quantities": [{"lot": lot.code, "uom": UOM[lot.unit]}],
-                "temperature_c": data["temperature_c"],
-                "duration_h": data.get("duration_h"),
-            },
-            refs=[node("lot", lot.id)],
+            lot,
+            when,
+            actor,
+            place.id,
+            {"temperature_c": data["temperature_c"], "duration_h": data.get("duration_h")},
         )
 
 
@@ -219,15 +188,15 @@ def treat(session: Session, actor: User, code: str, data: dict) -> Event:
                 method=data["method"],
                 methods=list(methods),
             )
-        return record(
+        return record_on_lot(
             session,
             head,
             "treat",
-            event_time=when,
-            actor=actor,
-            location_id=facility.id,
-            data={
-                "quantities": [{"lot": lot.code, "uom": UOM[lot.unit]}],
+            lot,
+            when,
+            actor,
+            facility.id,
+            {
                 "method": data["method"],
                 "batch_no": data.get("batch_no"),
                 "certificate_no": data.get("certificate_no"),
@@ -238,7 +207,6 @@ def treat(session: Session, actor: User, code: str, data: dict) -> Event:
                     else []
                 ),
             },
-            refs=[node("lot", lot.id)],
         )
 
 
@@ -281,23 +249,48 @@ def inspect(session: Session, actor: User, code: str, data: dict) -> Event:
         lot.on_hold = data["result"] == "fail"
         session.add(lot)
         extra = {"hold_lifted": hold_lifted(actor, data.get("notes"))} if lifts else {}
-        return record(
+        return record_on_lot(
             session,
             head,
             "inspect",
-            event_time=when,
-            actor=actor,
-            location_id=place.id if place else None,
-            disposition="non_conformant" if lot.on_hold else "conformant",
-            data={
-                "quantities": [{"lot": lot.code, "uom": UOM[lot.unit]}],
+            lot,
+            when,
+            actor,
+            place.id if place else None,
+            {
                 "result": data["result"],
                 "kind": data.get("kind"),
                 "notes": data.get("notes"),
                 **extra,
             },
-            refs=[node("lot", lot.id)],
+            disposition="non_conformant" if lot.on_hold else "conformant",
         )
+
+
+def record_on_lot(
+    session: Session,
+    head: ChainHead,
+    kind: str,
+    lot: Lot,
+    when: datetime,
+    actor: User,
+    place_id: int | None,
+    data: dict,
+    **columns,
+) -> Event:
+    """Record an event about `lot` alone (a cooling, treatment, inspection): the lot is its one
+    reference and the one line of its quantities."""
+    return record(
+        session,
+        head,
+        kind,
+        event_time=when,
+        actor=actor,
+        location_id=place_id,
+        data={"quantities": [{"lot": lot.code, "uom": UOM[lot.unit]}], **data},
+        refs=[node("lot", lot.id)],
+        **columns,
+    )
 
 
 def lot_state(session: Session, lot: Lot) -> dict:
@@ -310,17 +303,17 @@ def lot_state(session: Session, lot: Lot) -> dict:
             "harvested": lot.quantity,
             "received": lot.received,
             "used": lot.used,
-            "left": lot.received - lot.used,
+            "left": left(lot),
             "not_received": lot.quantity - lot.received,
         }
     else:
-        quantities = {"packed": lot.quantity, "used": lot.used, "left": lot.quantity - lot.used}
+        quantities = {"packed": lot.quantity, "used": lot.used, "left": left(lot)}
     cartons = None
     if lot.cartons is not None:
         cartons = {
             "packed": lot.cartons,
             "palletised": lot.cartons_palletised,
-            "left": lot.cartons - lot.cartons_palletised,
+            "left": cartons_left(lot),
         }
     return {
         "code": lot.code,
@@ -376,3 +369,25 @@ def events_of(session: Session, nodes: list[str]) -> list[Event]:
     return list(
         session.exec(select(Event).where(Event.id.in_(ids)).order_by(Event.event_time, Event.id))
     )
+
+
+def lots_at(session: Session, location_id: int, kind: str | None = None) -> list[Lot]:
+    """The lots at a place (of one kind: "harvest" or "packed"), newest first."""
+    query = select(Lot).where(Lot.location_id == location_id)
+    if kind:
+        query = query.where(Lot.kind == kind)
+    return list(session.exec(query.order_by(Lot.id.desc())))
+
+
+def by_codes(session: Session, codes: list[str]) -> dict[str, Lot]:
+    """The lots of `codes` that exist, by code."""
+    return {lot.code: lot for lot in session.exec(select(Lot).where(Lot.code.in_(codes or [""])))}
+
+
+def products(session: Session, with_gtin: bool = False) -> list[Product]:
+    """The products, oldest first: what a harvest may be of; `with_gtin`, what cartons are
+    packed as."""
+    query = select(Product)
+    if with_gtin:
+        query = query.where(Product.gtin.is_not(None))
+    return list(session.exec(query.order_by(Product.id)))

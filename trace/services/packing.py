@@ -13,13 +13,21 @@ from trace.db.models import Event, EventRef, Lot, Pallet, PalletContent, User, n
 from trace.domain import shipping
 from trace.domain.errors import Invalid, NotFound, RuleViolation
 from trace.domain.events import UOM
+from trace.domain.quantities import (
+    EPSILON,
+    cartons_left,
+    left,
+    require_cartons,
+    require_cartons_fit,
+    require_packable,
+    require_palletisable,
+)
 from trace.domain.timing import require_order
 from trace.gs1 import Sscc, validate_lot
 
 from .common import (
     VIETNAM,
     check_event_time,
-    fmt_qty,
     location_for_field,
     lock_chain,
     lot_for_field,
@@ -29,7 +37,7 @@ from .common import (
     require_here,
     unit_of_work,
 )
-from .lots import day_event_time, new_lot_code
+from .lots import day_event_time, lots_at, new_lot_code
 from .masterdata import product_by_gtin
 
 
@@ -56,102 +64,88 @@ def received_at(session: Session, lot: Lot, place_id: int):
     ).one()
 
 
+def _listed(session: Session, items: list[dict], field: str, when, time_field: str) -> list[Lot]:
+    """The lots a request lists (`{field}.{i}.lot`): each known, listed once, and existing on
+    the day of `when` (else a 422 on `time_field`)."""
+    lots: list[Lot] = []
+    for i, item in enumerate(items):
+        lot = lot_for_field(session, item["lot"], f"{field}.{i}.lot")
+        if any(other.id == lot.id for other in lots):
+            raise Invalid(
+                f"{field}.{i}.lot",
+                f"lot {lot.code} is listed twice",
+                kind="lot.listed_twice",
+                lot=lot.code,
+            )
+        not_before(lot, when, time_field)
+        lots.append(lot)
+    return lots
+
+
+def _take(session: Session, house, inputs: list[tuple[Lot, float, str]], when, by_day) -> float:
+    """Take each input's quantity from its lot (here, received before the packing, with that
+    much left); the kilograms taken in all."""
+    total = 0.0
+    for lot, quantity, unit in inputs:
+        require_here(lot, house, session)
+        arrived = received_at(session, lot, house.id) if lot.kind == "harvest" else None
+        if arrived is not None:
+            what = f"lot {lot.code} was received at {house.name}"
+            require_order(when, "the packing", [(what, arrived)], by_day=by_day)
+        require_packable(lot, quantity, unit)
+        lot.used += quantity
+        session.add(lot)
+        total += quantity if unit == "kg" else 0
+    return total
+
+
+def _packed_lot(session: Session, data: dict, house, product, when, quantity: float) -> Lot:
+    """The new lot of cartons: its code as given (if free) or the next `P…` of the day."""
+    day: date = data["packed_on"]
+    code = data.get("lot_code")
+    if code:
+        validate_lot(code)
+        if session.exec(select(Lot.id).where(Lot.code == code)).first():
+            raise RuleViolation(
+                f"lot code {code} is taken; choose another", kind="lot.code_taken", lot=code
+            )
+    else:
+        code = new_lot_code(session, "P", day)
+    packed = Lot(
+        code=code,
+        kind="packed",
+        product_id=product.id,
+        commodity=product.commodity,
+        variety=product.variety,
+        location_id=house.id,
+        unit="kg",
+        quantity=quantity,
+        cartons=data["cartons"],
+        produced_on=day,
+        created_at=when,
+    )
+    session.add(packed)
+    session.flush()
+    return packed
+
+
 def pack(session: Session, actor: User, data: dict) -> Lot:
     """Initial packing: input lots (quantity each) → a new packed lot of `cartons` cartons."""
     with unit_of_work(session):
         head = lock_chain(session)
         house = location_for_field(session, data["location_id"], "location_id", "packing_house")
         product = product_by_gtin(session, data["product_gtin"], "product_gtin")
-        day: date = data["packed_on"]
         when = day_event_time(data, "packed")
-        inputs = []
-        seen = set()
-        for i, item in enumerate(data["inputs"]):
-            lot = lot_for_field(session, item["lot"], f"inputs.{i}.lot")
-            not_before(lot, when, "packed_on")
-            if lot.id in seen:
-                raise Invalid(
-                    f"inputs.{i}.lot",
-                    f"lot {lot.code} is listed twice",
-                    kind="lot.listed_twice",
-                    lot=lot.code,
-                )
-            seen.add(lot.id)
-            inputs.append((lot, item["quantity"], item["unit"]))
-        refuse_held(session, [lot for lot, _, _ in inputs], "pack")
-        total = 0.0
-        for lot, quantity, unit in inputs:
-            require_here(lot, house, session)
-            arrived = received_at(session, lot, house.id) if lot.kind == "harvest" else None
-            if arrived is not None:
-                require_order(
-                    when,
-                    "the packing",
-                    [(f"lot {lot.code} was received at {house.name}", arrived)],
-                    # a packing recorded by its day alone is checked by the day
-                    by_day=None if data.get("packed_at") else VIETNAM,
-                )
-            if unit != lot.unit:
-                raise RuleViolation(
-                    f"lot {lot.code} is counted in {lot.unit}, not {unit}",
-                    kind="mass_balance.unit",
-                    lot=lot.code,
-                    unit=lot.unit,
-                    asked_unit=unit,
-                )
-            held = (lot.received if lot.kind == "harvest" else lot.quantity) - lot.used
-            if quantity > held + 1e-9:
-                raise RuleViolation(
-                    f"lot {lot.code} has only {fmt_qty(held)} {lot.unit} left "
-                    f"({fmt_qty(lot.received if lot.kind == 'harvest' else lot.quantity)} in, "
-                    f"{fmt_qty(lot.used)} used); cannot pack {fmt_qty(quantity)} {unit}",
-                    kind="mass_balance.packed_exceeds_received",
-                    lot=lot.code,
-                    left=held,
-                    held=held + lot.used,
-                    used=lot.used,
-                    asked=quantity,
-                    unit=lot.unit,
-                )
-            lot.used += quantity
-            session.add(lot)
-            total += quantity if unit == "kg" else 0
-        cartons = data["cartons"]
-        net = (product.net_weight_kg or 0) * cartons
-        if net > total + 1e-9:
-            raise RuleViolation(
-                f"{cartons} cartons of {fmt_qty(product.net_weight_kg)} kg hold {fmt_qty(net)} kg "
-                f"but the inputs give only {fmt_qty(total)} kg",
-                kind="mass_balance.cartons_exceed_inputs",
-                cartons=cartons,
-                each=product.net_weight_kg,
-                net=net,
-                total=total,
-            )
-        code = data.get("lot_code")
-        if code:
-            validate_lot(code)
-            if session.exec(select(Lot.id).where(Lot.code == code)).first():
-                raise RuleViolation(
-                    f"lot code {code} is taken; choose another", kind="lot.code_taken", lot=code
-                )
-        else:
-            code = new_lot_code(session, "P", day)
-        packed = Lot(
-            code=code,
-            kind="packed",
-            product_id=product.id,
-            commodity=product.commodity,
-            variety=product.variety,
-            location_id=house.id,
-            unit="kg",
-            quantity=net or total,
-            cartons=cartons,
-            produced_on=day,
-            created_at=when,
-        )
-        session.add(packed)
-        session.flush()
+        lots = _listed(session, data["inputs"], "inputs", when, "packed_on")
+        inputs = [
+            (lot, item["quantity"], item["unit"])
+            for lot, item in zip(lots, data["inputs"], strict=True)
+        ]
+        refuse_held(session, lots, "pack")
+        # a packing recorded by its day alone is checked by the day
+        total = _take(session, house, inputs, when, None if data.get("packed_at") else VIETNAM)
+        net = require_cartons_fit(data["cartons"], product.net_weight_kg, total)
+        packed = _packed_lot(session, data, house, product, when, net or total)
         out = node("lot", packed.id)
         record(
             session,
@@ -165,12 +159,17 @@ def pack(session: Session, actor: User, data: dict) -> Lot:
                     {"lot": lot.code, "quantity": q, "uom": UOM[unit]} for lot, q, unit in inputs
                 ],
                 "outputs": [
-                    {"lot": packed.code, "gtin": product.gtin, "quantity": cartons, "uom": "CT"}
+                    {
+                        "lot": packed.code,
+                        "gtin": product.gtin,
+                        "quantity": packed.cartons,
+                        "uom": "CT",
+                    }
                 ],
                 "net_weight_kg": packed.quantity,
-                "packed_on": day.isoformat(),
+                "packed_on": packed.produced_on.isoformat(),
             },
-            refs=[out, *(node("lot", lot.id) for lot, _, _ in inputs)],
+            refs=[out, *(node("lot", lot.id) for lot in lots)],
             edges=[(node("lot", lot.id), out, q, UOM[unit]) for lot, q, unit in inputs],
         )
     return packed
@@ -203,41 +202,16 @@ def palletise(
             session, data["location_id"], "location_id", "packing_house", "cold_store"
         )
         when = check_event_time(data.get("palletised_at") or now(), "palletised_at")
-        contents = []
-        seen = set()
-        for i, item in enumerate(data["contents"]):
-            lot = lot_for_field(session, item["lot"], f"contents.{i}.lot")
-            if lot.id in seen:
-                raise Invalid(
-                    f"contents.{i}.lot",
-                    f"lot {lot.code} is listed twice",
-                    kind="lot.listed_twice",
-                    lot=lot.code,
-                )
-            not_before(lot, when, "palletised_at")
-            seen.add(lot.id)
-            if lot.kind != "packed":
-                raise RuleViolation(
-                    f"lot {lot.code} is a harvest lot: pack it into cartons first",
-                    kind="pallet.harvest_lot",
-                    lot=lot.code,
-                )
+        lots = _listed(session, data["contents"], "contents", when, "palletised_at")
+        contents = [
+            (lot, item["cartons"]) for lot, item in zip(lots, data["contents"], strict=True)
+        ]
+        for lot, cartons in contents:
+            require_cartons(lot)
             require_here(lot, house, session)
-            left = lot.cartons - lot.cartons_palletised
-            if item["cartons"] > left:
-                raise RuleViolation(
-                    f"lot {lot.code} has {left} cartons left ({lot.cartons} packed, "
-                    f"{lot.cartons_palletised} on pallets); cannot palletise {item['cartons']}",
-                    kind="mass_balance.palletised_exceeds_packed",
-                    lot=lot.code,
-                    left=left,
-                    packed=lot.cartons,
-                    on=lot.cartons_palletised,
-                    asked=item["cartons"],
-                )
-            lot.cartons_palletised += item["cartons"]
+            require_palletisable(lot, cartons)
+            lot.cartons_palletised += cartons
             session.add(lot)
-            contents.append((lot, item["cartons"]))
         sscc = _new_sscc(session, extension_digit, company_prefix)
         pallet = Pallet(
             sscc=str(sscc),
@@ -251,6 +225,7 @@ def palletise(
             PalletContent(pallet_id=pallet.id, lot_id=lot.id, cartons=n) for lot, n in contents
         )
         target = node("pallet", pallet.id)
+        children = [{"lot": lot.code, "quantity": n, "uom": "CT"} for lot, n in contents]
         record(
             session,
             head,
@@ -258,14 +233,27 @@ def palletise(
             event_time=when,
             actor=actor,
             location_id=house.id,
-            data={
-                "parent": pallet.sscc,
-                "children": [{"lot": lot.code, "quantity": n, "uom": "CT"} for lot, n in contents],
-            },
-            refs=[target, *(node("lot", lot.id) for lot, _ in contents)],
+            data={"parent": pallet.sscc, "children": children},
+            refs=[target, *(node("lot", lot.id) for lot in lots)],
             edges=[(node("lot", lot.id), target, n, "CT") for lot, n in contents],
         )
     return pallet
+
+
+def packable_at(session: Session, location_id: int) -> list[Lot]:
+    """The harvest lots at a packing house with kilograms left to pack, newest first."""
+    return [lot for lot in lots_at(session, location_id, "harvest") if left(lot) > EPSILON]
+
+
+def palletisable_at(session: Session, location_id: int) -> list[Lot]:
+    """The packed lots at a place with cartons not on a pallet yet, newest first."""
+    return [lot for lot in lots_at(session, location_id, "packed") if cartons_left(lot) > 0]
+
+
+def pallets_by_sscc(session: Session, ssccs: list[str]) -> dict[str, Pallet]:
+    """The pallets of `ssccs` that exist, by SSCC."""
+    rows = session.exec(select(Pallet).where(Pallet.sscc.in_(ssccs or [""])))
+    return {pallet.sscc: pallet for pallet in rows}
 
 
 def get_pallet(session: Session, sscc: str) -> Pallet:

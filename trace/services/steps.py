@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from trace.db.models import Event, Lot, User, node
+from trace.db.models import Event, Lot, User
 from trace.domain.commodities import check_size_class, check_step
 from trace.domain.errors import RuleViolation
-from trace.domain.events import UOM
 
 from .common import (
     check_event_time,
@@ -17,9 +16,9 @@ from .common import (
     location_for_field,
     lock_chain,
     not_before,
-    record,
     unit_of_work,
 )
+from .lots import record_on_lot
 
 
 def _step(session: Session, actor: User, code: str, kind: str, data: dict, detail, *places):
@@ -33,16 +32,7 @@ def _step(session: Session, actor: User, code: str, kind: str, data: dict, detai
         place = location_for_field(session, data["location_id"], "location_id", *places)
         when = check_event_time(data[field], field)
         not_before(lot, when, field)
-        return record(
-            session,
-            head,
-            kind,
-            event_time=when,
-            actor=actor,
-            location_id=place.id,
-            data={"quantities": [{"lot": lot.code, "uom": UOM[lot.unit]}], **detail(lot)},
-            refs=[node("lot", lot.id)],
-        )
+        return record_on_lot(session, head, kind, lot, when, actor, place.id, detail(lot))
 
 
 def wash(session: Session, actor: User, code: str, data: dict) -> Event:

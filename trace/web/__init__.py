@@ -28,9 +28,12 @@ from . import (  # noqa: F401  (routes join the blueprint)
     correct,
     errors,
     inspect,
+    packing,
+    pallets,
+    receiving,
+    shipping,
     steps,
     throttle,
-    worker,
 )
 from .language import select_language
 from .render import bp

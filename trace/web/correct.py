@@ -7,9 +7,7 @@ from __future__ import annotations
 
 from flask import abort, flash, request, url_for
 from flask_babel import gettext as _
-from sqlmodel import select
 
-from trace.db.models import Event, EventRef, Lot
 from trace.db.session import get_session
 from trace.domain.events import CORRECTABLE
 from trace.services import corrections
@@ -19,14 +17,14 @@ from .forms import TREATMENTS, CorrectForm
 from .once import new_token, submit_once
 from .render import bp, render
 from .staff import READERS, me, roles
+from .worker import number
 
 # How each correctable field is typed on the page: a number, a choice, or text.
 NUMBERS = {"quantity", "temperature_c", "duration_h"}
 CHOICES = {"result": ("pass", "fail"), "method": tuple(TREATMENTS)}
-LIMIT = 2**63 - 1
 
 
-def _fields(event: Event, now: dict) -> list[dict]:
+def _fields(event, now: dict) -> list[dict]:
     out = []
     for name in sorted(CORRECTABLE.get(event.type, ())):
         if name == "parameters":  # a treatment's parameters change through the API
@@ -56,12 +54,8 @@ def _changes(fields: list[dict]) -> tuple[dict, dict]:
         if not typed or typed == str(field["now"]):
             continue
         if field["number"]:
-            try:
-                value = float(typed.replace(",", "."))
-            except ValueError:
-                errors[field["name"]] = _("A number greater than 0.")
-                continue
-            if not value > 0 or value == float("inf"):
+            value = number(typed)
+            if value is None or not value > 0:
                 errors[field["name"]] = _("A number greater than 0.")
                 continue
             if value == field["now"]:
@@ -78,13 +72,10 @@ def _changes(fields: list[dict]) -> tuple[dict, dict]:
 @roles(*READERS)
 def correct_event(ident: int):
     db = get_session()
-    event = db.get(Event, ident) if 0 < ident <= LIMIT else None
-    if event is None or event.type == "correct":
+    event = corrections.correctable(db, ident)
+    if event is None:
         abort(404)
-    lot_ref = db.exec(
-        select(EventRef.node).where(EventRef.event_id == event.id, EventRef.node.like("lot:%"))
-    ).first()
-    lot = db.get(Lot, int(lot_ref.split(":")[1])) if lot_ref else None
+    lot = corrections.lot_of(db, event)
     back = url_for("web.lot", code=lot.code) if lot else url_for("web.home")
     form = CorrectForm()
     if request.method == "GET":

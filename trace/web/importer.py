@@ -18,8 +18,8 @@ from .forms import ArriveForm
 from .inspect import epcis_download, fsma_download, timeline
 from .lookups import new_arrive_form
 from .render import bp, render
+from .shipping import record_arrival
 from .staff import IMPORTERS, me, roles
-from .worker import record_arrival
 
 
 def home():
@@ -66,12 +66,7 @@ def import_page(ident: int):
 def import_arrival(ident: int):
     """The importer records the shipment's arrival and its condition."""
     _own(ident)
-    form = ArriveForm()
-    if form.validate():
-        response = record_arrival(form, ident, "web.import_page")
-        if response is not None:
-            return response
-    return show(ident, arrive=form, status=422)
+    return record_arrival(ident, "web.import_page", show)
 
 
 @bp.route("/app/imports/<int:ident>/epcis.jsonld")
