@@ -1,5 +1,5 @@
-"""Benchmark: trace and recall on a season of 1,000,000 events, on SQLite and PostgreSQL, against
-hand-written recursive SQL on the same database.
+"""Benchmark: trace and recall on a season of 100,000 events (1,000,000 by hand), on SQLite and
+PostgreSQL, against hand-written recursive SQL on the same database.
 
     make bench                                      # every benchmark; this one: 100,000 events
     .venv/bin/python bench/trace.py --events 1000000 --calls 100 --rounds 3   # by hand: 1,000,000
