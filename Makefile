@@ -89,9 +89,10 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 # Every benchmark in bench/ (core first, then by name), each rewriting its own section of
-# docs/benchmarks.md: about 7 minutes on 2 shared cores. The 1,000,000-event season is generated
-# once (bench/season.py, by bench/lookup.py) and copied by bench/trace.py from a season cache
-# that lives as long as the run.
+# docs/benchmarks.md: within 10 minutes on 2 cores. The 100,000-event season is generated once
+# (bench/season.py, by bench/lookup.py) and copied by bench/trace.py from a season cache that
+# lives as long as the run; each also generates it into a throwaway PostgreSQL. The 1,000,000-event
+# runs are by hand: docs/benchmarks.md prints their commands.
 # Without wrk (the HTTP load generator) the pages under gunicorn are not measured: make bench
 # says so before it starts and when it ends, and every other figure is still written.
 BENCH_SCRIPTS := bench/core.py $(sort $(filter-out bench/core.py bench/report.py bench/season.py bench/__init__.py,$(wildcard bench/*.py)))

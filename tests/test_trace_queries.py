@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from bench.season import generate
 from tests.flows import statements
+from trace.db import graph
 from trace.db.models import Lot
 from trace.services import audit, lots, masterdata, tracing, users
 
@@ -188,6 +189,32 @@ def test_an_answer_too_big_to_keep_is_read_anew_each_time(engine, season, monkey
 
 def test_event_data_keeps_integers_beyond_64_bits_exact():
     """Events are read with orjson, which would turn such an integer into a float."""
-    for number in (2**64, -(2**64) - 1, 10**30):
+    for number in (2**64, -(2**64) - 1, -(2**63) - 1, 10**30):
         assert tracing._json(f'{{"n": {number}, "x": [1.5]}}') == {"n": number, "x": [1.5]}
-    assert tracing._json('{"n": 42}') == {"n": 42}
+        written = f'{{"crew": "Tổ 6", "lot": "H260525", "n": {number}}}'
+        assert tracing._json(written) == {"crew": "Tổ 6", "lot": "H260525", "n": number}
+    assert tracing._json('{"n": 42, "crew": "Tổ 6"}') == {"n": 42, "crew": "Tổ 6"}
+
+
+def test_an_answer_of_more_nodes_than_a_statement_takes_reads_the_same_in_chunks(
+    engine, season, monkeypatch
+):
+    """Ids and walks' starts go to the database CHUNK at a time (a statement takes only so many): an orchard's
+    whole season, read a few nodes at a time, is the same answer in the same order."""
+    starts = [season["orchard"], str(season["shipments"][0]), season["pallet"]]
+    with Session(engine) as session:
+        whole = [
+            (tracing.trace.build(session, code, "forward"), tracing.recall.build(session, code))
+            for code in starts
+        ]
+        assert len(whole[0][0]["nodes"]) > 100 and len(whole[0][1]["lots"]) > 20
+        monkeypatch.setattr(tracing, "CHUNK", 7)
+        monkeypatch.setattr(graph, "CHUNK", 7)  # a recall's walk from a shipment's lots
+        with statements(engine) as seen:
+            chunked = [
+                (tracing.trace.build(session, c, "forward"), tracing.recall.build(session, c))
+                for c in starts
+            ]
+    assert len(seen) > len(whole[0][0]["nodes"]) // 7  # read in chunks indeed
+    for ours, theirs in zip(chunked, whole, strict=True):
+        assert _plain(ours) == _plain(theirs)

@@ -24,19 +24,35 @@ _WALKS = {
 }
 
 
+# Nodes per IN list: far under the bound parameters a statement may take (SQLite 32,766,
+# PostgreSQL 65,535); more are read in several statements (trace/services/tracing.py too).
+CHUNK = 5_000
+
+
 def walk(session: Session, start: Iterable[str], direction: str) -> list[Row]:
     """Every edge reachable from `start`: upstream (`backward`) or downstream (`forward`).
 
     A node is visited once however many paths lead to it (UNION, not UNION ALL), so the
     query ends on any graph, and a mixed lot reached through two pallets costs one row.
-    Plain rows (id, src, dst, event_id, quantity, uom) in id order, not ORM objects.
+    Plain rows (id, src, dst, event_id, quantity, uom) in id order, not ORM objects; a walk
+    per CHUNK of starts, their edges merged.
     """
     start = list(start)
-    if not start:
-        return []
     statement = _WALKS["backward" if direction == "backward" else "forward"]
-    # Through the session's connection: Core rows, without the ORM's step per statement.
-    return list(session.connection().execute(statement, {"start": start}))
+    # Through the session's connection: Core rows, without the ORM's step per statement, all
+    # fetched at once.
+    connection = session.connection()
+    walks = [
+        connection.execute(statement, {"start": start[i : i + CHUNK]}).all()
+        for i in range(0, len(start), CHUNK)
+    ]
+    if len(walks) <= 1:
+        return walks[0] if walks else []
+    return sorted({edge.id: edge for edges in walks for edge in edges}.values(), key=_id)
+
+
+def _id(edge: Row) -> int:
+    return edge.id
 
 
 def upstream_lot_ids(session: Session, lot_ids: Iterable[int]) -> set[int]:
