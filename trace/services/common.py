@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
+from typing import TypeVar
 
 import orjson
 from sqlalchemy import func, text, update
@@ -37,6 +38,18 @@ VIETNAM = timezone(timedelta(hours=7))
 
 # How far ahead of the server's clock an event time may be (clocks of tablets drift).
 CLOCK_SKEW = timedelta(minutes=5)
+
+
+_Row = TypeVar("_Row")
+
+
+def existing(session: Session, table: type[_Row], *, kind: str, id: int) -> _Row:  # noqa: A002
+    """The row `id` of `table`, or NotFound with `kind` and the id (the params the kind lists:
+    each caller names them, as every raise does)."""
+    row = session.get(table, id)
+    if row is None:
+        raise NotFound(f"no {kind.split('.')[0]} with id {id}", kind=kind, id=id)
+    return row
 
 
 def now() -> datetime:

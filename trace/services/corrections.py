@@ -5,11 +5,11 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from trace.db.models import Event, EventRef, Lot, User
-from trace.domain.errors import Forbidden, Invalid, NotFound, RuleViolation
+from trace.domain.errors import Forbidden, Invalid, RuleViolation
 from trace.domain.events import CORRECTABLE
 from trace.domain.quantities import require_harvest_correction, require_receipts_correction
 
-from .common import lock_chain, now, record, unit_of_work
+from .common import existing, lock_chain, now, record, unit_of_work
 from .lots import LIFTS_HOLDS, hold_lifted, may_lift_hold
 
 
@@ -69,9 +69,7 @@ def correctable(session: Session, ident: int) -> Event | None:
 
 def _original(session: Session, actor: User, ident: int) -> Event:
     """The event to correct: it exists, is no correction, and is the actor's to correct."""
-    original = session.get(Event, ident)
-    if original is None:
-        raise NotFound(f"no event with id {ident}", kind="event.unknown", id=ident)
+    original = existing(session, Event, kind="event.unknown", id=ident)
     if original.type == "correct":
         raise RuleViolation(
             f"event {ident} is a correction; correct the original event",

@@ -18,11 +18,11 @@ from sqlmodel import Session, select
 from trace.db.models import Location, LocationCode, Lot, MasterDataVersion, Product, User
 from trace.domain import markets
 from trace.domain.commodities import commodity
-from trace.domain.errors import Invalid, NotFound, RuleViolation
+from trace.domain.errors import Invalid, RuleViolation
 from trace.domain.masterdata import location_state, product_state
 from trace.gs1 import Gln, Gtin
 
-from .common import lock_chain, next_value, now, record_version, unit_of_work
+from .common import existing, lock_chain, next_value, now, record_version, unit_of_work
 
 
 def required_scheme(kind: str, market: str) -> str | None:
@@ -139,10 +139,7 @@ def consumer_contact(session: Session, exporter_ids: Iterable[int]) -> dict | No
 
 
 def get_location(session: Session, ident: int) -> Location:
-    location = session.get(Location, ident)
-    if location is None:
-        raise NotFound(f"no location with id {ident}", kind="location.unknown", id=ident)
-    return location
+    return existing(session, Location, kind="location.unknown", id=ident)
 
 
 def update_location(
@@ -236,10 +233,7 @@ def create_product(session: Session, data: dict, actor: User | None = None) -> P
 
 
 def get_product(session: Session, ident: int) -> Product:
-    product = session.get(Product, ident)
-    if product is None:
-        raise NotFound(f"no product with id {ident}", kind="product.unknown", id=ident)
-    return product
+    return existing(session, Product, kind="product.unknown", id=ident)
 
 
 def product_by_gtin(session: Session, gtin: str, field: str) -> Product:

@@ -20,21 +20,27 @@ from trace.db.models import (
     node,
 )
 from trace.domain import markets, shipping
-from trace.domain.errors import DomainError, Forbidden, Invalid, NotFound
+from trace.domain.errors import DomainError, Forbidden, Invalid
 from trace.domain.markets import Market
 from trace.domain.shipping import gap_text
 from trace.domain.timing import require_order
 
-from .common import check_event_time, location_for_field, lock_chain, now, record, unit_of_work
+from .common import (
+    check_event_time,
+    existing,
+    location_for_field,
+    lock_chain,
+    now,
+    record,
+    unit_of_work,
+)
 from .lots import events_of
 from .masterdata import codes_of
 from .packing import held_upstream
 
 
 def get_shipment(session: Session, ident: int, actor: User | None = None) -> Shipment:
-    shipment = session.get(Shipment, ident)
-    if shipment is None:
-        raise NotFound(f"no shipment with id {ident}", kind="shipment.unknown", id=ident)
+    shipment = existing(session, Shipment, kind="shipment.unknown", id=ident)
     if (
         actor is not None
         and actor.role == "importer"
