@@ -32,16 +32,8 @@ from .content import (
     widest_symbols,
 )
 from .fonts import font_for, font_runs
+from .sizes import LARGE_WIDTH_MM, SIZES_MM, large, require_fit
 
-SIZES_MM: dict[str, tuple[float, float]] = {
-    "100x150mm": (100.0, 150.0),
-    "4x6in": (101.6, 152.4),
-    "50x30mm": (50.0, 30.0),
-    "a4-24": (70.0, 297.0 / 8),  # one cell of an A4 sheet of 3 x 8
-}
-SHEETS = {"a4-24": ((210.0, 297.0), 3, 8)}  # size -> (sheet mm, columns, rows)
-DEFAULT_DPI = {"100x150mm": 203, "4x6in": 203, "50x30mm": 203, "a4-24": 300}
-LARGE_WIDTH_MM = 90.0  # labels at least this wide carry GS1-128 symbols
 BAR_HEIGHT_MM = 32.0  # above GS1's 31.75 mm minimum, rounded up to whole dots
 MAX_SYMBOLS = {"carton": 2, "pallet": 2}  # what 150 mm hold at 32 mm bars beside the text
 DATA_TITLE_MM = 3.0  # GS1 Logistic Label Guideline: data titles at least 3 mm
@@ -117,23 +109,17 @@ def layout(label: Label, size: str, dpi: int) -> Layout:
         ValueError: If the size is unknown or too small for the kind (a pallet's
             GS1 logistic label needs 100x150mm or 4x6in).
     """
-    if size not in SIZES_MM:
-        raise ValueError(f"label size {size!r}: should be one of {', '.join(SIZES_MM)}")
+    require_fit(getattr(label, "kind", ""), size)
     width_mm, height_mm = SIZES_MM[size]
     box = _Box(
         Layout(dots(width_mm, dpi), dots(height_mm, dpi), dpi),
         market_script(getattr(label, "market", "")),
     )
-    large = width_mm >= LARGE_WIDTH_MM
     if isinstance(label, StickerLabel):
         _sticker(box, label)
     elif isinstance(label, CartonLabel):
-        (_carton if large else _carton_compact)(box, label)
+        (_carton if large(size) else _carton_compact)(box, label)
     elif isinstance(label, PalletLabel):
-        if not large:
-            raise ValueError(
-                f"label size {size!r}: a pallet's GS1 logistic label needs 100x150mm or 4x6in"
-            )
         _pallet(box, label)
     else:
         raise TypeError(f"not a label: {type(label).__name__}")

@@ -28,7 +28,8 @@ from reportlab.pdfbase.ttfonts import SUBSETN, TTFont, makeToUnicodeCMap
 
 from . import symbols
 from .content import Label
-from .layout import DEFAULT_DPI, SHEETS, SIZES_MM, Layout, Op, dots, layout
+from .layout import Layout, Op, dots, layout
+from .sizes import DEFAULT_DPI, SHEETS, SIZES_MM
 
 _CATALOG, _PAGES, _RESOURCES, _INFO = 1, 2, 3, 4
 _MAX_FORMS = 512  # shared parts remembered; an evicted one is simply written again
