@@ -14,20 +14,17 @@ from tests.labels.decoding import BASE, NAMES, lot_facts, pallet_facts
 from trace.gs1 import GS1Error
 from trace.labels import code128
 from trace.labels.content import (
-    MAX_DATA_CHARACTERS,
-    NARROWEST_MODULES,
     Field,
     PalletLine,
     carton_label,
     carton_labels,
-    fit_symbols,
-    linear_symbols,
     market_language,
     pallet_label,
     sticker_label,
     voice_pick_code,
 )
 from trace.labels.layout import label_symbols, layout
+from trace.labels.linear import MAX_DATA_CHARACTERS, NARROWEST_MODULES, fit_symbols, linear_symbols
 
 ROOT = Path(__file__).resolve().parents[2]
 GS = code128.GS

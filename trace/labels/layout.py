@@ -18,20 +18,9 @@ from typing import Any
 from reportlab.pdfbase.pdfmetrics import getAscentDescent, stringWidth
 
 from . import symbols
-from .content import (
-    QUIET_ZONE_MODULES,
-    X_MAX_MM,
-    X_MIN_MM,
-    Barcode,
-    CartonLabel,
-    Field,
-    Label,
-    PalletLabel,
-    StickerLabel,
-    market_script,
-    widest_symbols,
-)
+from .content import CartonLabel, Field, Label, PalletLabel, StickerLabel, market_script
 from .fonts import font_for, font_runs
+from .linear import QUIET_ZONE_MODULES, X_MAX_MM, X_MIN_MM, Barcode, widest_symbols
 from .sizes import LARGE_WIDTH_MM, SIZES_MM, large, require_fit
 
 BAR_HEIGHT_MM = 32.0  # above GS1's 31.75 mm minimum, rounded up to whole dots
@@ -219,7 +208,7 @@ class _Box:
 
         The X-dimension is the widest whole number of dots the label's width allows
         with 10X quiet zones (`widest_x`), at least GS1's 0.495 mm; the bars 32 mm;
-        `content.linear_symbols` chose symbols that fit at the minimum X.
+        `linear.linear_symbols` chose symbols that fit at the minimum X.
         Returns the y below the HRI.
         """
         width, _ = symbols.bars(symbol.data, symbol.gs1)
