@@ -11,7 +11,7 @@ what was decided, and the tests check it by decoding.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from urllib.parse import quote
@@ -190,19 +190,63 @@ def carton_label(facts: LotFacts, serial: str) -> CartonLabel:
         13, 21), 5.4.4 (GS1-128 size limits) and 7.8.5 (concatenation); GS1 Digital
         Link Standard: URI Syntax, section 4.
     """
+    return _with_serial(_lot_label(facts), facts.base_url, serial)
+
+
+def _lot_label(facts: LotFacts) -> CartonLabel:
+    """What every carton of the lot says: the label with its serial left blank."""
     profile = _profile(facts.market)
-    market = profile.code
     lot = validate_lot(facts.lot)
-    serial = validate_serial(serial)
     if "vi" not in facts.names:
         raise ValueError(f"product names {dict(facts.names)!r}: a Vietnamese name is required")
     languages = _label_languages(profile, facts.names, facts.consignee_country) or ("en",)
     given = [facts.names["vi"], *(facts.names.get(k) for k in languages)]
-    names = list(dict.fromkeys(name for name in given if name))
+    voice_pick = None
+    if facts.gtin is None:
+        qr = short_link(facts.base_url, lot)
+        elements: tuple[tuple[str, str], ...] = (("", lot),)
+    else:
+        gtin = Gtin.parse(facts.gtin).value
+        qr = ""  # the carton's Digital Link: `_with_serial`
+        elements = (("01", gtin), ("13", facts.pack_date.strftime("%y%m%d")), ("10", lot))
+        if profile.voice_pick:
+            voice_pick = voice_pick_code(gtin, lot, facts.pack_date)
+    return CartonLabel(
+        names=tuple(dict.fromkeys(name for name in given if name)),
+        variety=facts.variety,
+        fields=_carton_fields(profile, facts, lot),
+        origin=profile.origin,
+        stamps=(
+            *profile.stamps,
+            *(line.format(packer=facts.packer) for line in profile.label_lines),
+            *facts.stamps,
+        ),
+        qr=qr,
+        elements=elements,
+        lot=lot,
+        serial="",
+        market=profile.code,
+        voice_pick=voice_pick,
+    )
+
+
+def _with_serial(shared: CartonLabel, base_url: str, serial: str) -> CartonLabel:
+    """One carton's label: the lot's, with the carton's serial in its text, QR and symbols."""
+    serial = validate_serial(serial)
+    fields = tuple(Field(f.title, serial) if f.title == "Serial" else f for f in shared.fields)
+    if not shared.gs1:
+        return replace(shared, fields=fields, serial=serial)
+    qr = digital_link(base_url, shared.elements[0][1], shared.lot, serial)
+    elements = (*shared.elements, ("21", serial))
+    return replace(shared, fields=fields, serial=serial, qr=qr, elements=elements)
+
+
+def _carton_fields(profile: markets.Market, facts: LotFacts, lot: str) -> tuple[Field, ...]:
+    """Net weight, lot, serial (blank), pack date, the chain's codes, the exporter's contact."""
     fields = [
         Field("Net weight", f"{_number(facts.net_weight_kg)} kg"),
         Field("Lot", lot),
-        Field("Serial", serial),
+        Field("Serial", ""),
         Field("Packed", facts.pack_date.isoformat()),
     ]
     if facts.growing_areas:
@@ -216,39 +260,7 @@ def carton_label(facts: LotFacts, serial: str) -> CartonLabel:
         batch = f"batch {facts.treatment.batch}"
         title = _title(profile, "treatment_facility", "Treatment")
         fields.append(Field(title, f"{code} {batch}" if code else batch))
-    fields += _contact_fields(facts.contact or {})
-    voice_pick = None
-    if facts.gtin is None:
-        qr = short_link(facts.base_url, lot)
-        elements: tuple[tuple[str, str], ...] = (("", lot),)
-    else:
-        gtin = Gtin.parse(facts.gtin).value
-        qr = digital_link(facts.base_url, gtin, lot, serial)
-        elements = (
-            ("01", gtin),
-            ("13", facts.pack_date.strftime("%y%m%d")),
-            ("10", lot),
-            ("21", serial),
-        )
-        if profile.voice_pick:
-            voice_pick = voice_pick_code(gtin, lot, facts.pack_date)
-    return CartonLabel(
-        names=tuple(names),
-        variety=facts.variety,
-        fields=tuple(fields),
-        origin=profile.origin,
-        stamps=(
-            *profile.stamps,
-            *(line.format(packer=facts.packer) for line in profile.label_lines),
-            *facts.stamps,
-        ),
-        qr=qr,
-        elements=elements,
-        lot=lot,
-        serial=serial,
-        market=market,
-        voice_pick=voice_pick,
-    )
+    return (*fields, *_contact_fields(facts.contact or {}))
 
 
 def _contact_fields(contact: Mapping[str, str]) -> list[Field]:
@@ -275,8 +287,9 @@ def carton_labels(facts: LotFacts, serials: Iterable[str]) -> Iterator[CartonLab
     References:
         GS1 General Specifications, section 3.5.2 (AI 21).
     """
+    shared = _lot_label(facts)  # names, fields, codes: once for the lot
     for serial in serials:
-        yield carton_label(facts, serial)
+        yield _with_serial(shared, facts.base_url, serial)
 
 
 def pallet_label(facts: PalletFacts) -> PalletLabel:

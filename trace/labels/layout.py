@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from reportlab.pdfbase.pdfmetrics import getAscentDescent, stringWidth
@@ -143,21 +144,13 @@ class _Box:
 
         Returns the y just below the line.
         """
-        runs = font_runs(text, bold, self.prefer)
-        measured = sum(stringWidth(part, name, size) for name, part in runs) * self.pt
-        if measured > width:
-            size = size * width / measured
-            measured = width
-        ascent = max(getAscentDescent(name, size)[0] for name, _ in runs)
-        descent = min(getAscentDescent(name, size)[1] for name, _ in runs)
-        baseline = top + math.ceil(ascent * self.pt)
-        left = x + (width - measured) / 2 if center else x
-        for name, part in runs:
+        placed, above, below = _set_line(text, size, width, bold, self.prefer, self.pt, center)
+        baseline = top + above
+        for offset, name, fitted, part in placed:
             (self.out.own if own else self.out.shared).append(
-                ("text", left, baseline, name, size, part)
+                ("text", x + offset, baseline, name, fitted, part)
             )
-            left += stringWidth(part, name, size) * self.pt
-        return baseline + math.ceil(-descent * self.pt) + 1
+        return baseline + below
 
     def wrapped(self, x: int, top: int, text: str, size: float, width: int) -> int:
         """Draw ``text`` over as many lines as it needs at ``size``."""
@@ -244,6 +237,27 @@ class _Box:
             self.barcode(y + gap, symbol, own=own)
             y += each
         return top
+
+
+@lru_cache(maxsize=4096)  # names, fields and HRI repeat on every carton of a lot
+def _set_line(
+    text: str, size: float, width: int, bold: bool, prefer: str | None, pt: float, center: bool
+) -> tuple[tuple[tuple[float, str, float, str], ...], int, int]:
+    """``text`` set on one line at most ``width`` dots wide (shrunk to fit): each font run's
+    ``(offset from the left, font, size, text)``, and the dots above and below the baseline."""
+    runs = font_runs(text, bold, prefer)
+    measured = sum(stringWidth(part, name, size) for name, part in runs) * pt
+    if measured > width:
+        size = size * width / measured
+        measured = width
+    ascent = max(getAscentDescent(name, size)[0] for name, _ in runs)
+    descent = min(getAscentDescent(name, size)[1] for name, _ in runs)
+    left = (width - measured) / 2 if center else 0
+    placed = []
+    for name, part in runs:
+        placed.append((left, name, size, part))
+        left += stringWidth(part, name, size) * pt
+    return tuple(placed), math.ceil(ascent * pt), math.ceil(-descent * pt) + 1
 
 
 def _carton(box: _Box, label: CartonLabel) -> None:

@@ -89,11 +89,30 @@ def linear_symbols(label: Label, modules: int, max_symbols: int) -> tuple[Barcod
     """
     if isinstance(label, PalletLabel):
         sscc = _barcode([("00", label.sscc)])
-        content = fit_symbols(label.elements, modules, max_symbols - 1) if label.elements else ()
+        content = _fit(label.elements, modules, max_symbols - 1) if label.elements else ()
         return (*content, sscc)
     if isinstance(label, CartonLabel):
-        return fit_symbols(label.elements, modules, max_symbols)
+        return _fit(label.elements, modules, max_symbols)
     return ()
+
+
+def _fit(
+    elements: tuple[tuple[str, str], ...], modules: int, max_symbols: int
+) -> tuple[Barcode, ...]:
+    """`fit_symbols`, asked about values of the same Code 128 shape (`_shape`): every carton
+    of a lot then shares one answer (its serial differs, not the serial's shape)."""
+    shaped = tuple((ai, _shape(value)) for ai, value in elements)
+    real = dict(elements)
+    return tuple(
+        _barcode([(ai, real[ai]) for ai, _ in symbol.elements])
+        for symbol in fit_symbols(shaped, modules, max_symbols)
+    )
+
+
+def _shape(value: str) -> str:
+    """A value whose shortest Code 128 encoding is as long as ``value``'s: digits pair up in
+    code set C, characters up to ``_`` go in set A or B, those past it only in B."""
+    return "".join("0" if "0" <= c <= "9" else "A" if c <= "_" else "a" for c in value)
 
 
 def widest_symbols(
