@@ -47,12 +47,17 @@ def sweep(trials: int) -> str:
     for kind, label in LABELS.items():
         for data, crop in symbol_crops(label):
             hri = _hri(label, data)
-            cells = []
-            for degradation in DEGRADATIONS:
-                counts = Counter(trial(data, crop, degradation, seed) for seed in range(trials))
-                cells.append(f"{100 * counts['read'] / trials:.0f} % ({counts['misread']})")
-            lines.append(f"| {kind} {hri} | " + " | ".join(cells) + " |")
+            lines.append(f"| {kind} {hri} | " + " | ".join(_cells(data, crop, trials)) + " |")
     return "\n".join(lines) + "\n"
+
+
+def _cells(data: str, crop, trials: int, places: int = 0) -> list[str]:
+    """Reads % (misreads) of ``trials`` seeded trials per degradation."""
+    cells = []
+    for degradation in DEGRADATIONS:
+        counts = Counter(trial(data, crop, degradation, seed) for seed in range(trials))
+        cells.append(f"{100 * counts['read'] / trials:.{places}f} % ({counts['misread']})")
+    return cells
 
 
 def qr_sweep(trials: int) -> str:
@@ -135,11 +140,7 @@ def pallet_options(trials: int) -> str:
         for x, w in bars:
             box = (left + x * x_dim, pad, left + (x + w) * x_dim - 1 - reduction, pad + height - 1)
             ImageDraw.Draw(crop).rectangle(box, fill=0)
-        cells = []
-        for degradation in DEGRADATIONS:
-            counts = Counter(trial(data, crop, degradation, seed) for seed in range(trials))
-            cells.append(f"{100 * counts['read'] / trials:.1f} % ({counts['misread']})")
-        rows.append(f"| {name} | " + " | ".join(cells) + " |")
+        rows.append(f"| {name} | " + " | ".join(_cells(data, crop, trials, 1)) + " |")
     return "\n".join(rows) + "\n"
 
 
