@@ -10,7 +10,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from trace.db.session import get_session
 from trace.filenames import content_disposition
 from trace.labels.render import FORMATS, SIZES, content_type, render, suffix
-from trace.labels.sizes import misfits
+from trace.labels.sizes import DPIS, misfits
 from trace.services import labels
 
 from .auth import current_user
@@ -68,7 +68,7 @@ class LabelIn(In):
     format = fields.String(required=True, validate=validate.OneOf(FORMATS))
     dpi = fields.Integer(
         strict=True,
-        validate=validate.OneOf([203, 300, 600]),
+        validate=validate.OneOf(DPIS),
         metadata={"description": "printer resolution; default 203 (thermal) or 300 (A4 sheets)"},
     )
     market = fields.String(
