@@ -122,6 +122,7 @@ PALLET_OPTIONS = [
     ("(02) alone, 5 dots", CONTENT[:16], 5, 799, 0),
     ("(37) alone, 8 dots", CONTENT[16:], 8, 799, 0),
     ("(00) on A5 (148 mm), 5 dots", SSCC, 5, 1183, 0),
+    ("(00) on A5 (148 mm), 6 dots", SSCC, 6, 1183, 0),
 ]
 
 
