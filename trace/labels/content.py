@@ -49,7 +49,7 @@ class CartonLabel:
             ``{base}/t/{lot}`` link for a product without a GTIN.
         elements: What the linear symbols may carry, ``(ai, value)`` pairs:
             (01)(13)(10)(21), or ``(("", lot),)`` (plain Code 128) without a GTIN.
-            `linear_symbols` chooses which fit a label at GS1's sizes.
+            `linear.linear_symbols` chooses which fit a label at GS1's sizes.
         lot: The lot code.
         serial: The carton's serial number (AI 21).
         market: The destination market.
