@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
-from datetime import date
 from decimal import Decimal
 from urllib.parse import quote
 
@@ -20,6 +19,7 @@ from trace.domain import markets
 from trace.gs1 import GS1Error, Gtin, Sscc, digital_link, validate_lot, validate_serial
 
 from .facts import LotFacts, PalletFacts, PalletLine, Party, Treatment
+from .voice_pick import voice_pick_code
 
 # --- Label content: what the renderers draw -------------------------------------------
 
@@ -378,28 +378,6 @@ def short_link(base_url: str, code: str) -> str:
     if "?" in base_url or "#" in base_url:
         raise GS1Error(f"base URL {base_url!r}: should have no query or fragment")
     return f"{base_url.rstrip('/')}/t/{quote(code, safe='')}"
-
-
-def voice_pick_code(gtin: str, lot: str, pack_date: date | None = None) -> str:
-    """The PTI voice pick code: 4 digits a picker reads aloud, printed ``12`` + ``34``.
-
-    CRC-16 (polynomial 0xA001, reflected, initial value 0) of the ASCII text
-    GTIN + lot + pack date (YYMMDD, when there is one), modulo 10,000, zero-padded.
-    Case matters: ``32abcd`` and ``32ABCD`` give different codes.
-
-    References:
-        Produce Traceability Initiative, Voice Pick Code calculator
-        (producetraceability.org/voice-pick-code-calculator, the HarvestMark
-        reference implementation); PTI label guidance (two small digits, then two
-        large ones, in a box).
-    """
-    text = gtin + lot + (pack_date.strftime("%y%m%d") if pack_date else "")
-    crc = 0
-    for byte in text.encode("ascii"):
-        crc ^= byte
-        for _ in range(8):
-            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
-    return f"{crc % 10000:04d}"
 
 
 def _market(market: str) -> str:
