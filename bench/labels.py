@@ -33,8 +33,8 @@ from trace.labels.content import (  # noqa: E402
     Treatment,
     carton_label,
     carton_labels,
-    linear_symbols,
 )
+from trace.labels.linear import linear_symbols  # noqa: E402
 
 FACTS = LotFacts(
     names={"vi": "Vải thiều Thanh Hà", "en": "Thanh Ha lychee", "ja": "タンハー・ライチ"},

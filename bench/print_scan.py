@@ -3,6 +3,7 @@
     .venv/bin/python bench/print_scan.py                        # print the table
     .venv/bin/python bench/print_scan.py --output docs/labels.md
     .venv/bin/python bench/print_scan.py --trials 1000 --px-per-mm 4.3   # "35 cm" at 30 cm
+    .venv/bin/python bench/print_scan.py --trials 1000 --pallet-options  # what else was tried
 
 Each symbol is rendered at 203 dpi, degraded one way (35 cm distance, blur σ1.5 px,
 15° rotation, +1 dot ink spread), JPEG-compressed at quality 30 and read with zxing-cpp;
@@ -46,12 +47,18 @@ def sweep(trials: int) -> str:
     for kind, label in LABELS.items():
         for data, crop in symbol_crops(label):
             hri = _hri(label, data)
-            cells = []
-            for degradation in DEGRADATIONS:
-                counts = Counter(trial(data, crop, degradation, seed) for seed in range(trials))
-                cells.append(f"{100 * counts['read'] / trials:.0f} % ({counts['misread']})")
+            cells = _cells(data, crop, trials, 1 if trials >= 1000 else 0)
             lines.append(f"| {kind} {hri} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+def _cells(data: str, crop, trials: int, places: int = 0) -> list[str]:
+    """Reads % (misreads) of ``trials`` seeded trials per degradation."""
+    cells = []
+    for degradation in DEGRADATIONS:
+        counts = Counter(trial(data, crop, degradation, seed) for seed in range(trials))
+        cells.append(f"{100 * counts['read'] / trials:.{places}f} % ({counts['misread']})")
+    return cells
 
 
 def qr_sweep(trials: int) -> str:
@@ -104,6 +111,41 @@ def qr_sweep(trials: int) -> str:
     return "\n".join(rows) + "\n"
 
 
+# What else the pallet's symbols could be (docs/labels.md, "Print and scan"): (name, data,
+# X in dots, label width in dots, bar width reduction in dots).
+SSCC, CONTENT = "00089312340000000424", "020893123456789737" + "40"
+PALLET_OPTIONS = [
+    ("(00) as printed, 4 dots", SSCC, 4, 799, 0),
+    ("(02)(37) as printed, 4 dots", CONTENT, 4, 799, 0),
+    ("(00), 4 dots, bars 1 dot narrower", SSCC, 4, 799, 1),
+    ("(02)(37), 4 dots, bars 1 dot narrower", CONTENT, 4, 799, 1),
+    ("(02) alone, 5 dots", CONTENT[:16], 5, 799, 0),
+    ("(37) alone, 8 dots", CONTENT[16:], 8, 799, 0),
+    ("(00) on A5 (148 mm), 5 dots", SSCC, 5, 1183, 0),
+    ("(00) on A5 (148 mm), 6 dots", SSCC, 6, 1183, 0),
+]
+
+
+def pallet_options(trials: int) -> str:
+    """Each option drawn on the dot grid as the PDF draws a symbol, through the same trials."""
+    from PIL import Image, ImageDraw
+
+    from trace.labels import symbols
+
+    rows = ["| option | " + " | ".join(DEGRADATIONS) + " |", "|---|" + "---:|" * len(DEGRADATIONS)]
+    for name, data, x_dim, width, reduction in PALLET_OPTIONS:
+        modules, bars = symbols.bars(data, True)
+        pad, height = round(3 * DPI / 25.4), dots(32, DPI)
+        crop = Image.new("L", (width, height + 2 * pad), 255)
+        left = (width - modules * x_dim) // 2
+        assert left >= 10 * x_dim, f"{name}: no room for 10X quiet zones"
+        for x, w in bars:
+            box = (left + x * x_dim, pad, left + (x + w) * x_dim - 1 - reduction, pad + height - 1)
+            ImageDraw.Draw(crop).rectangle(box, fill=0)
+        rows.append(f"| {name} | " + " | ".join(_cells(data, crop, trials, 1)) + " |")
+    return "\n".join(rows) + "\n"
+
+
 def _hri(label, data: str) -> str:
     """The symbol's human-readable text, e.g. ``(01)08931234567897``."""
     symbols = label_symbols(label, dots(100, DPI), DPI)
@@ -119,7 +161,15 @@ def main() -> None:
         type=float,
         help="camera pixels per mm for the distance column (4.3: 30 cm, 3.3: 40 cm)",
     )
+    parser.add_argument(
+        "--pallet-options",
+        action="store_true",
+        help="only the pallet alternatives (bar width reduction, split, A5): print their table",
+    )
     args = parser.parse_args()
+    if args.pallet_options:
+        print(pallet_options(args.trials))
+        return
     if args.px_per_mm:
         if args.output:
             parser.error("--px-per-mm measures another distance: not for docs/labels.md")

@@ -173,6 +173,7 @@ def test_preview_shows_the_next_serial_and_records_nothing(api, season, engine):
             "size",
         ),
         ({"kind": "sticker", "lot": "X", "size": "a4-24", "format": "zpl"}, "format"),
+        ({"kind": "sticker", "lot": "X", "size": "50x30mm", "format": "zpl", "dpi": 600}, "dpi"),
         ({"kind": "carton", "lot": "X", "size": "A5", "format": "pdf", "count": 1}, "size"),
     ],
 )

@@ -14,20 +14,17 @@ from tests.labels.decoding import BASE, NAMES, lot_facts, pallet_facts
 from trace.gs1 import GS1Error
 from trace.labels import code128
 from trace.labels.content import (
-    MAX_DATA_CHARACTERS,
-    NARROWEST_MODULES,
     Field,
     PalletLine,
     carton_label,
     carton_labels,
-    fit_symbols,
-    linear_symbols,
     market_language,
     pallet_label,
     sticker_label,
     voice_pick_code,
 )
 from trace.labels.layout import label_symbols, layout
+from trace.labels.linear import MAX_DATA_CHARACTERS, NARROWEST_MODULES, fit_symbols, linear_symbols
 
 ROOT = Path(__file__).resolve().parents[2]
 GS = code128.GS
@@ -349,3 +346,17 @@ def test_european_cartons_carry_origin_class_and_packer_in_english_and_the_consi
     assert carton_label(replace(facts, consignee_country="NL"), "7").names[1:] == (
         "Cam Giang carrots",
     )
+
+
+@pytest.mark.parametrize("lot", ["LOT26A", "20260615HD01", "lot-26a"])
+def test_a_lots_cartons_share_its_label_and_differ_by_serial_only(lot):
+    facts = lot_facts(lot=lot, market="US")
+    serials = ["00042", "7KQ2M9XD4TNRB", "7kq2m9xd4tnrb", "42", "A1"]
+    labels = list(carton_labels(facts, serials))
+    assert labels == [carton_label(facts, serial) for serial in serials]
+    for label, serial in zip(labels, serials, strict=True):
+        assert label.serial == serial and label.qr.endswith(f"/21/{serial}")
+        assert ("21", serial) in label.elements and Field("Serial", serial) in label.fields
+        # The split asked with values of the same Code 128 shape is the split itself.
+        for modules in (150, 176, AT_300, AT_203, 260, 400):
+            assert linear_symbols(label, modules, 2) == fit_symbols(label.elements, modules, 2)

@@ -26,6 +26,7 @@ from tests.labels.decoding import (
 from trace.gs1 import parse_digital_link
 from trace.gs1.charset import CSET82
 from trace.labels import fonts
+from trace.labels import layout as layout_module
 from trace.labels.content import (
     PalletLine,
     carton_label,
@@ -174,6 +175,7 @@ def test_us_carton_prints_the_florida_stamp():
 def test_missing_cjk_font_falls_back_to_dejavu_with_a_warning(monkeypatch, caplog):
     monkeypatch.setitem(fonts._CANDIDATES, "ja", ("IPAGothic", ("missing.ttf",), ("/nonexistent",)))
     fonts.font.cache_clear()
+    layout_module._set_line.cache_clear()  # lines already set keep the fonts they were set in
     try:
         with caplog.at_level(logging.WARNING, logger="trace.labels.fonts"):
             pdf = _rendered([_carton()], "100x150mm", "pdf")
@@ -182,6 +184,7 @@ def test_missing_cjk_font_falls_back_to_dejavu_with_a_warning(monkeypatch, caplo
         assert len(gs1_reads(decode(image))) == 2  # the symbols do not care
     finally:
         fonts.font.cache_clear()
+        layout_module._set_line.cache_clear()
 
 
 def test_pdf_streams_in_chunks_and_memory_stays_flat():

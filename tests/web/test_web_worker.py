@@ -159,7 +159,9 @@ def test_labels_zpl_download_and_the_serials_are_not_printed_twice(as_, api, ids
         )
     worker.send({"market": "", "count": "4"})
     assert "on no shipment yet" in errors_of(worker.html, "market")
-    worker.send({"market": "JP", "count": "3", "format": "zpl"})
+    worker.send({"market": "JP", "count": "3", "format": "zpl", "size": "a4-24"})
+    assert "ZPL is for thermal printers" in errors_of(worker.html, "format")  # sizes.misfits
+    worker.send({"market": "JP", "count": "3", "format": "zpl", "size": "100x150mm"})
     href = re.search(r'id="file" href="([^"]+)"', worker.html).group(1)
     file = worker.client.get(href)
     assert file.headers["Content-Disposition"].startswith("attachment")

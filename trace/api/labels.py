@@ -10,6 +10,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from trace.db.session import get_session
 from trace.filenames import content_disposition
 from trace.labels.render import FORMATS, SIZES, content_type, render, suffix
+from trace.labels.sizes import DPIS, misfits
 from trace.services import labels
 
 from .auth import current_user
@@ -67,7 +68,7 @@ class LabelIn(In):
     format = fields.String(required=True, validate=validate.OneOf(FORMATS))
     dpi = fields.Integer(
         strict=True,
-        validate=validate.OneOf([203, 300, 600]),
+        validate=validate.OneOf(DPIS),
         metadata={"description": "printer resolution; default 203 (thermal) or 300 (A4 sheets)"},
     )
     market = fields.String(
@@ -90,12 +91,9 @@ class LabelIn(In):
             )
         if kind != "carton" and "count" not in data:
             data["count"] = 1
-        if kind == "pallet" and data["size"] in ("50x30mm", "a4-24"):
-            raise ValidationError("a pallet label needs 100x150mm or 4x6in", "size")
-        if data["format"] == "zpl" and data["size"] == "a4-24":
-            raise ValidationError("ZPL is for thermal printers: choose a thermal size", "format")
-        if data.get("dpi") == 600 and data["format"] == "zpl":
-            raise ValidationError("Zebra printers print at 203 or 300 dpi", "dpi")
+        found = misfits(kind, data["size"], data["format"], data.get("dpi"))
+        if found:
+            raise ValidationError({misfit.field: [misfit.message] for misfit in found})
 
 
 def _file(request: dict, *, preview: bool) -> Response:

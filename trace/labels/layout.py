@@ -13,35 +13,17 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from reportlab.pdfbase.pdfmetrics import getAscentDescent, stringWidth
 
 from . import symbols
-from .content import (
-    QUIET_ZONE_MODULES,
-    X_MAX_MM,
-    X_MIN_MM,
-    Barcode,
-    CartonLabel,
-    Field,
-    Label,
-    PalletLabel,
-    StickerLabel,
-    market_script,
-    widest_symbols,
-)
+from .content import CartonLabel, Field, Label, PalletLabel, StickerLabel, market_script
 from .fonts import font_for, font_runs
+from .linear import QUIET_ZONE_MODULES, X_MAX_MM, X_MIN_MM, Barcode, widest_symbols
+from .sizes import LARGE_WIDTH_MM, SIZES_MM, large, require_fit
 
-SIZES_MM: dict[str, tuple[float, float]] = {
-    "100x150mm": (100.0, 150.0),
-    "4x6in": (101.6, 152.4),
-    "50x30mm": (50.0, 30.0),
-    "a4-24": (70.0, 297.0 / 8),  # one cell of an A4 sheet of 3 x 8
-}
-SHEETS = {"a4-24": ((210.0, 297.0), 3, 8)}  # size -> (sheet mm, columns, rows)
-DEFAULT_DPI = {"100x150mm": 203, "4x6in": 203, "50x30mm": 203, "a4-24": 300}
-LARGE_WIDTH_MM = 90.0  # labels at least this wide carry GS1-128 symbols
 BAR_HEIGHT_MM = 32.0  # above GS1's 31.75 mm minimum, rounded up to whole dots
 MAX_SYMBOLS = {"carton": 2, "pallet": 2}  # what 150 mm hold at 32 mm bars beside the text
 DATA_TITLE_MM = 3.0  # GS1 Logistic Label Guideline: data titles at least 3 mm
@@ -117,23 +99,17 @@ def layout(label: Label, size: str, dpi: int) -> Layout:
         ValueError: If the size is unknown or too small for the kind (a pallet's
             GS1 logistic label needs 100x150mm or 4x6in).
     """
-    if size not in SIZES_MM:
-        raise ValueError(f"label size {size!r}: should be one of {', '.join(SIZES_MM)}")
+    require_fit(getattr(label, "kind", ""), size)
     width_mm, height_mm = SIZES_MM[size]
     box = _Box(
         Layout(dots(width_mm, dpi), dots(height_mm, dpi), dpi),
         market_script(getattr(label, "market", "")),
     )
-    large = width_mm >= LARGE_WIDTH_MM
     if isinstance(label, StickerLabel):
         _sticker(box, label)
     elif isinstance(label, CartonLabel):
-        (_carton if large else _carton_compact)(box, label)
+        (_carton if large(size) else _carton_compact)(box, label)
     elif isinstance(label, PalletLabel):
-        if not large:
-            raise ValueError(
-                f"label size {size!r}: a pallet's GS1 logistic label needs 100x150mm or 4x6in"
-            )
         _pallet(box, label)
     else:
         raise TypeError(f"not a label: {type(label).__name__}")
@@ -168,21 +144,13 @@ class _Box:
 
         Returns the y just below the line.
         """
-        runs = font_runs(text, bold, self.prefer)
-        measured = sum(stringWidth(part, name, size) for name, part in runs) * self.pt
-        if measured > width:
-            size = size * width / measured
-            measured = width
-        ascent = max(getAscentDescent(name, size)[0] for name, _ in runs)
-        descent = min(getAscentDescent(name, size)[1] for name, _ in runs)
-        baseline = top + math.ceil(ascent * self.pt)
-        left = x + (width - measured) / 2 if center else x
-        for name, part in runs:
+        placed, above, below = _set_line(text, size, width, bold, self.prefer, self.pt, center)
+        baseline = top + above
+        for offset, name, fitted, part in placed:
             (self.out.own if own else self.out.shared).append(
-                ("text", left, baseline, name, size, part)
+                ("text", x + offset, baseline, name, fitted, part)
             )
-            left += stringWidth(part, name, size) * self.pt
-        return baseline + math.ceil(-descent * self.pt) + 1
+        return baseline + below
 
     def wrapped(self, x: int, top: int, text: str, size: float, width: int) -> int:
         """Draw ``text`` over as many lines as it needs at ``size``."""
@@ -233,7 +201,7 @@ class _Box:
 
         The X-dimension is the widest whole number of dots the label's width allows
         with 10X quiet zones (`widest_x`), at least GS1's 0.495 mm; the bars 32 mm;
-        `content.linear_symbols` chose symbols that fit at the minimum X.
+        `linear.linear_symbols` chose symbols that fit at the minimum X.
         Returns the y below the HRI.
         """
         width, _ = symbols.bars(symbol.data, symbol.gs1)
@@ -269,6 +237,27 @@ class _Box:
             self.barcode(y + gap, symbol, own=own)
             y += each
         return top
+
+
+@lru_cache(maxsize=4096)  # names, fields and HRI repeat on every carton of a lot
+def _set_line(
+    text: str, size: float, width: int, bold: bool, prefer: str | None, pt: float, center: bool
+) -> tuple[tuple[tuple[float, str, float, str], ...], int, int]:
+    """``text`` set on one line at most ``width`` dots wide (shrunk to fit): each font run's
+    ``(offset from the left, font, size, text)``, and the dots above and below the baseline."""
+    runs = font_runs(text, bold, prefer)
+    measured = sum(stringWidth(part, name, size) for name, part in runs) * pt
+    if measured > width:
+        size = size * width / measured
+        measured = width
+    ascent = max(getAscentDescent(name, size)[0] for name, _ in runs)
+    descent = min(getAscentDescent(name, size)[1] for name, _ in runs)
+    left = (width - measured) / 2 if center else 0
+    placed = []
+    for name, part in runs:
+        placed.append((left, name, size, part))
+        left += stringWidth(part, name, size) * pt
+    return tuple(placed), math.ceil(ascent * pt), math.ceil(-descent * pt) + 1
 
 
 def _carton(box: _Box, label: CartonLabel) -> None:

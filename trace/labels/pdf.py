@@ -28,7 +28,8 @@ from reportlab.pdfbase.ttfonts import SUBSETN, TTFont, makeToUnicodeCMap
 
 from . import symbols
 from .content import Label
-from .layout import DEFAULT_DPI, SHEETS, SIZES_MM, Layout, Op, dots, layout
+from .layout import Layout, Op, dots, layout
+from .sizes import DEFAULT_DPI, DPIS, SHEETS, SIZES_MM
 
 _CATALOG, _PAGES, _RESOURCES, _INFO = 1, 2, 3, 4
 _MAX_FORMS = 512  # shared parts remembered; an evicted one is simply written again
@@ -53,8 +54,8 @@ class PdfWriter:
             raise ValueError(f"label size {size!r}: should be one of {', '.join(SIZES_MM)}")
         self.size = size
         self.dpi = dpi or DEFAULT_DPI[size]
-        if self.dpi not in (203, 300, 600):
-            raise ValueError(f"dpi {self.dpi}: should be 203, 300 or 600")
+        if self.dpi not in DPIS:
+            raise ValueError(f"dpi {self.dpi}: should be one of {DPIS}")
         self.dot = 72 / self.dpi  # points per dot
         sheet = SHEETS.get(size)
         page_mm = sheet[0] if sheet else SIZES_MM[size]

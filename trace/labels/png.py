@@ -14,8 +14,8 @@ from itertools import islice
 import pypdfium2
 
 from .content import Label
-from .layout import DEFAULT_DPI
 from .pdf import pdf_bytes
+from .sizes import DEFAULT_DPI
 
 
 def png_bytes(labels: Iterable[Label], size: str, dpi: int | None = None) -> bytes:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from .content import Label
-from .layout import DEFAULT_DPI, SIZES_MM
+from .sizes import DEFAULT_DPI, SIZES_MM
 
 SIZES = tuple(SIZES_MM)
 FORMATS = ("pdf", "png", "zpl")

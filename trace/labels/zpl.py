@@ -39,7 +39,8 @@ from functools import lru_cache
 from . import code128
 from .content import Label
 from .fonts import font_file
-from .layout import DEFAULT_DPI, SHEETS, Layout, Op, layout
+from .layout import Layout, Op, layout
+from .sizes import DEFAULT_DPI, require_fit
 
 _START = {code128.START_A: ">9", code128.START_B: ">:", code128.START_C: ">;"}
 _MAX_QR_MAGNIFICATION = 10  # ^BQ's limit
@@ -60,11 +61,8 @@ def zpl_label(label: Label, size: str, dpi: int | None = None, font: str | None 
         ValueError: For ``a4-24`` (sheets go to office printers: use PDF) or an
             unsupported resolution.
     """
-    if size in SHEETS:
-        raise ValueError(f"label size {size!r}: ZPL is for thermal label printers, use PDF")
-    dpi = dpi or DEFAULT_DPI.get(size, 203)
-    if dpi not in (203, 300):
-        raise ValueError(f"dpi {dpi}: Zebra print heads are 203 or 300 dpi")
+    require_fit(label.kind, size, "zpl", dpi)
+    dpi = dpi or DEFAULT_DPI[size]
     drawing = layout(label, size, dpi)
     lines = ["^XA", "^CI28", f"^PW{drawing.width}", f"^LL{drawing.height}", "^LH0,0"]
     if font:

@@ -19,6 +19,7 @@ from trace.filenames import content_disposition
 from trace.gs1.serials import is_random_serial
 from trace.labels.content import carton_labels, pallet_label, sticker_label
 from trace.labels.render import SIZES, content_type, render, suffix
+from trace.labels.sizes import Misfit, misfits
 from trace.security import bounded_id
 from trace.services import labels as service
 from trace.services.common import get_lot
@@ -93,17 +94,14 @@ def _request(form: LabelForm) -> dict | None:
         if not form.sscc.data:
             form.sscc.errors.append(_("Scan or type the pallet's SSCC."))
             ok = False
-        if size in ("50x30mm", "a4-24"):
-            form.size.errors.append(_("A pallet label needs 100 × 150 mm or 4 × 6 in."))
-            ok = False
         wanted["sscc"] = (form.sscc.data or "").strip()
     else:
         if not form.lot.data:
             form.lot.errors.append(_("Scan or type the lot."))
             ok = False
         wanted["lot"] = form.lot.data
-    if fmt == "zpl" and size == "a4-24":
-        form.format.errors.append(_("ZPL is for thermal printers: choose a thermal size."))
+    for misfit in misfits(kind, size, fmt):
+        getattr(form, misfit.field).errors.append(_misfit_text(misfit))
         ok = False
     try:
         serials = _serials(request.form.get("serials"))
@@ -117,6 +115,15 @@ def _request(form: LabelForm) -> dict | None:
     if form.market.data:
         wanted["market"] = form.market.data
     return wanted if ok else None
+
+
+def _misfit_text(misfit: Misfit) -> str:
+    """A size or format that does not fit (`trace.labels.sizes`), in the page's language."""
+    said = {
+        "label.pallet_size": _("A pallet label needs 100 × 150 mm or 4 × 6 in."),
+        "label.zpl_sheet": _("ZPL is for thermal printers: choose a thermal size."),
+    }
+    return said.get(misfit.kind, misfit.message)
 
 
 FIELDS = {"market": "market", "count": "count", "lot": "lot", "serials": "count", "sscc": "sscc"}

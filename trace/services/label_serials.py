@@ -1,0 +1,251 @@
+"""Carton serials: allocated per job (random, never reused), reprinted, and checked on a scan.
+
+Each carton printed gets the next number of its product's sequence (the job records the range,
+`serial_first`…`serial_last`) and, printed on its label, a random serial (`trace.gs1.serials`,
+kept in `carton_serial`), so holding one carton tells nothing about another's serial. Jobs
+printed before random serials printed the number itself; those serials keep working.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import bindparam, func, text
+from sqlmodel import Session, select
+
+from trace.db.models import CartonSerial, LabelJob, Lot, Product, User
+from trace.domain.errors import Invalid, RuleViolation
+from trace.gs1.serials import is_random_serial, new_serial, numbered_serial
+
+from .common import get_lot, lock_chain, next_value, now, unit_of_work
+
+
+def _allocated(session: Session, lot: Lot) -> int:
+    """How many serials were allocated to a lot's cartons so far (reprints excluded)."""
+    return session.exec(
+        select(func.coalesce(func.sum(LabelJob.count), 0)).where(
+            LabelJob.lot_id == lot.id, LabelJob.kind == "carton", LabelJob.reprint.is_(False)
+        )
+    ).one()
+
+
+def printed_serials(session: Session, lot: Lot) -> list[tuple[int, int]]:
+    """The serial ranges printed for a lot, oldest first."""
+    rows = session.exec(
+        select(LabelJob.serial_first, LabelJob.serial_last)
+        .where(LabelJob.lot_id == lot.id, LabelJob.kind == "carton", LabelJob.reprint.is_(False))
+        .order_by(LabelJob.id)
+    )
+    return [(first, last) for first, last in rows]
+
+
+def carton_job(
+    session: Session,
+    actor: User,
+    code: str,
+    *,
+    count: int | None,
+    serials: list[int | str] | None,
+    size: str,
+    fmt: str,
+) -> tuple[LabelJob, Lot, Product, list[str]]:
+    """Allocate `count` new serials for cartons of packed lot `code`, or reprint `serials`.
+
+    New cartons take the next numbers of the product's sequence under the writers' lock, so two
+    print jobs at once never share one, and each gets a random serial; a lot never gets more
+    serials than it has cartons. A reprint names cartons by their printed serial or by their
+    number (an int, or digits) and prints the serials they were printed with.
+    """
+    with unit_of_work(session):
+        lock_chain(session)
+        lot = get_lot(session, code)
+        refuse_unpacked(lot)
+        product = session.get(Product, lot.product_id)
+        if serials:
+            numbers, printed = reprinted(session, lot, serials)
+            job = _carton_job(lot, actor, size, fmt, min(numbers), max(numbers), len(numbers))
+            job.reprint = True
+            session.add(job)
+            return job, lot, product, printed
+        left = lot.cartons - _allocated(session, lot)
+        if count > left:
+            raise RuleViolation(
+                f"lot {lot.code} has {lot.cartons} cartons and {lot.cartons - left} carton labels "
+                f"were printed already; {left} more can be printed, not {count} "
+                "(reprint a damaged label by its serial)",
+                kind="label.cartons_exceeded",
+                lot=lot.code,
+                cartons=lot.cartons,
+                printed=lot.cartons - left,
+                left=left,
+                asked=count,
+            )
+        last = next_value(session, f"serial:{product.id}", count)
+        first = last - count + 1
+        job = _carton_job(lot, actor, size, fmt, first, last, count)
+        job.random_serials = True
+        session.add(job)
+        session.flush()
+        printed = _new_serials(session, product.id, count)
+        session.add_all(
+            CartonSerial(
+                product_id=product.id, serial=serial, number=number, lot_id=lot.id,
+                label_job_id=job.id,
+            )
+            for number, serial in zip(range(first, last + 1), printed, strict=True)
+        )  # fmt: skip
+        session.flush()
+    return job, lot, product, printed
+
+
+def _new_serials(session: Session, product_id: int, count: int) -> list[str]:
+    """`count` random serials no carton of the product has (a clash of 65 random bits is
+    astronomically rare; one is drawn again all the same)."""
+    serials: list[str] = []
+    while len(serials) < count:
+        wanted = {new_serial() for _ in range(count - len(serials))} - set(serials)
+        taken = set()
+        for chunk in _chunks(sorted(wanted)):
+            taken |= set(
+                session.exec(
+                    select(CartonSerial.serial).where(
+                        CartonSerial.product_id == product_id, CartonSerial.serial.in_(chunk)
+                    )
+                )
+            )
+        serials.extend(sorted(wanted - taken))
+    return serials
+
+
+def _chunks(items: list, size: int = 500):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def printed_as(session: Session, lot: Lot, numbers: list[int]) -> list[str]:
+    """The serials printed on a lot's cartons of these numbers, in their order (an old job's
+    carton: the number itself)."""
+    found: dict[int, str] = {}
+    for chunk in _chunks(sorted(set(numbers))):
+        found.update(
+            session.exec(
+                select(CartonSerial.number, CartonSerial.serial).where(
+                    CartonSerial.product_id == lot.product_id, CartonSerial.number.in_(chunk)
+                )
+            ).all()
+        )
+    return [found.get(number, str(number)) for number in numbers]
+
+
+def reprinted(session: Session, lot: Lot, serials: list[int | str]) -> tuple[list[int], list[str]]:
+    """The numbers and printed serials of the lot's cartons a reprint names; Invalid for one
+    never printed for the lot."""
+    ranges = printed_serials(session, lot)
+    numbers, printed = [], []
+    for wanted in serials:
+        text_ = str(wanted).strip()
+        number = numbered_serial(text_) if not is_random_serial(text_) else None
+        if number is not None and any(first <= number <= last for first, last in ranges):
+            serial = session.exec(
+                select(CartonSerial.serial).where(
+                    CartonSerial.product_id == lot.product_id, CartonSerial.number == number
+                )
+            ).first()
+            numbers.append(number)
+            printed.append(serial or str(number))  # an old job printed the number itself
+            continue
+        row = session.exec(
+            select(CartonSerial.number).where(
+                CartonSerial.product_id == lot.product_id,
+                CartonSerial.serial == text_,
+                CartonSerial.lot_id == lot.id,
+            )
+        ).first()
+        if row is None:
+            raise Invalid(
+                "serials",
+                f"serial {wanted} was never printed for lot {lot.code}; "
+                "only printed cartons can be reprinted",
+                kind="label.serial_unprinted",
+                serial=wanted,
+                lot=lot.code,
+            )
+        numbers.append(row)
+        printed.append(text_)
+    return numbers, printed
+
+
+def _carton_job(
+    lot: Lot, actor: User, size: str, fmt: str, first: int, last: int, count: int
+) -> LabelJob:
+    return LabelJob(
+        kind="carton",
+        product_id=lot.product_id,
+        lot_id=lot.id,
+        size=size,
+        format=fmt,
+        count=count,
+        serial_first=first,
+        serial_last=last,
+        user_id=actor.id,
+        created_at=now(),
+    )
+
+
+# The carton job whose range starts at or below a number, nearest first: one index step on
+# (product_id, serial_first) however many jobs the product has had; only jobs that printed the
+# number itself (before random serials). Plain SQL: every scan of an old carton asks it.
+_JOB_OF_NUMBER = (
+    text(
+        "SELECT label_job.serial_last, label_job.random_serials, label_job.created_at, lot.code "
+        "FROM label_job "
+        "JOIN product ON product.id = label_job.product_id "
+        "JOIN lot ON lot.id = label_job.lot_id "
+        "WHERE product.gtin = :gtin AND label_job.kind = 'carton' AND label_job.reprint = :no "
+        "AND label_job.serial_first <= :number "
+        "ORDER BY label_job.serial_first DESC LIMIT 1"
+    )
+    .bindparams(bindparam("no", False, type_=LabelJob.__table__.c.reprint.type))
+    .columns(created_at=LabelJob.__table__.c.created_at.type)
+)
+# A random serial: one primary-key row.
+_JOB_OF_SERIAL = text(
+    "SELECT label_job.created_at, lot.code FROM carton_serial "
+    "JOIN product ON product.id = carton_serial.product_id "
+    "JOIN label_job ON label_job.id = carton_serial.label_job_id "
+    "JOIN lot ON lot.id = carton_serial.lot_id "
+    "WHERE product.gtin = :gtin AND carton_serial.serial = :serial"
+).columns(created_at=LabelJob.__table__.c.created_at.type)
+
+
+def serial_status(session: Session, gtin: str, lot_code: str, serial: str) -> dict:
+    """Was this carton serial printed for this lot? For the public lookup page.
+
+    Returns `{"status": "printed", "printed_at": …}`, `{"status": "other_lot", "lot": …}` (the
+    serial is real but was printed for another lot: the label was copied or misapplied), or
+    `{"status": "never_printed"}`, also for any spelling of a serial other than the printed
+    one (``07`` for ``7``, lower case for a random serial).
+    """
+    connection = session.connection()
+    if is_random_serial(serial):
+        row = connection.execute(_JOB_OF_SERIAL, {"gtin": gtin, "serial": serial}).first()
+    else:
+        number = numbered_serial(serial)
+        if number is None:
+            return {"status": "never_printed"}
+        row = connection.execute(_JOB_OF_NUMBER, {"gtin": gtin, "number": number}).first()
+        if row is None or row.serial_last < number or row.random_serials:
+            return {"status": "never_printed"}
+    if row is None:
+        return {"status": "never_printed"}
+    if row.code != lot_code:
+        return {"status": "other_lot", "lot": row.code}
+    return {"status": "printed", "printed_at": row.created_at}
+
+
+def refuse_unpacked(lot: Lot) -> None:
+    """Carton labels are for packed lots (409 for a harvest lot)."""
+    if lot.kind != "packed" or lot.product_id is None:
+        raise RuleViolation(
+            f"lot {lot.code} is a harvest lot: carton labels are for packed lots",
+            kind="label.harvest_lot",
+            lot=lot.code,
+        )
