@@ -13,7 +13,7 @@ from trace.db.models import CartonSerial, LabelJob, Lot, User
 from trace.domain.errors import Invalid, RuleViolation
 from trace.gs1 import validate_serial
 from trace.gs1.serials import ALPHABET, LENGTH
-from trace.services import labels
+from trace.services import label_serials
 from trace.services.common import next_value, now
 
 
@@ -22,7 +22,7 @@ def worker_of(session) -> User:
 
 
 def print_cartons(session, code: str, count: int) -> list[str]:
-    return labels.carton_job(
+    return label_serials.carton_job(
         session, worker_of(session), code, count=count, serials=None, size="100x150mm", fmt="pdf"
     )[3]
 
@@ -42,7 +42,7 @@ def old_job(session, code: str, first: int, last: int) -> None:
 
 def test_serials_are_random_allocated_once_and_reprints_give_the_same(session, season):
     actor = worker_of(session)
-    job, _, _, serials = labels.carton_job(
+    job, _, _, serials = label_serials.carton_job(
         session, actor, season["packed"], count=150, serials=None, size="100x150mm", fmt="pdf"
     )
     assert len(set(serials)) == 150
@@ -57,18 +57,18 @@ def test_serials_are_random_allocated_once_and_reprints_give_the_same(session, s
     with pytest.raises(RuleViolation, match="0 more can be printed, not 1"):
         print_cartons(session, season["packed"], 1)
     # A reprint by printed serial or by carton number gives the serials printed.
-    job, _, _, again = labels.carton_job(
+    job, _, _, again = label_serials.carton_job(
         session, actor, season["packed"], count=None, serials=[serials[16], 18], size="50x30mm",
         fmt="zpl",
     )  # fmt: skip
     assert again == [serials[16], serials[17]] and job.reprint
     assert (job.serial_first, job.serial_last) == (17, 18)
     with pytest.raises(Invalid, match="serial 201 was never printed"):
-        labels.carton_job(
+        label_serials.carton_job(
             session, actor, season["packed"], count=None, serials=[201], size="100x150mm", fmt="pdf"
         )
     with pytest.raises(Invalid, match="was never printed"):  # another spelling is not it
-        labels.carton_job(
+        label_serials.carton_job(
             session, actor, season["packed"], count=None, serials=[serials[0].lower()],
             size="100x150mm", fmt="pdf",
         )  # fmt: skip
@@ -93,7 +93,7 @@ def test_serial_status_tells_printed_from_invented_and_copied(api, session, ids,
     elsewhere = print_cartons(session, other, 5)
 
     def status(serial):
-        return labels.serial_status(session, GTIN, season["packed"], serial)
+        return label_serials.serial_status(session, GTIN, season["packed"], serial)
 
     assert status(printed[6])["status"] == "printed"
     assert status(elsewhere[1]) == {"status": "other_lot", "lot": other}
@@ -113,7 +113,7 @@ def test_serials_printed_before_random_ones_keep_working_in_their_one_spelling(s
     assert numbers == [21, 22, 23, 24, 25]
 
     def status(serial):
-        return labels.serial_status(session, GTIN, season["packed"], serial)["status"]
+        return label_serials.serial_status(session, GTIN, season["packed"], serial)["status"]
 
     assert status("7") == status("20") == status(new[0]) == "printed"
     for other_spelling in ("07", "007", "0", "21", "22", "7 ", "+7"):
@@ -125,7 +125,7 @@ def test_concurrent_print_jobs_never_share_a_serial(engine, session, season):
 
     def job(_):
         with Session(engine, expire_on_commit=False) as own:
-            return labels.carton_job(
+            return label_serials.carton_job(
                 own, actor, season["packed"], count=10, serials=None, size="100x150mm", fmt="pdf"
             )[3]
 

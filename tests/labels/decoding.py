@@ -10,7 +10,7 @@ import pypdfium2
 import zxingcpp
 from PIL import Image
 
-from trace.labels.content import LotFacts, PalletFacts, PalletLine, Party, Treatment
+from trace.labels.facts import LotFacts, PalletFacts, PalletLine, Party, Treatment
 
 BASE = "https://trace.example.vn"
 NAMES = {

@@ -86,7 +86,9 @@ def test_a_lot_page_has_its_timeline_mass_balance_and_codes(as_, shipped):
     assert f"/01/{GTIN}/10/{shipped['packed']}" in inspector.html
     assert "Print carton labels" not in inspector.html  # workers print, inspectors read
     on_pallets = re.search(r"On pallets</h3>\s*<ul>(.*?)</ul>", inspector.html, re.S).group(1)
-    found = re.findall(r'href="/app/pallets/(\d+)"><code>\d+</code></a> · (\d+) cartons', on_pallets)
+    found = re.findall(
+        r'href="/app/pallets/(\d+)"><code>\d+</code></a> · (\d+) cartons', on_pallets
+    )
     assert found == [(sscc, "100") for sscc in shipped["ssccs"]]
 
 

@@ -17,7 +17,7 @@ from trace.db.models import (
     User,
 )
 from trace.gs1 import digital_link
-from trace.services import labels, lots, masterdata, packing, shipments, steps, users
+from trace.services import label_serials, lots, masterdata, packing, shipments, steps, users
 
 from .data import CARTONS, USERS, YEAR, gs1_key
 from .places import places
@@ -125,7 +125,7 @@ def _print_cartons(session: Session, worker: User) -> None:
     for market, code in rows:
         chosen.setdefault(market, code)
     for code in chosen.values():
-        labels.carton_job(
+        label_serials.carton_job(
             session, worker, code, count=CARTONS_PRINTED, serials=None, size="100x150", fmt="pdf"
         )
 

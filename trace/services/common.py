@@ -29,7 +29,6 @@ from trace.db.models import (
 from trace.domain.errors import Invalid, NotFound, RuleViolation
 from trace.domain.events import KINDS, canonical, canonical_json, chain_hash, offset_of, utc_iso
 from trace.domain.masterdata import describe_change, version_content
-from trace.domain.quantities import fmt_qty  # noqa: F401  (services/steps.py writes kg with it)
 from trace.domain.timing import require_from_day
 
 # Where the season happens: the day of a date-only event (harvested_on, packed_on) is a

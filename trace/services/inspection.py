@@ -15,7 +15,7 @@ from trace.db.graph import walk
 from trace.db.models import Event, Location, Lot, Pallet, PalletContent, Shipment, User
 from trace.db.models import node as node_of
 
-from . import labels, lots, masterdata, packing, shipments, tracing
+from . import label_serials, lots, masterdata, packing, shipments, tracing
 from .common import get_lot
 
 
@@ -78,7 +78,7 @@ def lot_page(session: Session, code: str) -> LotPage:
         node=node_of("lot", lot.id),
         state=lots.lot_state(session, lot),
         events=lots.timeline(session, lot),
-        printed=labels.printed_serials(session, lot) if lot.kind == "packed" else [],
+        printed=label_serials.printed_serials(session, lot) if lot.kind == "packed" else [],
         pallets=list(on_pallets),
     )
 

@@ -8,10 +8,10 @@ from sqlmodel import Session
 from trace.db.models import Event, Lot, User
 from trace.domain.commodities import check_size_class, check_step
 from trace.domain.errors import RuleViolation
+from trace.domain.quantities import fmt_qty
 
 from .common import (
     check_event_time,
-    fmt_qty,
     get_lot,
     location_for_field,
     lock_chain,
