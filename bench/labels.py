@@ -28,12 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.report import write_section  # noqa: E402
-from trace.labels.content import (  # noqa: E402
-    LotFacts,
-    Treatment,
-    carton_label,
-    carton_labels,
-)
+from trace.labels.content import carton_label, carton_labels  # noqa: E402
+from trace.labels.facts import LotFacts, Treatment  # noqa: E402
 from trace.labels.linear import linear_symbols  # noqa: E402
 
 FACTS = LotFacts(

@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from trace.filenames import content_disposition
-from trace.services import fsma, reports, spreadsheet
+from trace.services import fsma_files, reports, spreadsheet
 
 FORMULAS = ['=HYPERLINK("http://example.invalid","x")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
 
@@ -44,10 +44,12 @@ def test_every_recall_report_field_holding_a_formula_stays_text(formula):
 
 @pytest.mark.parametrize("formula", FORMULAS)
 def test_every_fsma_column_holding_a_formula_stays_text_in_csv_and_xlsx(formula):
-    row = dict.fromkeys(fsma.COLUMNS, formula)
-    cells = _cells(fsma.to_csv([row]))
-    assert cells[1] == ["'" + formula] * len(fsma.COLUMNS)
-    book = load_workbook(io.BytesIO(fsma.to_xlsx([row], "t", datetime(2026, 6, 1, tzinfo=UTC))))
+    row = dict.fromkeys(fsma_files.COLUMNS, formula)
+    cells = _cells(fsma_files.to_csv([row]))
+    assert cells[1] == ["'" + formula] * len(fsma_files.COLUMNS)
+    book = load_workbook(
+        io.BytesIO(fsma_files.to_xlsx([row], "t", datetime(2026, 6, 1, tzinfo=UTC)))
+    )
     for cell in book["FSMA 204 KDEs"][2]:
         assert cell.data_type == "s"  # a string cell, never a formula cell
 

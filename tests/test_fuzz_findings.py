@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from tests.surface import operations
 from trace.api.common import LAST_PAGE
-from trace.services import fsma
+from trace.services import fsma_files
 
 
 def test_a_page_past_any_the_database_could_hold_is_empty_not_a_crash(api, ids):
@@ -27,11 +27,11 @@ def test_a_page_past_any_the_database_could_hold_is_empty_not_a_crash(api, ids):
 def test_the_spreadsheet_holds_any_text_and_computes_none_of_it():
     """A name with a control character made the FSMA 204 workbook a 500; a name starting with
     "=" would have been a live formula in the file handed to the FDA."""
-    row = dict.fromkeys(fsma.COLUMNS, "")
-    first, second = fsma.COLUMNS[:2]
+    row = dict.fromkeys(fsma_files.COLUMNS, "")
+    first, second = fsma_files.COLUMNS[:2]
     row[first] = "Thanh Ha\x0b lychee\ud800"
     row[second] = '=HYPERLINK("http://example.invalid","open")'
-    content = fsma.to_xlsx([row], "test", datetime(2026, 6, 20, tzinfo=UTC))
+    content = fsma_files.to_xlsx([row], "test", datetime(2026, 6, 20, tzinfo=UTC))
     sheet = load_workbook(io.BytesIO(content))["FSMA 204 KDEs"]
     assert sheet.cell(2, 1).value == "Thanh Ha\ufffd lychee\ufffd"
     assert sheet.cell(2, 2).value == row[second]

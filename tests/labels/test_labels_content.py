@@ -15,7 +15,6 @@ from trace.gs1 import GS1Error
 from trace.labels import code128
 from trace.labels.content import (
     Field,
-    PalletLine,
     carton_label,
     carton_labels,
     market_language,
@@ -23,6 +22,7 @@ from trace.labels.content import (
     sticker_label,
     voice_pick_code,
 )
+from trace.labels.facts import PalletLine
 from trace.labels.layout import label_symbols, layout
 from trace.labels.linear import MAX_DATA_CHARACTERS, NARROWEST_MODULES, fit_symbols, linear_symbols
 

@@ -27,13 +27,8 @@ from trace.gs1 import parse_digital_link
 from trace.gs1.charset import CSET82
 from trace.labels import fonts
 from trace.labels import layout as layout_module
-from trace.labels.content import (
-    PalletLine,
-    carton_label,
-    carton_labels,
-    pallet_label,
-    sticker_label,
-)
+from trace.labels.content import carton_label, carton_labels, pallet_label, sticker_label
+from trace.labels.facts import PalletLine
 from trace.labels.layout import SIZES_MM, dots, label_symbols
 from trace.labels.pdf import pdf_bytes
 from trace.labels.render import content_type, render, suffix

@@ -20,7 +20,7 @@ from trace.db.session import get_session
 from trace.domain.epcis_ids import Names
 from trace.domain.errors import Forbidden
 from trace.filenames import content_disposition
-from trace.services import evidence, fsma
+from trace.services import evidence, fsma, fsma_files
 from trace.services.common import now
 from trace.services.epcis import export
 
@@ -131,9 +131,12 @@ def _fsma(args: dict, fmt: str) -> Response:
     label = _scope(args, "-".join(args.get("lot") or []) or None).label()
     if fmt == "csv":
         return deliver(
-            fsma.to_csv(table), "text/csv; charset=utf-8", f"fsma204_{label}.csv", args["signed"]
+            fsma_files.to_csv(table),
+            "text/csv; charset=utf-8",
+            f"fsma204_{label}.csv",
+            args["signed"],
         )
-    content = fsma.to_xlsx(table, f"FSMA 204 records {label}", now())
+    content = fsma_files.to_xlsx(table, f"FSMA 204 records {label}", now())
     return deliver(content, XLSX, f"fsma204_{label}.xlsx", args["signed"])
 
 
@@ -173,7 +176,7 @@ class FsmaGlossary(MethodView):
     def get(self):
         """What each column of the FSMA 204 spreadsheet holds, and its 21 CFR paragraph"""
         return deliver(
-            fsma.glossary_csv(), "text/csv; charset=utf-8", "fsma204_glossary.csv", False
+            fsma_files.glossary_csv(), "text/csv; charset=utf-8", "fsma204_glossary.csv", False
         )
 
 

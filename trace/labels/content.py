@@ -18,7 +18,7 @@ from urllib.parse import quote
 from trace.domain import markets
 from trace.gs1 import GS1Error, Gtin, Sscc, digital_link, validate_lot, validate_serial
 
-from .facts import LotFacts, PalletFacts, PalletLine, Party, Treatment
+from .facts import LotFacts, PalletFacts, Party
 from .voice_pick import voice_pick_code
 
 # --- Label content: what the renderers draw -------------------------------------------
@@ -423,13 +423,8 @@ __all__ = [
     "CartonLabel",
     "Field",
     "Label",
-    "LotFacts",
-    "PalletFacts",
     "PalletLabel",
-    "PalletLine",
-    "Party",
     "StickerLabel",
-    "Treatment",
     "carton_label",
     "carton_labels",
     "market_language",

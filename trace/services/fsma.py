@@ -32,9 +32,7 @@ from trace.domain.epcis_mapping import local_iso
 from . import masterdata
 from .epcis.export import Scope, scope_events
 from .epcis.mapping import PlaceHistory, places
-from .fsma_files import COLUMNS, glossary_csv, to_csv, to_xlsx
-
-__all__ = ["COLUMNS", "describe_place", "glossary_csv", "rows", "to_csv", "to_xlsx"]
+from .fsma_files import COLUMNS
 
 ADDRESS_PARTS = ("street", "commune", "district", "city", "province", "region", "postal_code")
 

@@ -20,6 +20,7 @@ from trace.services import (
     audit,
     evidence,
     fsma,
+    fsma_files,
     identify,
     inspection,
     reports,
@@ -424,7 +425,9 @@ def epcis_download(scope: export.Scope) -> Response:
 def fsma_download(scope: export.Scope) -> Response:
     """The FSMA 204 sortable spreadsheet of the scope, as the API's CSV."""
     table = fsma.rows(get_session(), scope, Names(current_app.config["PUBLIC_BASE_URL"]), me())
-    return _download(fsma.to_csv(table), "text/csv; charset=utf-8", f"fsma204_{scope.label()}.csv")
+    return _download(
+        fsma_files.to_csv(table), "text/csv; charset=utf-8", f"fsma204_{scope.label()}.csv"
+    )
 
 
 @bp.route("/app/exports/epcis.jsonld")
