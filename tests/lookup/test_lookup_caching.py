@@ -9,8 +9,10 @@ from datetime import UTC, datetime
 from sqlalchemy import text
 
 from tests.flows import BROWSER, GTIN, harvest_body, shipment_body, statements
-from tests.lookup.conftest import LOT, LOT_URL
+from tests.lookup.conftest import LOT, LOT_URL, print_labels
+from trace.db.models import CartonSerial, LabelJob
 from trace.lookup.cache import PageCache
+from trace.services import labels
 
 
 def test_a_repeat_visit_with_the_etag_costs_no_body(client, story):
@@ -152,6 +154,52 @@ def test_every_persons_scan_of_a_carton_is_counted_though_its_lots_story_is_kept
     # the story again
     assert len(seen) <= 6, seen
     assert 'id="timeline"' in texts[2] and "Thanh Quang" in texts[2]
+
+
+def test_a_kept_label_check_costs_no_query_and_a_new_label_job_shows_on_the_next_scan(
+    app, client, engine, story, monkeypatch
+):
+    """A carton's label check is kept with its lot's story; a label job printed since (here one
+    that prints the very serial a phone scanned before it was printed) shows on the next scan,
+    at once through this worker, within LOOKUP_CACHE_RECHECK seconds through another."""
+    app.extensions["trace.lookup"]["cache"].recheck = 60
+    opened = {**BROWSER, "Accept-Language": "en"}
+    carton = f"{LOT_URL}/21/{story['serials'][9]}"
+    client.get(carton, headers={**opened, "User-Agent": "phone 1"})
+    with statements(engine) as seen:
+        page = client.get(carton, headers={**opened, "User-Agent": "phone 2"})
+    assert "Genuine label" in page.get_data(as_text=True)
+    assert "scanned 2 times" in page.get_data(as_text=True)
+    assert not [s for s in seen if "carton_serial" in s], seen  # the label check: kept
+    early = "7ZZZZZZZZZZZZ"  # a serial no label carries yet
+    doubtful = client.get(f"{LOT_URL}/21/{early}", headers=opened).get_data(as_text=True)
+    assert "This label may not be genuine" in doubtful
+    monkeypatch.setattr(labels, "new_serial", lambda: early)
+    assert print_labels(engine, LOT, 1) == [early]
+    genuine = client.get(f"{LOT_URL}/21/{early}", headers=opened).get_data(as_text=True)
+    assert "Genuine label" in genuine and "This label may not be genuine" not in genuine
+    # Printed by another worker (straight through the database: no commit this worker saw):
+    # shown once this worker's last look is LOOKUP_CACHE_RECHECK seconds old.
+    app.extensions["trace.lookup"]["cache"].recheck = app.config["LOOKUP_CACHE_RECHECK"]
+    early = "7YYYYYYYYYYYY"
+    assert "may not be genuine" in client.get(f"{LOT_URL}/21/{early}", headers=opened).text
+    with engine.begin() as conn:  # a Core connection: not a commit this worker's sessions saw
+        lot = conn.execute(text("SELECT id, product_id FROM lot WHERE code = :c"), {"c": LOT}).one()
+        job = conn.execute(
+            LabelJob.__table__.insert().values(
+                kind="carton", product_id=lot.product_id, lot_id=lot.id, size="100x150",
+                format="pdf", count=1, serial_first=900, serial_last=900, reprint=False,
+                random_serials=True, created_at=datetime.now(UTC),
+            )
+        ).inserted_primary_key[0]  # fmt: skip
+        conn.execute(
+            CartonSerial.__table__.insert().values(
+                product_id=lot.product_id, serial=early, number=900, lot_id=lot.id,
+                label_job_id=job,
+            )
+        )  # fmt: skip
+    time.sleep(app.config["LOOKUP_CACHE_RECHECK"] + 0.05)
+    assert "Genuine label" in client.get(f"{LOT_URL}/21/{early}", headers=opened).text
 
 
 def test_a_renamed_place_or_product_keeps_its_past_and_names_new_events_anew(client, api, story):

@@ -7,7 +7,9 @@ then the page in the reader's language. Both are kept here, per code (GTIN, lot)
   last event before it) and, per language and query string, its page rendered once, in pieces
   between which a carton's own lines go (its serial, its label check and scan count);
 - whole answers that are the same for every reader of a language (a lot's page without a
-  serial, its linkset), with the body and its ETag ready to send.
+  serial, its linkset), with the body and its ETag ready to send;
+- the label checks of its cartons (`labels.serial_status`: printed for this lot, for another,
+  never), each while the lot's story holds and no label job was printed since.
 
 Before a kept copy is used, one statement reads the last event id and the revision of places
 and products; if an event was recorded since, one indexed query asks whether it names one of
@@ -28,7 +30,7 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 
-from cachetools import TTLCache
+from cachetools import LRUCache, TTLCache
 from sqlalchemy import Connection, Engine, event
 from sqlmodel import Session
 
@@ -76,10 +78,10 @@ class PageCache:
         self.recheck = recheck
         self._kept: TTLCache = TTLCache(maxsize=max(size, 1), ttl=max(seconds, 1))
         self._answers: TTLCache = TTLCache(maxsize=max(4 * size, 1), ttl=max(seconds, 1))
+        # (gtin, lot, serial) -> (the story's revision, the label jobs' revision, the check)
+        self._labels: LRUCache = LRUCache(maxsize=max(16 * size, 1))
         self._lock = threading.Lock()
-        self._seen: tuple[int, int] | None = (
-            None  # the last revision read, when, after which commit
-        )
+        self._seen: freshness.Revision | None = None  # the last one read, when, after which commit
         self._seen_at = 0.0
         self._seen_commits = -1
 
@@ -95,7 +97,10 @@ class PageCache:
                 return None
             now, commits = time.monotonic(), _commits
             kept = Kept(public_page.lot_story(session, lot))
-            self._saw((kept.story.as_of, kept.story.master_data), now, commits)
+            story = kept.story
+            self._saw(
+                freshness.Revision(story.as_of, story.master_data, story.labels), now, commits
+            )
             if self.enabled:
                 with self._lock:
                     self._kept[code] = kept
@@ -107,6 +112,24 @@ class PageCache:
         if part is None:
             part = kept.parts[key] = render()
         return part
+
+    def label_check(
+        self, session: Session, kept: Kept, carton: tuple, read: Callable[[], dict]
+    ) -> dict:
+        """A carton's label check (`read`: `labels.serial_status`) for `carton` (gtin, lot,
+        serial) of the kept lot: the kept one while the lot's story is the one it was read with
+        and no label job was printed since (the revision read for the story, so no query)."""
+        labels = self._revision(session.connection).labels
+        story = (kept.story.as_of, kept.story.master_data)
+        with self._lock:
+            entry = self._labels.get(carton)
+        if entry is not None and entry[0] == story and entry[1] == labels:
+            return entry[2]
+        status = read()  # read after the revision: never older than the revision it is kept at
+        if self.enabled:
+            with self._lock:
+                self._labels[carton] = (story, labels, status)
+        return status
 
     def answer(self, key: tuple) -> Answer | None:
         """The kept answer for `key`, if its lot's story is still the one it was made from.
@@ -137,8 +160,8 @@ class PageCache:
             with self._lock:
                 self._answers[key] = answer
 
-    def _revision(self, connect: Callable[[], Connection]) -> tuple[int, int]:
-        """The last event and the master data's revision: read from the database, or the last
+    def _revision(self, connect: Callable[[], Connection]) -> freshness.Revision:
+        """The last event, the master data's and the label jobs' revisions: read anew, or the last
         reading if it is under `recheck` seconds old and this process committed nothing since
         (another worker's write shows within `recheck` seconds; this one's at once)."""
         now, commits = time.monotonic(), _commits
@@ -149,7 +172,7 @@ class PageCache:
         self._saw(seen, now, commits)
         return seen
 
-    def _saw(self, revision: tuple[int, int], when: float, commits: int) -> None:
+    def _saw(self, revision: freshness.Revision, when: float, commits: int) -> None:
         self._seen, self._seen_at, self._seen_commits = revision, when, commits
 
     def _fresh(self, connect: Callable[[], Connection], code: tuple) -> Kept | None:
@@ -161,7 +184,7 @@ class PageCache:
         # product changed: read anew. Otherwise ask whether anything recorded since names the
         # story's lots, pallets or shipments; if not, the story holds up to that last event
         # (ids are taken in the order writes commit, under the writers' lock).
-        last, master_data = self._revision(connect)
+        last, master_data, _labels = self._revision(connect)
         if last == kept.checked and master_data == kept.story.master_data:
             return kept
         if master_data != kept.story.master_data or freshness.changed_since(

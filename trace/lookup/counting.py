@@ -13,12 +13,23 @@ from trace.security import client_address
 from trace.services import labels
 from trace.services.scans import Scans, carton_check, client_day, day_salt, scans_of
 
+from .cache import Kept
 
-def check_carton(session, gtin: str, lot: str, serial: str) -> dict:
+
+def check_carton(session, gtin: str, lot: str, serial: str, kept: Kept | None = None) -> dict:
     """Check the label and, for a person opening the page of a printed carton, count the scan
-    (once per client and day). Serials never printed, or spelt otherwise, count nothing."""
+    (once per client and day). Serials never printed, or spelt otherwise, count nothing. With
+    the lot's story `kept`, the label check is the one the worker keeps while it holds."""
     config = current_app.config
-    status = labels.serial_status(session, gtin, lot, serial)
+
+    def read() -> dict:
+        return labels.serial_status(session, gtin, lot, serial)
+
+    if kept is None:
+        status = read()
+    else:
+        cache = current_app.extensions["trace.lookup"]["cache"]
+        status = cache.label_check(session, kept, (gtin, lot, serial), read)
     scans = None
     if status["status"] == "printed":
         if _person_opening():

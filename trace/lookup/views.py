@@ -342,7 +342,7 @@ def _answer(read) -> Response:
         return respond.cacheable(response)
     carton = None
     if found.carton is not None:
-        carton = check_carton(session, *found.carton)
+        carton = check_carton(session, *found.carton, kept=found.kept)
     if found.kept is None:
         html = render_template(
             found.template,

@@ -1,10 +1,13 @@
 """Is a kept lot page still true? The two questions a kept copy of a lot's public view
-(`public_page.Story`, kept by trace/lookup/cache.py) asks before it is used again.
+(`public_page.Story`, kept by trace/lookup/cache.py) asks before it is used again; the first
+also says whether a kept label check (`labels.serial_status`) still holds: no label job since.
 
 No Flask; plain SQL.
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 from sqlalchemy import Connection, bindparam, text
 
@@ -13,18 +16,27 @@ from . import masterdata
 # The two questions a kept copy of a lot's page asks before it is used again: plain SQL, as they
 # run on every scan (an ORM statement would cost more to build than to run).
 _REVISION = text(
-    "SELECT (SELECT max(id) FROM event), (SELECT value FROM counter WHERE name = :name)"
+    "SELECT (SELECT max(id) FROM event), (SELECT value FROM counter WHERE name = :name), "
+    "(SELECT max(id) FROM label_job)"
 ).bindparams(name=masterdata.REVISION)
 _NEWER_EVENT = text(
     "SELECT 1 FROM event_ref WHERE node IN :nodes AND event_id > :as_of LIMIT 1"
 ).bindparams(bindparam("nodes", expanding=True))
 
 
-def revision(connection: Connection) -> tuple[int, int]:
-    """The last event recorded and how often places and products were changed (0s for none):
-    two index lookups in one statement."""
-    last, changes = connection.execute(_REVISION).one()
-    return last or 0, changes or 0
+class Revision(NamedTuple):
+    """Where the database stands, as far as kept public pages care."""
+
+    event: int  # the last event recorded
+    master_data: int  # how often places and products were changed
+    labels: int  # the last label job: a new one may print serials a kept label check denied
+
+
+def revision(connection: Connection) -> Revision:
+    """The last event, the master data's revision and the last label job (0s for none): three
+    index lookups in one statement."""
+    last, changes, labels = connection.execute(_REVISION).one()
+    return Revision(last or 0, changes or 0, labels or 0)
 
 
 def changed_since(connection: Connection, nodes: frozenset[str], as_of: int) -> bool:

@@ -151,6 +151,7 @@ class Story:
     nodes: frozenset[str]
     as_of: int
     master_data: int  # the revision of places and products it was read at
+    labels: int = 0  # the last label job when it was read (`freshness.Revision`)
 
 
 def lot_page(session: Session, lot: Lot) -> dict:
@@ -162,12 +163,12 @@ def lot_story(session: Session, lot: Lot) -> Story:
     """The lot's public view (`lot_page`) with the nodes and the last event it was read from."""
     # Read first: an event recorded while the view is read has a larger id (writers take ids
     # under the chain lock), so the copy is never believed newer than it is.
-    as_of, master_data = revision(session.connection())
+    seen = revision(session.connection())
     chain = lot_events.chain(session, lot)
     nodes = frozenset(
         node(kind, ident) for kind in ("lot", "pallet", "shipment") for ident in chain[kind]
     )
-    return Story(_lot_view(session, lot, chain), nodes, as_of, master_data)
+    return Story(_lot_view(session, lot, chain), nodes, *seen)
 
 
 def _lot_view(session: Session, lot: Lot, chain: dict) -> dict:
