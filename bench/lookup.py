@@ -171,7 +171,7 @@ def _wrk(
 def _parts(engine, samples: list[dict]) -> dict:
     """Where a carton page's time goes: each service call alone, in-process, median of 200."""
     from trace.gs1 import Gtin
-    from trace.services import identify, labels, public_page, scans
+    from trace.services import identify, label_serials, public_page, scans
 
     def median(call) -> float:
         times = []
@@ -188,8 +188,8 @@ def _parts(engine, samples: list[dict]) -> dict:
             "the lot's public view (`public_page.lot_page`: two graph walks, events, places)": median(
                 lambda s: public_page.lot_page(session, lots[s["lot"]])
             ),
-            "the label check (`labels.serial_status`)": median(
-                lambda s: labels.serial_status(session, GTIN, s["lot"], str(s["serial"]))
+            "the label check (`label_serials.serial_status`)": median(
+                lambda s: label_serials.serial_status(session, GTIN, s["lot"], str(s["serial"]))
             ),
             "counting a person's scan (`scans.count_scan`: insert-if-absent, count, commit)": (
                 median(

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 
 from tests.flows import GTIN, harvest_body, shipment_body
 from trace.db.models import User
-from trace.services import labels
+from trace.services import label_serials
 
 STANDARDS = Path(__file__).resolve().parents[1] / "standards" / "digital-link"
 
@@ -145,7 +145,7 @@ def print_labels(engine, code: str, count: int) -> list[int]:
     """Carton labels for lot `code` through the labels use case; returns their serials."""
     with Session(engine, expire_on_commit=False) as session:
         worker = session.exec(select(User).where(User.name == "worker-1")).one()
-        _, _, _, serials = labels.carton_job(
+        _, _, _, serials = label_serials.carton_job(
             session, worker, code, count=count, serials=None, size="100x150", fmt="pdf"
         )
     return serials

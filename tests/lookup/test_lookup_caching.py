@@ -12,7 +12,7 @@ from tests.flows import BROWSER, GTIN, harvest_body, shipment_body, statements
 from tests.lookup.conftest import LOT, LOT_URL, print_labels
 from trace.db.models import CartonSerial, LabelJob
 from trace.lookup.cache import PageCache
-from trace.services import labels
+from trace.services import label_serials
 
 
 def test_a_repeat_visit_with_the_etag_costs_no_body(client, story):
@@ -174,7 +174,7 @@ def test_a_kept_label_check_costs_no_query_and_a_new_label_job_shows_on_the_next
     early = "7ZZZZZZZZZZZZ"  # a serial no label carries yet
     doubtful = client.get(f"{LOT_URL}/21/{early}", headers=opened).get_data(as_text=True)
     assert "This label may not be genuine" in doubtful
-    monkeypatch.setattr(labels, "new_serial", lambda: early)
+    monkeypatch.setattr(label_serials, "new_serial", lambda: early)
     assert print_labels(engine, LOT, 1) == [early]
     genuine = client.get(f"{LOT_URL}/21/{early}", headers=opened).get_data(as_text=True)
     assert "Genuine label" in genuine and "This label may not be genuine" not in genuine

@@ -8,7 +8,7 @@ then the page in the reader's language. Both are kept here, per code (GTIN, lot)
   between which a carton's own lines go (its serial, its label check and scan count);
 - whole answers that are the same for every reader of a language (a lot's page without a
   serial, its linkset), with the body and its ETag ready to send;
-- the label checks of its cartons (`labels.serial_status`: printed for this lot, for another,
+- the label checks of its cartons (`label_serials.serial_status`: printed for this lot, for another,
   never), each while the lot's story holds and no label job was printed since.
 
 Before a kept copy is used, one statement reads the last event id and the revision of places
@@ -116,7 +116,7 @@ class PageCache:
     def label_check(
         self, session: Session, kept: Kept, carton: tuple, read: Callable[[], dict]
     ) -> dict:
-        """A carton's label check (`read`: `labels.serial_status`) for `carton` (gtin, lot,
+        """A carton's label check (`read`: `label_serials.serial_status`) for `carton` (gtin, lot,
         serial) of the kept lot: the kept one while the lot's story is the one it was read with
         and no label job was printed since (the revision read for the story, so no query)."""
         labels = self._revision(session.connection).labels

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from flask import current_app, request
 
 from trace.security import client_address
-from trace.services import labels
+from trace.services import label_serials
 from trace.services.scans import Scans, carton_check, client_day, day_salt, scans_of
 
 from .cache import Kept
@@ -23,7 +23,7 @@ def check_carton(session, gtin: str, lot: str, serial: str, kept: Kept | None = 
     config = current_app.config
 
     def read() -> dict:
-        return labels.serial_status(session, gtin, lot, serial)
+        return label_serials.serial_status(session, gtin, lot, serial)
 
     if kept is None:
         status = read()

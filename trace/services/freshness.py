@@ -1,6 +1,6 @@
 """Is a kept lot page still true? The two questions a kept copy of a lot's public view
 (`public_page.Story`, kept by trace/lookup/cache.py) asks before it is used again; the first
-also says whether a kept label check (`labels.serial_status`) still holds: no label job since.
+also says whether a kept label check (`label_serials.serial_status`) still holds: no label job since.
 
 No Flask; plain SQL.
 """

@@ -17,30 +17,12 @@ from trace.gs1.serials import SAMPLE
 from trace.labels.content import carton_labels, pallet_label, sticker_label
 
 from .common import get_lot, now, unit_of_work
-from .label_facts import carton_market, lot_facts, market_of, pallet_facts, refuse_missing_codes
+from .label_facts import carton_market, lot_facts, pallet_facts, refuse_missing_codes
 from .label_serials import (
     carton_job,
     printed_as,
-    printed_serials,
     refuse_unpacked,
-    reprinted,
-    serial_status,
 )
-
-__all__ = [
-    "carton_job",
-    "carton_market",
-    "check_count",
-    "lot_facts",
-    "market_of",
-    "other_job",
-    "pallet_facts",
-    "prepare",
-    "printed_as",
-    "printed_serials",
-    "reprinted",
-    "serial_status",
-]
 
 
 def other_job(

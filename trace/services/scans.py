@@ -141,7 +141,7 @@ def copied(scans: Scans, most_people: int, most_days: int) -> str | None:
 def carton_check(
     serial: str, status: dict, scans: Scans | None, most_people: int, most_days: int
 ) -> dict:
-    """Is this carton's label genuine? Printed for this lot (`labels.serial_status`), and not
+    """Is this carton's label genuine? Printed for this lot (`label_serials.serial_status`), and not
     opened by suspiciously many people or over too long a time. `scans` only for a printed one."""
     return {
         "serial": serial,
