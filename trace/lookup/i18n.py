@@ -14,6 +14,7 @@ from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
 from trace.domain import markets
+from trace.language_cookie import COOKIE
 
 CATALOGUES = Path(__file__).parent / "translations"
 
@@ -28,7 +29,6 @@ def page_languages() -> list[str]:
 
 LANGUAGES = page_languages()
 NATIVE = {lang: Locale.parse(lang, sep="-").display_name for lang in LANGUAGES}
-COOKIE = "lang"
 
 
 def select_language() -> str:

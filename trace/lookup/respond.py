@@ -14,6 +14,7 @@ from flask_babel import get_locale
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import http_date, parse_accept_header
 
+from trace import language_cookie
 from trace.services import linkset, lookup
 
 from . import i18n, words
@@ -124,21 +125,14 @@ def cacheable(response: Response) -> Response:
 def sets_language() -> bool:
     """Does this request choose a language the reader's cookie does not hold yet?"""
     chosen = request.args.get("lang")
-    return chosen in i18n.LANGUAGES and request.cookies.get(i18n.COOKIE) != chosen
+    return chosen in i18n.LANGUAGES and request.cookies.get(language_cookie.COOKIE) != chosen
 
 
 def remember_language(response: Response) -> None:
     """The switcher's ?lang= is remembered, so the next carton opens in the same language."""
     chosen = request.args.get("lang")
     if sets_language():
-        response.set_cookie(
-            i18n.COOKIE,
-            chosen,
-            max_age=365 * 24 * 3600,
-            samesite="Lax",
-            httponly=True,
-            secure=request.is_secure,
-        )
+        language_cookie.remember(response, chosen, secure=request.is_secure)
 
 
 def switch_url(language: str) -> str:

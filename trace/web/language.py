@@ -6,7 +6,9 @@ from __future__ import annotations
 from flask import Response, request, url_for
 from flask_babel import Domain, get_locale
 
+from trace import language_cookie
 from trace.config import ROOT
+from trace.language_cookie import COOKIE
 
 TRANSLATIONS = ROOT / "trace" / "web" / "translations"
 # The staff pages' own catalogue, made the default for their requests (the lookup pages keep
@@ -14,7 +16,6 @@ TRANSLATIONS = ROOT / "trace" / "web" / "translations"
 DOMAIN = Domain(translation_directories=[str(TRANSLATIONS)])
 LANGUAGES = ("vi", "en")
 NATIVE = {"vi": "Tiếng Việt", "en": "English"}
-COOKIE = "lang"  # the same cookie the public pages remember a language in
 
 
 def select_language() -> str:
@@ -33,14 +34,7 @@ def remember(response: Response) -> None:
     """A language chosen with the switcher is kept in the cookie for a year."""
     chosen = request.args.get("lang")
     if chosen in LANGUAGES and request.cookies.get(COOKIE) != chosen:
-        response.set_cookie(
-            COOKIE,
-            chosen,
-            max_age=365 * 24 * 3600,
-            samesite="Lax",
-            httponly=True,
-            secure=request.is_secure,
-        )
+        language_cookie.remember(response, chosen, secure=request.is_secure)
 
 
 def switch_url(code: str) -> str:
