@@ -20,6 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.report import write_section  # noqa: E402
 from tests.labels import print_scan  # noqa: E402
 from tests.labels.decoding import lot_facts, pallet_facts  # noqa: E402
 from tests.labels.print_scan import (  # noqa: E402
@@ -178,11 +179,15 @@ def main() -> None:
     print(table)
     if args.output:
         path = Path(args.output)
-        text = path.read_text()
+        text = path.read_text() if path.exists() else ""
         start, end = "<!-- print-scan:start -->\n", "<!-- print-scan:end -->"
-        before, rest = text.split(start)
-        _, after = rest.split(end)
-        path.write_text(before + start + table + end + after)
+        if start in text:  # docs/labels.md: the figures its text discusses
+            before, rest = text.split(start)
+            _, after = rest.split(end)
+            path.write_text(before + start + table + end + after)
+        else:  # docs/benchmarks.md, from make bench
+            command = f"`bench/print_scan.py --trials {args.trials}`"
+            write_section(path, "print-scan", f"## Labels: print and scan\n\n{command}\n\n{table}")
 
 
 if __name__ == "__main__":
