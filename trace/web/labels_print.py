@@ -21,6 +21,7 @@ from trace.labels.content import carton_labels, pallet_label, sticker_label
 from trace.labels.render import SIZES, content_type, render, suffix
 from trace.labels.sizes import Misfit, misfits
 from trace.security import bounded_id
+from trace.services import label_facts, label_serials
 from trace.services import labels as service
 from trace.services.common import get_lot
 from trace.services.packing import get_pallet
@@ -155,7 +156,7 @@ def labels():
                 form.kind.data = "carton"
             if form.kind.data == "carton" and found.lot.cartons:
                 done = sum(
-                    last - first + 1 for first, last in service.printed_serials(db, found.lot)
+                    last - first + 1 for first, last in label_serials.printed_serials(db, found.lot)
                 )
                 form.count.data = max(found.lot.cartons - done, 1)
         else:
@@ -196,8 +197,8 @@ def _record(wanted: dict) -> str:
     job["user"] = me().id
     if wanted["kind"] == "carton":
         lot = get_lot(db, wanted["lot"])
-        market = service.carton_market(db, lot, wanted.get("market"))
-        recorded, lot, _product, _serials_printed = service.carton_job(
+        market = label_facts.carton_market(db, lot, wanted.get("market"))
+        recorded, lot, _product, _serials_printed = label_serials.carton_job(
             db,
             me(),
             lot.code,
@@ -207,7 +208,7 @@ def _record(wanted: dict) -> str:
             fmt=wanted["format"],
         )
         if wanted.get("serials"):
-            numbers = sorted(service.reprinted(db, lot, wanted["serials"])[0])
+            numbers = sorted(label_serials.reprinted(db, lot, wanted["serials"])[0])
         else:
             numbers = list(range(recorded.serial_first, recorded.serial_last + 1))
         # The cartons' numbers (short, in ranges); the file prints the serials they carry.
@@ -266,16 +267,16 @@ def _labels(job: dict, market: str | None, serial: int | None = None):
     db = get_session()
     base, prefix = _settings()
     if job["kind"] == "pallet":
-        facts = service.pallet_facts(db, get_pallet(db, job["sscc"]), market, prefix)
+        facts = label_facts.pallet_facts(db, get_pallet(db, job["sscc"]), market, prefix)
         return [pallet_label(facts)]
     lot = get_lot(db, job["lot"])
     if job["kind"] == "sticker":
         return [sticker_label(base, lot.code)]
-    facts = service.lot_facts(db, lot, market, base)
+    facts = label_facts.lot_facts(db, lot, market, base)
     if serial is not None:
-        return carton_labels(facts, service.printed_as(db, lot, [serial]))
+        return carton_labels(facts, label_serials.printed_as(db, lot, [serial]))
     numbers = [n for first, last in job["serials"] for n in range(first, last + 1)]
-    return carton_labels(facts, service.printed_as(db, lot, numbers))
+    return carton_labels(facts, label_serials.printed_as(db, lot, numbers))
 
 
 def file(job: str):
