@@ -18,6 +18,8 @@ from trace.domain import commodities, markets
 from trace.domain.errors import NotFound
 from trace.domain.vocabulary import word
 from trace.gs1 import GS1Error, syntax
+from trace.gs1.reading import Reading
+from trace.gs1.reading import read as read_code
 from trace.services import evidence, identify, linkset, lookup, public_page
 
 from . import i18n, kept_pages, respond, words
@@ -212,7 +214,7 @@ def _raw_path() -> str:
 
 def _read_compressed(session) -> Found:
     try:
-        reading = identify.read(_raw_path() + _query())
+        reading = read_code(_raw_path() + _query())
     except GS1Error as error:
         if error.kind not in ("gs1.compressed", "gs1.no_key"):
             raise Answer(400, "malformed", lookup.explain(error)) from None
@@ -228,22 +230,22 @@ def _query() -> str:
     return f"?{query}" if query else ""
 
 
-def _read(uri: str) -> identify.Reading:
+def _read(uri: str) -> Reading:
     """The code in a request's path and query, read; a 400 if it is malformed."""
     try:
-        return _checked(identify.read(uri))
+        return _checked(read_code(uri))
     except GS1Error as error:
         raise Answer(400, "malformed", lookup.explain(error)) from None
 
 
-def _checked(reading: identify.Reading) -> identify.Reading:
+def _checked(reading: Reading) -> Reading:
     problem = lookup.check_attributes(reading.link.attributes) if reading.link else None
     if problem:
         raise Answer(400, "malformed", problem)
     return reading
 
 
-def _find(session, reading: identify.Reading, kind: str = "unknown"):
+def _find(session, reading: Reading, kind: str = "unknown"):
     """The row a code read names; a 404 (`kind`) if none."""
     found = _row(session, reading)
     if found is None:
@@ -251,7 +253,7 @@ def _find(session, reading: identify.Reading, kind: str = "unknown"):
     return found
 
 
-def _read_link(session, reading: identify.Reading | None = None) -> Found:
+def _read_link(session, reading: Reading | None = None) -> Found:
     reading = reading or _read(_raw_path() + _query())
     link = reading.link
     base, languages = current_app.config["PUBLIC_BASE_URL"], i18n.LANGUAGES
@@ -287,7 +289,7 @@ def _read_link(session, reading: identify.Reading | None = None) -> Found:
     return Found("lookup/place.html", view, linkset.linkset(base, languages, place=view))
 
 
-def _row(session, reading: identify.Reading):
+def _row(session, reading: Reading):
     """The row a code names, or None (a lot's is looked up only when its story is not kept)."""
     try:
         return identify.find(session, reading).row

@@ -21,8 +21,6 @@ from trace.domain.errors import Invalid, NotFound
 from trace.gs1 import Gln, GS1Error, Gtin, Sscc
 from trace.gs1.reading import Reading, element_string, read
 
-__all__ = ["Identified", "Reading", "find", "identify", "read", "row", "shipments"]
-
 # A plain code, in the order it is looked for (a lot code first), in one statement.
 _PLAIN = text(
     "SELECT 1 AS rank, 'lot' AS kind, id FROM lot WHERE code = :code "

@@ -195,11 +195,6 @@ def locations_of_kinds(session: Session, kinds: Iterable[str]) -> list[Location]
     return list(session.exec(query))
 
 
-def places_of_kind(session: Session, kind: str) -> list[Location]:
-    """Every place of `kind` ("orchard", "port"…), by name: a form's choices."""
-    return locations_of_kinds(session, [kind])
-
-
 def usual_market(session: Session) -> str | None:
     """The market most places hold an active code for (the shipment form's first choice)."""
     row = session.exec(

@@ -15,7 +15,7 @@ from .once import new_token
 
 
 def places(kind: str):
-    return masterdata.places_of_kind(get_session(), kind)
+    return masterdata.locations_of_kinds(get_session(), [kind])
 
 
 def usual_market() -> str | None:
