@@ -9,12 +9,14 @@ so a worker killed at any moment loses no scan anyone saw counted. While one gro
 next one gathers: an idle writer adds no wait, a busy one shares one commit among many scans.
 A group that fails is counted again one scan per transaction, so one bad scan fails alone.
 
-The writer has its own connection, not a request's session: its commits are not the writes that
-make kept lot pages look again at the chain (trace/lookup/cache.py).
+The writer has its own driver connection (`scans.Counter`: no SQLAlchemy statement machinery on
+the way), not a request's session: its commits are not the writes that make kept lot pages look
+again at the chain (trace/lookup/cache.py).
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import queue
 import threading
@@ -35,6 +37,7 @@ class ScanWriter:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self.commits = 0  # groups committed by this process's writer
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._pid: int | None = None  # the process whose thread writes (a fork starts its own)
@@ -59,6 +62,9 @@ class ScanWriter:
                 self._pid = os.getpid()
 
     def _run(self) -> None:
+        connection = self.engine.raw_connection()  # the writer's own, for the process's life
+        counter = scans.Counter(connection.dbapi_connection, self.engine.dialect)
+        lock = _WriterLock(self.engine)
         while True:
             group = [self._queue.get()]
             while True:
@@ -68,16 +74,43 @@ class ScanWriter:
                     break
             group.sort(key=lambda item: repr(item[0][:4]))  # the same order in every process
             try:
-                self._write(group)
+                self._write(connection, counter, lock, group)
             except Exception:  # each alone: one bad scan fails by itself
                 for item in group:
                     try:
-                        self._write([item])
+                        self._write(connection, counter, lock, [item])
                     except Exception as error:
                         item[1].set_exception(error)
 
-    def _write(self, group: list[tuple[tuple, Future]]) -> None:
-        with self.engine.begin() as connection:
-            counted = [scans.count_in(connection, *values) for values, _done in group]
+    def _write(self, connection, counter: scans.Counter, lock: _WriterLock, group: list) -> None:
+        with lock:
+            try:
+                counted = [counter.count(*values) for values, _done in group]
+                connection.commit()
+            except BaseException:
+                connection.rollback()
+                raise
+        self.commits += 1
         for (_values, done), result in zip(group, counted, strict=True):
             done.set_result(result)
+
+
+class _WriterLock:
+    """On a SQLite file, the writers of counted scans of every process take turns on a lock
+    file (flock) before they ask for the database's write lock: a waiting writer is woken the
+    moment the other commits, where SQLite's own busy handler would sleep and poll (1 ms, then
+    2, 5, 10… : the slowest answers under load). PostgreSQL locks rows and needs none."""
+
+    def __init__(self, engine: Engine) -> None:
+        database = engine.url.database if engine.dialect.name == "sqlite" else None
+        self._file = None
+        if database and database != ":memory:" and not database.startswith("file:"):
+            self._file = open(f"{database}-scans.lock", "a")  # noqa: SIM115 (the process's)
+
+    def __enter__(self) -> None:
+        if self._file is not None:
+            fcntl.flock(self._file, fcntl.LOCK_EX)
+
+    def __exit__(self, *_exc) -> None:
+        if self._file is not None:
+            fcntl.flock(self._file, fcntl.LOCK_UN)

@@ -7,14 +7,15 @@ No Flask: the views in `trace/lookup/` count through `trace.services.scan_groups
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from datetime import UTC, date, datetime, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, bindparam, text
+from sqlalchemy import Dialect, text
 from sqlmodel import Session
 
-from trace.db.models import Scan, ScanCounter
+from trace.db.models import ScanCounter
 from trace.domain.local_time import local as _local
 
 
@@ -26,26 +27,70 @@ class Scans(NamedTuple):
     last_at: datetime | None
 
 
-# Instants bound as the tables' datetime columns are (both are plain `datetime` fields).
-_WHEN = bindparam("when", type_=Scan.__table__.c.at.type)
-# Insert-if-absent: one row per carton and client-day; RETURNING says whether it is new. The same
-# on SQLite (3.35+) and PostgreSQL; two requests of one client at once add one row.
-_ADD_SCAN = text(
+# The statements of counting, one home for both databases: written with :named parameters
+# (SQLite's own style; PostgreSQL's driver gets them as %(named)s). Insert-if-absent: one row per
+# carton and client-day, RETURNING says whether it is new (SQLite 3.35+ and PostgreSQL alike;
+# two requests of one client at once add one row); a new client-day bumps the carton's summary
+# row (or makes it) in the same transaction.
+_ADD_SCAN = (
     "INSERT INTO scan (gtin, lot, serial, client, at) VALUES (:gtin, :lot, :serial, :client, "
     ":when) ON CONFLICT (gtin, lot, serial, client) DO NOTHING RETURNING 1"
-).bindparams(_WHEN)
-# A new client-day bumps the carton's summary row (or makes it), in the same transaction.
-_BUMP = text(
+)
+_BUMP = (
     "INSERT INTO scan_counter (gtin, lot, serial, count, first_at, last_at) "
     "VALUES (:gtin, :lot, :serial, 1, :when, :when) "
     "ON CONFLICT (gtin, lot, serial) "
     "DO UPDATE SET count = scan_counter.count + 1, last_at = :when"
-).bindparams(_WHEN)
-_COUNTER = ScanCounter.__table__.c
-_SCANS = text(
+)
+_SCANS = (
     "SELECT count, first_at, last_at FROM scan_counter "
     "WHERE gtin = :gtin AND lot = :lot AND serial = :serial"
-).columns(_COUNTER.count, _COUNTER.first_at, _COUNTER.last_at)
+)
+
+
+class Counter:
+    """Counting straight on a driver connection (sqlite3 or psycopg), in its open transaction:
+    a counted scan is three short statements, and SQLAlchemy's statement machinery would cost
+    four times what they do. Instants go in and come out as the tables' `datetime` columns
+    store them (SQLAlchemy's own converters for the dialect)."""
+
+    def __init__(self, dbapi_connection: Any, dialect: Dialect) -> None:
+        self.cursor = dbapi_connection.cursor()
+        named = dialect.name == "sqlite"  # sqlite3 reads :named itself, psycopg %(named)s
+        self._sql = {
+            name: sql if named else re.sub(r":(\w+)", r"%(\1)s", sql)
+            for name, sql in (("add", _ADD_SCAN), ("bump", _BUMP), ("scans", _SCANS))
+        }
+        column = ScanCounter.__table__.c.first_at.type.dialect_impl(dialect)
+        self._in = column.bind_processor(dialect) or (lambda value: value)
+        self._out = column.result_processor(dialect, None) or (lambda value: value)
+
+    def count(
+        self, gtin: str, lot: str, serial: str, client: str, when: datetime | None = None
+    ) -> tuple[bool, Scans]:
+        """Add the client-day if absent and, if it was, bump the carton's count: whether it was
+        new, and the carton's scans. The caller commits."""
+        when = self._in(when or datetime.now(UTC))
+        values = {"gtin": gtin, "lot": lot, "serial": serial, "client": client, "when": when}
+        new = self.cursor.execute(self._sql["add"], values).fetchone() is not None
+        if new:
+            self.cursor.execute(self._sql["bump"], values)
+        return new, self.read(gtin, lot, serial)
+
+    def read(self, gtin: str, lot: str, serial: str) -> Scans:
+        """How many people opened the carton's page, first and latest."""
+        self.cursor.execute(self._sql["scans"], {"gtin": gtin, "lot": lot, "serial": serial})
+        row = self.cursor.fetchone()
+        if row is None:
+            return Scans(0, None, None)
+        count, first_at, last_at = row
+        return Scans(count, _local(self._out(first_at)), _local(self._out(last_at)))
+
+
+def counter(session: Session) -> Counter:
+    """A `Counter` on the session's connection (its transaction)."""
+    connection = session.connection()
+    return Counter(connection.connection.dbapi_connection, connection.dialect)
 
 
 def client_day(salt: str, address: str, agent: str) -> str:
@@ -90,7 +135,7 @@ def count_scan(
     if it was, the carton's count; never a count lost or counted twice, on either database.
     (The public pages count in groups, through `trace.services.scan_groups`.)"""
     try:
-        counted = count_in(session.connection(), gtin, lot, serial, client, when)
+        counted = counter(session).count(gtin, lot, serial, client, when)
         session.commit()
     except BaseException:
         session.rollback()
@@ -98,33 +143,9 @@ def count_scan(
     return counted
 
 
-def count_in(
-    connection: Connection,
-    gtin: str,
-    lot: str,
-    serial: str,
-    client: str,
-    when: datetime | None = None,
-) -> tuple[bool, Scans]:
-    """`count_scan`'s statements in the caller's transaction, which commits them."""
-    when = when or datetime.now(UTC)
-    values = {"gtin": gtin, "lot": lot, "serial": serial, "client": client, "when": when}
-    new = connection.execute(_ADD_SCAN, values).first() is not None
-    if new:
-        connection.execute(_BUMP, values)
-    return new, _read_scans(connection, gtin, lot, serial)
-
-
 def scans_of(session: Session, gtin: str, lot: str, serial: str) -> Scans:
     """How many people opened a carton's page and when, without counting."""
-    return _read_scans(session.connection(), gtin, lot, serial)
-
-
-def _read_scans(connection: Connection, gtin: str, lot: str, serial: str) -> Scans:
-    row = connection.execute(_SCANS, {"gtin": gtin, "lot": lot, "serial": serial}).first()
-    if row is None:
-        return Scans(0, None, None)
-    return Scans(row.count, _local(row.first_at), _local(row.last_at))
+    return counter(session).read(gtin, lot, serial)
 
 
 def copied(scans: Scans, most_people: int, most_days: int) -> str | None:
