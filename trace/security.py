@@ -17,7 +17,9 @@ import hashlib
 import os
 import re
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from flask import Flask, Response, current_app, request
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -106,13 +108,16 @@ def _make_key(path: Path) -> None:
 
 
 def client_address() -> str:
-    """Who is asking, for rate limits and login throttling: the connecting address, or with
-    RATELIMIT_PROXIES = n the address the n-th proxy from us saw (X-Forwarded-For; entries
-    before it are the client's own to forge)."""
-    proxies = current_app.config["RATELIMIT_PROXIES"]
-    hops = [request.remote_addr or "?"]
+    """Who is asking, for rate limits and login throttling (see `address_in`)."""
+    return address_in(request.environ, current_app.config["RATELIMIT_PROXIES"])
+
+
+def address_in(environ: Mapping[str, Any], proxies: int) -> str:
+    """The connecting address, or with RATELIMIT_PROXIES = n the address the n-th proxy from us
+    saw (X-Forwarded-For; entries before it are the client's own to forge)."""
+    hops = [environ.get("REMOTE_ADDR") or "?"]
     if proxies:
-        forwarded = request.headers.get("X-Forwarded-For", "")
+        forwarded = environ.get("HTTP_X_FORWARDED_FOR", "")
         hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()] + hops
     return hops[-(proxies + 1)] if len(hops) > proxies else hops[0]
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import threading
 
 from flask import Flask, current_app
 from flask_babel import Babel
@@ -26,6 +25,8 @@ from trace.services.scan_groups import ScanWriter
 
 from . import views
 from .cache import PageCache
+from .counting import Counting
+from .front import Front
 from .i18n import LANGUAGES, select_language
 
 TRANSLATIONS = ROOT / "trace" / "lookup" / "translations"
@@ -55,14 +56,8 @@ def init_app(app: Flask) -> None:
             app.config["LOOKUP_CACHE_RECHECK"],
         ),
         # Scan counting: today's salt, the client-days this worker counted and the writer that
-        # commits scans in groups (counting._count).
-        "scans": {
-            "lock": threading.Lock(),
-            "day": None,
-            "salt": None,
-            "seen": set(),
-            "writer": ScanWriter(app.extensions["trace.engine"]),
-        },
+        # commits scans in groups.
+        "counting": Counting(ScanWriter(app.extensions["trace.engine"])),
     }
 
     limiter = Limiter(
@@ -73,4 +68,7 @@ def init_app(app: Flask) -> None:
         key_prefix="trace-lookup",
     )
     limiter.limit(lambda: current_app.config["RATELIMIT_PUBLIC"])(views.bp)
+    app.extensions["trace.lookup"]["limiter"] = limiter
     app.register_blueprint(views.bp)
+    # What a phone most often asks, answered from memory before Flask (front.py).
+    app.wsgi_app = Front(app, app.wsgi_app)

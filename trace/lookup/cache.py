@@ -26,8 +26,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
-from contextlib import ExitStack
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 
 from cachetools import LRUCache, TTLCache
@@ -114,46 +114,69 @@ class PageCache:
         return part
 
     def label_check(
-        self, session: Session, kept: Kept, carton: tuple, read: Callable[[], dict]
+        self, connect: Callable[[], Connection], kept: Kept, carton: tuple, read: Callable[[], dict]
     ) -> dict:
         """A carton's label check (`read`: `label_serials.serial_status`) for `carton` (gtin, lot,
-        serial) of the kept lot: the kept one while the lot's story is the one it was read with
-        and no label job was printed since (the revision read for the story, so no query)."""
-        labels = self._revision(session.connection).labels
+        serial) of the kept lot: the kept one (`kept_label`), else read and kept."""
+        status = self.kept_label(connect, kept, carton)
+        if status is not None:
+            return status
+        labels = self._revision(connect).labels
         story = (kept.story.as_of, kept.story.master_data)
-        with self._lock:
-            entry = self._labels.get(carton)
-        if entry is not None and entry[0] == story and entry[1] == labels:
-            return entry[2]
         status = read()  # read after the revision: never older than the revision it is kept at
         if self.enabled:
             with self._lock:
                 self._labels[carton] = (story, labels, status)
         return status
 
+    def kept_label(
+        self, connect: Callable[[], Connection], kept: Kept, carton: tuple
+    ) -> dict | None:
+        """The kept label check of `carton`, while the lot's story is the one it was read with
+        and no label job was printed since (the revision read for the story, so no query)."""
+        labels = self._revision(connect).labels
+        story = (kept.story.as_of, kept.story.master_data)
+        with self._lock:
+            entry = self._labels.get(carton)
+        if entry is not None and entry[0] == story and entry[1] == labels:
+            return entry[2]
+        return None
+
     def answer(self, key: tuple) -> Answer | None:
-        """The kept answer for `key`, if its lot's story is still the one it was made from.
-        (A connection of its own, opened only when the database must be asked.)"""
+        """The kept answer for `key`, if its lot's story is still the one it was made from."""
         if not self.enabled:
             return None
         with self._lock:
             answer = self._answers.get(key)
         if answer is None:
             return None
-        with ExitStack() as stack:
-            opened: list[Connection] = []
-
-            def connect() -> Connection:  # one connection, and only if the database is asked
-                if not opened:
-                    opened.append(stack.enter_context(self.engine.connect()))
-                return opened[0]
-
+        with self.connecting() as connect:
             fresh = self._fresh(connect, answer.code)
         if fresh is not answer.kept:
             with self._lock:
                 self._answers.pop(key, None)
             return None
         return answer
+
+    def kept(self, code: tuple) -> Kept | None:
+        """The kept story of the lot `code` names, if it still holds (no lot is read)."""
+        if not self.enabled:
+            return None
+        with self.connecting() as connect:
+            return self._fresh(connect, code)
+
+    @contextmanager
+    def connecting(self) -> Iterator[Callable[[], Connection]]:
+        """A way to a connection of the cache's own, opened only if the database is asked."""
+        with ExitStack() as stack:
+            opened: list[Connection] = []
+
+            def connect() -> Connection:
+                if not opened:
+                    opened.append(stack.enter_context(self.engine.connect()))
+                return opened[0]
+
+            yield connect
 
     def keep(self, key: tuple, answer: Answer) -> None:
         if self.enabled:

@@ -56,11 +56,11 @@ def _chosen_language() -> str:
         return request.args["lang"]
     if environ.get("HTTP_COOKIE") and request.cookies.get(COOKIE) in LANGUAGES:
         return request.cookies[COOKIE]
-    return _best_language(request.headers.get("Accept-Language", ""))
+    return best_language(request.headers.get("Accept-Language", ""))
 
 
 @lru_cache(maxsize=1024)
-def _best_language(accept_language: str) -> str:
+def best_language(accept_language: str) -> str:
     """Accept-Language → one of ours: read once per header as phones send it, not per request.
     Each tag is first read as the script it implies (``zh-CN`` → ``zh-Hans``), so a phone's
     first choice wins over a later English."""

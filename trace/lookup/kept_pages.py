@@ -5,12 +5,14 @@ what key, and a lot's page rendered once per language with slots for a carton's 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
+from typing import Any
 
-from flask import Response, g, render_template, request
+from flask import Response, current_app, g, render_template, request
 from flask_babel import get_locale
 from markupsafe import Markup
 
-from . import respond
+from . import i18n, respond
 from .cache import Answer as KeptAnswer
 from .cache import PageCache
 from .respond import Found
@@ -37,10 +39,32 @@ def lot_html(cache: PageCache, found: Found, carton: dict | None) -> str:
     )
     if carton is None:
         return "".join(pieces)
-    serial, lines = render_template(
-        "lookup/_carton.html", carton=carton, slot=SLOT, **contact(found.view)
-    ).split(SLOT)
-    return pieces[0] + " " + serial.strip() + pieces[1] + lines + pieces[2]
+    return compose(pieces, carton_lines(current_app.config, carton, found.view))
+
+
+def compose(pieces: list[str], lines: str) -> str:
+    """A lot's kept page with a carton's own lines (`carton_lines`) in its two slots."""
+    serial, rest = lines.split(SLOT)
+    return pieces[0] + " " + serial.strip() + pieces[1] + rest + pieces[2]
+
+
+def carton_lines(config: Mapping[str, Any], carton: dict, view: dict) -> str:
+    """A carton's serial and label check in the reader's language (with a request, or in an
+    app context whose Babel locale is set: the front door's), its two parts split by SLOT."""
+    contact = view.get("exporter_contact") or settings_contact(config)
+    return render_template(
+        "lookup/_carton.html",
+        carton=carton,
+        slot=SLOT,
+        contact=contact,
+        day=i18n.day,
+        moment=i18n.moment,
+    )
+
+
+def settings_contact(config: Mapping[str, Any]) -> dict:
+    """Whom a reader contacts when nothing names the exporter: the LOOKUP_CONTACT_* settings."""
+    return {key: config[f"LOOKUP_CONTACT_{key.upper()}"] for key in ("name", "email", "phone")}
 
 
 def contact(view: dict) -> dict:

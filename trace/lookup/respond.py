@@ -5,9 +5,11 @@ answers (a page, or JSON for a linkset client). See docs/lookup.md.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from urllib.parse import quote, unquote
+from typing import Any
+from urllib.parse import quote, unquote, urlsplit
 
 from flask import Response, current_app, g, json, redirect, render_template, request
 from flask_babel import get_locale
@@ -76,16 +78,22 @@ def redirect_to_link(found: Found, link_type: str) -> Response:
 
 
 def wants_json() -> bool:
-    return _accept(request.headers.get("Accept", ""))[0]
+    return accepts(request.headers.get("Accept", ""))[0]
 
 
 def json_type() -> str:
     """application/linkset+json unless the client asked for plain JSON only."""
-    return _accept(request.headers.get("Accept", ""))[1]
+    return accepts(request.headers.get("Accept", ""))[1]
+
+
+def plain_media(accept: str) -> str:
+    """What a request without a query string is answered with: the page, or a linkset."""
+    wants, json_media = accepts(accept)
+    return json_media if wants else "text/html"
 
 
 @lru_cache(maxsize=1024)
-def _accept(header: str) -> tuple[bool, str]:
+def accepts(header: str) -> tuple[bool, str]:
     """What an Accept header asks for (JSON rather than the page; which JSON): read once per
     header as clients send it, not on every request."""
     accept = parse_accept_header(header, MIMEAccept)
@@ -95,8 +103,25 @@ def _accept(header: str) -> tuple[bool, str]:
 
 
 # A request that may be answered 304, 412 or 206 (werkzeug's make_conditional reads these).
-_CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH",
+CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH",
                 "HTTP_IF_UNMODIFIED_SINCE", "HTTP_RANGE", "HTTP_IF_RANGE")  # fmt: skip
+
+
+def raw_path(environ: Mapping[str, Any], script_root: str) -> str:
+    """The path as sent, still percent-encoded (a lot "A/1" arrives as A%2F1), without the
+    application's mount point (`script_root`, as werkzeug reads SCRIPT_NAME)."""
+    raw = environ.get("RAW_URI") or environ.get("REQUEST_URI")
+    if raw:
+        path = urlsplit(raw).path
+    else:
+        path = quote(environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "replace"))
+    root = quote(script_root)
+    return path[len(root) :] if root and path.startswith(root) else path
+
+
+def linkset_link(linkset_url: str) -> str:
+    """The Link header naming an answer's linkset."""
+    return f'<{linkset_url}>; rel="linkset"; type="{LINKSET}"'
 
 
 def json_answer(body: dict, mimetype: str) -> Response:
@@ -114,7 +139,7 @@ def cacheable(response: Response) -> Response:
     if response.status_code == 200:
         response.add_etag()
         environ = request.environ
-        if any(name in environ for name in _CONDITIONAL):
+        if any(name in environ for name in CONDITIONAL):
             response.make_conditional(request)
         elif request.method in ("GET", "HEAD") and "Date" not in response.headers:
             # what make_conditional adds to a plain GET

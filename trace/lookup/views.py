@@ -5,7 +5,7 @@ carton's label check and scan count in counting.py; see docs/lookup.md."""
 
 from __future__ import annotations
 
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, unquote
 
 from flask import Blueprint, Response, current_app, g, render_template, request
 from flask_babel import get_locale
@@ -25,7 +25,7 @@ from trace.services import evidence, identify, linkset, lookup, public_page
 from . import i18n, kept_pages, respond, words
 from .cache import PageCache
 from .counting import check_carton
-from .respond import LINKSET, Answer, Found
+from .respond import Answer, Found
 
 bp = Blueprint("lookup", __name__, template_folder="templates")
 
@@ -133,7 +133,7 @@ def _headers(response: Response) -> Response:
     """Every answer of the resolver: its linkset's address, CORS, Vary, a strict CSP."""
     headers = response.headers
     if "linkset" in g:
-        headers["Link"] = f'<{g.linkset}>; rel="linkset"; type="{LINKSET}"'
+        headers["Link"] = respond.linkset_link(g.linkset)
     if "same_as" in g:  # a compressed link: the uncompressed one (rebuilt, never the raw path)
         headers.add("Link", f'<{g.same_as}>; rel="owl:sameAs"')
     headers["Access-Control-Allow-Origin"] = "*"
@@ -193,10 +193,7 @@ def _template_helpers() -> dict:
         "code_name": lambda scheme: word(words.CODES, scheme),
         "gate_name": lambda code: _gate_name(code, language),
         "keys_url": "/.well-known/trace-keys.json",
-        "contact": {
-            key: current_app.config[f"LOOKUP_CONTACT_{key.upper()}"]
-            for key in ("name", "email", "phone")
-        },
+        "contact": kept_pages.settings_contact(current_app.config),
     }
 
 
@@ -204,12 +201,7 @@ def _template_helpers() -> dict:
 
 
 def _raw_path() -> str:
-    """The path as sent, still percent-encoded (a lot "A/1" arrives as A%2F1), without the
-    application's mount point."""
-    raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI")
-    path = urlsplit(raw).path if raw else quote(request.path)
-    root = quote(request.script_root)
-    return path[len(root) :] if root and path.startswith(root) else path
+    return respond.raw_path(request.environ, request.script_root)
 
 
 def _read_compressed(session) -> Found:
