@@ -97,3 +97,19 @@ def test_one_rate_limit_allowance_whichever_way(app, story):
     assert answers == [200] * 60
     assert client.get(LOT_URL).status_code == 429
     assert client.get(f"{LOT_URL}?lang=en").status_code == 429
+
+
+def test_a_serial_the_view_refuses_or_never_printed_is_answered_as_the_view_answers(
+    app, engine, story
+):
+    """The front door reads a carton's label itself, but only for a serial the view would read:
+    one outside GS1's character set still gets the view's 400; one never printed its warning,
+    and no count."""
+    opens(person(app, 1), f"{LOT_URL}/21/{story['serials'][0]}")  # the carton answer learnt
+    seen = flask_calls(app)
+    refused = person(app, 2).get(f"{LOT_URL}/21/AB~C", headers=BROWSER)
+    assert refused.status_code == 400 and seen == [f"/01/{GTIN}/10/{LOT}/21/AB~C"]
+    page = opens(person(app, 3), f"{LOT_URL}/21/NEVER1")
+    assert "This label may not be genuine" in page and len(seen) == 1
+    with Session(engine) as session:
+        assert scans_of(session, GTIN, LOT, "NEVER1").count == 0

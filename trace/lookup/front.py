@@ -8,8 +8,9 @@ more than the answer itself. So, in front of Flask, for a plain GET or HEAD of a
 
 - a kept whole answer (a lot's page, a linkset) is sent as Flask last sent it, with the headers
   Flask gave it (learnt from that answer) and a fresh Date;
-- a person opening a carton's page, when the lot's page, the carton's label check and today's
-  salt are kept and this worker has not counted that client-day yet: the scan is counted
+- a person opening a carton's page, when the lot's page and today's salt are kept and this
+  worker has not counted that client-day yet: the label is checked (kept, or one read), the
+  scan is counted
   (`Counting`, committed before the answer, as the view does) and the carton's lines are
   rendered into the kept page, in an app context in the reader's language.
 
@@ -30,14 +31,16 @@ from cachetools import LRUCache
 from flask import Flask
 from flask_babel import force_locale
 from limits import parse
+from sqlmodel import Session
 from werkzeug.http import http_date
 
+from trace.gs1 import GS1Error, charset
 from trace.security import address_in
-from trace.services import linkset
+from trace.services import label_serials, linkset
 from trace.services.scans import carton_check
 
 from . import counting, i18n, kept_pages, respond
-from .cache import PageCache
+from .cache import Kept, PageCache
 
 # A carton's link as printed: GTIN, lot and serial, each character plain or percent-encoded
 # (upper-case hex, only where it must be: any other spelling goes through Flask, which reads
@@ -79,8 +82,8 @@ class Front:
         carton = _carton_of(path) if media == "text/html" else None
         if carton is not None:
             gtin, lot, serial = carton
-            key: tuple = ("carton", gtin, lot, language, secure)
-            answer = self._carton(environ, key, serial)
+            key: tuple = ("carton", language, secure)
+            answer = self._carton(environ, key, (gtin, lot, serial))
         else:
             key = (path, b"", language, media)
             answer = self._kept(environ, key, secure)
@@ -101,19 +104,20 @@ class Front:
             return None
         return "200 OK", [*sent[1], ("Date", http_date())], answer.body
 
-    def _carton(self, environ: Mapping[str, Any], key: tuple, serial: str) -> Answer | None:
+    def _carton(
+        self, environ: Mapping[str, Any], key: tuple, carton: tuple[str, str, str]
+    ) -> Answer | None:
         """A person opening a carton's page of a kept lot: counted, then answered."""
-        _carton, gtin, lot, language, _secure = key
+        (_carton, language, _secure), (gtin, lot, serial) = key, carton
         with self._lock:
-            sent = self._headers.get(key)
+            sent = self._headers.get(key)  # the same for every carton: learnt from any one
         if sent is None or not counting.opening(environ):
             return None  # a prefetch, a preview or HEAD: the view reads the count
         kept = self.cache.kept((gtin, lot))
-        pieces = kept.parts.get((language, b"")) if kept is sent[0] else None
+        pieces = kept.parts.get((language, b"")) if kept is not None else None
         if kept is None or pieces is None:
             return None
-        with self.cache.connecting() as connect:
-            status = self.cache.kept_label(connect, kept, (gtin, lot, serial))
+        status = self._label(kept, carton)
         if status is None:
             return None
         config, scans = self.app.config, None
@@ -122,7 +126,7 @@ class Front:
             salt = self.counting.salt(now.date())
             if salt is None:
                 return None
-            client = counting.client_key(environ, self._proxies, salt, (gtin, lot, serial))
+            client = counting.client_key(environ, self._proxies, salt, carton)
             if self.counting.counted(client) or not self._allowed(environ):
                 return None
             scans = self.counting.count(client, now)
@@ -135,13 +139,26 @@ class Front:
             lines = kept_pages.carton_lines(config, carton, kept.story.view)
         body = kept_pages.compose(pieces, lines).encode()
         link = f"{config['PUBLIC_BASE_URL']}{linkset.gtin_path(gtin, lot, serial)}?linkType=linkset"
-        headers = [
-            *sent[1],
-            ("Link", respond.linkset_link(link)),
-            ("Content-Length", str(len(body))),
-            ("Date", http_date()),
-        ]
+        headers = [*sent, ("Link", respond.linkset_link(link)), ("Content-Length", str(len(body)))]
         return "200 OK", headers, body
+
+    def _label(self, kept: Kept, carton: tuple[str, str, str]) -> dict | None:
+        """The carton's label check, kept or read (as the view does); None for a serial the
+        view would refuse (it says why)."""
+        with self.cache.connecting() as connect:
+            status = self.cache.kept_label(connect, kept, carton)
+        if status is not None:
+            return status
+        try:
+            charset.validate_serial(carton[2])
+        except GS1Error:
+            return None
+        with Session(self.cache.engine) as session:
+
+            def read() -> dict:
+                return label_serials.serial_status(session, *carton)
+
+            return self.cache.label_check(session.connection, kept, carton, read)
 
     def _through(
         self, environ: dict, start_response: Callable, key: tuple, secure: bool
@@ -161,16 +178,17 @@ class Front:
     def _learn(self, key: tuple, secure: bool, headers: list[tuple[str, str]]) -> None:
         if any(name.lower() == "set-cookie" for name, _value in headers):
             return
-        if key[0] == "carton":
-            kept = self.cache.kept(key[1:3])
-            learnt = (kept, [(n, v) for n, v in headers if n.lower() not in _PASSED])
+        learnt: Any
+        if key[0] == "carton":  # what every carton page's answer is sent with
+            learnt = [(name, value) for name, value in headers if name.lower() not in _PASSED]
         else:
-            kept = self.cache.answer(key)
-            learnt = (kept, [(n, v) for n, v in headers if n.lower() != "date"])
+            answer = self.cache.answer(key)
+            if answer is None:
+                return
+            learnt = (answer, [(name, value) for name, value in headers if name.lower() != "date"])
             key = (key, secure)
-        if kept is not None:
-            with self._lock:
-                self._headers[key] = learnt
+        with self._lock:
+            self._headers[key] = learnt
 
     def _allowed(self, environ: Mapping[str, Any]) -> bool:
         """The public rate limit, counted as the view counts it."""
