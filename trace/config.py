@@ -6,7 +6,9 @@ then a test mapping.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, MutableMapping
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
@@ -93,7 +95,7 @@ DEFAULTS = {
 }
 
 
-def normalise(config) -> None:
+def normalise(config: MutableMapping[str, Any]) -> None:
     """Coerce values read from the environment (Flask parses them as JSON) to their types."""
     config["GS1_COMPANY_PREFIX"] = str(config["GS1_COMPANY_PREFIX"])
     config["SSCC_EXTENSION_DIGIT"] = int(config["SSCC_EXTENSION_DIGIT"])
@@ -124,14 +126,14 @@ def normalise(config) -> None:
         config[key] = str(config[key] or "")
 
 
-def _flag(value) -> bool:
+def _flag(value: object) -> bool:
     """true/false, 1/0, yes/no, on/off (TRACE_X=off arrives as the string "off")."""
     if isinstance(value, str):
         return value.strip().lower() not in ("", "0", "false", "no", "off")
     return bool(value)
 
 
-def signing_key_path(config, instance_path: str | Path) -> Path:
+def signing_key_path(config: Mapping[str, Any], instance_path: str | Path) -> Path:
     """Where the signing key is: SIGNING_KEY_PATH, or signing-key.pem in the instance folder."""
     value = str(config.get("SIGNING_KEY_PATH") or "")
     return Path(value) if value else Path(instance_path) / "signing-key.pem"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import Row, bindparam, text
 from sqlmodel import Session
@@ -29,7 +30,7 @@ _WALKS = {
 CHUNK = 5_000
 
 
-def walk(session: Session, start: Iterable[str], direction: str) -> list[Row]:
+def walk(session: Session, start: Iterable[str], direction: str) -> list[Row[*tuple[Any, ...]]]:
     """Every edge reachable from `start`: upstream (`backward`) or downstream (`forward`).
 
     A node is visited once however many paths lead to it (UNION, not UNION ALL), so the
@@ -47,12 +48,12 @@ def walk(session: Session, start: Iterable[str], direction: str) -> list[Row]:
         for i in range(0, len(start), CHUNK)
     ]
     if len(walks) <= 1:
-        return walks[0] if walks else []
+        return list(walks[0]) if walks else []
     return sorted({edge.id: edge for edges in walks for edge in edges}.values(), key=_id)
 
 
-def _id(edge: Row) -> int:
-    return edge.id
+def _id(edge: Row[*tuple[Any, ...]]) -> int:
+    return int(edge.id)
 
 
 def upstream_lot_ids(session: Session, lot_ids: Iterable[int]) -> set[int]:

@@ -7,6 +7,7 @@ Nodes of the trace graph are named by strings, the same in `edge` and `event_ref
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any, Protocol
 
 from sqlalchemy import JSON, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -17,6 +18,18 @@ def node(kind: str, ident: int) -> str:
     return f"{kind}:{ident}"
 
 
+class _Stored(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+def id_of(row: _Stored) -> int:
+    """The id of a row already in the database (flushed or read): set by then, never None."""
+    if row.id is None:
+        raise ValueError(f"{type(row).__name__} has no id until it is flushed")
+    return row.id
+
+
 class Location(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=32, index=True)
@@ -25,12 +38,12 @@ class Location(SQLModel, table=True):
     # FSMA 204 location description (21 CFR 1.1310): phone; street, commune, district, city,
     # region or province, postal_code and country (ISO 3166) in `address`.
     phone: str | None = Field(default=None, max_length=32)
-    address: dict = Field(default_factory=dict, sa_type=JSON)
+    address: dict[str, str] = Field(default_factory=dict, sa_type=JSON)
     # A treatment facility's methods (fumigation, vapour_heat, irradiation…); empty: any.
-    methods: list = Field(default_factory=list, sa_type=JSON)
+    methods: list[str] = Field(default_factory=list, sa_type=JSON)
     # An exporter's consumer contact (name, phone, email, website): whom the public page of
     # its cartons tells a reader to contact; empty: the TRACE_LOOKUP_CONTACT_* settings.
-    contact: dict = Field(default_factory=dict, sa_type=JSON)
+    contact: dict[str, str] = Field(default_factory=dict, sa_type=JSON)
     created_at: datetime
 
 
@@ -53,7 +66,7 @@ class LocationCode(SQLModel, table=True):
 class Product(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     gtin: str | None = Field(default=None, max_length=14, unique=True)
-    name: dict = Field(default_factory=dict, sa_type=JSON)
+    name: dict[str, str] = Field(default_factory=dict, sa_type=JSON)
     commodity: str = Field(max_length=64)
     variety: str | None = Field(default=None, max_length=64)
     unit: str = Field(default="kg", max_length=8)
@@ -147,7 +160,7 @@ class Event(SQLModel, table=True):
     record_time: datetime  # UTC, the server's clock
     read_point_id: int | None = Field(default=None, foreign_key="location.id")
     biz_location_id: int | None = Field(default=None, foreign_key="location.id", index=True)
-    data: dict = Field(default_factory=dict, sa_type=JSON)
+    data: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     corrects_id: int | None = Field(default=None, foreign_key="event.id", index=True)
     user_id: int | None = Field(default=None, foreign_key="user.id")
     prev_hash: str = Field(max_length=64)
@@ -204,8 +217,8 @@ class MasterDataVersion(SQLModel, table=True):
     change: str = Field(max_length=500)  # what changed, in words
     valid_from: datetime
     user_id: int | None = Field(default=None, foreign_key="user.id")
-    before: dict | None = Field(default=None, sa_type=JSON)
-    after: dict = Field(default_factory=dict, sa_type=JSON)
+    before: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    after: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
 
@@ -359,7 +372,7 @@ class CaptureJob(SQLModel, table=True):
     events: int = 0  # in the document
     stored: int = 0  # new events appended to the log
     duplicates: int = 0  # exact re-sends of events already held, ignored
-    errors: list = Field(default_factory=list, sa_type=JSON)
+    errors: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
     user_id: int | None = Field(default=None, foreign_key="user.id")
 
 

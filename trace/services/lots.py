@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, time
+from typing import Any
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from trace.db.models import ChainHead, Event, EventRef, Location, Lot, Product, User, node
+from trace.db.models import (
+    ChainHead,
+    Event,
+    EventRef,
+    Location,
+    Lot,
+    Product,
+    User,
+    id_of,
+    node,
+)
 from trace.domain.commodities import check_step, check_unit
 from trace.domain.errors import Forbidden, Invalid, RuleViolation
 from trace.domain.events import UOM
@@ -33,7 +45,7 @@ def day_time(day: date) -> datetime:
     return datetime.combine(day, time(12, 0), VIETNAM)
 
 
-def day_event_time(data: dict, verb: str) -> datetime:
+def day_event_time(data: dict[str, Any], verb: str) -> datetime:
     """When a harvest or packing happened: `{verb}_at` if given (on the day `{verb}_on`), else
     noon of that day, or now if the day is today and noon has not come yet."""
     day: date = data[f"{verb}_on"]
@@ -63,7 +75,7 @@ def new_lot_code(session: Session, prefix: str, day: date) -> str:
             return code
 
 
-def harvest(session: Session, actor: User, data: dict) -> Lot:
+def harvest(session: Session, actor: User, data: dict[str, Any]) -> Lot:
     """A harvest lot: one orchard, one day, one quantity (ObjectEvent ADD, ILMD)."""
     with unit_of_work(session):
         head = lock_chain(session)
@@ -101,15 +113,20 @@ def harvest(session: Session, actor: User, data: dict) -> Lot:
                     "crew": data.get("crew"),
                 },
             },
-            refs=[node("lot", lot.id)],
+            refs=[node("lot", id_of(lot))],
             edges=[
-                (node("location", orchard.id), node("lot", lot.id), lot.quantity, UOM[lot.unit])
+                (
+                    node("location", id_of(orchard)),
+                    node("lot", id_of(lot)),
+                    lot.quantity,
+                    UOM[lot.unit],
+                )
             ],
         )
     return lot
 
 
-def receive(session: Session, actor: User, code: str, data: dict) -> Event:
+def receive(session: Session, actor: User, code: str, data: dict[str, Any]) -> Event:
     """A harvest lot arrives at a packing house (or cold store): received ≤ harvested."""
     with unit_of_work(session):
         head = lock_chain(session)
@@ -143,11 +160,11 @@ def receive(session: Session, actor: User, code: str, data: dict) -> Event:
                 "destinations": [{"type": "location", "location_id": place.id}],
                 "quantity": quantity,
             },
-            refs=[node("lot", lot.id)],
+            refs=[node("lot", id_of(lot))],
         )
 
 
-def cool(session: Session, actor: User, code: str, data: dict) -> Event:
+def cool(session: Session, actor: User, code: str, data: dict[str, Any]) -> Event:
     with unit_of_work(session):
         head = lock_chain(session)
         lot = get_lot(session, code)
@@ -167,7 +184,7 @@ def cool(session: Session, actor: User, code: str, data: dict) -> Event:
         )
 
 
-def treat(session: Session, actor: User, code: str, data: dict) -> Event:
+def treat(session: Session, actor: User, code: str, data: dict[str, Any]) -> Event:
     """A phytosanitary treatment at a facility that holds a TFC (method, batch, parameters)."""
     with unit_of_work(session):
         head = lock_chain(session)
@@ -225,12 +242,12 @@ def may_lift_hold(actor: User, lot: Lot) -> None:
         )
 
 
-def hold_lifted(actor: User, why: str | None) -> dict:
+def hold_lifted(actor: User, why: str | None) -> dict[str, Any]:
     """What the lot's timeline shows of a lifted hold: who, in which role, and why."""
     return {"by": actor.name, "role": actor.role, "why": why}
 
 
-def inspect(session: Session, actor: User, code: str, data: dict) -> Event:
+def inspect(session: Session, actor: User, code: str, data: dict[str, Any]) -> Event:
     """An inspection; a failed one puts the lot on hold until a later one passes (recorded by
     an inspector or admin: LIFTS_HOLDS)."""
     with unit_of_work(session):
@@ -275,8 +292,8 @@ def record_on_lot(
     when: datetime,
     actor: User,
     place_id: int | None,
-    data: dict,
-    **columns,
+    data: dict[str, Any],
+    **columns: Any,
 ) -> Event:
     """Record an event about `lot` alone (a cooling, treatment, inspection): the lot is its one
     reference and the one line of its quantities."""
@@ -288,12 +305,12 @@ def record_on_lot(
         actor=actor,
         location_id=place_id,
         data={"quantities": [{"lot": lot.code, "uom": UOM[lot.unit]}], **data},
-        refs=[node("lot", lot.id)],
+        refs=[node("lot", id_of(lot))],
         **columns,
     )
 
 
-def lot_state(session: Session, lot: Lot) -> dict:
+def lot_state(session: Session, lot: Lot) -> dict[str, Any]:
     """What a lot holds now: quantities in, out and left; cartons; where; on hold."""
     product = session.get(Product, lot.product_id) if lot.product_id else None
     where = session.get(Location, lot.location_id) if lot.location_id else None
@@ -333,7 +350,9 @@ def lot_state(session: Session, lot: Lot) -> dict:
     }
 
 
-def list_lots(session: Session, filters: dict, page: int, size: int):
+def list_lots(
+    session: Session, filters: dict[str, Any], page: int, size: int
+) -> tuple[Sequence[Lot], int]:
     query = select(Lot)
     if filters.get("kind"):
         query = query.where(Lot.kind == filters["kind"])
@@ -342,7 +361,7 @@ def list_lots(session: Session, filters: dict, page: int, size: int):
     if filters.get("location_id"):
         query = query.where(Lot.location_id == filters["location_id"])
     if filters.get("product_gtin"):
-        query = query.join(Product, Product.id == Lot.product_id).where(
+        query = query.join(Product, col(Product.id) == Lot.product_id).where(
             Product.gtin == filters["product_gtin"]
         )
     if filters.get("from"):
@@ -352,22 +371,26 @@ def list_lots(session: Session, filters: dict, page: int, size: int):
     if filters.get("on_hold") is not None:
         query = query.where(Lot.on_hold == filters["on_hold"])
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    rows = session.exec(query.order_by(Lot.id).offset((page - 1) * size).limit(size)).all()
+    rows = session.exec(query.order_by(col(Lot.id)).offset((page - 1) * size).limit(size)).all()
     return rows, total
 
 
 def timeline(session: Session, lot: Lot) -> list[Event]:
     """A lot's timeline: every event that concerns it, in the order they happened."""
-    return events_of(session, [node("lot", lot.id)])
+    return events_of(session, [node("lot", id_of(lot))])
 
 
 def events_of(session: Session, nodes: list[str]) -> list[Event]:
     """Every event that concerns any of `nodes`, in the order they happened."""
     if not nodes:
         return []
-    ids = select(EventRef.event_id).where(EventRef.node.in_(nodes))
+    ids = select(EventRef.event_id).where(col(EventRef.node).in_(nodes))
     return list(
-        session.exec(select(Event).where(Event.id.in_(ids)).order_by(Event.event_time, Event.id))
+        session.exec(
+            select(Event)
+            .where(col(Event.id).in_(ids))
+            .order_by(col(Event.event_time), col(Event.id))
+        )
     )
 
 
@@ -376,12 +399,14 @@ def lots_at(session: Session, location_id: int, kind: str | None = None) -> list
     query = select(Lot).where(Lot.location_id == location_id)
     if kind:
         query = query.where(Lot.kind == kind)
-    return list(session.exec(query.order_by(Lot.id.desc())))
+    return list(session.exec(query.order_by(col(Lot.id).desc())))
 
 
 def by_codes(session: Session, codes: list[str]) -> dict[str, Lot]:
     """The lots of `codes` that exist, by code."""
-    return {lot.code: lot for lot in session.exec(select(Lot).where(Lot.code.in_(codes or [""])))}
+    return {
+        lot.code: lot for lot in session.exec(select(Lot).where(col(Lot.code).in_(codes or [""])))
+    }
 
 
 def products(session: Session, with_gtin: bool = False) -> list[Product]:
@@ -389,5 +414,5 @@ def products(session: Session, with_gtin: bool = False) -> list[Product]:
     packed as."""
     query = select(Product)
     if with_gtin:
-        query = query.where(Product.gtin.is_not(None))
-    return list(session.exec(query.order_by(Product.id)))
+        query = query.where(col(Product.gtin).is_not(None))
+    return list(session.exec(query.order_by(col(Product.id))))

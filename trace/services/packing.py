@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date
+from datetime import date, datetime, tzinfo
+from typing import Any
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from trace.db.graph import upstream_lot_ids
-from trace.db.models import Event, EventRef, Lot, Pallet, PalletContent, User, node
+from trace.db.models import (
+    Event,
+    EventRef,
+    Location,
+    Lot,
+    Pallet,
+    PalletContent,
+    Product,
+    User,
+    id_of,
+    node,
+)
 from trace.domain import shipping
 from trace.domain.errors import Invalid, NotFound, RuleViolation
 from trace.domain.events import UOM
@@ -43,28 +55,30 @@ from .masterdata import product_by_gtin
 
 def held_upstream(session: Session, lots: list[Lot]) -> list[Lot]:
     """The lots among `lots` and everything they came from whose latest inspection failed."""
-    ids = upstream_lot_ids(session, (lot.id for lot in lots))
-    return list(session.exec(select(Lot).where(Lot.id.in_(ids), Lot.on_hold)))
+    ids = upstream_lot_ids(session, (id_of(lot) for lot in lots))
+    return list(session.exec(select(Lot).where(col(Lot.id).in_(ids), col(Lot.on_hold))))
 
 
 def refuse_held(session: Session, lots: list[Lot], doing: str) -> None:
     shipping.refuse_held((lot.code for lot in held_upstream(session, lots)), doing)
 
 
-def received_at(session: Session, lot: Lot, place_id: int):
+def received_at(session: Session, lot: Lot, place_id: int) -> datetime | None:
     """When `lot` first arrived at `place_id` (None: never received there)."""
     return session.exec(
         select(func.min(Event.event_time))
-        .join(EventRef, EventRef.event_id == Event.id)
+        .join(EventRef, col(EventRef.event_id) == Event.id)
         .where(
-            EventRef.node == node("lot", lot.id),
+            EventRef.node == node("lot", id_of(lot)),
             Event.type == "receive",
             Event.biz_location_id == place_id,
         )
     ).one()
 
 
-def _listed(session: Session, items: list[dict], field: str, when, time_field: str) -> list[Lot]:
+def _listed(
+    session: Session, items: list[dict[str, Any]], field: str, when: datetime, time_field: str
+) -> list[Lot]:
     """The lots a request lists (`{field}.{i}.lot`): each known, listed once, and existing on
     the day of `when` (else a 422 on `time_field`)."""
     lots: list[Lot] = []
@@ -82,13 +96,19 @@ def _listed(session: Session, items: list[dict], field: str, when, time_field: s
     return lots
 
 
-def _take(session: Session, house, inputs: list[tuple[Lot, float, str]], when, by_day) -> float:
+def _take(
+    session: Session,
+    house: Location,
+    inputs: list[tuple[Lot, float, str]],
+    when: datetime,
+    by_day: tzinfo | None,
+) -> float:
     """Take each input's quantity from its lot (here, received before the packing, with that
     much left); the kilograms taken in all."""
     total = 0.0
     for lot, quantity, unit in inputs:
         require_here(lot, house, session)
-        arrived = received_at(session, lot, house.id) if lot.kind == "harvest" else None
+        arrived = received_at(session, lot, id_of(house)) if lot.kind == "harvest" else None
         if arrived is not None:
             what = f"lot {lot.code} was received at {house.name}"
             require_order(when, "the packing", [(what, arrived)], by_day=by_day)
@@ -99,7 +119,14 @@ def _take(session: Session, house, inputs: list[tuple[Lot, float, str]], when, b
     return total
 
 
-def _packed_lot(session: Session, data: dict, house, product, when, quantity: float) -> Lot:
+def _packed_lot(
+    session: Session,
+    data: dict[str, Any],
+    house: Location,
+    product: Product,
+    when: datetime,
+    quantity: float,
+) -> Lot:
     """The new lot of cartons: its code as given (if free) or the next `P…` of the day."""
     day: date = data["packed_on"]
     code = data.get("lot_code")
@@ -129,7 +156,7 @@ def _packed_lot(session: Session, data: dict, house, product, when, quantity: fl
     return packed
 
 
-def pack(session: Session, actor: User, data: dict) -> Lot:
+def pack(session: Session, actor: User, data: dict[str, Any]) -> Lot:
     """Initial packing: input lots (quantity each) → a new packed lot of `cartons` cartons."""
     with unit_of_work(session):
         head = lock_chain(session)
@@ -146,7 +173,7 @@ def pack(session: Session, actor: User, data: dict) -> Lot:
         total = _take(session, house, inputs, when, None if data.get("packed_at") else VIETNAM)
         net = require_cartons_fit(data["cartons"], product.net_weight_kg, total)
         packed = _packed_lot(session, data, house, product, when, net or total)
-        out = node("lot", packed.id)
+        out = node("lot", id_of(packed))
         record(
             session,
             head,
@@ -169,8 +196,8 @@ def pack(session: Session, actor: User, data: dict) -> Lot:
                 "net_weight_kg": packed.quantity,
                 "packed_on": packed.produced_on.isoformat(),
             },
-            refs=[out, *(node("lot", lot.id) for lot in lots)],
-            edges=[(node("lot", lot.id), out, q, UOM[unit]) for lot, q, unit in inputs],
+            refs=[out, *(node("lot", id_of(lot)) for lot in lots)],
+            edges=[(node("lot", id_of(lot)), out, q, UOM[unit]) for lot, q, unit in inputs],
         )
     return packed
 
@@ -193,7 +220,7 @@ def _new_sscc(session: Session, extension_digit: int, company_prefix: str) -> Ss
 
 
 def palletise(
-    session: Session, actor: User, data: dict, company_prefix: str, extension_digit: int
+    session: Session, actor: User, data: dict[str, Any], company_prefix: str, extension_digit: int
 ) -> Pallet:
     """Cartons of one or more packed lots onto a pallet identified by a new SSCC."""
     with unit_of_work(session):
@@ -215,16 +242,17 @@ def palletise(
         sscc = _new_sscc(session, extension_digit, company_prefix)
         pallet = Pallet(
             sscc=str(sscc),
-            location_id=house.id,
+            location_id=id_of(house),
             cartons=sum(n for _, n in contents),
             created_at=when,
         )
         session.add(pallet)
         session.flush()
         session.add_all(
-            PalletContent(pallet_id=pallet.id, lot_id=lot.id, cartons=n) for lot, n in contents
+            PalletContent(pallet_id=id_of(pallet), lot_id=id_of(lot), cartons=n)
+            for lot, n in contents
         )
-        target = node("pallet", pallet.id)
+        target = node("pallet", id_of(pallet))
         children = [{"lot": lot.code, "quantity": n, "uom": "CT"} for lot, n in contents]
         record(
             session,
@@ -234,8 +262,8 @@ def palletise(
             actor=actor,
             location_id=house.id,
             data={"parent": pallet.sscc, "children": children},
-            refs=[target, *(node("lot", lot.id) for lot in lots)],
-            edges=[(node("lot", lot.id), target, n, "CT") for lot, n in contents],
+            refs=[target, *(node("lot", id_of(lot)) for lot in lots)],
+            edges=[(node("lot", id_of(lot)), target, n, "CT") for lot, n in contents],
         )
     return pallet
 
@@ -252,7 +280,7 @@ def palletisable_at(session: Session, location_id: int) -> list[Lot]:
 
 def pallets_by_sscc(session: Session, ssccs: list[str]) -> dict[str, Pallet]:
     """The pallets of `ssccs` that exist, by SSCC."""
-    rows = session.exec(select(Pallet).where(Pallet.sscc.in_(ssccs or [""])))
+    rows = session.exec(select(Pallet).where(col(Pallet.sscc).in_(ssccs or [""])))
     return {pallet.sscc: pallet for pallet in rows}
 
 
@@ -266,7 +294,7 @@ def get_pallet(session: Session, sscc: str) -> Pallet:
 def pallet_contents(session: Session, pallet: Pallet) -> list[tuple[Lot, int]]:
     rows = session.exec(
         select(Lot, PalletContent.cartons)
-        .join(PalletContent, PalletContent.lot_id == Lot.id)
+        .join(PalletContent, col(PalletContent.lot_id) == Lot.id)
         .where(PalletContent.pallet_id == pallet.id)
         .order_by(Lot.code)
     )

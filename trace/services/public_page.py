@@ -12,10 +12,12 @@ No Flask: the views in `trace/lookup/` translate and render what these functions
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from trace.db.models import (
     Event,
@@ -26,6 +28,7 @@ from trace.db.models import (
     PalletContent,
     Product,
     Shipment,
+    id_of,
     node,
 )
 from trace.domain.local_time import local as _local
@@ -37,7 +40,7 @@ from .linkset import lot_path
 from .lookup import PUBLIC_PLACES
 
 
-def _road(shipment: Shipment, crossed_at: datetime | None) -> dict:
+def _road(shipment: Shipment, crossed_at: datetime | None) -> dict[str, Any]:
     """How a shipment travels, for the public page: by road, its border gate and when the truck
     crossed (never the truck's plates: they are the carrier's business)."""
     return {
@@ -47,7 +50,9 @@ def _road(shipment: Shipment, crossed_at: datetime | None) -> dict:
     }
 
 
-def _place(location: Location | None, codes: list[LocationCode], markets: set[str]) -> dict | None:
+def _place(
+    location: Location | None, codes: list[LocationCode], markets: set[str]
+) -> dict[str, Any] | None:
     """A location as the public sees it; None for a consignee or nothing."""
     if location is None:
         return None
@@ -55,7 +60,7 @@ def _place(location: Location | None, codes: list[LocationCode], markets: set[st
     return _shown(state, markets)
 
 
-def _shown(state: dict | None, markets: set[str]) -> dict | None:
+def _shown(state: dict[str, Any] | None, markets: set[str]) -> dict[str, Any] | None:
     """A place's state (its current row or a master-data version) as the public sees it."""
     if state is None or state["kind"] not in PUBLIC_PLACES:
         return None
@@ -82,13 +87,17 @@ class _Then:
     all the versions of the places and products a page names, each place version shown once)."""
 
     def __init__(
-        self, session: Session, ids: set[int], markets: set[str], products: set[int] = frozenset()
-    ):
+        self,
+        session: Session,
+        ids: set[int],
+        markets: set[str],
+        products: Iterable[int] = frozenset(),
+    ) -> None:
         self.history = masterdata.history(session, ids, products)
         self.markets = markets
-        self._shown: dict[int, dict | None] = {}
+        self._shown: dict[int, dict[str, Any] | None] = {}
 
-    def at(self, ident: int | None, moment: datetime | None) -> dict | None:
+    def at(self, ident: int | None, moment: datetime | None) -> dict[str, Any] | None:
         state = self.history.location(ident, moment)
         if state is None:
             return None
@@ -97,29 +106,33 @@ class _Then:
             self._shown[key] = _shown(state, self.markets)
         return self._shown[key]
 
-    def product(self, ident: int | None, moment: datetime | None) -> dict | None:
+    def product(self, ident: int | None, moment: datetime | None) -> dict[str, Any] | None:
         return _product(self.history.product(ident, moment))
 
 
-def _places(session: Session, ids: set[int], markets: set[str]) -> dict[int, dict]:
-    ids = {i for i in ids if i is not None}
+def _places(
+    session: Session, given: set[int | None], markets: set[str]
+) -> dict[int, dict[str, Any]]:
+    ids = {i for i in given if i is not None}
     if not ids:
         return {}
-    locations = session.exec(select(Location).where(Location.id.in_(ids))).all()
+    locations = session.exec(select(Location).where(col(Location.id).in_(ids))).all()
     codes: dict[int, list[LocationCode]] = {i: [] for i in ids}
     for code in session.exec(
-        select(LocationCode).where(LocationCode.location_id.in_(ids)).order_by(LocationCode.id)
+        select(LocationCode)
+        .where(col(LocationCode.location_id).in_(ids))
+        .order_by(col(LocationCode.id))
     ):
         codes[code.location_id].append(code)
     out = {}
     for location in locations:
-        shown = _place(location, codes[location.id], markets)
+        shown = _place(location, codes[id_of(location)], markets)
         if shown is not None:
-            out[location.id] = shown
+            out[id_of(location)] = shown
     return out
 
 
-def _product(state: dict | None) -> dict | None:
+def _product(state: dict[str, Any] | None) -> dict[str, Any] | None:
     """A product's state (its current row or a master-data version) as the public sees it."""
     if state is None:
         return None
@@ -132,7 +145,7 @@ def _product(state: dict | None) -> dict | None:
     }
 
 
-def product_page(session: Session, product: Product) -> dict:
+def product_page(session: Session, product: Product) -> dict[str, Any]:
     """A trade item without a lot: what it is now (scan a carton's full code for its history)."""
     return {"product": _product(masterdata.state_of_product(product))}
 
@@ -147,14 +160,14 @@ class Story:
     or a pallet of it too: see `changed_since`) or a place or product is changed (`revision`).
     """
 
-    view: dict
+    view: dict[str, Any]
     nodes: frozenset[str]
     as_of: int
     master_data: int  # the revision of places and products it was read at
     labels: int = 0  # the last label job when it was read (`freshness.Revision`)
 
 
-def lot_page(session: Session, lot: Lot) -> dict:
+def lot_page(session: Session, lot: Lot) -> dict[str, Any]:
     """Everything a shopper, a buyer or an inspector may see about one lot, and its timeline."""
     return lot_story(session, lot).view
 
@@ -171,13 +184,15 @@ def lot_story(session: Session, lot: Lot) -> Story:
     return Story(_lot_view(session, lot, chain), nodes, *seen)
 
 
-def _lot_view(session: Session, lot: Lot, chain: dict) -> dict:
+def _lot_view(session: Session, lot: Lot, chain: dict[str, set[int]]) -> dict[str, Any]:
     """The lot's public view: where it grew, its packing, treatments, shipments, certificates
     and timeline, each place and product as it was when an event named it."""
-    lots = list(session.exec(select(Lot).where(Lot.id.in_(chain["lot"]))))
+    lots = list(session.exec(select(Lot).where(col(Lot.id).in_(chain["lot"]))))
     shipments = list(
         session.exec(
-            select(Shipment).where(Shipment.id.in_(chain["shipment"])).order_by(Shipment.id)
+            select(Shipment)
+            .where(col(Shipment.id).in_(chain["shipment"]))
+            .order_by(col(Shipment.id))
         )
     )
     events = lot_events.events(session, lot, chain, lots)
@@ -214,10 +229,10 @@ def _lot_view(session: Session, lot: Lot, chain: dict) -> dict:
 def _then(
     session: Session,
     lot: Lot,
-    chain: dict,
+    chain: dict[str, set[int]],
     lots: list[Lot],
     shipments: list[Shipment],
-    events: list[tuple[Event, dict]],
+    events: list[tuple[Event, dict[str, Any]]],
 ) -> _Then:
     """Each event names its places as they were when it happened (a past harvest keeps the
     orchard's name and codes of its day), the product is the one packed and the exporter the
@@ -229,7 +244,9 @@ def _then(
     return _Then(session, {i for i in place_ids if i is not None}, markets, products)
 
 
-def _orchards(lots: list[Lot], events: list[tuple[Event, dict]], then: _Then) -> list[dict]:
+def _orchards(
+    lots: list[Lot], events: list[tuple[Event, dict[str, Any]]], then: _Then
+) -> list[dict[str, Any]]:
     """Where the produce grew: each orchard once, as it was at the harvest, with its days."""
     harvested_at = {
         item.get("lot"): event.event_time
@@ -237,7 +254,7 @@ def _orchards(lots: list[Lot], events: list[tuple[Event, dict]], then: _Then) ->
         if event.type == "harvest"
         for item in data.get("quantities", [])[:1]
     }
-    orchards: dict[tuple, dict] = {}
+    orchards: dict[tuple[int | None, str], dict[str, Any]] = {}
     for harvest in sorted((x for x in lots if x.kind == "harvest"), key=lambda x: x.produced_on):
         orchard = then.at(harvest.orchard_id, harvested_at.get(harvest.code, harvest.created_at))
         if orchard is not None:
@@ -253,16 +270,18 @@ class _Told:
     """What a lot's events tell its page, read in one pass over them (`_tell`)."""
 
     packed_at: datetime  # when the lot was packed: its product is shown as it was then
-    timeline: list[dict] = field(default_factory=list)
-    treatments: list[dict] = field(default_factory=list)
-    packing: dict | None = None
-    departures: dict[int, dict] = field(default_factory=dict)  # per shipment: when, which port
-    crossings: dict[int, datetime] = field(default_factory=dict)  # per shipment: the border
-    loaded_at: dict[int, datetime] = field(default_factory=dict)  # per shipment
+    timeline: list[dict[str, Any]] = field(default_factory=list)
+    treatments: list[dict[str, Any]] = field(default_factory=list)
+    packing: dict[str, Any] | None = None
+    # Per shipment id (as the events say it): when it departed and from which port, crossed
+    # the border, was loaded.
+    departures: dict[int | None, dict[str, Any]] = field(default_factory=dict)
+    crossings: dict[int | None, datetime] = field(default_factory=dict)
+    loaded_at: dict[int | None, datetime] = field(default_factory=dict)
 
 
 def _tell(
-    lot: Lot, events: list[tuple[Event, dict]], shipments: list[Shipment], then: _Then
+    lot: Lot, events: list[tuple[Event, dict[str, Any]]], shipments: list[Shipment], then: _Then
 ) -> _Told:
     """The timeline, each entry once, and what the events say besides (treatments, packing,
     departures, crossings), in the order they happened."""
@@ -280,7 +299,7 @@ def _tell(
     return told
 
 
-def _step(told: _Told, lot: Lot, event: Event, data: dict, entry: dict) -> None:
+def _step(told: _Told, lot: Lot, event: Event, data: dict[str, Any], entry: dict[str, Any]) -> None:
     """A step at a place of the chain: what its timeline entry adds, a treatment, the packing."""
     at, place = entry["at"], entry["place"]
     if event.type in ("cool", "store"):
@@ -306,10 +325,16 @@ def _step(told: _Told, lot: Lot, event: Event, data: dict, entry: dict) -> None:
             told.packed_at = event.event_time
 
 
-def _travel(told: _Told, event: Event, data: dict, entry: dict, shipments: list[Shipment]) -> None:
+def _travel(
+    told: _Told,
+    event: Event,
+    data: dict[str, Any],
+    entry: dict[str, Any],
+    shipments: list[Shipment],
+) -> None:
     """A shipment's event: its market, and when it was loaded, departed (from which port) and
     crossed a border."""
-    shipment_id = data.get("shipment_id")
+    shipment_id: int | None = data.get("shipment_id")
     market = data.get("market") or next((s.market for s in shipments if s.id == shipment_id), None)
     entry["market"] = market
     if event.type == "load":
@@ -325,7 +350,7 @@ def _travel(told: _Told, event: Event, data: dict, entry: dict, shipments: list[
         told.crossings[shipment_id] = entry["at"]
 
 
-def _shipped(shipment: Shipment, told: _Told, then: _Then) -> dict:
+def _shipped(shipment: Shipment, told: _Told, then: _Then) -> dict[str, Any]:
     """A shipment of the lot as the public sees it (never its consignee or container)."""
     departure = told.departures.get(shipment.id, {})
     return {
@@ -341,12 +366,12 @@ def _shipped(shipment: Shipment, told: _Told, then: _Then) -> dict:
     }
 
 
-def pallet_page(session: Session, pallet: Pallet) -> dict:
+def pallet_page(session: Session, pallet: Pallet) -> dict[str, Any]:
     """A pallet (SSCC): where it was built, the lots on it, and where it went."""
     rows = session.exec(
         select(Lot, PalletContent.cartons, Product.gtin)
-        .join(PalletContent, PalletContent.lot_id == Lot.id)
-        .join(Product, Product.id == Lot.product_id, isouter=True)
+        .join(PalletContent, col(PalletContent.lot_id) == Lot.id)
+        .join(Product, col(Product.id) == Lot.product_id, isouter=True)
         .where(PalletContent.pallet_id == pallet.id)
         .order_by(Lot.code)
     ).all()
@@ -393,6 +418,6 @@ def pallet_page(session: Session, pallet: Pallet) -> dict:
     }
 
 
-def place_page(session: Session, place: Location) -> dict:
+def place_page(session: Session, place: Location) -> dict[str, Any]:
     """A public location (GLN): what it is, where, and the official codes it holds."""
-    return {"place": _places(session, {place.id}, set())[place.id]}
+    return {"place": _places(session, {place.id}, set())[id_of(place)]}

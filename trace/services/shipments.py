@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from trace.db.graph import upstream_lot_ids
 from trace.db.models import (
+    ChainHead,
     Event,
     EventRef,
     Location,
@@ -17,6 +20,7 @@ from trace.db.models import (
     PalletContent,
     Shipment,
     User,
+    id_of,
     node,
 )
 from trace.domain import markets, shipping
@@ -54,47 +58,53 @@ def get_shipment(session: Session, ident: int, actor: User | None = None) -> Shi
 
 def pallets_of(session: Session, shipment: Shipment) -> list[Pallet]:
     return list(
-        session.exec(select(Pallet).where(Pallet.shipment_id == shipment.id).order_by(Pallet.id))
+        session.exec(
+            select(Pallet).where(Pallet.shipment_id == shipment.id).order_by(col(Pallet.id))
+        )
     )
 
 
 def chain_locations(session: Session, lots: list[Lot]) -> list[Location]:
     """The orchards, packing houses and treatment facilities that `lots` went through."""
-    lot_ids = upstream_lot_ids(session, (lot.id for lot in lots))
-    place_ids = {
+    lot_ids = upstream_lot_ids(session, (id_of(lot) for lot in lots))
+    place_ids: set[int | None] = {
         lot.orchard_id
-        for lot in session.exec(select(Lot).where(Lot.id.in_(lot_ids)))
+        for lot in session.exec(select(Lot).where(col(Lot.id).in_(lot_ids)))
         if lot.orchard_id
     }
-    refs = select(EventRef.event_id).where(EventRef.node.in_([node("lot", i) for i in lot_ids]))
+    refs = select(EventRef.event_id).where(
+        col(EventRef.node).in_([node("lot", i) for i in lot_ids])
+    )
     place_ids |= set(
         session.exec(
-            select(Event.biz_location_id).where(
-                Event.id.in_(refs), Event.type.in_(["pack", "treat"])
+            select(col(Event.biz_location_id)).where(
+                col(Event.id).in_(refs), col(Event.type).in_(["pack", "treat"])
             )
         )
     )
     place_ids.discard(None)
     return list(
-        session.exec(select(Location).where(Location.id.in_(place_ids)).order_by(Location.id))
+        session.exec(
+            select(Location).where(col(Location.id).in_(place_ids)).order_by(col(Location.id))
+        )
     )
 
 
 def chain_places(session: Session, lots: list[Lot]) -> tuple[shipping.Place, ...]:
     """The places of `lots`' chain with the codes each holds active (the rules' facts)."""
     places = chain_locations(session, lots)
-    codes = codes_of(session, [p.id for p in places])
+    codes = codes_of(session, [id_of(p) for p in places])
     return tuple(
         shipping.Place(
             place.kind,
             place.name,
-            frozenset((c.scheme, c.market) for c in codes[place.id] if c.status == "active"),
+            frozenset((c.scheme, c.market) for c in codes[id_of(place)] if c.status == "active"),
         )
         for place in places
     )
 
 
-def missing_codes(session: Session, lots: list[Lot], profile: Market) -> list[dict]:
+def missing_codes(session: Session, lots: list[Lot], profile: Market) -> list[dict[str, str]]:
     """Each place in `lots`' chain without the active code the market's profile asks of its
     kind: ``{"kind", "name", "scheme", "issuer", "market"}``."""
     return shipping.missing_codes(chain_places(session, lots), profile)
@@ -107,9 +117,11 @@ def market_gaps(session: Session, lots: list[Lot], market: str) -> list[str]:
 
 def treatments_of(session: Session, lot: Lot) -> frozenset[str]:
     """The treatment methods recorded on `lot` and every lot it came from."""
-    lineage = upstream_lot_ids(session, [lot.id])
-    refs = select(EventRef.event_id).where(EventRef.node.in_([node("lot", i) for i in lineage]))
-    treats = session.exec(select(Event).where(Event.id.in_(refs), Event.type == "treat"))
+    lineage = upstream_lot_ids(session, [id_of(lot)])
+    refs = select(EventRef.event_id).where(
+        col(EventRef.node).in_([node("lot", i) for i in lineage])
+    )
+    treats = session.exec(select(Event).where(col(Event.id).in_(refs), Event.type == "treat"))
     return frozenset(event.data["method"] for event in treats if event.data.get("method"))
 
 
@@ -118,8 +130,8 @@ def lots_on(session: Session, pallets: list[Pallet]) -> list[Lot]:
     return list(
         session.exec(
             select(Lot)
-            .join(PalletContent, PalletContent.lot_id == Lot.id)
-            .where(PalletContent.pallet_id.in_([p.id for p in pallets]))
+            .join(PalletContent, col(PalletContent.lot_id) == Lot.id)
+            .where(col(PalletContent.pallet_id).in_([p.id for p in pallets]))
             .distinct()
         )
     )
@@ -152,7 +164,7 @@ def check_loading(
     """What loading the pallets `ssccs` for `market` would refuse, before it is asked: the
     same rules `create` applies (`own`: the shipment the pallets are in, when it is recorded).
     None when there is nothing to check yet (no market, no lots)."""
-    found = session.exec(select(Pallet).where(Pallet.sscc.in_(ssccs)))
+    found = session.exec(select(Pallet).where(col(Pallet.sscc).in_(ssccs)))
     pallets = sorted(found, key=lambda pallet: ssccs.index(pallet.sscc))  # as scanned
     lots = lots_on(session, pallets)
     if not (market and lots):
@@ -185,7 +197,7 @@ def _pallets(session: Session, ssccs: list[str]) -> list[Pallet]:
     return pallets
 
 
-def create(session: Session, actor: User, data: dict) -> Shipment:
+def create(session: Session, actor: User, data: dict[str, Any]) -> Shipment:
     """Load pallets into a container for one consignee in one market (each pallet ships once,
     no lot on hold, what the market's profile asks: trace/domain/shipping.py)."""
     with unit_of_work(session):
@@ -203,13 +215,14 @@ def create(session: Session, actor: User, data: dict) -> Shipment:
         if refusals:
             raise refusals[0]
         _check_route(data["market"], data)
+        documents: dict[str, Any] = {key: data.get(key) for key in _DOCUMENTS}
         shipment = Shipment(
-            exporter_id=exporter.id,
-            consignee_id=consignee.id,
+            exporter_id=id_of(exporter),
+            consignee_id=id_of(consignee),
             market=data["market"],
             created_at=when,
             conveyance=data.get("conveyance") or "sea",
-            **{key: data.get(key) for key in _DOCUMENTS},
+            **documents,
         )
         session.add(shipment)
         session.flush()
@@ -231,7 +244,7 @@ _DOCUMENTS = (
 
 def _record_load(
     session: Session,
-    head,
+    head: ChainHead,
     actor: User,
     shipment: Shipment,
     pallets: list[Pallet],
@@ -241,7 +254,7 @@ def _record_load(
     for pallet in pallets:
         pallet.shipment_id = shipment.id
         session.add(pallet)
-    target = node("shipment", shipment.id)
+    target = node("shipment", id_of(shipment))
     places = sorted({p.location_id for p in pallets})
     return record(
         session,
@@ -260,14 +273,14 @@ def _record_load(
         },
         refs=[
             target,
-            *(node("pallet", p.id) for p in pallets),
-            *(node("lot", lot.id) for lot in lots),
+            *(node("pallet", id_of(p)) for p in pallets),
+            *(node("lot", id_of(lot)) for lot in lots),
         ],
-        edges=[(node("pallet", p.id), target, p.cartons, "CT") for p in pallets],
+        edges=[(node("pallet", id_of(p)), target, p.cartons, "CT") for p in pallets],
     )
 
 
-def _check_route(market: str, data: dict) -> None:
+def _check_route(market: str, data: dict[str, Any]) -> None:
     """A road shipment crosses one of its market's border gates (the consignee's country is
     trace/domain/shipping.py's rule)."""
     profile = markets.get(market)
@@ -282,7 +295,7 @@ def _check_route(market: str, data: dict) -> None:
         )
 
 
-def _vehicle(shipment: Shipment) -> dict:
+def _vehicle(shipment: Shipment) -> dict[str, str | None]:
     """What the load and ship events say of a road shipment's truck (nothing for sea or air)."""
     if shipment.conveyance != "road":
         return {}
@@ -294,7 +307,7 @@ def _vehicle(shipment: Shipment) -> dict:
     }
 
 
-def _parties(shipment: Shipment) -> dict:
+def _parties(shipment: Shipment) -> dict[str, Any]:
     """Who sends and who receives (EPCIS owning parties) and the shipment's documents."""
     return {
         "sources": [{"type": "owning_party", "location_id": shipment.exporter_id}],
@@ -303,7 +316,7 @@ def _parties(shipment: Shipment) -> dict:
     }
 
 
-def _transactions(shipment: Shipment) -> list[dict]:
+def _transactions(shipment: Shipment) -> list[dict[str, str]]:
     pairs = [("bol", shipment.bill_of_lading), ("cert", shipment.phyto_certificate_no)]
     return [{"type": kind, "id": value} for kind, value in pairs if value]
 
@@ -311,16 +324,18 @@ def _transactions(shipment: Shipment) -> list[dict]:
 def _refs(session: Session, shipment: Shipment) -> list[str]:
     pallets = pallets_of(session, shipment)
     lot_ids = session.exec(
-        select(PalletContent.lot_id).where(PalletContent.pallet_id.in_([p.id for p in pallets]))
+        select(PalletContent.lot_id).where(
+            col(PalletContent.pallet_id).in_([p.id for p in pallets])
+        )
     )
     return [
-        node("shipment", shipment.id),
-        *(node("pallet", p.id) for p in pallets),
+        node("shipment", id_of(shipment)),
+        *(node("pallet", id_of(p)) for p in pallets),
         *(node("lot", i) for i in lot_ids),
     ]
 
 
-def depart(session: Session, actor: User, ident: int, data: dict) -> Event:
+def depart(session: Session, actor: User, ident: int, data: dict[str, Any]) -> Event:
     with unit_of_work(session):
         head, shipment = lock_chain(session), get_shipment(session, ident)
         shipping.refuse_departure(ident, shipment.status)
@@ -348,12 +363,13 @@ def depart(session: Session, actor: User, ident: int, data: dict) -> Event:
         )
 
 
-def cross(session: Session, actor: User, ident: int, data: dict) -> Event:
+def cross(session: Session, actor: User, ident: int, data: dict[str, Any]) -> Event:
     """The truck of a road shipment crossed the border at its gate: the pallets left Vietnam."""
     with unit_of_work(session):
         head, shipment = lock_chain(session), get_shipment(session, ident)
         shipping.refuse_crossing(ident, *_journey(shipment))
         when = check_event_time(data["crossed_at"], "crossed_at")
+        assert shipment.departed_at is not None  # refuse_crossing let only a departed one by
         require_order(when, "the crossing", [(f"shipment {ident} departed", shipment.departed_at)])
         shipment.crossed_at = when
         return _record_trip(session, head, actor, shipment, "cross", when, None)
@@ -367,13 +383,13 @@ def _journey(shipment: Shipment) -> tuple[str, str, bool]:
 
 def _record_trip(
     session: Session,
-    head,
+    head: ChainHead,
     actor: User,
     shipment: Shipment,
     kind: str,
     when: datetime,
     location_id: int | None,
-    **details,
+    **details: str | None,
 ) -> Event:
     """A departure (`ship`) or a border crossing (`cross`) at `when`: the shipment's market,
     `details`, its truck and its parties."""
@@ -396,12 +412,13 @@ def _record_trip(
     )
 
 
-def arrive(session: Session, actor: User, ident: int, data: dict) -> Event:
+def arrive(session: Session, actor: User, ident: int, data: dict[str, Any]) -> Event:
     with unit_of_work(session):
         head, shipment = lock_chain(session), get_shipment(session, ident, actor)
         shipping.refuse_arrival(ident, *_journey(shipment))
         when = check_event_time(data["arrived_at"], "arrived_at")
         since = shipment.crossed_at or shipment.departed_at
+        assert since is not None  # refuse_arrival let only a departed one by
         if when < since:
             raise Invalid(
                 "arrived_at",
@@ -430,7 +447,9 @@ def arrive(session: Session, actor: User, ident: int, data: dict) -> Event:
         )
 
 
-def list_shipments(session: Session, actor: User, filters: dict, page: int, size: int):
+def list_shipments(
+    session: Session, actor: User, filters: dict[str, Any], page: int, size: int
+) -> tuple[Sequence[Shipment], int]:
     query = select(Shipment)
     if actor.role == "importer":
         query = query.where(Shipment.consignee_id == actor.location_id)
@@ -438,10 +457,12 @@ def list_shipments(session: Session, actor: User, filters: dict, page: int, size
         if filters.get(key):
             query = query.where(getattr(Shipment, key) == filters[key])
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    rows = session.exec(query.order_by(Shipment.id).offset((page - 1) * size).limit(size)).all()
+    rows = session.exec(
+        query.order_by(col(Shipment.id)).offset((page - 1) * size).limit(size)
+    ).all()
     return rows, total
 
 
 def timeline(session: Session, shipment: Shipment) -> list[Event]:
     """A shipment's own events (loading, departure, arrival…), in the order they happened."""
-    return events_of(session, [node("shipment", shipment.id)])
+    return events_of(session, [node("shipment", id_of(shipment))])

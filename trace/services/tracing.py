@@ -18,16 +18,19 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import make_dataclass
 from datetime import UTC, datetime
 from functools import wraps
 from operator import attrgetter, itemgetter
+from typing import Any, Protocol, cast
 from weakref import WeakKeyDictionary
 
 import orjson
 from cachetools import LRUCache
-from sqlalchemy import Engine, bindparam, event, select, text
+from sqlalchemy import Connection, Engine, Executable, Row, bindparam, event, inspect, select, text
+from sqlalchemy.orm import UOWTransaction
+from sqlalchemy.sql.elements import BindParameter
 from sqlmodel import Session
 
 from trace.db.graph import CHUNK, walk
@@ -46,9 +49,9 @@ from trace.domain.errors import Invalid, NotFound
 from .identify import identify
 from .masterdata import REVISION
 
-_ids = bindparam("ids", expanding=True)
+_ids: BindParameter[list[int]] = bindparam("ids", expanding=True)
 
-_place, _code = Location.__table__, LocationCode.__table__
+_place, _code = inspect(Location).local_table, inspect(LocationCode).local_table
 _PLACES = (
     select(_place.c.id, _place.c.kind, _place.c.name, _place.c.address,
            _code.c.scheme, _code.c.value, _code.c.market, _code.c.status)
@@ -56,21 +59,21 @@ _PLACES = (
     .where(_place.c.id.in_(_ids))
     .order_by(_place.c.id, _code.c.id)
 )  # fmt: skip
-_lot = Lot.__table__
+_lot = inspect(Lot).local_table
 _LOTS = select(
     _lot.c.id, _lot.c.kind, _lot.c.code, _lot.c.commodity, _lot.c.variety, _lot.c.quantity,
     _lot.c.unit, _lot.c.cartons, _lot.c.cartons_palletised, _lot.c.produced_on, _lot.c.on_hold,
 ).where(_lot.c.id.in_(_ids))  # fmt: skip
 _LOTS_BY_CODE = _LOTS.order_by(_lot.c.code)
-_pallet = Pallet.__table__
+_pallet = inspect(Pallet).local_table
 _PALLETS = select(_pallet.c.id, _pallet.c.sscc, _pallet.c.cartons, _pallet.c.shipment_id).where(
     _pallet.c.id.in_(_ids)
 )
-_shipment = Shipment.__table__
+_shipment = inspect(Shipment).local_table
 _SHIPMENTS = select(
     _shipment.c.id, _shipment.c.market, _shipment.c.container_no, _shipment.c.status
 ).where(_shipment.c.id.in_(_ids))
-_event = Event.__table__
+_event = inspect(Event).local_table
 # The events of a graph as the driver reads them, no SQLAlchemy type processing per value (it
 # cost more than the query: bench/trace.py): `data` as its JSON text (read with orjson below),
 # the two times converted once per row (_event_view).
@@ -84,11 +87,12 @@ _EVENTS = text(
 _DATA, _EVENT_TIME, _RECORD_TIME = map(_EVENT_COLUMNS.index, ("data", "event_time", "record_time"))
 
 # An event as an inspector reads it: an Event's columns as attributes (what EventOut
-# serialises), a plain slotted record without an ORM object's upkeep.
+# serialises), a plain slotted record without an ORM object's upkeep. Made from the table at
+# import, it has no static type: functions that return one say Any.
 EventView = make_dataclass("EventView", _EVENT_COLUMNS, slots=True)
 
 
-def _event_view(row) -> EventView:
+def _event_view(row: Row[*tuple[Any, ...]]) -> Any:
     values = list(row)
     if values[_DATA] is not None:
         values[_DATA] = _json(values[_DATA])
@@ -116,7 +120,7 @@ _DIGITS = bytes.maketrans(b"123456789", b"000000000")
 _LONG_NUMBER = b"0" * 19
 
 
-def _json(value: str):
+def _json(value: str) -> Any:
     raw = value.encode()
     if _LONG_NUMBER in raw.translate(_DIGITS):
         return json.loads(value)
@@ -129,7 +133,7 @@ def _json(value: str):
 # A recall's pallets with their shipment, its parties, and each lot on them with its cartons
 # (a row per pallet and lot): one statement per chunk of pallets.
 _consignee, _exporter = _place.alias("consignee"), _place.alias("exporter")
-_content = PalletContent.__table__
+_content = inspect(PalletContent).local_table
 _RECALL_PALLETS = (
     select(
         _pallet.c.id, _pallet.c.sscc, _pallet.c.location_id, _pallet.c.shipment_id,
@@ -155,10 +159,12 @@ _RECALL_PALLETS = (
 # statement would have given.
 
 
-def _fetch(connection, statement, ids: list, **params) -> list:
+def _fetch(
+    connection: Connection, statement: Executable, ids: Sequence[int | str], **params: Any
+) -> list[Row[*tuple[Any, ...]]]:
     """`statement`'s rows for `ids` (bound as `ids`), a statement per CHUNK of them, each
     statement's rows fetched at once (a row at a time costs a call each)."""
-    rows: list = []
+    rows: list[Row[*tuple[Any, ...]]] = []
     for start in range(0, len(ids), CHUNK):
         rows += connection.execute(statement, {"ids": ids[start : start + CHUNK], **params}).all()
     return rows
@@ -174,28 +180,38 @@ _HEAD = text(
     "SELECT h.writes, h.last_event_id, h.last_hash, "
     "(SELECT value FROM counter WHERE name = :name) FROM chain_head h WHERE h.id = 1"
 ).bindparams(name=REVISION)
-_kept: WeakKeyDictionary[Engine, LRUCache] = WeakKeyDictionary()
+# An answer kept: the chain head it was read at, and the answer.
+_Kept = tuple[tuple[Any, ...], dict[str, Any]]
+_kept: WeakKeyDictionary[Engine, LRUCache[tuple[Any, ...], _Kept]] = WeakKeyDictionary()
 _lock = threading.Lock()
 _WROTE = "trace.tracing.wrote"  # in Session.info: flushed, not yet committed or rolled back
 
 
 @event.listens_for(Session, "after_flush")
-def _wrote(session, _context) -> None:
+def _wrote(session: Session, _context: UOWTransaction) -> None:
     session.info[_WROTE] = True
 
 
 @event.listens_for(Session, "after_commit")
 @event.listens_for(Session, "after_rollback")
-def _ended(session) -> None:
+def _ended(session: Session) -> None:
     session.info.pop(_WROTE, None)
 
 
-def _per_chain_head(what: str) -> Callable:
+class _Answer(Protocol):
+    """A use case whose answers are kept; `build` reads one anew, nothing kept."""
+
+    build: Callable[..., dict[str, Any]]
+
+    def __call__(self, session: Session, code: str, *args: Any) -> dict[str, Any]: ...
+
+
+def _per_chain_head(what: str) -> Callable[[Callable[..., dict[str, Any]]], _Answer]:
     """Keep `what`'s answers per code until the chain head moves (see the module's doc)."""
 
-    def decorate(build: Callable[..., dict]) -> Callable[..., dict]:
+    def decorate(build: Callable[..., dict[str, Any]]) -> _Answer:
         @wraps(build)
-        def answer(session: Session, code: str, *args) -> dict:
+        def answer(session: Session, code: str, *args: Any) -> dict[str, Any]:
             if session.info.get(_WROTE):
                 return build(session, code, *args)
             connection = session.connection()
@@ -214,13 +230,14 @@ def _per_chain_head(what: str) -> Callable:
                     answers[key] = (head, made)
             return made
 
-        answer.build = build  # the answer read anew, nothing kept (bench/trace.py)
-        return answer
+        kept = cast(_Answer, answer)
+        kept.build = build  # the answer read anew, nothing kept (bench/trace.py)
+        return kept
 
     return decorate
 
 
-def _rows(kept: tuple) -> int:
+def _rows(kept: _Kept) -> int:
     """How big a kept answer is: its lists' lengths, one at least."""
     return 1 + sum(len(value) for value in kept[1].values() if isinstance(value, list))
 
@@ -241,7 +258,7 @@ def resolve(session: Session, code: str) -> str:
     return found.node
 
 
-def _ids_by_kind(nodes) -> dict[str, list[int]]:
+def _ids_by_kind(nodes: Iterable[str]) -> dict[str, list[int]]:
     """The ids of `nodes` per kind, each kind's in ascending order."""
     ids: dict[str, list[int]] = {"location": [], "lot": [], "pallet": [], "shipment": []}
     for name in nodes:
@@ -250,9 +267,9 @@ def _ids_by_kind(nodes) -> dict[str, list[int]]:
     return {kind: sorted(each) for kind, each in ids.items()}
 
 
-def _places(rows) -> list[dict]:
+def _places(rows: Iterable[Row[*tuple[Any, ...]]]) -> list[dict[str, Any]]:
     """Places with their codes (a row per place and code, in the place's order)."""
-    places: dict[int, dict] = {}
+    places: dict[int, dict[str, Any]] = {}
     for row in rows:
         place = places.get(row.id)
         if place is None:
@@ -271,7 +288,7 @@ def _places(rows) -> list[dict]:
     return list(places.values())
 
 
-def _lots(rows) -> list[dict]:
+def _lots(rows: Iterable[Row[*tuple[Any, ...]]]) -> list[dict[str, Any]]:
     return [
         {"id": node("lot", lot.id), "kind": f"{lot.kind}_lot", "label": lot.code,
          "commodity": lot.commodity, "variety": lot.variety, "quantity": lot.quantity,
@@ -281,7 +298,7 @@ def _lots(rows) -> list[dict]:
     ]  # fmt: skip
 
 
-def _pallets(rows) -> list[dict]:
+def _pallets(rows: Iterable[Row[*tuple[Any, ...]]]) -> list[dict[str, Any]]:
     return [
         {"id": node("pallet", p.id), "kind": "pallet", "label": p.sscc, "cartons": p.cartons,
          "shipment_id": p.shipment_id}
@@ -289,7 +306,7 @@ def _pallets(rows) -> list[dict]:
     ]  # fmt: skip
 
 
-def _shipments(rows) -> list[dict]:
+def _shipments(rows: Iterable[Row[*tuple[Any, ...]]]) -> list[dict[str, Any]]:
     return [
         {"id": node("shipment", s.id), "kind": "shipment", "label": f"shipment {s.id}",
          "market": s.market, "container_no": s.container_no, "status": s.status}
@@ -307,11 +324,11 @@ _DESCRIBED = {
 }
 
 
-def describe(session: Session, nodes: set[str]) -> list[dict]:
+def describe(session: Session, nodes: set[str]) -> list[dict[str, Any]]:
     """The nodes of a graph with what an inspector needs to recognise each (a query per kind
     of node present), by kind and then by id."""
     connection = session.connection()  # Core rows: the ORM's own step adds nothing here
-    out = []
+    out: list[dict[str, Any]] = []
     for kind, ids in _ids_by_kind(nodes).items():
         if ids:
             statement, described = _DESCRIBED[kind]
@@ -319,7 +336,7 @@ def describe(session: Session, nodes: set[str]) -> list[dict]:
     return out
 
 
-def events_of(session: Session, nodes: list[str]) -> list[EventView]:
+def events_of(session: Session, nodes: list[str]) -> list[Any]:
     """Every event that concerns any of `nodes`, in the order they happened (one statement per
     CHUNK of nodes)."""
     views = [_event_view(row) for row in _fetch(session.connection(), _EVENTS, nodes)]
@@ -330,7 +347,7 @@ def events_of(session: Session, nodes: list[str]) -> list[EventView]:
 
 
 @_per_chain_head("trace")
-def trace(session: Session, code: str, direction: str) -> dict:
+def trace(session: Session, code: str, direction: str) -> dict[str, Any]:
     """The graph upstream (`backward`: where it came from) or downstream (`forward`: where it
     went) of the thing `code` names, with every event that concerns its nodes."""
     start = resolve(session, code)
@@ -363,10 +380,12 @@ def carried_lots(session: Session, start: str) -> set[str]:
     return {e.src for e in edges if e.dst in pallets and e.src.startswith("lot:")}
 
 
-def _recalled_pallets(rows, lot_ids: set[int]) -> list[dict]:
+def _recalled_pallets(
+    rows: Iterable[Row[*tuple[Any, ...]]], lot_ids: set[int]
+) -> list[dict[str, Any]]:
     """A recall's pallets (a row per pallet and lot on it, by pallet) with their shipment's
     rows and the cartons of the recalled lots on each."""
-    pallets: dict[int, dict] = {}
+    pallets: dict[int, dict[str, Any]] = {}
     for row in rows:
         pallet = pallets.get(row.id)
         if pallet is None:
@@ -376,9 +395,9 @@ def _recalled_pallets(rows, lot_ids: set[int]) -> list[dict]:
     return list(pallets.values())
 
 
-def _shipped(pallets: list[dict]) -> list[dict]:
+def _shipped(pallets: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The shipments of a recall's pallets, by id, with their parties and affected cartons."""
-    shipments: dict[int, dict] = {}
+    shipments: dict[int, dict[str, Any]] = {}
     for p in sorted((p for p in pallets if p["row"].shipment_id), key=_shipment_id):
         row = p["row"]
         shipment = shipments.get(row.shipment_id)
@@ -406,12 +425,13 @@ def _shipped(pallets: list[dict]) -> list[dict]:
     return list(shipments.values())
 
 
-def _shipment_id(pallet: dict) -> int:
-    return pallet["row"].shipment_id
+def _shipment_id(pallet: dict[str, Any]) -> int:
+    ident: int = pallet["row"].shipment_id
+    return ident
 
 
 @_per_chain_head("recall")
-def recall(session: Session, code: str) -> dict:
+def recall(session: Session, code: str) -> dict[str, Any]:
     """Everything downstream of `code`: shipments (market, consignee, cartons), pallets still
     on hand, and the lots concerned.
 
