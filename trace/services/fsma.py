@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from types import SimpleNamespace
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from trace.db.models import Event, EventRef, Lot, Pallet, PalletContent, Product, User, node
 from trace.domain.epcis_ids import Names, canonical_id, cbv_short
@@ -71,7 +71,7 @@ def _day(event: Event) -> str:
     return local_iso(event.event_time, event.tz_offset)[:10]
 
 
-def _join(values: Iterable) -> str:
+def _join(values: Iterable[object]) -> str:
     return "; ".join(dict.fromkeys(str(v) for v in values if v not in (None, "")))
 
 
@@ -86,13 +86,13 @@ class _Context:
             data = event.data or {}
             for key in ("quantities", "inputs", "outputs", "children"):
                 codes |= {item["lot"] for item in data.get(key, [])}
-        shipment_ids = {e.data.get("shipment_id") for e in events if e.data.get("shipment_id")}
+        shipment_ids = {e.data["shipment_id"] for e in events if e.data.get("shipment_id")}
         self.shipment_lots: dict[int, list[tuple[Lot, int, int]]] = defaultdict(list)
         for shipment_id in shipment_ids:
             for lot, cartons, where in session.exec(
                 select(Lot, PalletContent.cartons, Pallet.location_id)
-                .join(PalletContent, PalletContent.lot_id == Lot.id)
-                .join(Pallet, Pallet.id == PalletContent.pallet_id)
+                .join(PalletContent, col(PalletContent.lot_id) == Lot.id)
+                .join(Pallet, col(Pallet.id) == PalletContent.pallet_id)
                 .where(Pallet.shipment_id == shipment_id)
                 .order_by(Lot.code)
             ):
@@ -102,20 +102,20 @@ class _Context:
         self.products: dict[int, Product] = {}
         for lot, product in session.exec(
             select(Lot, Product)
-            .join(Product, Product.id == Lot.product_id, isouter=True)
-            .where(Lot.code.in_(codes or [""]))
+            .join(Product, col(Product.id) == Lot.product_id, isouter=True)
+            .where(col(Lot.code).in_(codes or [""]))
         ):
             self.lots[lot.code] = lot
-            if product:
+            if product is not None and product.id is not None:  # a stored product has its id
                 self.products[product.id] = product
         # every event of these lots, by lot and kind (receipts, coolings, the packing)
         self.by_lot: dict[str, dict[str, list[Event]]] = defaultdict(lambda: defaultdict(list))
-        ids = {node("lot", lot.id): lot.code for lot in self.lots.values()}
+        ids = {node("lot", lot.id): lot.code for lot in self.lots.values() if lot.id is not None}
         for ref_node, event in session.exec(
             select(EventRef.node, Event)
-            .join(Event, Event.id == EventRef.event_id)
-            .where(EventRef.node.in_(list(ids) or [""]), Event.type != "correct")
-            .order_by(Event.event_time, Event.id)
+            .join(Event, col(Event.id) == EventRef.event_id)
+            .where(col(EventRef.node).in_(list(ids) or [""]), Event.type != "correct")
+            .order_by(col(Event.event_time), col(Event.id))
         ):
             self.by_lot[ids[ref_node]][event.type].append(event)
         place_ids = {e.biz_location_id for e in events}
@@ -137,7 +137,7 @@ class _Context:
             return None
         return self.history.at(ident, self.moment) or self.places.get(ident)
 
-    def product(self, lot: Lot):
+    def product(self, lot: Lot) -> Product | SimpleNamespace | None:
         if not lot.product_id:
             return None
         state = self.product_history.product(lot.product_id, self.moment)
@@ -181,8 +181,8 @@ class _Context:
         return name, (orchard.phone or "") if orchard else ""
 
 
-def _row(**values) -> dict:
-    row = dict.fromkeys(COLUMNS, "")
+def _row(**values: object) -> dict[str, object]:
+    row: dict[str, object] = dict.fromkeys(COLUMNS, "")
     for key, value in values.items():
         column = key.replace("_", " ")
         match = next(c for c in COLUMNS if c.lower() == column.lower())
@@ -198,14 +198,14 @@ def rows(
     """The spreadsheet's rows for `scope`, in the order the events happened."""
     events = scope_events(session, scope, actor)
     ctx = _Context(session, events, names)
-    out: list[dict] = []
+    out: list[dict[str, object]] = []
     for event in events:
         ctx.moment = event.event_time
         out.extend(_rows_of(event, ctx))
     return out
 
 
-def _documents(event: Event, extra: Iterable[tuple[str, str]] = ()) -> dict:
+def _documents(event: Event, extra: Iterable[tuple[str, str]] = ()) -> dict[str, str]:
     pairs = [
         (DOCUMENT_NAMES.get(d["type"], d["type"]), d["id"])
         for d in event.data.get("biz_transactions", [])
@@ -231,7 +231,7 @@ def _documents(event: Event, extra: Iterable[tuple[str, str]] = ()) -> dict:
     }
 
 
-def _rows_of(event: Event, ctx: _Context) -> list[dict]:
+def _rows_of(event: Event, ctx: _Context) -> list[dict[str, object]]:
     common = {
         "date_of_the_event": _day(event),
         "time_of_the_event": local_iso(event.event_time, event.tz_offset),
@@ -252,9 +252,12 @@ def _rows_of(event: Event, ctx: _Context) -> list[dict]:
     return []  # treatments, inspections, pallets and loading are not FSMA 204 CTEs
 
 
-def _harvest_row(event: Event, ctx: _Context, here: Place | None, common: dict) -> dict:
+def _harvest_row(
+    event: Event, ctx: _Context, here: Place | None, common: dict[str, str]
+) -> dict[str, object]:
     data = event.data
     lot = ctx.lots.get(data["quantities"][0]["lot"])
+    assert lot is not None  # the context fetched the lot of each event in scope
     receipts = ctx.by_lot[lot.code].get("receive", []) if lot else []
     return _row(
         critical_tracking_event="Harvesting",
@@ -277,8 +280,8 @@ def _harvest_row(event: Event, ctx: _Context, here: Place | None, common: dict) 
 
 
 def _before_packing_rows(
-    event: Event, ctx: _Context, here: Place | None, common: dict
-) -> list[dict]:
+    event: Event, ctx: _Context, here: Place | None, common: dict[str, str]
+) -> list[dict[str, object]]:
     """A cooling, or a receipt before initial packing: one row for its lot (none for a lot
     outside the scope's)."""
     data = event.data
@@ -319,7 +322,9 @@ def _before_packing_rows(
     ]
 
 
-def _packing_row(event: Event, ctx: _Context, here: Place | None, common: dict) -> dict:
+def _packing_row(
+    event: Event, ctx: _Context, here: Place | None, common: dict[str, str]
+) -> dict[str, object]:
     data = event.data
     output = data["outputs"][0]
     lot = ctx.lots.get(output["lot"])
@@ -374,7 +379,7 @@ def _packing_row(event: Event, ctx: _Context, here: Place | None, common: dict) 
     )
 
 
-def _shipping_rows(event: Event, ctx: _Context, common: dict) -> list[dict]:
+def _shipping_rows(event: Event, ctx: _Context, common: dict[str, str]) -> list[dict[str, object]]:
     data = event.data
     shipment_id = data.get("shipment_id")
     exporter = ctx.place(data["sources"][0]["location_id"]) if data.get("sources") else None
@@ -382,8 +387,9 @@ def _shipping_rows(event: Event, ctx: _Context, common: dict) -> list[dict]:
         ctx.place(data["destinations"][0]["location_id"]) if data.get("destinations") else None
     )
     out = []
-    per_lot: dict[str, list] = defaultdict(list)
-    for lot, cartons, where in ctx.shipment_lots.get(shipment_id, []):
+    per_lot: dict[str, list[tuple[Lot, int, int]]] = defaultdict(list)
+    shipped = ctx.shipment_lots.get(shipment_id, []) if shipment_id is not None else []
+    for lot, cartons, where in shipped:
         per_lot[lot.code].append((lot, cartons, where))
     for code, items in per_lot.items():
         lot = items[0][0]
@@ -433,7 +439,7 @@ _CAPTURED_CTE = {
 }
 
 
-def _captured_rows(event: Event, ctx: _Context, common: dict) -> list[dict]:
+def _captured_rows(event: Event, ctx: _Context, common: dict[str, str]) -> list[dict[str, object]]:
     """A partner's EPCIS event, where its bizStep is a CTE: one row per traceability lot."""
     sent = event.data["epcis"]
     step = cbv_short(sent.get("bizStep"))

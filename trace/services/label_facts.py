@@ -4,7 +4,11 @@ codes of its chain, its treatment and packer; a pallet's parties and contents.
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from typing import TypeVar
+
+from sqlalchemy import ScalarResult
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from trace.db.graph import upstream_lot_ids
 from trace.db.models import (
@@ -21,15 +25,18 @@ from trace.db.models import (
 )
 from trace.domain import markets
 from trace.domain.errors import Invalid, RuleViolation
+from trace.domain.shipping import gap_text
 from trace.gs1 import Sscc
 from trace.labels.facts import LotFacts, PalletFacts, PalletLine, Party, Treatment
 
 from . import masterdata
 from .masterdata import required_scheme
-from .shipments import gap_text, market_gaps, missing_codes
+from .shipments import market_gaps, missing_codes
+
+_Column = TypeVar("_Column")
 
 
-def _code(session: Session, location_id: int | None, scheme: str, market: str) -> str | None:
+def _code(session: Session, location_id: int | None, scheme: str | None, market: str) -> str | None:
     if location_id is None:
         return None
     return session.exec(
@@ -40,25 +47,27 @@ def _code(session: Session, location_id: int | None, scheme: str, market: str) -
             LocationCode.market == market,
             LocationCode.status == "active",
         )
-        .order_by(LocationCode.id)
+        .order_by(col(LocationCode.id))
     ).first()
 
 
-def _of_shipments(session: Session, lot: Lot, column):
-    """`column` of each shipment the lot's pallets went into, in the order they were loaded."""
+def _of_shipments(
+    session: Session, lot: Lot, query: SelectOfScalar[_Column]
+) -> ScalarResult[_Column]:
+    """`query` (`select(Shipment.market)`, ...) over each shipment the lot's pallets went into,
+    in the order they were loaded."""
     return session.exec(
-        select(column)
-        .join(Pallet, Pallet.shipment_id == Shipment.id)
-        .join(PalletContent, PalletContent.pallet_id == Pallet.id)
+        query.join(Pallet, col(Pallet.shipment_id) == Shipment.id)
+        .join(PalletContent, col(PalletContent.pallet_id) == Pallet.id)
         .where(PalletContent.lot_id == lot.id)
-        .order_by(Shipment.id)
+        .order_by(col(Shipment.id))
     )
 
 
 def market_of(session: Session, lot: Lot) -> str | None:
     """The lot's market: its shipment's, else the only market its whole chain (orchards,
     packing house, treatment) holds active codes for; None when that is not one market."""
-    shipped = _of_shipments(session, lot, Shipment.market).first()
+    shipped = _of_shipments(session, lot, select(Shipment.market)).first()
     if shipped:
         return shipped
     held = set(
@@ -101,9 +110,11 @@ def refuse_missing_codes(session: Session, lot: Lot, market: str) -> None:
 def lot_facts(session: Session, lot: Lot, market: str, base_url: str) -> LotFacts:
     """What a carton label of `lot` says for `market`: names, codes of its chain, treatment."""
     product = session.get(Product, lot.product_id)
+    # carton labels are for packed lots (refuse_unpacked), which have their product
+    assert lot.id is not None and product is not None
     lineage = upstream_lot_ids(session, [lot.id])
     orchards = sorted(
-        {o for o in session.exec(select(Lot.orchard_id).where(Lot.id.in_(lineage))) if o}
+        {o for o in session.exec(select(Lot.orchard_id).where(col(Lot.id).in_(lineage))) if o}
     )
     areas = tuple(
         dict.fromkeys(
@@ -114,11 +125,13 @@ def lot_facts(session: Session, lot: Lot, market: str, base_url: str) -> LotFact
             if code
         )
     )
-    refs = select(EventRef.event_id).where(EventRef.node.in_([node("lot", i) for i in lineage]))
+    refs = select(EventRef.event_id).where(
+        col(EventRef.node).in_([node("lot", i) for i in lineage])
+    )
     steps = session.exec(
         select(Event)
-        .where(Event.id.in_(refs), Event.type.in_(["pack", "treat"]))
-        .order_by(Event.event_time)
+        .where(col(Event.id).in_(refs), col(Event.type).in_(["pack", "treat"]))
+        .order_by(col(Event.event_time))
     ).all()
     pack = next(
         (
@@ -138,7 +151,7 @@ def lot_facts(session: Session, lot: Lot, market: str, base_url: str) -> LotFact
             batch=treat.data.get("batch_no") or "",
         )
     house = session.get(Location, pack.biz_location_id if pack else lot.location_id)
-    shipment = _of_shipments(session, lot, Shipment).first()
+    shipment = _of_shipments(session, lot, select(Shipment)).first()
     consignee = session.get(Location, shipment.consignee_id) if shipment else None
     return LotFacts(
         names=product.name,
@@ -161,13 +174,13 @@ def lot_facts(session: Session, lot: Lot, market: str, base_url: str) -> LotFact
 def _exporters(session: Session, lot: Lot) -> list[int]:
     """The exporters whose consumer contact a carton of `lot` names: those of the lot's
     shipments; before it ships, the one exporter that keeps a contact (none if several do)."""
-    shipped = _of_shipments(session, lot, Shipment.exporter_id).all()
+    shipped = _of_shipments(session, lot, select(Shipment.exporter_id)).all()
     if shipped:
         return list(shipped)
     keeping = [
         place.id
         for place in session.exec(select(Location).where(Location.kind == "exporter"))
-        if place.contact
+        if place.contact and place.id is not None  # stored places have their id
     ]
     return keeping if len(keeping) == 1 else []
 
@@ -193,8 +206,8 @@ def pallet_facts(
     shipment = session.get(Shipment, pallet.shipment_id) if pallet.shipment_id else None
     rows = session.exec(
         select(Lot, Product.gtin, PalletContent.cartons)
-        .join(PalletContent, PalletContent.lot_id == Lot.id)
-        .outerjoin(Product, Product.id == Lot.product_id)
+        .join(PalletContent, col(PalletContent.lot_id) == Lot.id)
+        .outerjoin(Product, col(Product.id) == Lot.product_id)
         .where(PalletContent.pallet_id == pallet.id)
         .order_by(Lot.code)
     ).all()

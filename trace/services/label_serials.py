@@ -8,8 +8,11 @@ printed before random serials printed the number itself; those serials keep work
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, func, text
-from sqlmodel import Session, select
+from collections.abc import Iterator
+from typing import Any, TypeVar
+
+from sqlalchemy import bindparam, func, inspect, text
+from sqlmodel import Session, col, select
 
 from trace.db.models import CartonSerial, LabelJob, Lot, Product, User
 from trace.domain.errors import Invalid, RuleViolation
@@ -17,12 +20,14 @@ from trace.gs1.serials import is_random_serial, new_serial, numbered_serial
 
 from .common import get_lot, lock_chain, next_value, now, unit_of_work
 
+_Item = TypeVar("_Item")
+
 
 def _allocated(session: Session, lot: Lot) -> int:
     """How many serials were allocated to a lot's cartons so far (reprints excluded)."""
     return session.exec(
         select(func.coalesce(func.sum(LabelJob.count), 0)).where(
-            LabelJob.lot_id == lot.id, LabelJob.kind == "carton", LabelJob.reprint.is_(False)
+            LabelJob.lot_id == lot.id, LabelJob.kind == "carton", col(LabelJob.reprint).is_(False)
         )
     ).one()
 
@@ -31,10 +36,13 @@ def printed_serials(session: Session, lot: Lot) -> list[tuple[int, int]]:
     """The serial ranges printed for a lot, oldest first."""
     rows = session.exec(
         select(LabelJob.serial_first, LabelJob.serial_last)
-        .where(LabelJob.lot_id == lot.id, LabelJob.kind == "carton", LabelJob.reprint.is_(False))
-        .order_by(LabelJob.id)
+        .where(
+            LabelJob.lot_id == lot.id, LabelJob.kind == "carton", col(LabelJob.reprint).is_(False)
+        )
+        .order_by(col(LabelJob.id))
     )
-    return [(first, last) for first, last in rows]
+    # every carton job records its range (the filter only narrows the type)
+    return [(first, last) for first, last in rows if first is not None and last is not None]
 
 
 def carton_job(
@@ -59,12 +67,16 @@ def carton_job(
         lot = get_lot(session, code)
         refuse_unpacked(lot)
         product = session.get(Product, lot.product_id)
+        # refuse_unpacked: a packed lot has its product and its cartons
+        assert lot.id is not None and lot.product_id is not None and product is not None
+        assert lot.cartons is not None
         if serials:
             numbers, printed = reprinted(session, lot, serials)
             job = _carton_job(lot, actor, size, fmt, min(numbers), max(numbers), len(numbers))
             job.reprint = True
             session.add(job)
             return job, lot, product, printed
+        assert count is not None  # the request schemas ask for it when no serials are named
         left = lot.cartons - _allocated(session, lot)
         if count > left:
             raise RuleViolation(
@@ -78,16 +90,17 @@ def carton_job(
                 left=left,
                 asked=count,
             )
-        last = next_value(session, f"serial:{product.id}", count)
+        last = next_value(session, f"serial:{lot.product_id}", count)
         first = last - count + 1
         job = _carton_job(lot, actor, size, fmt, first, last, count)
         job.random_serials = True
         session.add(job)
         session.flush()
-        printed = _new_serials(session, product.id, count)
+        assert job.id is not None  # flushed
+        printed = _new_serials(session, lot.product_id, count)
         session.add_all(
             CartonSerial(
-                product_id=product.id, serial=serial, number=number, lot_id=lot.id,
+                product_id=lot.product_id, serial=serial, number=number, lot_id=lot.id,
                 label_job_id=job.id,
             )
             for number, serial in zip(range(first, last + 1), printed, strict=True)
@@ -107,7 +120,7 @@ def _new_serials(session: Session, product_id: int, count: int) -> list[str]:
             taken |= set(
                 session.exec(
                     select(CartonSerial.serial).where(
-                        CartonSerial.product_id == product_id, CartonSerial.serial.in_(chunk)
+                        CartonSerial.product_id == product_id, col(CartonSerial.serial).in_(chunk)
                     )
                 )
             )
@@ -115,7 +128,7 @@ def _new_serials(session: Session, product_id: int, count: int) -> list[str]:
     return serials
 
 
-def _chunks(items: list, size: int = 500):
+def _chunks(items: list[_Item], size: int = 500) -> Iterator[list[_Item]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
@@ -128,7 +141,7 @@ def printed_as(session: Session, lot: Lot, numbers: list[int]) -> list[str]:
         found.update(
             session.exec(
                 select(CartonSerial.number, CartonSerial.serial).where(
-                    CartonSerial.product_id == lot.product_id, CartonSerial.number.in_(chunk)
+                    CartonSerial.product_id == lot.product_id, col(CartonSerial.number).in_(chunk)
                 )
             ).all()
         )
@@ -190,6 +203,8 @@ def _carton_job(
     )
 
 
+_LABEL_JOB = inspect(LabelJob)  # its mapper: the columns' SQL types for the plain queries below
+
 # The carton job whose range starts at or below a number, nearest first: one index step on
 # (product_id, serial_first) however many jobs the product has had; only jobs that printed the
 # number itself (before random serials). Plain SQL: every scan of an old carton asks it.
@@ -203,8 +218,8 @@ _JOB_OF_NUMBER = (
         "AND label_job.serial_first <= :number "
         "ORDER BY label_job.serial_first DESC LIMIT 1"
     )
-    .bindparams(bindparam("no", False, type_=LabelJob.__table__.c.reprint.type))
-    .columns(created_at=LabelJob.__table__.c.created_at.type)
+    .bindparams(bindparam("no", False, type_=_LABEL_JOB.c.reprint.type))
+    .columns(created_at=_LABEL_JOB.c.created_at.type)
 )
 # A random serial: one primary-key row.
 _JOB_OF_SERIAL = text(
@@ -213,10 +228,10 @@ _JOB_OF_SERIAL = text(
     "JOIN label_job ON label_job.id = carton_serial.label_job_id "
     "JOIN lot ON lot.id = carton_serial.lot_id "
     "WHERE product.gtin = :gtin AND carton_serial.serial = :serial"
-).columns(created_at=LabelJob.__table__.c.created_at.type)
+).columns(created_at=_LABEL_JOB.c.created_at.type)
 
 
-def serial_status(session: Session, gtin: str, lot_code: str, serial: str) -> dict:
+def serial_status(session: Session, gtin: str, lot_code: str, serial: str) -> dict[str, Any]:
     """Was this carton serial printed for this lot? For the public lookup page.
 
     Returns `{"status": "printed", "printed_at": …}`, `{"status": "other_lot", "lot": …}` (the

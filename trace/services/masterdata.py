@@ -9,13 +9,14 @@ product is the version valid at the event's time (`history`, `History.at`): the 
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any, cast
 
 from sqlalchemy import and_, func, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from trace.db.models import Location, LocationCode, Lot, MasterDataVersion, Product, User
+from trace.db.models import ChainHead, Location, LocationCode, Lot, MasterDataVersion, Product, User
 from trace.domain import markets
 from trace.domain.commodities import commodity
 from trace.domain.errors import Invalid, RuleViolation
@@ -35,7 +36,7 @@ def required_scheme(kind: str, market: str) -> str | None:
     return required.scheme if required else None
 
 
-def _codes(location_id: int, codes: list[dict]) -> list[LocationCode]:
+def _codes(location_id: int, codes: list[dict[str, Any]]) -> list[LocationCode]:
     return [LocationCode(location_id=location_id, **code) for code in codes]
 
 
@@ -44,8 +45,8 @@ def codes_of(session: Session, location_ids: list[int]) -> dict[int, list[Locati
     if location_ids:
         rows = session.exec(
             select(LocationCode)
-            .where(LocationCode.location_id.in_(location_ids))
-            .order_by(LocationCode.id)
+            .where(col(LocationCode.location_id).in_(location_ids))
+            .order_by(col(LocationCode.id))
         )
         for code in rows:
             by_location[code.location_id].append(code)
@@ -57,23 +58,24 @@ def codes_of(session: Session, location_ids: list[int]) -> dict[int, list[Locati
 REVISION = "master_data"
 
 
-def _revised(session: Session):
+def _revised(session: Session) -> ChainHead:
     head = lock_chain(session)
     next_value(session, REVISION)
     return head
 
 
-def state_of_location(session: Session, location: Location) -> dict:
+def state_of_location(session: Session, location: Location) -> dict[str, Any]:
     session.flush()
+    assert location.id is not None  # flushed
     codes = codes_of(session, [location.id])[location.id]
     return location_state(location.model_dump(), [c.model_dump() for c in codes])
 
 
-def state_of_product(product: Product) -> dict:
+def state_of_product(product: Product) -> dict[str, Any]:
     return product_state(product.model_dump())
 
 
-def _check_contact(kind: str, contact: dict | None) -> None:
+def _check_contact(kind: str, contact: dict[str, Any] | None) -> None:
     """Only an exporter has a consumer contact (the public page names the carton's exporter)."""
     if contact and kind != "exporter":
         raise Invalid(
@@ -84,7 +86,7 @@ def _check_contact(kind: str, contact: dict | None) -> None:
         )
 
 
-def create_location(session: Session, data: dict, actor: User | None = None) -> Location:
+def create_location(session: Session, data: dict[str, Any], actor: User | None = None) -> Location:
     data = dict(data)
     codes = data.pop("codes", [])
     _check_contact(data["kind"], data.get("contact"))
@@ -95,6 +97,7 @@ def create_location(session: Session, data: dict, actor: User | None = None) -> 
         location = Location(**data, created_at=now())
         session.add(location)
         session.flush()
+        assert location.id is not None  # flushed
         session.add_all(_codes(location.id, codes))
         _first_version(session, head, location, state_of_location(session, location), actor)
     return location
@@ -112,9 +115,14 @@ def _free_gln(session: Session, gln: str, own: int | None = None) -> str:
 
 
 def _first_version(
-    session: Session, head, row: Location | Product, state: dict, actor: User | None
+    session: Session,
+    head: ChainHead,
+    row: Location | Product,
+    state: dict[str, Any],
+    actor: User | None,
 ) -> None:
     """The first version of a new location or product, valid from its creation."""
+    assert row.id is not None  # flushed
     entity = "location" if isinstance(row, Location) else "product"
     record_version(
         session,
@@ -128,7 +136,7 @@ def _first_version(
     )
 
 
-def consumer_contact(session: Session, exporter_ids: Iterable[int]) -> dict | None:
+def consumer_contact(session: Session, exporter_ids: Iterable[int]) -> dict[str, Any] | None:
     """The consumer contact (its name defaulting to the exporter's) of the first of
     `exporter_ids` that keeps one, as it is now (a reader calls today's number)."""
     for ident in exporter_ids:
@@ -143,7 +151,7 @@ def get_location(session: Session, ident: int) -> Location:
 
 
 def update_location(
-    session: Session, ident: int, data: dict, actor: User | None = None
+    session: Session, ident: int, data: dict[str, Any], actor: User | None = None
 ) -> Location:
     """Change name, phone, address, GLN; add codes; change a code's status (suspend, revoke,
     reactivate). The change is kept as a version with `actor` and the state before and after."""
@@ -152,6 +160,7 @@ def update_location(
         head = _revised(session)
         location = get_location(session, ident)
         before = state_of_location(session, location)
+        assert location.id is not None  # a stored place
         if "contact" in data:
             _check_contact(location.kind, data["contact"])
         for status in data.pop("code_status", []):
@@ -178,20 +187,24 @@ def update_location(
     return location
 
 
-def list_locations(session: Session, kind: str | None, q: str | None, page: int, size: int):
+def list_locations(
+    session: Session, kind: str | None, q: str | None, page: int, size: int
+) -> tuple[Sequence[Location], int]:
     query = select(Location)
     if kind:
         query = query.where(Location.kind == kind)
     if q:
         query = query.where(func.lower(Location.name).contains(q.lower()))
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    rows = session.exec(query.order_by(Location.id).offset((page - 1) * size).limit(size)).all()
+    rows = session.exec(
+        query.order_by(col(Location.id)).offset((page - 1) * size).limit(size)
+    ).all()
     return rows, total
 
 
 def locations_of_kinds(session: Session, kinds: Iterable[str]) -> list[Location]:
     """The locations of these kinds by name (a staff page's picker)."""
-    query = select(Location).where(Location.kind.in_(list(kinds))).order_by(Location.name)
+    query = select(Location).where(col(Location.kind).in_(list(kinds))).order_by(Location.name)
     return list(session.exec(query))
 
 
@@ -200,14 +213,14 @@ def usual_market(session: Session) -> str | None:
     row = session.exec(
         select(LocationCode.market, func.count())
         .where(LocationCode.status == "active")
-        .where(LocationCode.market.in_(markets.codes()))
+        .where(col(LocationCode.market).in_(markets.codes()))
         .group_by(LocationCode.market)
         .order_by(func.count().desc(), LocationCode.market)
     ).first()
     return row[0] if row else None
 
 
-def create_product(session: Session, data: dict, actor: User | None = None) -> Product:
+def create_product(session: Session, data: dict[str, Any], actor: User | None = None) -> Product:
     data = dict(data)
     with unit_of_work(session):
         head = lock_chain(session)
@@ -241,7 +254,9 @@ def product_by_gtin(session: Session, gtin: str, field: str) -> Product:
     return product
 
 
-def update_product(session: Session, ident: int, data: dict, actor: User | None = None) -> Product:
+def update_product(
+    session: Session, ident: int, data: dict[str, Any], actor: User | None = None
+) -> Product:
     data = dict(data)
     with unit_of_work(session):
         head = _revised(session)
@@ -264,6 +279,7 @@ def update_product(session: Session, ident: int, data: dict, actor: User | None 
             setattr(product, key, value)
         session.add(product)
         session.flush()
+        assert product.id is not None  # a stored product
         record_version(
             session,
             head,
@@ -276,12 +292,14 @@ def update_product(session: Session, ident: int, data: dict, actor: User | None 
     return product
 
 
-def list_products(session: Session, q: str | None, page: int, size: int):
+def list_products(
+    session: Session, q: str | None, page: int, size: int
+) -> tuple[Sequence[Product], int]:
     query = select(Product)
     if q:
         query = query.where(func.lower(Product.commodity).contains(q.lower()))
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    rows = session.exec(query.order_by(Product.id).offset((page - 1) * size).limit(size)).all()
+    rows = session.exec(query.order_by(col(Product.id)).offset((page - 1) * size).limit(size)).all()
     return rows, total
 
 
@@ -294,15 +312,17 @@ class History:
 
     def __init__(self) -> None:
         self._times: dict[tuple[str, int], list[datetime]] = {}
-        self._states: dict[tuple[str, int], list[dict]] = {}
+        self._states: dict[tuple[str, int], list[dict[str, Any]]] = {}
 
-    def add(self, entity: str, ident: int, valid_from: datetime, state: dict) -> None:
+    def add(self, entity: str, ident: int, valid_from: datetime, state: dict[str, Any]) -> None:
         self._times.setdefault((entity, ident), []).append(valid_from)
         self._states.setdefault((entity, ident), []).append(state)
 
-    def at(self, entity: str, ident: int | None, moment: datetime | None) -> dict | None:
+    def at(self, entity: str, ident: int | None, moment: datetime | None) -> dict[str, Any] | None:
         """The state valid at `moment` (the newest version from before it; the first version
         for a moment before the first; the newest for None); None without versions."""
+        if ident is None:
+            return None
         states = self._states.get((entity, ident))
         if not states:
             return None
@@ -311,10 +331,10 @@ class History:
         index = bisect_right(self._times[(entity, ident)], moment)
         return states[max(index - 1, 0)]
 
-    def location(self, ident: int | None, moment: datetime | None) -> dict | None:
+    def location(self, ident: int | None, moment: datetime | None) -> dict[str, Any] | None:
         return self.at("location", ident, moment)
 
-    def product(self, ident: int | None, moment: datetime | None) -> dict | None:
+    def product(self, ident: int | None, moment: datetime | None) -> dict[str, Any] | None:
         return self.at("product", ident, moment)
 
 
@@ -336,7 +356,10 @@ def history(
             ids = [i for e, i in chunk if e == entity]
             if ids:
                 clauses.append(
-                    and_(MasterDataVersion.entity == entity, MasterDataVersion.entity_id.in_(ids))
+                    and_(
+                        col(MasterDataVersion.entity) == entity,
+                        col(MasterDataVersion.entity_id).in_(ids),
+                    )
                 )
         rows = session.exec(
             select(
@@ -347,23 +370,26 @@ def history(
             )
             .where(or_(*clauses))
             .order_by(
-                MasterDataVersion.entity,
-                MasterDataVersion.entity_id,
-                MasterDataVersion.valid_from,
-                MasterDataVersion.id,
+                col(MasterDataVersion.entity),
+                col(MasterDataVersion.entity_id),
+                col(MasterDataVersion.valid_from),
+                col(MasterDataVersion.id),
             )
         )
         for entity, ident, valid_from, after in rows:
-            out.add(entity, ident, valid_from, after)
+            # `after` is a JSON object column; sqlmodel's select types it as any Mapping
+            out.add(entity, ident, valid_from, cast(dict[str, Any], after))
     missing = [i for e, i in wanted if e == "location" and out.location(i, None) is None]
     if missing:
         codes = codes_of(session, missing)
-        for place in session.exec(select(Location).where(Location.id.in_(missing))):
+        for place in session.exec(select(Location).where(col(Location.id).in_(missing))):
+            assert place.id is not None  # a stored place
             state = location_state(place.model_dump(), [c.model_dump() for c in codes[place.id]])
             out.add("location", place.id, place.created_at, state)
     missing = [i for e, i in wanted if e == "product" and out.product(i, None) is None]
     if missing:
-        for product in session.exec(select(Product).where(Product.id.in_(missing))):
+        for product in session.exec(select(Product).where(col(Product.id).in_(missing))):
+            assert product.id is not None  # a stored product
             out.add("product", product.id, product.created_at, state_of_product(product))
     return out
 
@@ -374,6 +400,6 @@ def versions(session: Session, entity: str, ident: int) -> list[MasterDataVersio
         session.exec(
             select(MasterDataVersion)
             .where(MasterDataVersion.entity == entity, MasterDataVersion.entity_id == ident)
-            .order_by(MasterDataVersion.id)
+            .order_by(col(MasterDataVersion.id))
         )
     )

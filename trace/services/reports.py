@@ -8,15 +8,22 @@ Both are built from `tracing.recall` (what is affected) and the trace graph arou
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from trace.db.models import Event, Location, Lot, Pallet, PalletContent
 
 from . import masterdata, spreadsheet, tracing
+
+if TYPE_CHECKING:
+    from reportlab.graphics.shapes import Drawing
+    from reportlab.lib.styles import StyleSheet1
+    from reportlab.platypus import Flowable, Paragraph, Table
 
 CSV_COLUMNS = [
     "Code recalled",
@@ -43,7 +50,7 @@ _FONT_FILES = [
 ]
 
 
-def recall_report(session: Session, code: str) -> dict:
+def recall_report(session: Session, code: str) -> dict[str, Any]:
     """The recall (affected shipments, pallets, lots) and the chain around `code`."""
     report = tracing.recall(session, code)
     backward = tracing.trace(session, code, "backward")
@@ -61,7 +68,9 @@ def recall_report(session: Session, code: str) -> dict:
     }
 
 
-def _places_then(session: Session, nodes: dict[str, dict], edges) -> None:
+def _places_then(
+    session: Session, nodes: dict[str, dict[str, Any]], edges: Iterable[dict[str, Any]]
+) -> None:
     """Each orchard of the chain named as it was when its fruit was harvested (its first edge
     into the chain): a renamed orchard or a code added since does not rewrite the report."""
     first: dict[str, int] = {}
@@ -72,7 +81,7 @@ def _places_then(session: Session, nodes: dict[str, dict], edges) -> None:
         return
     times = dict(
         session.exec(
-            select(Event.id, Event.event_time).where(Event.id.in_(set(first.values())))
+            select(Event.id, Event.event_time).where(col(Event.id).in_(set(first.values())))
         ).all()
     )
     history = masterdata.history(session, [int(name[9:]) for name in first])
@@ -90,17 +99,17 @@ def _places_then(session: Session, nodes: dict[str, dict], edges) -> None:
         }
 
 
-def _pallet_rows(session: Session, report: dict) -> list[dict]:
+def _pallet_rows(session: Session, report: dict[str, Any]) -> list[dict[str, Any]]:
     """A row per affected pallet: three queries however many pallets."""
     codes = [lot["code"] for lot in report["lots"]] or [""]
-    affected = set(session.exec(select(Lot.id).where(Lot.code.in_(codes))))
+    affected = set(session.exec(select(Lot.id).where(col(Lot.code).in_(codes))))
     shipped = [sscc for shipment in report["shipments"] for sscc in shipment["pallets"]]
     cartons = dict.fromkeys(shipped, 0)
     if shipped:
         contents = session.exec(
             select(Pallet.sscc, PalletContent.lot_id, PalletContent.cartons)
-            .join(PalletContent, PalletContent.pallet_id == Pallet.id)
-            .where(Pallet.sscc.in_(shipped))
+            .join(PalletContent, col(PalletContent.pallet_id) == Pallet.id)
+            .where(col(Pallet.sscc).in_(shipped))
         )
         for sscc, lot_id, count in contents:
             if lot_id in affected:
@@ -115,7 +124,7 @@ def _pallet_rows(session: Session, report: dict) -> list[dict]:
         dict(
             session.exec(
                 select(Location.id, Location.name).where(
-                    Location.id.in_({p["location_id"] for p in on_hand})
+                    col(Location.id).in_({p["location_id"] for p in on_hand})
                 )
             ).all()
         )
@@ -134,12 +143,12 @@ def _pallet_rows(session: Session, report: dict) -> list[dict]:
     return rows
 
 
-def recall_csv(data: dict) -> bytes:
+def recall_csv(data: dict[str, Any]) -> bytes:
     """One row per affected pallet (shipped or on hand), sortable; UTF-8 with a BOM."""
     return spreadsheet.csv_bytes(CSV_COLUMNS, _recall_rows(data))
 
 
-def _recall_rows(data: dict):
+def _recall_rows(data: dict[str, Any]) -> Iterator[list[Any]]:
     for row in data["pallet_rows"]:
         s = row["shipment"] or {}
         consignee = s.get("consignee") or {}
@@ -183,13 +192,13 @@ COLUMN_ORDER = ["location", "lot", "pallet", "shipment"]
 COLUMN_TITLES = ["Orchards", "Lots", "Pallets", "Shipments"]
 
 
-def chain_drawing(data: dict, width: float, font: str):
+def chain_drawing(data: dict[str, Any], width: float, font: str) -> Drawing:
     """The chain as four columns of boxes (orchards, lots, pallets, shipments) joined by the
     trace graph's edges; the recalled code's own box is drawn thicker."""
     from reportlab.graphics.shapes import Drawing, Line, Rect, String
     from reportlab.lib import colors
 
-    columns: dict[str, list[dict]] = {kind: [] for kind in COLUMN_ORDER}
+    columns: dict[str, list[dict[str, Any]]] = {kind: [] for kind in COLUMN_ORDER}
     for item in sorted(data["nodes"], key=lambda n: n["id"]):
         columns[item["id"].split(":")[0]].append(item)
     shown = {kind: items[:14] for kind, items in columns.items()}
@@ -197,11 +206,11 @@ def chain_drawing(data: dict, width: float, font: str):
     box_w, box_h, gap = (width - 3 * 30) / 4, 26, 8
     height = 24 + rows * (box_h + gap)
     drawing = Drawing(width, height)
-    where = {}
+    where: dict[str, tuple[float, float]] = {}
     start = data["recall"]["start"]
-    for col, kind in enumerate(COLUMN_ORDER):
-        x = col * (box_w + 30)
-        drawing.add(String(x, height - 12, COLUMN_TITLES[col], fontName=font, fontSize=9))
+    for column, kind in enumerate(COLUMN_ORDER):
+        x = column * (box_w + 30)
+        drawing.add(String(x, height - 12, COLUMN_TITLES[column], fontName=font, fontSize=9))
         for row, item in enumerate(shown[kind]):
             y = height - 24 - (row + 1) * (box_h + gap) + gap
             fill = colors.HexColor("#fde2e1") if kind in ("pallet", "shipment") else colors.white
@@ -211,9 +220,11 @@ def chain_drawing(data: dict, width: float, font: str):
                     y,
                     box_w,
                     box_h,
-                    fillColor=fill,
-                    strokeColor=colors.black,
-                    strokeWidth=2 if item["id"] == start else 0.6,
+                    # the stubs type Rect's **kw as the TypedDict itself (no Unpack[...], unlike
+                    # the other shapes'), so each keyword is refused: a stub bug, not ours
+                    fillColor=fill,  # type: ignore[arg-type]
+                    strokeColor=colors.black,  # type: ignore[arg-type]
+                    strokeWidth=2 if item["id"] == start else 0.6,  # type: ignore[arg-type]
                 )
             )
             drawing.add(
@@ -239,7 +250,7 @@ def _fit(text: str, width: float) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _detail(item: dict) -> str:
+def _detail(item: dict[str, Any]) -> str:
     kind = item["kind"]
     if kind == "orchard" or item["id"].startswith("location:"):
         codes = [c["value"] for c in item.get("codes", []) if c["scheme"] == "PUC"]
@@ -251,7 +262,7 @@ def _detail(item: dict) -> str:
     return f"{item.get('market', '')} · {item.get('container_no') or ''} · {item['status']}"
 
 
-def recall_pdf(data: dict, generated: datetime) -> bytes:
+def recall_pdf(data: dict[str, Any], generated: datetime) -> bytes:
     """A4 report: what was recalled, totals, affected shipments, pallets on hand, lots, and
     the chain drawn."""
     from reportlab.lib.pagesizes import A4, landscape
@@ -275,7 +286,7 @@ def recall_pdf(data: dict, generated: datetime) -> bytes:
         title=f"Recall report {data['code']}",
         author="trace",
     )
-    story = [
+    story: list[Flowable] = [
         *_summary(data, generated, styles),
         Spacer(1, 4 * mm),
         Paragraph("The chain", styles["Heading2"]),
@@ -290,7 +301,7 @@ def recall_pdf(data: dict, generated: datetime) -> bytes:
     return out.getvalue()
 
 
-def _summary(data: dict, generated: datetime, styles) -> list:
+def _summary(data: dict[str, Any], generated: datetime, styles: StyleSheet1) -> list[Paragraph]:
     """The report's title, when, which markets and importers, and the totals."""
     from reportlab.platypus import Paragraph
 
@@ -313,7 +324,7 @@ def _summary(data: dict, generated: datetime, styles) -> list:
     ]
 
 
-def _sections(data: dict) -> list[tuple[str, list[list]]]:
+def _sections(data: dict[str, Any]) -> list[tuple[str, list[list[Any]]]]:
     """The report's tables, each a title and its rows (a header first): the affected
     shipments, the pallets not shipped, the lots concerned."""
     recall = data["recall"]
@@ -350,7 +361,7 @@ def _sections(data: dict) -> list[tuple[str, list[list]]]:
     ]
 
 
-def _table(rows: list[list], font: str, bold: str):
+def _table(rows: list[list[Any]], font: str, bold: str) -> Table:
     from reportlab.lib import colors
     from reportlab.platypus import Table, TableStyle
 
