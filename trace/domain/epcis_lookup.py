@@ -46,7 +46,7 @@ class Lookup:
     """What the mapping needs to know beyond the event row, gathered by the service."""
 
     lots: dict[str, LotInfo] = field(default_factory=dict)
-    places: dict[int, Place] = field(default_factory=dict)
+    places: Mapping[int, Place] = field(default_factory=dict)
     shipments: dict[int, ShipInfo] = field(default_factory=dict)
 
     def place(self, ident: int | None) -> Place | None:

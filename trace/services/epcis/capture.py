@@ -13,11 +13,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from trace.db.models import (
     CaptureJob,
+    ChainHead,
     Event,
     EventRef,
     User,
@@ -38,6 +40,7 @@ from trace.domain.events import KINDS, offset_of
 from ..common import CLOCK_SKEW, append_events, bulk_insert, lock_chain, now, unit_of_work
 from .held import (
     Declared,
+    Write,
     as_declared,
     clash_notice,
     declarations,
@@ -46,7 +49,7 @@ from .held import (
     repeated,
     rewrite_refused,
 )
-from .mapping import chunks
+from .mapping import chunks, stored_id
 from .nodes import our_place, outside_importer_scope, resolve_nodes, unknown_places
 from .validate import (
     CaptureRefused,
@@ -76,7 +79,7 @@ def no_gc() -> Iterator[None]:
 def capture(
     session: Session,
     actor: User | None,
-    document: dict,
+    document: dict[str, Any],
     names: Names,
     schema_path: str,
     limit: int,
@@ -110,7 +113,7 @@ def capture(
     with unit_of_work(session):
         head = lock_chain(session)
         plan = _plan(session, actor, read, seen, received)
-        kept_events = [item for _, item, target in plan.writes if target is None]
+        kept_events = [item for _, item, _ in plan.writes if isinstance(item, Captured)]
         canonical = [identifiers(item.event) for item in kept_events]  # canonical already
         nodes = resolve_nodes(session, set().union(*canonical), names) if canonical else {}
         _check_nodes(session, actor, plan, canonical, nodes, names)
@@ -132,7 +135,7 @@ def capture(
 
 
 def _check_document(
-    document: dict, events: list, schema_path: str, limit: int, max_text: int
+    document: dict[str, Any], events: list[Any], schema_path: str, limit: int, max_text: int
 ) -> None:
     """Refuse a document too large, outside the schema or using words no vocabulary has."""
     if len(events) > limit:
@@ -151,15 +154,16 @@ def _check_document(
 
 
 def _read(
-    events: list, received: datetime
+    events: list[Any], received: datetime
 ) -> tuple[list[Captured | Declared | None], dict[str, int]]:
     """Each event read (None: an exact repeat within the document) and where each eventID
     first appears; refused when one cannot be read or happens in the future."""
-    errors: list[dict] = []
+    errors: list[dict[str, Any]] = []
     read: list[Captured | Declared | None] = []
     seen: dict[str, int] = {}
-    declared_here: dict[str, dict] = {}
+    declared_here: dict[str, dict[str, Any]] = {}
     latest = received + CLOCK_SKEW
+    item: Captured | Declared | None
     for index, event in enumerate(events):
         try:
             item = read_captured(event, index)
@@ -186,7 +190,7 @@ class _Batch:
 
     capture_id: str
     received: datetime
-    context: list | None
+    context: list[Any] | None
     user_id: int | None
 
 
@@ -194,12 +198,10 @@ class _Batch:
 class _Plan:
     """What a document adds to the log, weighed against what the log holds."""
 
-    # What to write, in document order: (index, a captured event, None) or
-    # (index, a declaration, the event it declares: held, or the index of a fresh one).
-    writes: list[tuple[int, Captured | Declared, Event | int | None]] = field(default_factory=list)
-    errors: list[dict] = field(default_factory=list)  # refused: 400
-    forbidden: list[dict] = field(default_factory=list)  # not this sender's to write: 403
-    notices: list[dict] = field(default_factory=list)  # eventIDs another organisation holds
+    writes: list[Write] = field(default_factory=list)  # what to write, in document order
+    errors: list[dict[str, Any]] = field(default_factory=list)  # refused: 400
+    forbidden: list[dict[str, Any]] = field(default_factory=list)  # not this sender's: 403
+    notices: list[dict[str, Any]] = field(default_factory=list)  # eventIDs others hold
     duplicates: int = 0
     held_as: dict[str, str] = field(default_factory=dict)  # eventID → the id the log keeps
 
@@ -213,7 +215,8 @@ def _plan(
 ) -> _Plan:
     """Sort each read event into a write, a duplicate, a notice or a refusal."""
     held, row_ids = held_for(session, actor, list(seen))
-    declared = declarations(session, [e.id for e in held.values() if e.type == "captured"])
+    captured = [stored_id(e.id) for e in held.values() if e.type == "captured"]
+    declared = declarations(session, captured)
     plan = _Plan(held_as={event_id: held_as for event_id, (held_as, _) in row_ids.items()})
     fresh_at: dict[str, int] = {}
     for index, item in enumerate(read):
@@ -228,9 +231,11 @@ def _plan(
                     plan.errors, plan.forbidden,
                 )  # fmt: skip
         elif item.event_id not in held:
+            clash = None
             if item.event_id:
                 fresh_at[item.event_id] = index
-            _plan_fresh(plan, index, item, row_ids.get(item.event_id))
+                clash = row_ids.get(item.event_id)
+            _plan_fresh(plan, index, item, clash)
         else:
             kept = held[item.event_id]
             _plan_resend(session, actor, plan, index, item, kept, declared, received)
@@ -257,7 +262,7 @@ def _plan_fresh(plan: _Plan, index: int, item: Captured, clash: tuple[str, Event
                 }
             )
             return
-        plan.notices.append(clash_notice(index, item.event_id, held_as))
+        plan.notices.append(clash_notice(index, other.event_id, held_as))  # the same eventID
     plan.writes.append((index, item, None))
 
 
@@ -268,10 +273,12 @@ def _plan_resend(
     index: int,
     item: Captured,
     kept: Event,
-    declared: dict[int, dict],
+    declared: dict[int, dict[str, Any]],
     received: datetime,
 ) -> None:
     """An event under an eventID we hold: a re-send, an error declaration, or refused."""
+    event_id = item.event_id
+    assert event_id is not None  # held under it
     if kept.type == "captured":
         if same_event(kept.data["epcis"], item.event):
             plan.duplicates += 1
@@ -279,7 +286,7 @@ def _plan_resend(
         declaration = declaration_of(kept.data["epcis"], item.event)
         if declaration is not None:
             try:
-                declared_item = as_declared(item.event_id, declaration, index, received)
+                declared_item = as_declared(event_id, declaration, index, received)
             except CaptureError as error:
                 plan.errors.append({"index": index, "reason": error.reason})
                 return
@@ -288,7 +295,7 @@ def _plan_resend(
                 plan.forbidden,
             )  # fmt: skip
             return
-    plan.errors.append({"index": index, "reason": rewrite_refused(item.event_id, kept)})
+    plan.errors.append({"index": index, "reason": rewrite_refused(event_id, kept)})
 
 
 def _check_nodes(
@@ -314,9 +321,9 @@ def _check_nodes(
 
 def _store(
     session: Session,
-    head,
+    head: ChainHead,
     batch: _Batch,
-    writes: list,
+    writes: list[Write],
     canonical: list[set[str]],
     nodes: dict[str, str],
     row_ids: dict[str, str],
@@ -325,11 +332,11 @@ def _store(
     (linked to our lots and pallets, its identifiers kept for queries), each declaration as a
     `correct` row of the event it declares, carrying the errorDeclaration as sent."""
     held_refs: dict[int, list[str]] = defaultdict(list)
-    declared_ids = [target.id for _, _, target in writes if isinstance(target, Event)]
+    declared_ids = [stored_id(target.id) for _, _, target in writes if isinstance(target, Event)]
     for chunk in chunks(declared_ids):
-        for ref in session.exec(select(EventRef).where(EventRef.event_id.in_(chunk))):
+        for ref in session.exec(select(EventRef).where(col(EventRef.event_id).in_(chunk))):
             held_refs[ref.event_id].append(ref.node)
-    rows: list[dict] = []  # not yet appended
+    rows: list[dict[str, Any]] = []  # not yet appended
     ids: list[int] = []  # the ids of the rows appended so far, in order
     at_row: dict[int, int] = {}  # document index → row number
     linked: list[list[str]] = []  # row number → event_ref nodes
@@ -337,8 +344,9 @@ def _store(
     uris_of: list[set[str] | None] = []
     kept = iter(canonical)
     ours = any(n.startswith("location:") for n in nodes.values())  # places of ours named
-    for index, item, target in writes:
-        if target is None:
+    for write in writes:
+        if write[2] is None:
+            index, item, _ = write
             uris = next(kept)
             event = item.event
             if not item.event_id:
@@ -349,11 +357,13 @@ def _store(
             uris_of.append(uris)
             places.append(our_place(event.get("bizLocation"), nodes) if ours else None)
             read_point = our_place(event.get("readPoint"), nodes) if ours else None
-            held_as = row_ids.get(item.event_id)
+            held_as = row_ids.get(item.event_id) if item.event_id else None
             rows.append(_captured_row(batch, item, event, held_as, read_point, places[-1]))
             continue
+        index, declaration, target = write
         if isinstance(target, Event):
-            original_id, location, refs = target.id, target.biz_location_id, held_refs[target.id]
+            original_id = stored_id(target.id)
+            location, refs = target.biz_location_id, held_refs[original_id]
         else:  # an event of this document: appended first, to know its id
             row = at_row[target]
             if row >= len(ids):
@@ -363,7 +373,7 @@ def _store(
         linked.append(refs)
         places.append(location)
         uris_of.append(None)
-        rows.append(_declaration_row(batch, item, original_id, location))
+        rows.append(_declaration_row(batch, declaration, original_id, location))
     ids += append_events(session, head, rows)
     _link(session, ids, linked, uris_of)
 
@@ -371,11 +381,11 @@ def _store(
 def _captured_row(
     batch: _Batch,
     item: Captured,
-    event: dict,
+    event: dict[str, Any],
     held_as: str | None,
     read_point: int | None,
     location: int | None,
-) -> dict:
+) -> dict[str, Any]:
     """The `captured` row of a partner's event (`held_as`: the id the log keeps it under when
     another organisation holds its eventID)."""
     return {
@@ -398,7 +408,9 @@ def _captured_row(
     }
 
 
-def _declaration_row(batch: _Batch, item: Declared, original_id: int, location: int | None) -> dict:
+def _declaration_row(
+    batch: _Batch, item: Declared, original_id: int, location: int | None
+) -> dict[str, Any]:
     """The `correct` row of an error declaration: the declared event itself never changes."""
     reason = item.declaration.get("reason")
     return {
@@ -457,7 +469,7 @@ def capture_job(session: Session, capture_id: str, actor: User | None = None) ->
 def capture_jobs(session: Session, actor: User, limit: int = 100) -> list[CaptureJob]:
     """The latest capture jobs, newest first: the actor's own, or everyone's for those who
     see all."""
-    query = select(CaptureJob).order_by(CaptureJob.id.desc()).limit(limit)
+    query = select(CaptureJob).order_by(col(CaptureJob.id).desc()).limit(limit)
     if actor.role not in _SEE_ALL_JOBS:
         query = query.where(CaptureJob.user_id == actor.id)
     return list(session.exec(query))

@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from trace.db.graph import walk
 from trace.db.models import (
@@ -23,7 +24,7 @@ from trace.domain.errors import NotFound
 
 from ..common import now
 from ..shipments import get_shipment
-from .mapping import to_epcis
+from .mapping import stored_id, to_epcis
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class Scope:
     end: datetime | None = None  # exclusive
 
     def label(self) -> str:
-        parts = []
+        parts: list[str] = []
         if self.lot:
             parts.append(f"lot-{self.lot}")
         if self.shipment:
@@ -69,12 +70,15 @@ def scope_events(session: Session, scope: Scope, actor: User | None = None) -> l
             start = node("lot", found)
             edges = [*walk(session, [start], "backward"), *walk(session, [start], "forward")]
         else:
+            assert scope.shipment is not None  # a lot or a shipment, and not a lot
             shipment = get_shipment(session, scope.shipment, actor)
-            start = node("shipment", shipment.id)
+            start = node("shipment", stored_id(shipment.id))
             edges = walk(session, [start], "backward")
-        nodes = {start} | {e.src for e in edges} | {e.dst for e in edges}
-        nodes = sorted(n for n in nodes if not n.startswith("location:"))
-        query = query.where(Event.id.in_(select(EventRef.event_id).where(EventRef.node.in_(nodes))))
+        reached = {start} | {e.src for e in edges} | {e.dst for e in edges}
+        nodes = sorted(n for n in reached if not n.startswith("location:"))
+        query = query.where(
+            col(Event.id).in_(select(EventRef.event_id).where(col(EventRef.node).in_(nodes)))
+        )
         if scope.shipment:
             # The lots upstream went into other lots, pallets and shipments too: their events
             # (a sibling lot packed from the same harvest, a pallet built for another consignee,
@@ -82,23 +86,23 @@ def scope_events(session: Session, scope: Scope, actor: User | None = None) -> l
             # business.
             elsewhere = select(EventRef.event_id).where(
                 or_(
-                    EventRef.node.like("lot:%"),
-                    EventRef.node.like("pallet:%"),
-                    EventRef.node.like("shipment:%"),
+                    col(EventRef.node).like("lot:%"),
+                    col(EventRef.node).like("pallet:%"),
+                    col(EventRef.node).like("shipment:%"),
                 ),
-                EventRef.node.not_in(nodes),
+                col(EventRef.node).not_in(nodes),
             )
-            query = query.where(Event.id.not_in(elsewhere))
+            query = query.where(col(Event.id).not_in(elsewhere))
     if scope.start:
         query = query.where(Event.event_time >= scope.start)
     if scope.end:
         query = query.where(Event.event_time < scope.end)
-    return list(session.exec(query.order_by(Event.event_time, Event.id)))
+    return list(session.exec(query.order_by(col(Event.event_time), col(Event.id))))
 
 
 def export_document(
     session: Session, scope: Scope, names: Names, namespace: str, actor: User | None = None
-) -> dict:
+) -> dict[str, Any]:
     """An EPCISDocument of every event in `scope` (EPCIS 2.0 §9.2)."""
     events = to_epcis(session, scope_events(session, scope, actor), names)
     return epcis_document(events, namespace, now(), f"urn:uuid:{uuid.uuid4()}")

@@ -6,8 +6,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from trace.db.models import (
     Event,
@@ -17,7 +18,7 @@ from trace.domain.epcis_capture import Captured, CaptureError, declaration_of, s
 from trace.domain.epcis_query import parse_time
 
 from ..common import CLOCK_SKEW
-from .mapping import chunks, corrections_of
+from .mapping import chunks, corrections_of, stored_id
 
 
 @dataclass(frozen=True)
@@ -26,40 +27,49 @@ class Declared:
     errorDeclaration (EPCIS 2.0 §7.4.1.2)."""
 
     event_id: str
-    declaration: dict
+    declaration: dict[str, Any]
     declared_at: datetime  # the declarationTime as sent (with its offset)
 
 
+# What a capture writes, in document order: (index, a captured event, None) or
+# (index, a declaration, the event it declares: held, or the index of a fresh one).
+Write = tuple[int, Captured, None] | tuple[int, Declared, Event | int]
+
+
 def repeated(
-    read: list,
+    read: list[Captured | Declared | None],
     first_index: int,
     item: Captured,
     index: int,
     received: datetime,
-    declared_here: dict[str, dict],
+    declared_here: dict[str, dict[str, Any]],
 ) -> Declared | None:
     """A second occurrence of an eventID in one document: the same event again (kept once,
     None), or the first re-sent with an errorDeclaration; anything else is refused."""
-    first = read[first_index].event
-    if same_event(first, item.event):
+    first, event_id = read[first_index], item.event_id
+    # An eventID's first occurrence is where it was read as a captured event.
+    assert isinstance(first, Captured) and event_id is not None
+    if same_event(first.event, item.event):
         return None
-    declaration = declaration_of(first, item.event)
+    declaration = declaration_of(first.event, item.event)
     if declaration is None:
         raise CaptureError(
-            index, f"eventID {item.event_id} is also event {first_index}, with different content"
+            index, f"eventID {event_id} is also event {first_index}, with different content"
         )
-    earlier = declared_here.get(item.event_id)
+    earlier = declared_here.get(event_id)
     if earlier == declaration:
         return None
     if earlier is not None:
         raise CaptureError(
-            index, f"eventID {item.event_id} is declared erroneous twice, with different content"
+            index, f"eventID {event_id} is declared erroneous twice, with different content"
         )
-    declared_here[item.event_id] = declaration
-    return as_declared(item.event_id, declaration, index, received)
+    declared_here[event_id] = declaration
+    return as_declared(event_id, declaration, index, received)
 
 
-def as_declared(event_id: str, declaration: dict, index: int, received: datetime) -> Declared:
+def as_declared(
+    event_id: str, declaration: dict[str, Any], index: int, received: datetime
+) -> Declared:
     moment = parse_time(declaration["declarationTime"])  # read_captured checked it parses
     if moment > received + CLOCK_SKEW:
         raise CaptureError(
@@ -76,17 +86,18 @@ def declare_held(
     index: int,
     item: Declared,
     kept: Event,
-    declared: dict[int, dict],
-    writes: list,
-    errors: list[dict],
-    forbidden: list[dict],
+    declared: dict[int, dict[str, Any]],
+    writes: list[Write],
+    errors: list[dict[str, Any]],
+    forbidden: list[dict[str, Any]],
 ) -> int:
     """Plan the declaration of `kept`, a captured event held already; 1 if it is a re-send of
     the declaration held already (a duplicate), else 0."""
     if kept.type != "captured":
         errors.append({"index": index, "reason": rewrite_refused(item.event_id, kept)})
         return 0
-    earlier = declared.get(kept.id)
+    kept_id = stored_id(kept.id)
+    earlier = declared.get(kept_id)
     if earlier == item.declaration:
         return 1
     if earlier is not None:
@@ -112,7 +123,7 @@ def declare_held(
             }
         )
         return 0
-    declared[kept.id] = item.declaration
+    declared[kept_id] = item.declaration
     writes.append((index, item, kept))
     return 0
 
@@ -139,9 +150,9 @@ def rewrite_refused(event_id: str, kept: Event) -> str:
     )
 
 
-def declarations(session: Session, ids: list[int]) -> dict[int, dict]:
+def declarations(session: Session, ids: list[int]) -> dict[int, dict[str, Any]]:
     """The errorDeclarations held for captured events `ids` (their senders' declarations)."""
-    out = {}
+    out: dict[int, dict[str, Any]] = {}
     for event_id, fixes in corrections_of(session, ids).items():
         for fix in fixes:
             if fix.data.get("errorDeclaration"):
@@ -197,7 +208,7 @@ def held_for(
     return held, row_ids
 
 
-def clash_notice(index: int, event_id: str, held_as: str) -> dict:
+def clash_notice(index: int, event_id: str, held_as: str) -> dict[str, Any]:
     return {
         "index": index,
         "reason": f"eventID {event_id} is held already as another organisation's event: yours "
@@ -207,8 +218,8 @@ def clash_notice(index: int, event_id: str, held_as: str) -> dict:
 
 
 def _held(session: Session, event_ids: list[str]) -> dict[str, Event]:
-    held = {}
+    held: dict[str, Event] = {}
     for chunk in chunks(event_ids):
-        for event in session.exec(select(Event).where(Event.event_id.in_(chunk))):
+        for event in session.exec(select(Event).where(col(Event.event_id).in_(chunk))):
             held[event.event_id] = event
     return held

@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
+from typing import Any, TypeVar
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from trace.db.models import (
     Event,
@@ -28,16 +29,28 @@ from ..common import event_record
 
 CHUNK = 500  # identifiers per IN (…) clause
 
+_T = TypeVar("_T")
 
-def chunks(values: Iterable, size: int = CHUNK) -> Iterator[list]:
-    values = list(values)
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
+
+def chunks(values: Iterable[_T], size: int = CHUNK) -> Iterator[list[_T]]:
+    items = list(values)
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def stored_id(ident: int | None) -> int:
+    """An id read from the database: a row's (None only before it is flushed), or a key the
+    query made sure is set."""
+    if ident is None:
+        raise ValueError("a row read from the database has an id")
+    return ident
 
 
 def lookup(session: Session, events: list[Event]) -> Lookup:
     """The lots, places and shipments `events` name."""
-    codes, place_ids, shipment_ids = set(), set(), set()
+    codes: set[str] = set()
+    place_ids: set[int | None] = set()
+    shipment_ids: set[int] = set()
     for event in events:
         data = event.data or {}
         place_ids |= {event.read_point_id, event.biz_location_id}
@@ -49,12 +62,13 @@ def lookup(session: Session, events: list[Event]) -> Lookup:
             shipment_ids.add(data["shipment_id"])
     look = Lookup()
     for chunk in chunks(shipment_ids):
-        for shipment in session.exec(select(Shipment).where(Shipment.id.in_(chunk))):
+        for shipment in session.exec(select(Shipment).where(col(Shipment.id).in_(chunk))):
+            ident = stored_id(shipment.id)
             pallets = session.exec(
-                select(Pallet.sscc).where(Pallet.shipment_id == shipment.id).order_by(Pallet.id)
+                select(Pallet.sscc).where(Pallet.shipment_id == ident).order_by(col(Pallet.id))
             ).all()
-            look.shipments[shipment.id] = ShipInfo(
-                id=shipment.id,
+            look.shipments[ident] = ShipInfo(
+                id=ident,
                 pallets=tuple(pallets),
                 market=shipment.market,
                 exporter_id=shipment.exporter_id,
@@ -65,27 +79,27 @@ def lookup(session: Session, events: list[Event]) -> Lookup:
                 phyto_certificate_no=shipment.phyto_certificate_no,
             )
             place_ids |= {shipment.exporter_id, shipment.consignee_id}
-    for chunk in chunks(codes):
+    for some_codes in chunks(codes):
         rows = session.exec(
             select(Lot, Product.gtin)
-            .join(Product, Product.id == Lot.product_id, isouter=True)
-            .where(Lot.code.in_(chunk))
+            .join(Product, col(Product.id) == Lot.product_id, isouter=True)
+            .where(col(Lot.code).in_(some_codes))
         )
         for lot, gtin in rows:
             look.lots[lot.code] = LotInfo(lot.code, gtin, lot.kind)
-    look.places.update(places(session, place_ids))
+    look.places = places(session, place_ids)
     return look
 
 
 def places(session: Session, ids: Iterable[int | None]) -> dict[int, Place]:
-    ids = {i for i in ids if i is not None}
+    known = {i for i in ids if i is not None}
     out: dict[int, Place] = {}
-    codes: dict[int, list[dict]] = defaultdict(list)
-    for chunk in chunks(ids):
+    codes: dict[int, list[dict[str, str]]] = defaultdict(list)
+    for chunk in chunks(known):
         for code in session.exec(
             select(LocationCode)
-            .where(LocationCode.location_id.in_(chunk))
-            .order_by(LocationCode.id)
+            .where(col(LocationCode.location_id).in_(chunk))
+            .order_by(col(LocationCode.id))
         ):
             codes[code.location_id].append(
                 {
@@ -95,20 +109,21 @@ def places(session: Session, ids: Iterable[int | None]) -> dict[int, Place]:
                     "status": code.status,
                 }
             )
-        for place in session.exec(select(Location).where(Location.id.in_(chunk))):
-            out[place.id] = Place(
-                id=place.id,
+        for place in session.exec(select(Location).where(col(Location.id).in_(chunk))):
+            ident = stored_id(place.id)
+            out[ident] = Place(
+                id=ident,
                 kind=place.kind,
                 name=place.name,
                 gln=place.gln,
                 address=dict(place.address or {}),
-                codes=tuple(codes[place.id]),
+                codes=tuple(codes[ident]),
                 phone=place.phone,
             )
     return out
 
 
-def place_of(ident: int, state: Mapping) -> Place:
+def place_of(ident: int, state: Mapping[str, Any]) -> Place:
     """A master-data version of a place (`trace.domain.masterdata.location_state`) as the
     mappings see places."""
     return Place(
@@ -134,27 +149,27 @@ class PlaceHistory:
 
     def at(self, ident: int | None, moment: datetime | None) -> Place | None:
         state = self.history.location(ident, moment)
-        if state is None:
+        if ident is None or state is None:  # the history holds versions of ids only
             return None
         place = self._made.get(id(state))
         if place is None:
             place = self._made[id(state)] = place_of(ident, state)
         return place
 
-    def view(self, current: Mapping[int, Place], moment: datetime) -> Mapping:
+    def view(self, current: Mapping[int, Place], moment: datetime) -> Mapping[int, Place]:
         return _PlacesAt(self, current, moment)
 
 
-class _PlacesAt(Mapping):
+class _PlacesAt(Mapping[int, Place]):
     """`look.places` as they were at one moment (what the mapping of one event reads)."""
 
-    def __init__(self, history: PlaceHistory, current: Mapping[int, Place], moment):
+    def __init__(self, history: PlaceHistory, current: Mapping[int, Place], moment: datetime):
         self.history, self.current, self.moment = history, current, moment
 
-    def __getitem__(self, ident):
+    def __getitem__(self, ident: int) -> Place:
         return self.history.at(ident, self.moment) or self.current[ident]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[int]:
         return iter(self.current)
 
     def __len__(self) -> int:
@@ -172,9 +187,9 @@ def corrections_of(session: Session, ids: Iterable[int]) -> dict[int, list[Event
     out: dict[int, list[Event]] = defaultdict(list)
     for chunk in chunks(ids):
         for fix in session.exec(
-            select(Event).where(Event.corrects_id.in_(chunk)).order_by(Event.id)
+            select(Event).where(col(Event.corrects_id).in_(chunk)).order_by(col(Event.id))
         ):
-            out[fix.corrects_id].append(fix)
+            out[stored_id(fix.corrects_id)].append(fix)
     return out
 
 
@@ -184,22 +199,22 @@ def to_epcis(
     names: Names,
     look: Lookup | None = None,
     sizes: list[int] | None = None,
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """`events` (no corrections among them) as EPCIS events. A corrected event carries an
     errorDeclaration and is followed by its corrective events, each declaring the next. A
     captured event its sender declared erroneous carries the sender's errorDeclaration as sent
     (the sender's corrective events are captured events of their own)."""
-    fixes = corrections_of(session, [e.id for e in events])
+    fixes = corrections_of(session, [stored_id(e.id) for e in events])
     look = look or lookup(session, [*events, *(f for group in fixes.values() for f in group)])
     history = PlaceHistory(session, look.places)
     current = look
-    out = []
+    out: list[dict[str, Any]] = []
     for event in events:
         # A past event names its places as they were then (a renamed orchard, a code added
         # since, a changed GLN do not rewrite it).
         look = as_of(current, history, event.event_time)
         record = event_record(event)
-        group = fixes.get(event.id, [])
+        group = fixes.get(stored_id(event.id), [])
         chain = [f for f in group if "errorDeclaration" not in f.data]
         sent = [f.data["errorDeclaration"] for f in group if "errorDeclaration" in f.data]
         mapped = map_event(record, look, names)

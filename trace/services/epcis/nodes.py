@@ -6,9 +6,10 @@ from __future__ import annotations
 import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 from urllib.parse import unquote
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from trace.db.graph import walk
 from trace.db.models import (
@@ -22,21 +23,24 @@ from trace.db.models import (
     User,
     node,
 )
+from trace.domain.epcis_capture import Captured
 from trace.domain.epcis_ids import GS1, Names, canonical_id
 from trace.gs1.serials import is_random_serial, numbered_serial
 
-from .mapping import chunks
+from ..common import existing
+from .held import Write
+from .mapping import chunks, stored_id
 
 
 def unknown_places(
-    session: Session, writes: list, nodes: dict[str, str], names: Names
-) -> list[dict]:
+    session: Session, writes: list[Write], nodes: dict[str, str], names: Names
+) -> list[dict[str, Any]]:
     """Places and parties named by URIs under our own base (`{base}/id/location/…`) that we
     do not hold: refused, naming the URI (a foreign URI is the partner's own identifier)."""
     prefix = f"{names.base_url}/id/location/"
     named: list[tuple[int, str, str]] = []
-    for index, item, target in writes:
-        if target is not None:
+    for index, item, _ in writes:
+        if not isinstance(item, Captured):  # a declaration names nothing new
             continue
         event = item.event
         for key in ("readPoint", "bizLocation"):
@@ -65,16 +69,16 @@ def unknown_places(
 def outside_importer_scope(
     session: Session,
     actor: User,
-    writes: list,
+    writes: list[Write],
     canonical: list[set[str]],
     nodes: dict[str, str],
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """What an importer's events may not name (docs/epcis.md, "Who may capture what"): our lots
     and pallets other than those of the shipments consigned to it (and upstream of them, what
     it may export), and, as readPoint or bizLocation, our places other than its own and ports.
     """
     shipments = [
-        node("shipment", ident)
+        node("shipment", stored_id(ident))
         for ident in session.exec(
             select(Shipment.id).where(Shipment.consignee_id == actor.location_id)
         )
@@ -84,9 +88,9 @@ def outside_importer_scope(
     ports = session.exec(select(Location.id).where(Location.kind == "port")).all()
     own_places = {actor.location_id, *ports}
     kept = iter(canonical)
-    out = []
-    for index, item, target in writes:
-        if target is not None:
+    out: list[dict[str, Any]] = []
+    for index, item, _ in writes:
+        if not isinstance(item, Captured):  # a declaration names nothing new
             continue
         uris = next(kept)
         reason = None
@@ -103,7 +107,7 @@ def outside_importer_scope(
         for key in ("readPoint", "bizLocation"):
             place = our_place(item.event.get(key), nodes)
             if reason is None and place is not None and place not in own_places:
-                name = session.get(Location, place).name
+                name = existing(session, Location, kind="location.unknown", id=place).name
                 reason = (
                     f"its {key} {item.event[key]['id']} is {name}, not your place: an importer "
                     "captures events at its own place (or a port)"
@@ -113,7 +117,7 @@ def outside_importer_scope(
     return out
 
 
-def our_place(where, nodes: dict[str, str]) -> int | None:
+def our_place(where: Any, nodes: dict[str, str]) -> int | None:
     if not isinstance(where, dict) or not where.get("id"):
         return None
     found = nodes.get(canonical_id(where["id"]), "")
@@ -126,7 +130,7 @@ def _lot_of_serial(session: Session, gtin: str, serial: str) -> int | None:
     if is_random_serial(serial):
         return session.exec(
             select(CartonSerial.lot_id)
-            .join(Product, Product.id == CartonSerial.product_id)
+            .join(Product, col(Product.id) == CartonSerial.product_id)
             .where(Product.gtin == gtin, CartonSerial.serial == serial)
         ).first()
     number = numbered_serial(serial)
@@ -134,14 +138,14 @@ def _lot_of_serial(session: Session, gtin: str, serial: str) -> int | None:
         return None
     return session.exec(
         select(LabelJob.lot_id)
-        .join(Product, Product.id == LabelJob.product_id)
+        .join(Product, col(Product.id) == LabelJob.product_id)
         .where(
             Product.gtin == gtin,
             LabelJob.kind == "carton",
-            LabelJob.random_serials.is_(False),
-            LabelJob.serial_first <= number,
-            LabelJob.serial_last >= number,
-            LabelJob.lot_id.is_not(None),
+            col(LabelJob.random_serials).is_(False),
+            col(LabelJob.serial_first) <= number,
+            col(LabelJob.serial_last) >= number,
+            col(LabelJob.lot_id).is_not(None),
         )
     ).first()
 
@@ -199,33 +203,36 @@ def resolve_nodes(session: Session, uris: Iterable[str], names: Names) -> dict[s
     ssccs, glns, own_places = keys.ssccs, keys.glns, keys.own_places
     out: dict[str, str] = {}
     if lots or serials:  # only a GTIN of one of our products can name our lot or carton
-        gtins = set(session.exec(select(Product.gtin).where(Product.gtin.is_not(None))))
+        gtins = set(session.exec(select(Product.gtin).where(col(Product.gtin).is_not(None))))
         lots = {key: found for key, found in lots.items() if key[0] in gtins}
         serials = {key: found for key, found in serials.items() if key[0] in gtins}
     codes = {code for _, code in lots} | set(own_lots)
     for chunk in chunks(codes):
         for lot_id, code, gtin in session.exec(
             select(Lot.id, Lot.code, Product.gtin)
-            .join(Product, Product.id == Lot.product_id, isouter=True)
-            .where(Lot.code.in_(chunk))
+            .join(Product, col(Product.id) == Lot.product_id, isouter=True)
+            .where(col(Lot.code).in_(chunk))
         ):
-            for uri in lots.get((gtin, code), []) + own_lots.get(code, []):
-                out[uri] = node("lot", lot_id)
+            by_gtin = lots.get((gtin, code), []) if gtin is not None else []
+            for uri in by_gtin + own_lots.get(code, []):
+                out[uri] = node("lot", stored_id(lot_id))
     for (gtin, serial), found in serials.items():
         lot_id = _lot_of_serial(session, gtin, serial)
         if lot_id:
             out.update(dict.fromkeys(found, node("lot", lot_id)))
     for chunk in chunks(ssccs):
         for pallet_id, sscc in session.exec(
-            select(Pallet.id, Pallet.sscc).where(Pallet.sscc.in_(chunk))
+            select(Pallet.id, Pallet.sscc).where(col(Pallet.sscc).in_(chunk))
         ):
-            out.update(dict.fromkeys(ssccs[sscc], node("pallet", pallet_id)))
-    for chunk in chunks(own_places):  # only a place we hold: an id is no proof of one
-        for place_id in session.exec(select(Location.id).where(Location.id.in_(chunk))):
+            out.update(dict.fromkeys(ssccs[sscc], node("pallet", stored_id(pallet_id))))
+    for ids in chunks(own_places):  # only a place we hold: an id is no proof of one
+        for row_id in session.exec(select(Location.id).where(col(Location.id).in_(ids))):
+            place_id = stored_id(row_id)
             out.update(dict.fromkeys(own_places[place_id], node("location", place_id)))
     for chunk in chunks(glns):
-        for place_id, gln in session.exec(
-            select(Location.id, Location.gln).where(Location.gln.in_(chunk))
+        for row_id, gln in session.exec(
+            select(Location.id, Location.gln).where(col(Location.gln).in_(chunk))
         ):
-            out.update(dict.fromkeys(glns[gln], node("location", place_id)))
+            if gln is not None:  # IN (…) matches no NULL
+                out.update(dict.fromkeys(glns[gln], node("location", stored_id(row_id))))
     return out

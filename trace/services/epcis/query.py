@@ -6,10 +6,12 @@ import base64
 import hashlib
 import json
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_, or_
-from sqlalchemy.orm import aliased
-from sqlmodel import Session, select
+from sqlalchemy import ColumnElement, CompoundSelect, and_, or_
+from sqlalchemy.orm import Mapped, aliased
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from trace.db.models import (
     Event,
@@ -20,7 +22,7 @@ from trace.domain.epcis_ids import GS1, Names, cbv_forms
 from trace.domain.epcis_query import Query, matches
 from trace.domain.errors import Invalid
 
-from .mapping import to_epcis
+from .mapping import stored_id, to_epcis
 from .nodes import resolve_nodes
 
 
@@ -31,7 +33,7 @@ def query_events(
     *,
     after: int = 0,
     count: int = 100,
-) -> tuple[list[dict], int | None]:
+) -> tuple[list[dict[str, Any]], int | None]:
     """Events answering `query`, oldest record first, from after event row `after`: at most
     `count` of them, and where to go on from (the last row used) when more answer.
 
@@ -40,10 +42,12 @@ def query_events(
     events and is never split from them.
     """
     base = _narrowed(session, query, names)
-    found: list[dict] = []
+    found: list[dict[str, Any]] = []
     last = after
     while True:
-        batch = list(session.exec(base.where(Event.id > last).order_by(Event.id).limit(200)))
+        batch = list(
+            session.exec(base.where(col(Event.id) > last).order_by(col(Event.id)).limit(200))
+        )
         if not batch:
             return found, None
         sizes: list[int] = []
@@ -54,18 +58,18 @@ def query_events(
             if hits and len(found) + len(hits) > count and found:
                 return found, last
             found.extend(hits)
-            last = event.id
+            last = stored_id(event.id)
             if len(found) >= count:
-                more = session.exec(base.where(Event.id > last).limit(1)).first()
+                more = session.exec(base.where(col(Event.id) > last).limit(1)).first()
                 return found, (last if more is not None else None)
 
 
-def _narrowed(session: Session, query: Query, names: Names):
+def _narrowed(session: Session, query: Query, names: Names) -> SelectOfScalar[Event]:
     """The events the database can tell may answer `query` (type, times, action, bizStep,
     disposition, the identifiers' and places' events); `matches` decides on the rest."""
     base = select(Event).where(Event.type != "correct")
     if query.event_types:
-        base = base.where(Event.epcis_type.in_(query.event_types))
+        base = base.where(col(Event.epcis_type).in_(query.event_types))
     if query.ge_event_time:
         base = base.where(Event.event_time >= query.ge_event_time)
     if query.lt_event_time:
@@ -73,15 +77,15 @@ def _narrowed(session: Session, query: Query, names: Names):
     if query.ge_record_time or query.lt_record_time:
         base = base.where(_recorded(query.ge_record_time, query.lt_record_time))
     if query.actions:
-        base = base.where(Event.action.in_(query.actions))
+        base = base.where(col(Event.action).in_(query.actions))
     if query.biz_steps:
         forms = [form for step in query.biz_steps for form in cbv_forms(step)]
-        base = base.where(Event.biz_step.in_(forms))
+        base = base.where(col(Event.biz_step).in_(forms))
     if query.dispositions:
         forms = [f for d in query.dispositions for f in cbv_forms(d, "disposition")]
         fix = aliased(Event)  # a correction may change a disposition (an inspection's result)
-        corrected = select(fix.corrects_id).where(fix.corrects_id.is_not(None))
-        base = base.where(or_(Event.disposition.in_(forms), Event.id.in_(corrected)))
+        corrected = select(fix.corrects_id).where(col(fix.corrects_id).is_not(None))
+        base = base.where(or_(col(Event.disposition).in_(forms), col(Event.id).in_(corrected)))
     for values in (
         query.match_epc,
         query.match_any_epc,
@@ -89,29 +93,30 @@ def _narrowed(session: Session, query: Query, names: Names):
         query.match_any_epc_class,
     ):
         if values and not any(_is_pattern(v) for v in values):
-            base = base.where(Event.id.in_(_naming(session, values, names)))
+            base = base.where(col(Event.id).in_(_naming(session, values, names)))
     if query.biz_locations:
         base = base.where(_at(session, query.biz_locations, names))
     return base
 
 
 def _group(
-    batch: list[Event], mapped: list[dict], sizes: list[int]
-) -> list[tuple[Event, list[dict]]]:
+    batch: list[Event], mapped: list[dict[str, Any]], sizes: list[int]
+) -> list[tuple[Event, list[dict[str, Any]]]]:
     """Pair each row with its EPCIS events (itself, then its corrective events): by position,
     as `to_epcis` counted them (two organisations' events may share an eventID)."""
-    groups, start = [], 0
+    groups: list[tuple[Event, list[dict[str, Any]]]] = []
+    start = 0
     for event, size in zip(batch, sizes, strict=True):
         groups.append((event, mapped[start : start + size]))
         start += size
     return groups
 
 
-def _recorded(start: datetime | None, end: datetime | None):
+def _recorded(start: datetime | None, end: datetime | None) -> ColumnElement[bool]:
     """Rows recorded in [start, end), or whose corrections (declarations) were: a correction is
     news about the event it corrects, and travels with it."""
 
-    def within(column):
+    def within(column: Mapped[datetime]) -> ColumnElement[bool]:
         bounds = []
         if start:
             bounds.append(column >= start)
@@ -120,32 +125,34 @@ def _recorded(start: datetime | None, end: datetime | None):
         return and_(*bounds)
 
     fix = aliased(Event)
-    later = select(fix.corrects_id).where(fix.corrects_id.is_not(None), within(fix.record_time))
-    return or_(within(Event.record_time), Event.id.in_(later))
+    later = select(fix.corrects_id).where(
+        col(fix.corrects_id).is_not(None), within(col(fix.record_time))
+    )
+    return or_(within(col(Event.record_time)), col(Event.id).in_(later))
 
 
 def _is_pattern(value: str) -> bool:
     return value.endswith("/*") or (value.startswith(f"{GS1}/01/") and value.count("/") == 4)
 
 
-def _naming(session: Session, uris: tuple[str, ...], names: Names):
+def _naming(session: Session, uris: tuple[str, ...], names: Names) -> CompoundSelect[int]:
     """The ids of events that name any of `uris`: captured ones by their identifiers, ours by
     the lots and pallets the identifiers resolve to."""
     nodes = [n for n in resolve_nodes(session, uris, names).values() if not n.startswith("loc")]
-    by_uri = select(EventUri.event_id).where(EventUri.uri.in_(uris))
-    by_node = select(EventRef.event_id).where(EventRef.node.in_(nodes or [""]))
+    by_uri = select(EventUri.event_id).where(col(EventUri.uri).in_(uris))
+    by_node = select(EventRef.event_id).where(col(EventRef.node).in_(nodes or [""]))
     return by_uri.union(by_node)
 
 
-def _at(session: Session, uris: tuple[str, ...], names: Names):
+def _at(session: Session, uris: tuple[str, ...], names: Names) -> ColumnElement[bool]:
     places = [
         int(n.split(":")[1])
         for n in resolve_nodes(session, uris, names).values()
         if n.startswith("location:")
     ]
     return or_(
-        Event.biz_location_id.in_(places or [-1]),
-        Event.id.in_(select(EventUri.event_id).where(EventUri.uri.in_(uris))),
+        col(Event.biz_location_id).in_(places or [-1]),
+        col(Event.id).in_(select(EventUri.event_id).where(col(EventUri.uri).in_(uris))),
     )
 
 
@@ -172,7 +179,7 @@ def read_token(token: str, fingerprint: str) -> tuple[int, int | None]:
     return after, (None if left is None else int(left))
 
 
-def fingerprint(params: dict) -> str:
+def fingerprint(params: dict[str, Any]) -> str:
     """A short digest of a query's parameters (a page token is valid for its query only)."""
     text = json.dumps(params, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]

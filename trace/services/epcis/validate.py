@@ -6,24 +6,30 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from trace.domain import epcis_rules
 from trace.domain.errors import DomainError
+
+if TYPE_CHECKING:
+    import fastjsonschema
+    import jsonschema
 
 
 class CaptureRefused(DomainError):
     """A document that cannot be captured; `errors` name each event (index) and why."""
 
-    def __init__(self, message: str, errors: list[dict] | None = None, status: int = 400):
+    def __init__(self, message: str, errors: list[dict[str, Any]] | None = None, status: int = 400):
         super().__init__(message)
         self.errors = errors or []
         self.status = status
 
 
 @lru_cache(maxsize=4)
-def _schema(path: str) -> dict:
+def _schema(path: str) -> dict[str, Any]:
     try:
-        return json.loads(Path(path).read_text())
+        schema: dict[str, Any] = json.loads(Path(path).read_text())
+        return schema
     except OSError as error:
         raise CaptureRefused(
             f"the EPCIS JSON schema is not at {path} (set TRACE_EPCIS_SCHEMA_PATH): {error}",
@@ -32,7 +38,7 @@ def _schema(path: str) -> dict:
 
 
 @lru_cache(maxsize=4)
-def _fast_validator(path: str):
+def _fast_validator(path: str) -> fastjsonschema.Validator:
     # fastjsonschema compiles the schema to Python once: ~50 µs an event instead of ~1 ms with
     # the reference `jsonschema`, which agrees with it (tests/epcis/test_schema.py) and still
     # writes the messages when a document fails. `format: uri` is not enforced, as `jsonschema`
@@ -42,7 +48,7 @@ def _fast_validator(path: str):
     return fastjsonschema.compile(_schema(path), formats={"uri": lambda _value: True})
 
 
-def _reference_validator(path: str):
+def _reference_validator(path: str) -> jsonschema.Draft7Validator:
     import jsonschema
 
     return jsonschema.Draft7Validator(
@@ -50,18 +56,20 @@ def _reference_validator(path: str):
     )
 
 
-def event_list(document: dict) -> list:
+def event_list(document: dict[str, Any]) -> list[Any]:
     """The events of an EPCISDocument or EPCISQueryDocument (REST binding: capture takes both)."""
     body = document.get("epcisBody") if isinstance(document, dict) else None
     if not isinstance(body, dict):
         return []
-    if isinstance(body.get("eventList"), list):
-        return body["eventList"]
+    events = body.get("eventList")
+    if isinstance(events, list):
+        return events
     results = (body.get("queryResults") or {}).get("resultsBody") or {}
-    return results.get("eventList") if isinstance(results.get("eventList"), list) else []
+    found = results.get("eventList")
+    return found if isinstance(found, list) else []
 
 
-def schema_errors(document: dict, schema_path: str) -> list[dict]:
+def schema_errors(document: dict[str, Any], schema_path: str) -> list[dict[str, Any]]:
     """What is wrong with `document` against EPCIS-JSON-Schema.json: `[]`, or one entry per
     failing event (`index`, `reason`) and for the envelope (`index: None`)."""
     import fastjsonschema
@@ -93,20 +101,20 @@ def schema_errors(document: dict, schema_path: str) -> list[dict]:
     return errors
 
 
-def _alone(event, document: dict):
+def _alone(event: Any, document: dict[str, Any]) -> Any:
     """An event checked on its own, as the schema checks events (they need an @context)."""
     if isinstance(event, dict) and "@context" not in event:
         return {"@context": document.get("@context", []), **event}
     return event
 
 
-def _reason(error) -> str:
+def _reason(error: jsonschema.ValidationError) -> str:
     where = "/".join(str(p) for p in error.absolute_path)
     message = error.message if len(error.message) < 300 else error.message[:300] + "…"
     return f"{where}: {message}" if where else message
 
 
-def within_bounds(document: dict, events: list, max_text: int) -> None:
+def within_bounds(document: dict[str, Any], events: list[Any], max_text: int) -> None:
     """Refuse non-finite numbers (400) and texts longer than `max_text` (422), naming where."""
     if not isinstance(document, dict):
         return  # not a document at all: the schema check says so
@@ -124,9 +132,9 @@ def within_bounds(document: dict, events: list, max_text: int) -> None:
             ]
             raise CaptureRefused(summary(errors), errors)
     for index, part in places:
-        found = epcis_rules.too_long(part, max_text)
-        if found:
-            path, length = found
+        too_long = epcis_rules.too_long(part, max_text)
+        if too_long:
+            path, length = too_long
             errors = [
                 {
                     "index": index,
@@ -146,7 +154,7 @@ def epcis_terms() -> frozenset[str]:
     return frozenset(k for item in items if isinstance(item, dict) for k in item)
 
 
-def vocabulary_errors(document: dict, events: list) -> list[dict]:
+def vocabulary_errors(document: dict[str, Any], events: list[Any]) -> list[dict[str, Any]]:
     """What GS1's schema lets through and no consumer can read (`epcis_rules`): a prefix
     declared twice, CBV values that are neither a CBV word nor a URI, extension fields
     without a namespace, event types beyond the five."""
@@ -184,7 +192,7 @@ def vocabulary_errors(document: dict, events: list) -> list[dict]:
     return errors
 
 
-def summary(errors: list[dict]) -> str:
+def summary(errors: list[dict[str, Any]]) -> str:
     first = errors[0]
     where = "the document" if first["index"] is None else f"event {first['index']}"
     more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
