@@ -11,7 +11,7 @@ from trace.domain.errors import Forbidden, Invalid, RuleViolation
 from trace.domain.events import CORRECTABLE
 from trace.domain.quantities import require_harvest_correction, require_receipts_correction
 
-from .common import existing, id_of, lock_chain, now, record, unit_of_work
+from .common import existing, lock_chain, now, record, unit_of_work
 from .lots import LIFTS_HOLDS, hold_lifted, may_lift_hold
 
 
