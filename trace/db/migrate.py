@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from trace.config import ROOT
 
 
-def alembic_config(engine: Engine) -> Config:
+def alembic_config(engine: Engine | None) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(ROOT / "migrations"))
     cfg.attributes["engine"] = engine

@@ -4,10 +4,11 @@ version (a row edited behind the service no longer matches it)."""
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from typing import Any
+
+from sqlmodel import Session, col, select
 
 from trace.db.models import (
-    ChainHead,
     Checkpoint,
     Event,
     Location,
@@ -18,11 +19,11 @@ from trace.db.models import (
 from trace.domain.events import GENESIS_HASH, canonical, chain_hash
 from trace.domain.masterdata import location_state, product_state
 
-from .common import event_content, version_content_of
+from .common import chain_head, event_content, id_of, version_content_of
 from .evidence import check_checkpoints
 
 
-def verify(session: Session, trusted_key: bytes | set[bytes] | None = None) -> dict:
+def verify(session: Session, trusted_key: bytes | set[bytes] | None = None) -> dict[str, Any]:
     """`ok` with the count checked, or the first broken event and what is wrong with it; and
     each signed checkpoint checked against the recomputed chain (`trusted_key`: the
     organisation's raw public key, when known)."""
@@ -49,12 +50,12 @@ def verify(session: Session, trusted_key: bytes | set[bytes] | None = None) -> d
     return result
 
 
-def _verify_chain(session: Session, marks: set[int]) -> dict:
+def _verify_chain(session: Session, marks: set[int | None]) -> dict[str, Any]:
     expected_prev = GENESIS_HASH
     checked = 0
     broken = None
-    hashes = {}
-    query = select(Event).order_by(Event.id).execution_options(yield_per=2000)
+    hashes: dict[int, str] = {}
+    query = select(Event).order_by(col(Event.id)).execution_options(yield_per=2000)
     for event in session.exec(query):
         if event.prev_hash != expected_prev:
             broken = (
@@ -68,9 +69,9 @@ def _verify_chain(session: Session, marks: set[int]) -> dict:
             break
         expected_prev = event.hash
         if event.id in marks:
-            hashes[event.id] = event.hash
+            hashes[id_of(event)] = event.hash
         checked += 1
-    head = session.get(ChainHead, 1)
+    head = chain_head(session)
     if broken is None and head.last_hash != expected_prev:
         return {
             "ok": False,
@@ -106,7 +107,7 @@ def _verify_chain(session: Session, marks: set[int]) -> dict:
     }
 
 
-def verify_masterdata(session: Session) -> dict:
+def verify_masterdata(session: Session) -> dict[str, Any]:
     """The master-data chain recomputed, its head checked, and each place (with its codes) and
     product compared with its newest version: `broken` names the first that fails."""
     checked, newest, broken = _walk_versions(session)
@@ -117,14 +118,16 @@ def verify_masterdata(session: Session) -> dict:
 
 def _walk_versions(
     session: Session,
-) -> tuple[int, dict[tuple[str, int], MasterDataVersion], dict | None]:
+) -> tuple[int, dict[tuple[str, int], MasterDataVersion], dict[str, Any] | None]:
     """The versions checked, the newest of each place and product, and the first break of
     the chain (a version or the chain head), or None."""
     expected_prev = GENESIS_HASH
     checked = 0
     newest: dict[tuple[str, int], MasterDataVersion] = {}
     query = (
-        select(MasterDataVersion).order_by(MasterDataVersion.id).execution_options(yield_per=2000)
+        select(MasterDataVersion)
+        .order_by(col(MasterDataVersion.id))
+        .execution_options(yield_per=2000)
     )
     for version in session.exec(query):
         reason = None
@@ -140,7 +143,7 @@ def _walk_versions(
         expected_prev = version.hash
         newest[(version.entity, version.entity_id)] = version
         checked += 1
-    if session.get(ChainHead, 1).masterdata_hash != expected_prev:
+    if chain_head(session).masterdata_hash != expected_prev:
         return (
             checked,
             newest,
@@ -155,24 +158,24 @@ def _walk_versions(
     return checked, newest, None
 
 
-def _current_states(session: Session) -> list[tuple[str, int, dict]]:
+def _current_states(session: Session) -> list[tuple[str, int, dict[str, Any]]]:
     """Every place (with its codes) and product as its row says now."""
-    codes: dict[int, list[dict]] = {}
-    for code in session.exec(select(LocationCode).order_by(LocationCode.id)):
+    codes: dict[int, list[dict[str, Any]]] = {}
+    for code in session.exec(select(LocationCode).order_by(col(LocationCode.id))):
         codes.setdefault(code.location_id, []).append(code.model_dump())
     rows = [
-        ("location", p.id, location_state(p.model_dump(), codes.get(p.id, [])))
-        for p in session.exec(select(Location).order_by(Location.id))
+        ("location", id_of(p), location_state(p.model_dump(), codes.get(id_of(p), [])))
+        for p in session.exec(select(Location).order_by(col(Location.id)))
     ]
     return rows + [
-        ("product", p.id, product_state(p.model_dump()))
-        for p in session.exec(select(Product).order_by(Product.id))
+        ("product", id_of(p), product_state(p.model_dump()))
+        for p in session.exec(select(Product).order_by(col(Product.id)))
     ]
 
 
 def _edited_behind(
-    rows: list[tuple[str, int, dict]], newest: dict[tuple[str, int], MasterDataVersion]
-) -> dict | None:
+    rows: list[tuple[str, int, dict[str, Any]]], newest: dict[tuple[str, int], MasterDataVersion]
+) -> dict[str, Any] | None:
     """The first row without a version or unlike its newest version, or None."""
     for entity, ident, state in rows:
         version = newest.get((entity, ident))
@@ -191,7 +194,7 @@ def _edited_behind(
     return None
 
 
-def _named(version: MasterDataVersion, reason: str) -> dict:
+def _named(version: MasterDataVersion, reason: str) -> dict[str, Any]:
     return {
         "id": version.id,
         "event_id": None,
@@ -203,7 +206,7 @@ def _named(version: MasterDataVersion, reason: str) -> dict:
     }
 
 
-def _row(entity: str, ident: int, reason: str) -> dict:
+def _row(entity: str, ident: int, reason: str) -> dict[str, Any]:
     return {
         "id": None,
         "event_id": None,

@@ -20,10 +20,11 @@ import os
 import shutil
 import sqlite3
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
@@ -82,7 +83,7 @@ class Summary:
 @dataclass
 class Restored:
     summary: Summary
-    verify: dict  # audit.verify's answer over the restored database
+    verify: dict[str, Any]  # audit.verify's answer over the restored database
     head_revision: str | None  # the newest migration this version of trace has
 
     @property
@@ -145,8 +146,9 @@ def holds_data(url: str) -> bool:
         engine.dispose()
 
 
-def _summarise(one, engine: str) -> Summary:
-    """A summary through `one(sql) -> first row`, on any DB-API or SQLAlchemy connection."""
+def _summarise(one: Callable[[str], Any], engine: str) -> Summary:
+    """A summary through `one(sql) -> first row`, on any DB-API or SQLAlchemy connection (a
+    DB-API row is untyped)."""
     listing = (
         "SELECT group_concat(name) FROM sqlite_master WHERE type = 'table'"
         if engine == "sqlite"
@@ -244,7 +246,7 @@ def _quick_check(db: sqlite3.Connection, what: str, path: Path) -> None:
         )
 
 
-def _libpq(url: str) -> tuple[str, dict]:
+def _libpq(url: str) -> tuple[str, dict[str, str]]:
     """A libpq connection URI for the client programs, the password passed in the environment
     (never on a command line other users can read)."""
     parsed: URL = make_url(url)
@@ -281,7 +283,7 @@ def pg_program(name: str) -> str:
     )
 
 
-def _run(command: list[str], env: dict) -> None:
+def _run(command: list[str], env: dict[str, str]) -> None:
     result = subprocess.run(command, capture_output=True, text=True, env=env)
     if result.returncode != 0:
         detail = (result.stderr or result.stdout).strip().splitlines()[-5:]

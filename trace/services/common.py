@@ -5,15 +5,15 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
-from typing import TypeVar
+from typing import Any, Protocol, TypeVar
 
 import orjson
 from sqlalchemy import func, text, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from trace.db.models import (
     ChainHead,
@@ -66,17 +66,35 @@ def unit_of_work(session: Session) -> Iterator[None]:
         raise
 
 
+class _Stored(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+def id_of(row: _Stored) -> int:
+    """The id of a row read from the database or flushed (only a new, unflushed row has none)."""
+    assert row.id is not None, "a stored row has an id"
+    return row.id
+
+
+def chain_head(session: Session, *, populate_existing: bool = False) -> ChainHead:
+    """The single chain_head row (the first migration inserts it)."""
+    head = session.get(ChainHead, 1, populate_existing=populate_existing)
+    if head is None:  # pragma: no cover - the first migration inserts it
+        raise RuntimeError("chain_head row missing: run `flask --app wsgi db upgrade`")
+    return head
+
+
 def lock_chain(session: Session) -> ChainHead:
     """Take the writers' lock (a row lock on PostgreSQL, the write lock on SQLite) first thing.
 
     Every use case that records something calls this before it reads what it will check, so
     two packers racing for the last 180 kg are served one after the other.
     """
-    session.execute(update(ChainHead).where(ChainHead.id == 1).values(writes=ChainHead.writes + 1))
-    head = session.get(ChainHead, 1, populate_existing=True)
-    if head is None:  # pragma: no cover - the first migration inserts it
-        raise RuntimeError("chain_head row missing: run `flask --app wsgi db upgrade`")
-    return head
+    session.execute(
+        update(ChainHead).where(col(ChainHead.id) == 1).values(writes=col(ChainHead.writes) + 1)
+    )
+    return chain_head(session, populate_existing=True)
 
 
 def next_value(session: Session, name: str, step: int = 1) -> int:
@@ -109,12 +127,12 @@ EVENT_FIELDS = (
 )
 
 
-def event_record(event: Event) -> dict:
+def event_record(event: Event) -> dict[str, Any]:
     """An event's content with its times as `datetime`s (what the EPCIS mapping reads)."""
     return {name: getattr(event, name) for name in EVENT_FIELDS}
 
 
-def event_content(event: Event) -> dict:
+def event_content(event: Event) -> dict[str, Any]:
     """The hashed content of an event: `event_record` with its times in UTC ISO 8601."""
     return event_record(event) | {
         "event_time": utc_iso(event.event_time),
@@ -146,7 +164,7 @@ def record(
     *,
     event_time: datetime,
     actor: User | None,
-    data: dict,
+    data: dict[str, Any],
     location_id: int | None = None,
     refs: Iterable[str] = (),
     edges: Iterable[tuple[str, str, float | None, str | None]] = (),
@@ -178,10 +196,11 @@ def record(
     session.flush()
     head.last_hash = event.hash
     head.last_event_id = event.id
+    event_id = id_of(event)
     for ref in dict.fromkeys(refs):
-        session.add(EventRef(event_id=event.id, node=ref))
+        session.add(EventRef(event_id=event_id, node=ref))
     for src, dst, quantity, uom in edges:
-        session.add(Edge(src=src, dst=dst, event_id=event.id, quantity=quantity, uom=uom))
+        session.add(Edge(src=src, dst=dst, event_id=event_id, quantity=quantity, uom=uom))
     return event
 
 
@@ -191,8 +210,8 @@ def record_version(
     entity: str,
     entity_id: int,
     *,
-    before: dict | None,
-    after: dict,
+    before: dict[str, Any] | None,
+    after: dict[str, Any],
     actor: User | None,
     valid_from: datetime | None = None,
 ) -> MasterDataVersion | None:
@@ -219,7 +238,7 @@ def record_version(
     return version
 
 
-def version_content_of(version: MasterDataVersion) -> dict:
+def version_content_of(version: MasterDataVersion) -> dict[str, Any]:
     return version_content(
         version.entity,
         version.entity_id,
@@ -234,7 +253,7 @@ def version_content_of(version: MasterDataVersion) -> dict:
 EVENT_COLUMNS = ("id", *EVENT_FIELDS, "prev_hash", "hash")
 
 
-def append_events(session: Session, head: ChainHead, rows: list[dict]) -> list[int]:
+def append_events(session: Session, head: ChainHead, rows: list[dict[str, Any]]) -> list[int]:
     """Append many events at once, in order, under the chain lock `head` (the bulk path of
     `record`): ids are taken after the newest event, each hash is chained to the one before
     exactly as `record` chains it, and the rows go in with one bulk insert. Returns the ids.
@@ -306,7 +325,7 @@ def _instant(moment: datetime) -> tuple[str, str]:
 _PLAIN = frozenset({str, int, type(None)})
 
 
-def _content(row: dict, data: bytes, event_time: str, record_time: str) -> bytes:
+def _content(row: dict[str, Any], data: bytes, event_time: str, record_time: str) -> bytes:
     """`canonical(event_content(row))` without writing the data again (`data` is its canonical
     JSON) and with the times already written (tests/epcis/test_domain.py holds the two equal).
     The other columns are strings, integers or null, which orjson writes as the standard
@@ -338,7 +357,7 @@ def _content(row: dict, data: bytes, event_time: str, record_time: str) -> bytes
 
 
 def bulk_insert(
-    session: Session, table: str, columns: Sequence[str], rows: Sequence[tuple]
+    session: Session, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
 ) -> None:
     """Insert plain rows in the session's transaction as fast as the database takes them:
     COPY on PostgreSQL, executemany on SQLite (measured: COPY loads a million rows in about a second where executemany takes twenty). Dicts and lists become JSON,
@@ -349,6 +368,7 @@ def bulk_insert(
     names = ", ".join(columns)
     if connection.dialect.name == "postgresql":
         driver = connection.connection.driver_connection
+        assert driver is not None, "an open connection has its driver's connection"
         with driver.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row([_pg_value(value) for value in row])
@@ -364,7 +384,7 @@ def bulk_insert(
     connection.exec_driver_sql(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
 
 
-def _pg_value(value):
+def _pg_value(value: Any) -> Any:
     return json.dumps(value) if isinstance(value, dict | list) else value
 
 
@@ -374,13 +394,13 @@ def _sqlite_time(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
-def _sqlite_converter(rows: Sequence[tuple], index: int):
+def _sqlite_converter(rows: Sequence[tuple[Any, ...]], index: int) -> Callable[[Any], Any] | None:
     """How a column's values must change for sqlite3 (None: they go as they are)."""
     kinds = {type(row[index]) for row in rows[:1000]} - {type(None), str, int, float, bool}
     return _sqlite_value if kinds else None
 
 
-def _sqlite_value(value):
+def _sqlite_value(value: Any) -> Any:
     if isinstance(value, datetime):
         return _sqlite_time(value)
     if isinstance(value, dict | list):

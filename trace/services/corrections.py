@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from typing import Any
+
+from sqlmodel import Session, col, select
 
 from trace.db.models import Event, EventRef, Lot, User
 from trace.domain.errors import Forbidden, Invalid, RuleViolation
@@ -13,10 +15,12 @@ from .common import existing, lock_chain, now, record, unit_of_work
 from .lots import LIFTS_HOLDS, hold_lifted, may_lift_hold
 
 
-def effective_data(session: Session, event: Event) -> dict:
+def effective_data(session: Session, event: Event) -> dict[str, Any]:
     """An event's data with the changes of its corrections applied, oldest first."""
     data = dict(event.data)
-    for fix in session.exec(select(Event).where(Event.corrects_id == event.id).order_by(Event.id)):
+    for fix in session.exec(
+        select(Event).where(col(Event.corrects_id) == event.id).order_by(col(Event.id))
+    ):
         data.update(fix.data.get("changes", {}))
     return data
 
@@ -24,13 +28,22 @@ def effective_data(session: Session, event: Event) -> dict:
 def lot_of(session: Session, event: Event) -> Lot | None:
     """The lot an event is about (None: it concerns no lot)."""
     ref = session.exec(
-        select(EventRef.node).where(EventRef.event_id == event.id, EventRef.node.like("lot:%"))
+        select(EventRef.node).where(
+            col(EventRef.event_id) == event.id, col(EventRef.node).like("lot:%")
+        )
     ).first()
     return session.get(Lot, int(ref.split(":")[1])) if ref else None
 
 
-def _apply_quantity(session: Session, event: Event, old: float, new: float) -> None:
+def _lot_of(session: Session, event: Event) -> Lot:
+    """The lot of a harvest, receipt or inspection (each names its lot)."""
     lot = lot_of(session, event)
+    assert lot is not None, f"a {event.type} event names its lot"
+    return lot
+
+
+def _apply_quantity(session: Session, event: Event, old: float, new: float) -> None:
+    lot = _lot_of(session, event)
     if event.type == "harvest":
         require_harvest_correction(lot, new)
         lot.quantity = new
@@ -44,12 +57,12 @@ def _apply_quantity(session: Session, event: Event, old: float, new: float) -> N
 def _apply_result(session: Session, actor: User, event: Event, result: str) -> bool:
     """Set the lot's hold from the corrected result if `event` is its latest inspection;
     whether that lifted a hold."""
-    lot = lot_of(session, event)
+    lot = _lot_of(session, event)
     latest = session.exec(
         select(Event.id)
-        .join(EventRef, EventRef.event_id == Event.id)
-        .where(EventRef.node == f"lot:{lot.id}", Event.type == "inspect")
-        .order_by(Event.id.desc())
+        .join(EventRef, col(EventRef.event_id) == col(Event.id))
+        .where(col(EventRef.node) == f"lot:{lot.id}", col(Event.type) == "inspect")
+        .order_by(col(Event.id).desc())
     ).first()
     if latest != event.id:
         return False
@@ -86,7 +99,7 @@ def _original(session: Session, actor: User, ident: int) -> Event:
     return original
 
 
-def _check_fields(kind: str, changes: dict) -> None:
+def _check_fields(kind: str, changes: dict[str, Any]) -> None:
     allowed = CORRECTABLE[kind]
     for key in changes:
         if key not in allowed:
@@ -101,7 +114,9 @@ def _check_fields(kind: str, changes: dict) -> None:
             )
 
 
-def _apply(session: Session, actor: User, original: Event, before: dict, changes: dict) -> bool:
+def _apply(
+    session: Session, actor: User, original: Event, before: dict[str, Any], changes: dict[str, Any]
+) -> bool:
     """Carry the changed quantity or result into the lot's state; whether a hold was lifted."""
     if "quantity" in changes:
         new = changes["quantity"]
@@ -124,7 +139,7 @@ def _apply(session: Session, actor: User, original: Event, before: dict, changes
     return _apply_result(session, actor, original, changes["result"])
 
 
-def correct(session: Session, actor: User, ident: int, data: dict) -> Event:
+def correct(session: Session, actor: User, ident: int, data: dict[str, Any]) -> Event:
     """Record that event `ident` was wrong: why, and (where it can) what it should have said."""
     with unit_of_work(session):
         head = lock_chain(session)

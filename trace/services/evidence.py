@@ -29,13 +29,14 @@ import os
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from sqlalchemy import func
 from sqlalchemy import select as sql_select
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from trace.db.models import ChainHead, Checkpoint, Event
 from trace.domain.errors import RuleViolation
@@ -111,7 +112,7 @@ def rotate_key(key_path: Path) -> Ed25519PrivateKey:
     return key
 
 
-def _entry(key: Ed25519PrivateKey, since: datetime | None) -> dict:
+def _entry(key: Ed25519PrivateKey, since: datetime | None) -> dict[str, Any]:
     raw = raw_public(key)
     return {
         "fingerprint": fingerprint(raw),
@@ -124,21 +125,21 @@ def _entry(key: Ed25519PrivateKey, since: datetime | None) -> dict:
     }
 
 
-def _ring(key_path: Path) -> list[dict]:
+def _ring(key_path: Path) -> list[dict[str, Any]]:
     path = keyring_path(key_path)
     if not path.exists():
         return []
     return list(json.loads(path.read_text())["keys"])
 
 
-def _save_ring(key_path: Path, entries: list[dict]) -> None:
+def _save_ring(key_path: Path, entries: list[dict[str, Any]]) -> None:
     path = keyring_path(key_path)
     partial = path.with_name(path.name + ".new")
     partial.write_text(json.dumps({"keys": entries}, indent=1) + "\n")
     os.replace(partial, path)
 
 
-def published_keys(key_path: Path) -> list[dict]:
+def published_keys(key_path: Path) -> list[dict[str, Any]]:
     """Every public key this instance has signed with, oldest first: fingerprint, key (raw in
     base64 and PEM), `validFrom`/`validUntil` (UTC; None: still signing) and status. A key made
     before the ring existed is listed as current with no known start (`validFrom` None: its
@@ -150,7 +151,7 @@ def published_keys(key_path: Path) -> list[dict]:
     return ring
 
 
-def keys_document(key_path: Path, issuer: str) -> dict:
+def keys_document(key_path: Path, issuer: str) -> dict[str, Any]:
     """What `/.well-known/trace-keys.json` publishes (docs/epcis.md, "Verifying evidence")."""
     return {
         "type": "trace-signing-keys",
@@ -210,7 +211,7 @@ def _b64(data: bytes) -> str:
 # --- checkpoints -------------------------------------------------------------------------------
 
 
-def checkpoint_statement(checkpoint: Checkpoint) -> dict:
+def checkpoint_statement(checkpoint: Checkpoint) -> dict[str, Any]:
     """What a checkpoint's signature covers."""
     return {
         "type": "trace-checkpoint",
@@ -246,19 +247,20 @@ def make_checkpoint(session: Session, key: Ed25519PrivateKey, reason: str = "man
     return checkpoint
 
 
-def head_statement(session: Session, key: Ed25519PrivateKey) -> dict:
+def head_statement(session: Session, key: Ed25519PrivateKey) -> dict[str, Any]:
     """The chain head as it is now, signed like a checkpoint but written nowhere (`id` None):
     what a signed export carries, so that no GET writes to the database. Head and count come
     from one statement, so they agree."""
-    head = ChainHead.__table__
     counted = (
         sql_select(func.count())
         .select_from(Event)
-        .where(Event.id <= head.c.last_event_id)
+        .where(col(Event.id) <= col(ChainHead.last_event_id))
         .scalar_subquery()
     )
     row = session.execute(
-        sql_select(head.c.last_event_id, head.c.last_hash, counted).where(head.c.id == 1)
+        sql_select(col(ChainHead.last_event_id), col(ChainHead.last_hash), counted).where(
+            col(ChainHead.id) == 1
+        )
     ).first()
     last_id, chain_hash, count = row if row is not None else (None, "0" * 64, 0)
     raw = raw_public(key)
@@ -286,7 +288,7 @@ def checkpoint_due(session: Session, interval_seconds: float) -> bool:
 
 
 def list_checkpoints(session: Session) -> list[Checkpoint]:
-    return list(session.exec(select(Checkpoint).order_by(Checkpoint.id)))
+    return list(session.exec(select(Checkpoint).order_by(col(Checkpoint.id))))
 
 
 def trusted_keys(key_path: Path) -> set[bytes] | None:
@@ -299,7 +301,7 @@ def check_checkpoints(
     hashes: dict[int, str],
     checked: int,
     trusted: bytes | Iterable[bytes] | None = None,
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Each checkpoint against the recomputed chain: `hashes` maps the event ids checkpoints
     name to the hash the chain recomputed for them, `checked` is how many events verified.
 
@@ -361,7 +363,7 @@ def check_checkpoints(
 
 def sign_file(
     session: Session, key: Ed25519PrivateKey, content: bytes, content_type: str, file_name: str
-) -> dict:
+) -> dict[str, Any]:
     """The signed envelope of one file, with the chain head signed inside it (nothing is
     written: stored checkpoints come from `flask --app wsgi checkpoint`)."""
     checkpoint = head_statement(session, key)
@@ -387,7 +389,7 @@ def sign_file(
     }
 
 
-def check_on_instance(session: Session, envelope: dict, key_path: Path) -> list[str]:
+def check_on_instance(session: Session, envelope: dict[str, Any], key_path: Path) -> list[str]:
     """What is wrong with `envelope` as evidence of this instance, beyond the file's own
     signature (which `tools/verify_evidence.py` checks): the key must be one this instance
     signs or signed with, used within its period; the checkpoint inside must be one this
@@ -443,7 +445,7 @@ def check_on_instance(session: Session, envelope: dict, key_path: Path) -> list[
     return problems
 
 
-def _head_problems(session: Session, point: dict, key_path: Path) -> list[str]:
+def _head_problems(session: Session, point: dict[str, Any], key_path: Path) -> list[str]:
     """What is wrong with a chain head signed on the fly, as this instance's database sees it."""
     from .audit import verify as verify_chain
 
@@ -458,7 +460,7 @@ def _head_problems(session: Session, point: dict, key_path: Path) -> list[str]:
             "chain was rewritten after the file was signed"
         ]
     counted = session.execute(
-        sql_select(func.count()).select_from(Event).where(Event.id <= last)
+        sql_select(func.count()).select_from(Event).where(col(Event.id) <= last)
     ).scalar_one()
     if counted != point.get("events"):
         return [

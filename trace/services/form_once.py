@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from trace.db.models import FormOnce
 
@@ -29,7 +29,7 @@ def claim(session: Session, token: str, user_id: int) -> bool:
 
 def forget_old(session: Session) -> None:
     """Forget the tokens of forms sent long ago."""
-    session.execute(delete(FormOnce).where(FormOnce.created_at < now() - KEEP_TOKENS))
+    session.execute(delete(FormOnce).where(col(FormOnce.created_at) < now() - KEEP_TOKENS))
     session.commit()
 
 

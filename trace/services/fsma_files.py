@@ -8,6 +8,7 @@ import csv
 import io
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from . import spreadsheet
 
@@ -20,7 +21,7 @@ GLOSSARY: list[tuple[str, str, str]] = [(name, cfr, meaning) for name, cfr, mean
 COLUMNS = [name for name, _, _ in GLOSSARY]
 
 
-def to_csv(table: list[dict]) -> bytes:
+def to_csv(table: list[dict[str, Any]]) -> bytes:
     """UTF-8 with a byte-order mark; every cell through the one spreadsheet writer."""
     return spreadsheet.csv_bytes(COLUMNS, ([row[c] for c in COLUMNS] for row in table))
 
@@ -29,14 +30,16 @@ def glossary_csv() -> bytes:
     return spreadsheet.csv_bytes(_HEADER, GLOSSARY)
 
 
-def to_xlsx(table: list[dict], title: str, created: datetime) -> bytes:
+def to_xlsx(table: list[dict[str, Any]], title: str, created: datetime) -> bytes:
     """A workbook: the KDEs (frozen header, filters, so it sorts) and a Glossary sheet."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.worksheet import Worksheet
 
     book = Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet), "a new workbook opens on its one worksheet"
     sheet.title = "FSMA 204 KDEs"
     spreadsheet.append_row(sheet, COLUMNS)
     for row in table:

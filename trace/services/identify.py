@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import text
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from trace.db.models import Location, Lot, Pallet, Product, Shipment, node
 from trace.domain.errors import Invalid, NotFound
@@ -119,12 +119,14 @@ def _sscc_shaped(code: str) -> bool:
 
 def _plain(session: Session, code: str) -> Identified | None:
     digits = code.isascii() and code.isdigit()
+    sscc = _valid(Sscc, code) if len(code) == 18 else None
+    gtin = _valid(Gtin, code)
     shape = {
         "code": code,
         "container": code.upper(),
-        "sscc": _valid(Sscc, code) if len(code) == 18 else None,
+        "sscc": sscc,
         "gln": _valid(Gln, code) if len(code) == 13 else None,
-        "gtin": _valid(Gtin, code),
+        "gtin": gtin,
         "shipment": int(code) if digits and len(code) <= 9 else None,
     }
     rows = session.execute(_PLAIN, shape).all()
@@ -132,7 +134,7 @@ def _plain(session: Session, code: str) -> Identified | None:
         return None
     first = rows[0]
     ids = tuple(r.id for r in rows if r.rank == first.rank)
-    key = {"pallet": shape["sscc"], "product": shape["gtin"]}.get(first.kind) or code
+    key = {"pallet": sscc, "product": gtin}.get(first.kind) or code
     return Identified(first.kind, key, first.id, Reading(code, "plain"), ids)
 
 
@@ -186,7 +188,9 @@ def shipments(session: Session, found: Identified) -> list[Shipment]:
     """The shipments a shipment's number, container or document names, newest first."""
     return list(
         session.exec(
-            select(Shipment).where(Shipment.id.in_(found.ids)).order_by(Shipment.id.desc())
+            select(Shipment)
+            .where(col(Shipment.id).in_(found.ids))
+            .order_by(col(Shipment.id).desc())
         )
     )
 
@@ -202,7 +206,9 @@ def find_lot(session: Session, gtin: Gtin | None, code: str) -> Lot | None:
     """The lot `code`; with a GTIN, only if it is a lot of that product."""
     query = select(Lot).where(Lot.code == code)
     if gtin is not None:
-        query = query.join(Product, Product.id == Lot.product_id).where(Product.gtin == gtin.value)
+        query = query.join(Product, col(Product.id) == col(Lot.product_id)).where(
+            Product.gtin == gtin.value
+        )
     return session.exec(query).first()
 
 

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from trace.db.graph import walk
 from trace.db.models import Event, Location, Lot, Pallet, PalletContent, Shipment, User
 from trace.db.models import node as node_of
 
 from . import label_serials, lots, masterdata, packing, shipments, tracing
-from .common import get_lot
+from .common import get_lot, id_of
 
 
 @dataclass
@@ -25,7 +26,7 @@ class LotPage:
 
     lot: Lot
     node: str
-    state: dict
+    state: dict[str, Any]
     events: list[Event]
     printed: list[tuple[int, int]]
     pallets: list[tuple[Pallet, int]]
@@ -40,7 +41,7 @@ class PalletPage:
     contents: list[tuple[Lot, int]]
     events: list[Event]
     shipment: Shipment | None
-    place: dict | None
+    place: dict[str, Any] | None
 
 
 @dataclass
@@ -52,8 +53,8 @@ class ShipmentPage:
     node: str
     pallets: list[tuple[Pallet, list[tuple[Lot, int]]]]
     events: list[Event]
-    exporter: dict | None
-    consignee: dict | None
+    exporter: dict[str, Any] | None
+    consignee: dict[str, Any] | None
 
 
 @dataclass
@@ -69,13 +70,13 @@ def lot_page(session: Session, code: str) -> LotPage:
     lot = get_lot(session, code)
     on_pallets = session.exec(
         select(Pallet, PalletContent.cartons)
-        .join(PalletContent, PalletContent.pallet_id == Pallet.id)
+        .join(PalletContent, col(PalletContent.pallet_id) == col(Pallet.id))
         .where(PalletContent.lot_id == lot.id)
-        .order_by(Pallet.id)
+        .order_by(col(Pallet.id))
     )
     return LotPage(
         lot=lot,
-        node=node_of("lot", lot.id),
+        node=node_of("lot", id_of(lot)),
         state=lots.lot_state(session, lot),
         events=lots.timeline(session, lot),
         printed=label_serials.printed_serials(session, lot) if lot.kind == "packed" else [],
@@ -89,9 +90,9 @@ def pallet_page(session: Session, sscc: str) -> PalletPage:
     where = masterdata.history(session, [pallet.location_id])
     return PalletPage(
         pallet=pallet,
-        node=node_of("pallet", pallet.id),
+        node=node_of("pallet", id_of(pallet)),
         contents=packing.pallet_contents(session, pallet),
-        events=lots.events_of(session, [node_of("pallet", pallet.id)]),
+        events=lots.events_of(session, [node_of("pallet", id_of(pallet))]),
         shipment=shipments.get_shipment(session, pallet.shipment_id)
         if pallet.shipment_id
         else None,
@@ -105,7 +106,7 @@ def shipment_page(session: Session, ident: int) -> ShipmentPage:
     then = masterdata.history(session, [shipment.exporter_id, shipment.consignee_id])
     return ShipmentPage(
         shipment=shipment,
-        node=node_of("shipment", shipment.id),
+        node=node_of("shipment", id_of(shipment)),
         pallets=[
             (p, packing.pallet_contents(session, p))
             for p in shipments.pallets_of(session, shipment)
@@ -122,9 +123,9 @@ def place_name(session: Session, ident: int) -> str | None:
     return place.name if place else None
 
 
-def around(session: Session, start: str) -> tuple[list[dict], list[dict]]:
+def around(session: Session, start: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The graph upstream and downstream of a node, described for the picture."""
-    edges = {}
+    edges: dict[tuple[str, str], dict[str, Any]] = {}
     for direction in ("backward", "forward"):
         for row in walk(session, [start], direction):
             edges[(row.src, row.dst)] = {
@@ -146,5 +147,5 @@ def names_in(session: Session, events: Iterable[Event]) -> EventNames:
     }
     ids.discard(None)
     users = {e.user_id for e in events} - {None}
-    people = {u.id: u.name for u in session.exec(select(User).where(User.id.in_(users)))}
+    people = {id_of(u): u.name for u in session.exec(select(User).where(col(User.id).in_(users)))}
     return EventNames(people=people, places=masterdata.history(session, ids))

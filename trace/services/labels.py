@@ -8,13 +8,14 @@ checked in `label_serials`; what a label says is read in `label_facts`.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from sqlmodel import Session, select
 
 from trace.db.models import LabelJob, Pallet, User
 from trace.domain.errors import Invalid, NotFound
 from trace.gs1.serials import SAMPLE
-from trace.labels.content import carton_labels, pallet_label, sticker_label
+from trace.labels.content import Label, carton_labels, pallet_label, sticker_label
 
 from .common import get_lot, now, unit_of_work
 from .label_facts import carton_market, lot_facts, pallet_facts, refuse_missing_codes
@@ -62,12 +63,12 @@ def other_job(
 def prepare(
     session: Session,
     actor: User,
-    request: dict,
+    request: dict[str, Any],
     *,
     base_url: str,
     company_prefix: str,
     preview: bool = False,
-) -> tuple[Iterable, str]:
+) -> tuple[Iterable[Label], str]:
     """Record the job (allocating serials for new cartons) and return the labels to render,
     lazily, with a file name. Everything that needs the database happens here, so the
     caller can stream the rendering without holding a transaction.
@@ -82,8 +83,8 @@ def prepare(
 
 
 def _pallet_labels(
-    session: Session, actor: User, request: dict, company_prefix: str, preview: bool
-) -> tuple[Iterable, str]:
+    session: Session, actor: User, request: dict[str, Any], company_prefix: str, preview: bool
+) -> tuple[Iterable[Label], str]:
     pallet = session.exec(select(Pallet).where(Pallet.sscc == request["sscc"])).first()
     if pallet is None:
         raise NotFound(
@@ -99,8 +100,8 @@ def _pallet_labels(
 
 
 def _stickers(
-    session: Session, actor: User, request: dict, base_url: str, preview: bool
-) -> tuple[Iterable, str]:
+    session: Session, actor: User, request: dict[str, Any], base_url: str, preview: bool
+) -> tuple[Iterable[Label], str]:
     lot = get_lot(session, request["lot"])
     label = sticker_label(base_url, lot.code)
     if preview:
@@ -110,7 +111,12 @@ def _stickers(
 
 
 def _record(
-    session: Session, actor: User, request: dict, *, lot_code: str | None, sscc: str | None
+    session: Session,
+    actor: User,
+    request: dict[str, Any],
+    *,
+    lot_code: str | None,
+    sscc: str | None,
 ) -> None:
     """Record a pallet or sticker job as asked."""
     other_job(
@@ -126,8 +132,8 @@ def _record(
 
 
 def _cartons(
-    session: Session, actor: User, request: dict, base_url: str, preview: bool
-) -> tuple[Iterable, str]:
+    session: Session, actor: User, request: dict[str, Any], base_url: str, preview: bool
+) -> tuple[Iterable[Label], str]:
     lot = get_lot(session, request["lot"])
     market = carton_market(session, lot, request.get("market"))
     refuse_unpacked(lot)
@@ -150,7 +156,9 @@ def _cartons(
     return carton_labels(facts, serials), name
 
 
-def check_count(session: Session, request: dict, pallet_max: int, sticker_max: int) -> None:
+def check_count(
+    session: Session, request: dict[str, Any], pallet_max: int, sticker_max: int
+) -> None:
     """Labels bounded by reality, before anything is recorded or drawn: a pallet carries a few
     labels (`pallet_max` per request), a lot's stickers are at most its cartons (a lot without
     cartons: `sticker_max`). Carton labels are bounded by the cartons left (carton_job)."""

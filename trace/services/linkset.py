@@ -5,6 +5,8 @@ its product, a pallet or a place, and the paths their pages live at. Pure data i
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from typing import Any
 from urllib.parse import quote
 
 from trace.gs1 import digital_link
@@ -34,8 +36,10 @@ def lot_path(lot_code: str, gtin: str | None) -> str:
     return gtin_path(gtin, lot_code) if gtin else f"/t/{quote(lot_code, safe='')}"
 
 
-def _link(href: str, title: str, kind: str | None = "text/html", langs=None) -> dict:
-    link = {"href": href, "title": title}
+def _link(
+    href: str, title: str, kind: str | None = "text/html", langs: Iterable[str] | None = None
+) -> dict[str, Any]:
+    link: dict[str, Any] = {"href": href, "title": title}
     if kind:
         link["type"] = kind
     if langs:
@@ -43,7 +47,7 @@ def _link(href: str, title: str, kind: str | None = "text/html", langs=None) -> 
     return link
 
 
-def _pages(anchor: str, title: str, languages: list[str]) -> list[dict]:
+def _pages(anchor: str, title: str, languages: list[str]) -> list[dict[str, Any]]:
     """The HTML page of an anchor, once per language (the resolver picks by Accept-Language).
 
     GS1's linkset schema takes a language or language-region as hreflang (``zh``, ``en-GB``),
@@ -58,13 +62,13 @@ def linkset(
     base: str,
     languages: list[str],
     *,
-    product: dict | None = None,
-    lot: dict | None = None,
+    product: dict[str, Any] | None = None,
+    lot: dict[str, Any] | None = None,
     serial: str | None = None,
-    pallet: dict | None = None,
-    place: dict | None = None,
+    pallet: dict[str, Any] | None = None,
+    place: dict[str, Any] | None = None,
     gtin: str | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """The links of a code and of every level above it (carton → lot → product).
 
     The default link of each anchor is its own HTML page (the resolver serves it in place);
@@ -85,6 +89,7 @@ def linkset(
     if lot is not None:
         code, what = lot["lot"]["code"], item or lot["commodity"]
         if serial is not None:
+            assert gtin is not None, "a carton's serial is read with its product's GTIN"
             anchor = base + gtin_path(gtin, code, serial)
             title = f"{what}, lot {code}, carton {serial}"
             entries.append(
@@ -97,7 +102,9 @@ def linkset(
     return {"linkset": entries}
 
 
-def _entry(anchor: str, description: str, link_type: str, title: str, languages: list[str]) -> dict:
+def _entry(
+    anchor: str, description: str, link_type: str, title: str, languages: list[str]
+) -> dict[str, Any]:
     """An anchor whose default link is its own page, which is also its link of `link_type`
     (one per language)."""
     return {
@@ -108,7 +115,9 @@ def _entry(anchor: str, description: str, link_type: str, title: str, languages:
     }
 
 
-def _lot_entry(base: str, languages: list[str], lot: dict, gtin: str | None, what: str) -> dict:
+def _lot_entry(
+    base: str, languages: list[str], lot: dict[str, Any], gtin: str | None, what: str
+) -> dict[str, Any]:
     """A lot's links: its page, its EPCIS events, the keys that sign them, its certificates."""
     code = lot["lot"]["code"]
     anchor = base + lot_path(code, gtin)
@@ -141,11 +150,11 @@ def _lot_entry(base: str, languages: list[str], lot: dict, gtin: str | None, wha
     return links
 
 
-def find_link(links: dict, wanted: str, language: str) -> dict | None:
+def find_link(links: dict[str, Any], wanted: str, language: str) -> dict[str, Any] | None:
     """The link of type `wanted` for the most specific anchor that has one, in `language`
     if there is a link in it."""
     for entry in links["linkset"]:
-        candidates = entry.get(wanted)
+        candidates: list[dict[str, Any]] | None = entry.get(wanted)
         if candidates:
             for link in candidates:
                 if {language, language.split("-")[0]} & set(link.get("hreflang", [])):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from trace.gs1 import GS1Error
 
@@ -37,7 +38,7 @@ class Problem:
     """
 
     kind: str
-    params: dict = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)
     detail: str = ""
 
 

@@ -21,6 +21,7 @@ from trace.db.models import User
 from trace.domain.errors import Invalid, RuleViolation
 
 from .common import unit_of_work
+from .users import stored
 
 ISSUER = "trace"
 RECOVERY_CODES = 10
@@ -50,7 +51,7 @@ def enabled(user: User) -> bool:
 def start(session: Session, user: User) -> str:
     """A new pending key for the user's authenticator app (their current one keeps working)."""
     with unit_of_work(session):
-        row = session.get(User, user.id)
+        row = stored(session, user)
         row.totp_pending = pyotp.random_base32()
         session.add(row)
     return row.totp_pending
@@ -88,7 +89,7 @@ def _use(row: User, secret: str | None, code: str) -> bool:
 
 def confirm(session: Session, user: User, code: str) -> list[str]:
     """The pending key becomes the user's once a code from it is right; the recovery codes."""
-    row = session.get(User, user.id)
+    row = stored(session, user)
     if not row.totp_pending:
         raise RuleViolation("no second factor is being set up", kind="second_factor.not_started")
     step = _step(row.totp_pending, code)
@@ -111,7 +112,7 @@ def _new_codes(row: User) -> list[str]:
 
 def new_recovery_codes(session: Session, user: User, code: str) -> list[str]:
     """Ten new recovery codes (the old ones stop working), with a code from the app."""
-    row = session.get(User, user.id)
+    row = stored(session, user)
     if not _use(row, row.totp_secret, code):
         raise _wrong_code()
     with unit_of_work(session):
@@ -122,7 +123,7 @@ def new_recovery_codes(session: Session, user: User, code: str) -> list[str]:
 
 def check(session: Session, user: User, code: str) -> bool:
     """A code from the app, or an unused recovery code (then used up)."""
-    row = session.get(User, user.id)
+    row = stored(session, user)
     if _use(row, row.totp_secret, code):
         with unit_of_work(session):
             session.add(row)
@@ -138,7 +139,7 @@ def check(session: Session, user: User, code: str) -> bool:
 
 
 def turn_off(session: Session, user: User, code: str) -> None:
-    row = session.get(User, user.id)
+    row = stored(session, user)
     if row.totp_required:
         raise RuleViolation(
             "an admin requires a second factor of this user", kind="second_factor.required"
@@ -153,7 +154,7 @@ def turn_off(session: Session, user: User, code: str) -> None:
 def require(session: Session, user: User, required: bool) -> User:
     """An admin's demand (or not) that the user logs in with a second factor."""
     with unit_of_work(session):
-        row = session.get(User, user.id)
+        row = stored(session, user)
         row.totp_required = required
         session.add(row)
     return row

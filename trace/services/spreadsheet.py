@@ -14,6 +14,10 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -22,14 +26,14 @@ FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 _NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 
 
-def neutral(value):
+def neutral(value: object) -> object:
     """A cell's value that no spreadsheet program calculates."""
     if isinstance(value, str) and value[:1] in FORMULA_LEADS:
         return "'" + value
     return value
 
 
-def csv_bytes(header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
     """UTF-8 with a byte-order mark (spreadsheet programs then read Vietnamese right), CRLF."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -38,7 +42,7 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
     return ("\ufeff" + out.getvalue()).encode()
 
 
-def append_row(sheet, values: Iterable) -> None:
+def append_row(sheet: Worksheet, values: Iterable[object]) -> None:
     """One row of an openpyxl worksheet, every text cell shown and never calculated."""
     cells = []
     for value in values:

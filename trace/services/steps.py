@@ -3,6 +3,9 @@ class, cold storage. Each is one ObjectEvent on the lot's timeline, like a cooli
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from sqlmodel import Session
 
 from trace.db.models import Event, Lot, User
@@ -21,7 +24,15 @@ from .common import (
 from .lots import record_on_lot
 
 
-def _step(session: Session, actor: User, code: str, kind: str, data: dict, detail, *places):
+def _step(
+    session: Session,
+    actor: User,
+    code: str,
+    kind: str,
+    data: dict[str, Any],
+    detail: Callable[[Lot], dict[str, Any]],
+    *places: str,
+) -> Event:
     """Record one step of `kind` on lot `code` at `data["location_id"]`, at `data[...ed_at]`;
     `detail(lot)` checks what only this step checks and returns the event's own fields."""
     field = {"wash": "washed_at", "grade": "graded_at", "store": "stored_at"}[kind]
@@ -35,7 +46,7 @@ def _step(session: Session, actor: User, code: str, kind: str, data: dict, detai
         return record_on_lot(session, head, kind, lot, when, actor, place.id, detail(lot))
 
 
-def wash(session: Session, actor: User, code: str, data: dict) -> Event:
+def wash(session: Session, actor: User, code: str, data: dict[str, Any]) -> Event:
     """Washing at the packing house (water, brushes, chlorinated water)."""
     return _step(
         session, actor, code, "wash", data, lambda _lot: {"method": data["method"]},
@@ -43,10 +54,10 @@ def wash(session: Session, actor: User, code: str, data: dict) -> Event:
     )  # fmt: skip
 
 
-def grade(session: Session, actor: User, code: str, data: dict) -> Event:
+def grade(session: Session, actor: User, code: str, data: dict[str, Any]) -> Event:
     """Grading by size class: kilograms per class and culls, at most what the lot has left."""
 
-    def detail(lot: Lot) -> dict:
+    def detail(lot: Lot) -> dict[str, Any]:
         if lot.kind != "harvest":
             raise RuleViolation(
                 f"lot {lot.code} is packed: harvest lots are graded before packing",
@@ -76,10 +87,10 @@ def grade(session: Session, actor: User, code: str, data: dict) -> Event:
     return _step(session, actor, code, "grade", data, detail, "packing_house")
 
 
-def store(session: Session, actor: User, code: str, data: dict) -> Event:
+def store(session: Session, actor: User, code: str, data: dict[str, Any]) -> Event:
     """Cold storage: temperature, relative humidity and, when known, how many days."""
 
-    def detail(_lot: Lot) -> dict:
+    def detail(_lot: Lot) -> dict[str, Any]:
         return {
             "temperature_c": data["temperature_c"],
             "humidity_pct": data.get("humidity_pct"),

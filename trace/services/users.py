@@ -9,7 +9,7 @@ import secrets
 from datetime import datetime
 from functools import cache
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from trace.db.models import ApiToken, Location, User
@@ -71,8 +71,16 @@ def create(
     return user, token
 
 
+def stored(session: Session, user: User) -> User:
+    """The user's row in `session` (the user was loaded or flushed, so the row exists)."""
+    row = session.get(User, user.id)
+    assert row is not None and row.id is not None, "a loaded or flushed user has a row"
+    return row
+
+
 def _issue(session: Session, user: User, expires_at: datetime | None = None) -> str:
     token = secrets.token_urlsafe(32)
+    assert user.id is not None, "a token is issued to a flushed user"
     session.add(
         ApiToken(
             user_id=user.id, token_hash=_digest(token), created_at=now(), expires_at=expires_at
@@ -164,7 +172,7 @@ def set_password(session: Session, user: User, password: str | None) -> User:
     API tokens are not touched."""
     password_hash = _hash(password, user.name) if password is not None else None
     with unit_of_work(session):
-        row = session.get(User, user.id)
+        row = stored(session, user)
         row.password_hash = password_hash
         row.session_epoch += 1
         session.add(row)
@@ -173,7 +181,7 @@ def set_password(session: Session, user: User, password: str | None) -> User:
 
 def change_password(session: Session, user: User, old: str, new: str) -> User:
     """The user's own change: only with the password they have now."""
-    row = session.get(User, user.id)
+    row = stored(session, user)
     if not row.password_hash or not check_password_hash(row.password_hash, old or ""):
         raise Invalid("old_password", "the current password is wrong", kind="password.wrong")
     return set_password(session, row, new)
@@ -182,7 +190,7 @@ def change_password(session: Session, user: User, old: str, new: str) -> User:
 def end_sessions(session: Session, user: User) -> User:
     """Every session of the user ends, wherever its cookie was copied to (logout, revocation)."""
     with unit_of_work(session):
-        row = session.get(User, user.id)
+        row = stored(session, user)
         row.session_epoch += 1
         session.add(row)
     return row
@@ -214,7 +222,7 @@ def tokens_of(session: Session, user: User) -> list[ApiToken]:
     """A user's API tokens, newest first (their hashes only: tokens are never kept)."""
     return list(
         session.exec(
-            select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())
+            select(ApiToken).where(ApiToken.user_id == user.id).order_by(col(ApiToken.id).desc())
         )
     )
 
