@@ -107,27 +107,31 @@ def check_step(name: str, step: str, lot: str) -> None:
 
 def check_size_class(name: str, size_class: str) -> None:
     classes = commodity(name).size_classes
-    if size_class not in classes:
-        raise Invalid(
-            "grades",
-            f"{size_class!r} is not a size class of {name} (they are: {', '.join(classes)})",
-            kind="commodity.size_class_unknown",
-            commodity=name,
-            size_class=size_class,
-            classes=list(classes),
-        )
+    message = "{value!r} is not a size class of {name} (they are: {allowed})"
+    kind = "commodity.size_class_unknown"
+    _one_of(name, "size_class", size_class, classes, "grades", message, kind, classes=list(classes))
 
 
 def check_unit(name: str, unit: str) -> None:
-    units = commodity(name).units
-    if unit not in units:
-        raise Invalid(
-            "unit",
-            f"{name} is counted in {', '.join(units)}, not {unit}",
-            kind="commodity.unit",
-            commodity=name,
-            unit=unit,
-        )
+    message = "{name} is counted in {allowed}, not {value}"
+    _one_of(name, "unit", unit, commodity(name).units, "unit", message, "commodity.unit")
+
+
+def _one_of(
+    name: str,
+    what: str,
+    value: str,
+    allowed: tuple[str, ...],
+    field: str,
+    message: str,
+    kind: str,
+    **params: object,
+) -> None:
+    """Refuse `value` (a size class, a unit) that commodity `name` does not have: an `Invalid`
+    of `field` whose params name the commodity and the value (as `what`)."""
+    if value not in allowed:
+        said = message.format(name=name, value=value, allowed=", ".join(allowed))
+        raise Invalid(field, said, kind=kind, commodity=name, **{what: value}, **params)
 
 
 _PAST = {
