@@ -108,13 +108,12 @@ def check_step(name: str, step: str, lot: str) -> None:
 def check_size_class(name: str, size_class: str) -> None:
     classes = commodity(name).size_classes
     message = "{value!r} is not a size class of {name} (they are: {allowed})"
-    kind = "commodity.size_class_unknown"
-    _one_of(name, "size_class", size_class, classes, "grades", message, kind, classes=list(classes))
+    _one_of(name, "size_class", size_class, classes, "grades", message, classes=list(classes))
 
 
 def check_unit(name: str, unit: str) -> None:
     message = "{name} is counted in {allowed}, not {value}"
-    _one_of(name, "unit", unit, commodity(name).units, "unit", message, "commodity.unit")
+    _one_of(name, "unit", unit, commodity(name).units, "unit", message)
 
 
 def _one_of(
@@ -124,14 +123,19 @@ def _one_of(
     allowed: tuple[str, ...],
     field: str,
     message: str,
-    kind: str,
     **params: object,
 ) -> None:
-    """Refuse `value` (a size class, a unit) that commodity `name` does not have: an `Invalid`
-    of `field` whose params name the commodity and the value (as `what`)."""
+    """Refuse `value`, a size class or a unit (`what`) that commodity `name` does not have: an
+    `Invalid` of the form's `field`, its params naming the commodity and the value."""
     if value not in allowed:
-        said = message.format(name=name, value=value, allowed=", ".join(allowed))
-        raise Invalid(field, said, kind=kind, commodity=name, **{what: value}, **params)
+        raise Invalid(
+            field,
+            message.format(name=name, value=value, allowed=", ".join(allowed)),
+            kind="commodity.unit" if what == "unit" else "commodity.size_class_unknown",
+            commodity=name,
+            **{what: value},
+            **params,
+        )
 
 
 _PAST = {

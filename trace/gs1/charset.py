@@ -25,7 +25,7 @@ def _validate_x20(name: str, value: object) -> str:
             key=name,
         )
     said = f"{quoted(value)}: at most {MAX_LENGTH} characters"
-    require_length(name, value, range(MAX_LENGTH + 1), "gs1.too_long", MAX_LENGTH, said)
+    require_length(name, value, range(MAX_LENGTH + 1), MAX_LENGTH, said, most=True)
     for char in value:
         if char not in CSET82:
             raise GS1Error(

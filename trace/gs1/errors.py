@@ -91,17 +91,18 @@ def require_digits(name: str, text: object) -> str:
 
 
 def require_length(
-    name: str, text: str, lengths: Container[int], kind: str, expected: object, said: str
+    name: str, text: str, lengths: Container[int], expected: object, said: str, *, most: bool
 ) -> str:
-    """Return ``text`` if its length is one of ``lengths``, else raise `GS1Error` of ``kind``.
+    """Return ``text`` if its length is one of ``lengths``, else raise `GS1Error`.
 
     The message is ``<name> <said>, found <length>`` (``said``: the input as shown and what was
-    expected); the params are the key, the value, ``expected`` and the length found.
+    expected); the kind is ``gs1.too_long`` where the rule is a most (``most``), else
+    ``gs1.length``; the params are the key, the value, ``expected`` and the length found.
     """
     if len(text) not in lengths:
         raise GS1Error(
             f"{name} {said}, found {len(text)}",
-            kind=kind,
+            kind="gs1.too_long" if most else "gs1.length",
             key=name,
             value=text,
             expected=expected,

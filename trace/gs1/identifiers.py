@@ -54,7 +54,7 @@ def _validate(name: str, text: str, lengths: tuple[int, ...]) -> str:
     require_digits(name, text)
     expected = _or_list(lengths)
     said = f"{shown(text)}: should have {expected} digits"
-    require_length(name, text, lengths, "gs1.length", expected, said)
+    require_length(name, text, lengths, expected, said, most=False)
     expected_check = check_digit(text[:-1])
     if text[-1] != expected_check:
         raise GS1Error(
