@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
+from trace import page_words
 from trace.domain.commodities import COMMODITIES as COMMODITY_NAMES
 from trace.domain.vocabulary import word
 from trace.page_words import PLACES as PLACES  # shared with the staff pages
@@ -16,20 +17,12 @@ from trace.page_words import TREATMENT_NAMES
 from trace.services.lookup import Problem
 
 EVENTS = {
-    "harvest": _l("Harvested"),
+    **page_words.EVENTS,
     "receive": _l("Received at the packing house"),
-    "cool": _l("Cooled"),
     "treat": _l("Treated against pests"),
-    "wash": _l("Washed"),
-    "grade": _l("Graded by size"),
-    "store": _l("Kept in cold storage"),
-    "inspect": _l("Inspected"),
     "pack": _l("Packed into cartons"),
     "palletise": _l("Put on a pallet"),
     "load": _l("Loaded for export"),
-    "ship": _l("Departed"),
-    "cross": _l("Crossed the border"),
-    "arrive": _l("Arrived"),
 }
 
 METHODS = TREATMENT_NAMES  # mid-sentence, as the staff pages' TREATMENT_NAMES

@@ -8,26 +8,19 @@ from __future__ import annotations
 from flask_babel import LazyString, gettext
 from flask_babel import lazy_gettext as _l
 
+from trace import page_words
 from trace.domain.markets import TREATMENTS
 from trace.domain.vocabulary import word as word  # the pages' `words.word(table, code)`
 from trace.page_words import PLACES as PLACES  # shared with the public pages
 from trace.page_words import TREATMENT_NAMES as TREATMENT_NAMES
 
 EVENTS = {
-    "harvest": _l("Harvested"),
+    **page_words.EVENTS,
     "receive": _l("Received"),
-    "cool": _l("Cooled"),
     "treat": _l("Treated"),
-    "wash": _l("Washed"),
-    "grade": _l("Graded by size"),
-    "store": _l("Kept in cold storage"),
-    "inspect": _l("Inspected"),
     "pack": _l("Packed"),
     "palletise": _l("Palletised"),
     "load": _l("Loaded"),
-    "ship": _l("Departed"),
-    "cross": _l("Crossed the border"),
-    "arrive": _l("Arrived"),
     "correct": _l("Corrected"),
     "capture": _l("Captured (EPCIS)"),
     "masterdata": _l("Master data (a place, its codes or a product)"),
