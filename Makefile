@@ -34,7 +34,7 @@ install: $(STAMP) $(COMPILED)
 translations: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --no-location --sort-output --project trace -o $(I18N)/messages.pot .
 	$(BIN)/pybabel update -i $(I18N)/messages.pot -d $(I18N) --no-fuzzy-matching
-	$(BIN)/pybabel extract -F trace/web/babel.cfg -k _l -k N_ --no-location --sort-output --project trace -o $(WEB_I18N)/messages.pot trace/web trace/domain/markets.py
+	$(BIN)/pybabel extract -F trace/web/babel.cfg -k _l -k N_ --no-location --sort-output --project trace -o $(WEB_I18N)/messages.pot trace/web trace/domain/markets.py trace/domain/vocabulary.py
 	$(BIN)/pybabel update -i $(WEB_I18N)/messages.pot -d $(WEB_I18N) --no-fuzzy-matching
 	$(MAKE) $(COMPILED)
 

@@ -107,26 +107,34 @@ def check_step(name: str, step: str, lot: str) -> None:
 
 def check_size_class(name: str, size_class: str) -> None:
     classes = commodity(name).size_classes
-    if size_class not in classes:
-        raise Invalid(
-            "grades",
-            f"{size_class!r} is not a size class of {name} (they are: {', '.join(classes)})",
-            kind="commodity.size_class_unknown",
-            commodity=name,
-            size_class=size_class,
-            classes=list(classes),
-        )
+    message = "{value!r} is not a size class of {name} (they are: {allowed})"
+    _one_of(name, "size_class", size_class, classes, "grades", message, classes=list(classes))
 
 
 def check_unit(name: str, unit: str) -> None:
-    units = commodity(name).units
-    if unit not in units:
+    message = "{name} is counted in {allowed}, not {value}"
+    _one_of(name, "unit", unit, commodity(name).units, "unit", message)
+
+
+def _one_of(
+    name: str,
+    what: str,
+    value: str,
+    allowed: tuple[str, ...],
+    field: str,
+    message: str,
+    **params: object,
+) -> None:
+    """Refuse `value`, a size class or a unit (`what`) that commodity `name` does not have: an
+    `Invalid` of the form's `field`, its params naming the commodity and the value."""
+    if value not in allowed:
         raise Invalid(
-            "unit",
-            f"{name} is counted in {', '.join(units)}, not {unit}",
-            kind="commodity.unit",
+            field,
+            message.format(name=name, value=value, allowed=", ".join(allowed)),
+            kind="commodity.unit" if what == "unit" else "commodity.size_class_unknown",
             commodity=name,
-            unit=unit,
+            **{what: value},
+            **params,
         )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import string
 
-from .errors import GS1Error, quoted, require_text
+from .errors import GS1Error, quoted, require_length, require_text
 
 CSET82 = frozenset(string.digits + string.ascii_letters + "!\"%&'()*+,-./:;<=>?_")
 """GS1 AI encodable character set 82: digits, A-Z, a-z and 20 punctuation marks.
@@ -24,15 +24,8 @@ def _validate_x20(name: str, value: object) -> str:
             kind="gs1.empty",
             key=name,
         )
-    if len(value) > MAX_LENGTH:
-        raise GS1Error(
-            f"{name} {quoted(value)}: at most {MAX_LENGTH} characters, found {len(value)}",
-            kind="gs1.too_long",
-            key=name,
-            value=value,
-            expected=MAX_LENGTH,
-            found=len(value),
-        )
+    said = f"{quoted(value)}: at most {MAX_LENGTH} characters"
+    require_length(name, value, range(MAX_LENGTH + 1), MAX_LENGTH, said, most=True)
     for char in value:
         if char not in CSET82:
             raise GS1Error(

@@ -7,6 +7,7 @@ so that a packer at a scanner or an API client can fix the input without reading
 from __future__ import annotations
 
 import json
+from collections.abc import Container
 from typing import Any
 
 # Longer inputs are cut in messages: an error should not echo a megabyte back.
@@ -86,4 +87,25 @@ def require_digits(name: str, text: object) -> str:
                 value=text,
                 char=char,
             )
+    return text
+
+
+def require_length(
+    name: str, text: str, lengths: Container[int], expected: object, said: str, *, most: bool
+) -> str:
+    """Return ``text`` if its length is one of ``lengths``, else raise `GS1Error`.
+
+    The message is ``<name> <said>, found <length>`` (``said``: the input as shown and what was
+    expected); the kind is ``gs1.too_long`` where the rule is a most (``most``), else
+    ``gs1.length``; the params are the key, the value, ``expected`` and the length found.
+    """
+    if len(text) not in lengths:
+        raise GS1Error(
+            f"{name} {said}, found {len(text)}",
+            kind="gs1.too_long" if most else "gs1.length",
+            key=name,
+            value=text,
+            expected=expected,
+            found=len(text),
+        )
     return text

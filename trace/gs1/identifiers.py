@@ -13,7 +13,7 @@ from typing import ClassVar, Self
 
 from biip.checksums import gs1_standard_check_digit
 
-from .errors import GS1Error, require_digits, require_text, shown
+from .errors import GS1Error, require_digits, require_length, require_text, shown
 
 GTIN_LENGTHS = (8, 12, 13, 14)
 GLN_LENGTH = 13
@@ -52,16 +52,9 @@ def check_digit(body: str) -> str:
 def _validate(name: str, text: str, lengths: tuple[int, ...]) -> str:
     """Check digits, then length, then check digit; return ``text`` unchanged."""
     require_digits(name, text)
-    if len(text) not in lengths:
-        expected = _or_list(lengths)
-        raise GS1Error(
-            f"{name} {shown(text)}: should have {expected} digits, found {len(text)}",
-            kind="gs1.length",
-            key=name,
-            value=text,
-            expected=expected,
-            found=len(text),
-        )
+    expected = _or_list(lengths)
+    said = f"{shown(text)}: should have {expected} digits"
+    require_length(name, text, lengths, expected, said, most=False)
     expected_check = check_digit(text[:-1])
     if text[-1] != expected_check:
         raise GS1Error(

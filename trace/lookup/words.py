@@ -9,37 +9,29 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
+from trace import page_words
 from trace.domain.commodities import COMMODITIES as COMMODITY_NAMES
-from trace.domain.markets import LOCATION_KINDS, TREATMENTS
 from trace.domain.vocabulary import word
+from trace.page_words import PLACES as PLACES  # shared with the staff pages
+from trace.page_words import TREATMENT_NAMES
 from trace.services.lookup import Problem
 
 EVENTS = {
-    "harvest": _l("Harvested"),
+    **page_words.EVENTS,
     "receive": _l("Received at the packing house"),
-    "cool": _l("Cooled"),
     "treat": _l("Treated against pests"),
-    "wash": _l("Washed"),
-    "grade": _l("Graded by size"),
-    "store": _l("Kept in cold storage"),
-    "inspect": _l("Inspected"),
     "pack": _l("Packed into cartons"),
     "palletise": _l("Put on a pallet"),
     "load": _l("Loaded for export"),
-    "ship": _l("Departed"),
-    "cross": _l("Crossed the border"),
-    "arrive": _l("Arrived"),
 }
 
-METHODS = {code: _l(word) for code, word in TREATMENTS.items()}
+METHODS = TREATMENT_NAMES  # mid-sentence, as the staff pages' TREATMENT_NAMES
 
 # The commodities' own words (trace.domain.commodities); the catalogues translate each name.
 COMMODITIES = {key: _l(name) for name in COMMODITY_NAMES for key in (name, name.replace(" ", "_"))}
 
 # Where a lot's produce grew, by its commodity's group: lychee in an orchard, carrots in a field.
 GROWN_IN = {"fruit": _l("Orchard"), "vegetable": _l("Field")}
-
-PLACES = {code: _l(word) for code, word in LOCATION_KINDS.items()}
 
 CODES = {
     "PUC": _l("Growing-area code"),

@@ -388,27 +388,17 @@ def _record_trip(
     shipment: Shipment,
     kind: str,
     when: datetime,
-    location_id: int | None,
+    place: int | None,
     **details: str | None,
 ) -> Event:
-    """A departure (`ship`) or a border crossing (`cross`) at `when`: the shipment's market,
-    `details`, its truck and its parties."""
+    """A departure (`ship`) or a border crossing (`cross`) at `when` and at `place` (an id; none
+    for a crossing): the shipment's market, `details`, its truck and its parties."""
     session.add(shipment)
+    data = {"shipment_id": shipment.id, "market": shipment.market, **details}
+    data |= _vehicle(shipment) | _parties(shipment)
+    refs = _refs(session, shipment)
     return record(
-        session,
-        head,
-        kind,
-        event_time=when,
-        actor=actor,
-        location_id=location_id,
-        data={
-            "shipment_id": shipment.id,
-            "market": shipment.market,
-            **details,
-            **_vehicle(shipment),
-            **_parties(shipment),
-        },
-        refs=_refs(session, shipment),
+        session, head, kind, event_time=when, actor=actor, location_id=place, data=data, refs=refs
     )
 
 

@@ -1,36 +1,30 @@
 """Names of the codes the data holds (event kinds, places, roles, states) in the reader's
 language. Extracted by `make translations` like the templates' texts; the words of places and
-treatments come from their one definition, trace/domain/markets.py."""
+treatments come from their one definition, trace/domain/markets.py, through the table the
+public pages use too (trace/page_words.py)."""
 
 from __future__ import annotations
 
 from flask_babel import LazyString, gettext
 from flask_babel import lazy_gettext as _l
 
-from trace.domain.markets import LOCATION_KINDS, TREATMENTS
+from trace import page_words
+from trace.domain.markets import TREATMENTS
 from trace.domain.vocabulary import word as word  # the pages' `words.word(table, code)`
+from trace.page_words import PLACES as PLACES  # shared with the public pages
+from trace.page_words import TREATMENT_NAMES as TREATMENT_NAMES
 
 EVENTS = {
-    "harvest": _l("Harvested"),
+    **page_words.EVENTS,
     "receive": _l("Received"),
-    "cool": _l("Cooled"),
     "treat": _l("Treated"),
-    "wash": _l("Washed"),
-    "grade": _l("Graded by size"),
-    "store": _l("Kept in cold storage"),
-    "inspect": _l("Inspected"),
     "pack": _l("Packed"),
     "palletise": _l("Palletised"),
     "load": _l("Loaded"),
-    "ship": _l("Departed"),
-    "cross": _l("Crossed the border"),
-    "arrive": _l("Arrived"),
     "correct": _l("Corrected"),
     "capture": _l("Captured (EPCIS)"),
     "masterdata": _l("Master data (a place, its codes or a product)"),
 }
-
-PLACES = {code: _l(word) for code, word in LOCATION_KINDS.items()}
 
 CONVEYANCES = {
     "sea": _l("Sea (container)"),
@@ -69,8 +63,7 @@ METHODS = {
     code: LazyString(lambda word=word: gettext(word).capitalize())
     for code, word in TREATMENTS.items()
 }
-# … and in the middle of a sentence ("needs fumigation").
-TREATMENT_NAMES = {code: _l(word) for code, word in TREATMENTS.items()}
+# … and in the middle of a sentence ("needs fumigation"): TREATMENT_NAMES.
 
 LABEL_KINDS = {
     "carton": _l("Carton labels"),

@@ -30,6 +30,12 @@ from .common import (
 )
 
 
+def Amount():
+    """The fields of an amount of produce: its quantity (required) and the unit it is counted in,
+    in this order where a schema lists them."""
+    return Quantity(required=True), Unit()
+
+
 class EventOut(Out):
     id = fields.Integer()
     event_id = fields.String()
@@ -58,8 +64,7 @@ class HarvestIn(In):
     orchard_id = Id(required=True)
     commodity = Commodity(required=True, metadata={"example": "lychee"})
     variety = Text(64, metadata={"example": "Thanh Hà"})
-    quantity = Quantity(required=True)
-    unit = Unit()
+    quantity, unit = Amount()
     harvested_on = Day(required=True)
     harvested_at = Aware()
     crew = Text(200, metadata={"description": "crew or cooperative"})
@@ -68,8 +73,7 @@ class HarvestIn(In):
 class ReceiptIn(In):
     location_id = Id(required=True)
     received_at = Aware(required=True)
-    quantity = Quantity(required=True)
-    unit = Unit()
+    quantity, unit = Amount()
 
 
 class CoolingIn(In):
@@ -167,8 +171,7 @@ class LotQuery(In):
 
 class Input(In):
     lot = LotCodeField(required=True)
-    quantity = Quantity(required=True)
-    unit = Unit()
+    quantity, unit = Amount()
 
 
 class PackingIn(In):
