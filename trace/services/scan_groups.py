@@ -23,7 +23,7 @@ import threading
 from concurrent.futures import Future
 from datetime import datetime
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, PoolProxiedConnection
 
 from . import scans
 
@@ -32,13 +32,17 @@ from . import scans
 WAIT_SECONDS = 60
 
 
+# A scan waiting for its group: (gtin, lot, serial, client, when) and the answer it waits for.
+_Item = tuple[tuple[str, str, str, str, datetime], "Future[tuple[bool, scans.Scans]]"]
+
+
 class ScanWriter:
     """The process's writer of counted scans (see the module's doc)."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.commits = 0  # groups committed by this process's writer
-        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[_Item] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._pid: int | None = None  # the process whose thread writes (a fork starts its own)
 
@@ -48,7 +52,7 @@ class ScanWriter:
         """Count a client-day's opening of a carton's page; return, once it is committed,
         whether it was new and the carton's scans (as `scans.count_scan`)."""
         self._start()
-        done: Future = Future()
+        done: Future[tuple[bool, scans.Scans]] = Future()
         self._queue.put(((gtin, lot, serial, client, when), done))
         return done.result(timeout=WAIT_SECONDS)
 
@@ -82,7 +86,13 @@ class ScanWriter:
                     except Exception as error:
                         item[1].set_exception(error)
 
-    def _write(self, connection, counter: scans.Counter, lock: _WriterLock, group: list) -> None:
+    def _write(
+        self,
+        connection: PoolProxiedConnection,
+        counter: scans.Counter,
+        lock: _WriterLock,
+        group: list[_Item],
+    ) -> None:
         with lock:
             try:
                 counted = [counter.count(*values) for values, _done in group]
@@ -111,6 +121,6 @@ class _WriterLock:
         if self._file is not None:
             fcntl.flock(self._file, fcntl.LOCK_EX)
 
-    def __exit__(self, *_exc) -> None:
+    def __exit__(self, *_exc: object) -> None:
         if self._file is not None:
             fcntl.flock(self._file, fcntl.LOCK_UN)

@@ -9,17 +9,20 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, NamedTuple
+from typing import Any
 
-from sqlalchemy import Dialect, text
+from sqlalchemy import Dialect, inspect, text
 from sqlmodel import Session
 
 from trace.db.models import ScanCounter
 from trace.domain.local_time import local as _local
 
 
-class Scans(NamedTuple):
+@dataclass(frozen=True)
+class Scans:
     """How many people opened a carton's page (one per client and day), first and latest."""
 
     count: int
@@ -61,17 +64,17 @@ class Counter:
             name: sql if named else re.sub(r":(\w+)", r"%(\1)s", sql)
             for name, sql in (("add", _ADD_SCAN), ("bump", _BUMP), ("scans", _SCANS))
         }
-        column = ScanCounter.__table__.c.first_at.type.dialect_impl(dialect)
-        self._in = column.bind_processor(dialect) or (lambda value: value)
-        self._out = column.result_processor(dialect, None) or (lambda value: value)
+        column = inspect(ScanCounter).columns["first_at"].type.dialect_impl(dialect)
+        self._in: Callable[[Any], Any] = column.bind_processor(dialect) or _same
+        self._out: Callable[[Any], Any] = column.result_processor(dialect, None) or _same
 
     def count(
         self, gtin: str, lot: str, serial: str, client: str, when: datetime | None = None
     ) -> tuple[bool, Scans]:
         """Add the client-day if absent and, if it was, bump the carton's count: whether it was
         new, and the carton's scans. The caller commits."""
-        when = self._in(when or datetime.now(UTC))
-        values = {"gtin": gtin, "lot": lot, "serial": serial, "client": client, "when": when}
+        stored = self._in(when or datetime.now(UTC))
+        values = {"gtin": gtin, "lot": lot, "serial": serial, "client": client, "when": stored}
         new = self.cursor.execute(self._sql["add"], values).fetchone() is not None
         if new:
             self.cursor.execute(self._sql["bump"], values)
@@ -85,6 +88,10 @@ class Counter:
             return Scans(0, None, None)
         count, first_at, last_at = row
         return Scans(count, _local(self._out(first_at)), _local(self._out(last_at)))
+
+
+def _same(value: Any) -> Any:
+    return value
 
 
 def counter(session: Session) -> Counter:
@@ -109,7 +116,7 @@ def day_salt(session: Session, day: date) -> str:
             text("INSERT INTO scan_salt (day, salt) VALUES (:day, :salt) ON CONFLICT DO NOTHING"),
             {"day": day, "salt": secrets.token_hex(32)},
         )
-        salt = connection.execute(
+        salt: str = connection.execute(
             text("SELECT salt FROM scan_salt WHERE day = :day"), {"day": day}
         ).scalar_one()
         connection.execute(
@@ -154,14 +161,15 @@ def copied(scans: Scans, most_people: int, most_days: int) -> str | None:
     than fresh produce keeps); None when neither."""
     if scans.count > most_people:
         return "people"
-    if scans.count > 1 and scans.last_at - scans.first_at > timedelta(days=most_days):
+    first, last = scans.first_at, scans.last_at
+    if first is not None and last is not None and last - first > timedelta(days=most_days):
         return "days"
     return None
 
 
 def carton_check(
-    serial: str, status: dict, scans: Scans | None, most_people: int, most_days: int
-) -> dict:
+    serial: str, status: dict[str, Any], scans: Scans | None, most_people: int, most_days: int
+) -> dict[str, Any]:
     """Is this carton's label genuine? Printed for this lot (`label_serials.serial_status`), and not
     opened by suspiciously many people or over too long a time. `scans` only for a printed one."""
     return {
