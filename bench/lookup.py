@@ -22,9 +22,10 @@ scans counted are compared with the pages wrk received. Rate limiting is off for
 memory (VmHWM in /proc) is read after its runs. Results: docs/benchmarks.md, section lookup.
 
 Without wrk the gunicorn rows are not measured (the section says so, and how to install it);
-the rest is. In-process, with no sockets and no server, the kept lot page is timed against the
-hello world (each a WSGI call) and profiled with cProfile: where a kept page's time goes
-(docs/benchmarks.md, section lookup-profile).
+the rest is. In-process, with no sockets and no server, the kept lot page (answered by the front
+door, and through Flask) and a counted carton page are timed against the hello world (each a
+WSGI call) and profiled with cProfile: where their time goes (docs/benchmarks.md, section
+lookup-profile).
 """
 
 from __future__ import annotations
@@ -321,26 +322,24 @@ WRK_MISSING = (
     "`sudo apt-get install -y wrk` (Debian, Ubuntu) or `brew install wrk` (macOS) and run "
     "`make bench` again."
 )
-# Where a kept lot page's time goes: (label, module path ending, function), each counted with
-# what it calls (cProfile's cumulative time).
+# Where a kept lot page's and a counted carton page's time goes: (label, module path ending,
+# function), each counted with what it calls (cProfile's cumulative time).
 PROFILE_PARTS = [
-    ("the whole request: Flask's WSGI call", "flask/app.py", "wsgi_app"),
-    ("request context: push (URL matched, session opened)", "flask/ctx.py", "push"),
-    ("— the cookie session opened (no cookie sent)", "web/__init__.py", "open_session"),
-    ("— the URL matched", "flask/ctx.py", "match_request"),
-    ("request context: pop (teardown: the db session closed)", "flask/ctx.py", "pop"),
-    ("before_request: the rate limiter", "flask_limiter/extension.py", "_check_request_limit"),
-    ("the view: kept answer found and sent", "trace/lookup/views.py", "_answer"),
-    ("— the answer's key: locale (Babel)", "flask_babel/__init__.py", "get_locale"),
-    ("— the answer's key: media type (Accept)", "trace/lookup/views.py", "_media"),
-    ("— the kept answer checked (chain revision)", "trace/lookup/cache.py", "answer"),
-    ("— ETag and conditional request", "trace/lookup/views.py", "_cacheable"),
-    ("after_request: all hooks", "flask/app.py", "process_response"),
-    ("— the resolver's headers (CORS, Vary, CSP)", "trace/lookup/views.py", "_headers"),
-    ("— the security headers", "trace/security.py", "_headers"),
-    ("— the cookie session saved (nothing to save)", "web/__init__.py", "save_session"),
-    ("the response's WSGI headers and body", "werkzeug/wrappers/response.py", "__call__"),
-]
+    ("the whole request: the front door's WSGI call", "trace/lookup/front.py", "__call__"),
+    ("— the reader's language (Accept-Language, read once per header)", "trace/lookup/i18n.py",
+     "best_language"),
+    ("— a kept answer found, checked (chain revision) and sent", "trace/lookup/front.py", "_kept"),
+    ("— — the chain revision checked", "trace/lookup/cache.py", "answer"),
+    ("— a carton's page: label check, scan counted, its lines rendered", "trace/lookup/front.py",
+     "_carton"),
+    ("— — the kept lot story checked", "trace/lookup/cache.py", "kept"),
+    ("— — the label check (kept, or one read)", "trace/lookup/front.py", "_label"),
+    ("— — the scan counted: handed to the writer, committed, answered", "trace/lookup/counting.py",
+     "count"),
+    ("— — the carton's lines rendered (Jinja, the reader's language)",
+     "trace/lookup/kept_pages.py", "carton_lines"),
+    ("— Flask (what the front door does not answer)", "flask/app.py", "wsgi_app"),
+]  # fmt: skip
 
 
 def _wsgi_call(app, environ: dict) -> int:
@@ -354,36 +353,72 @@ def _wsgi_call(app, environ: dict) -> int:
     return size
 
 
-def in_process(url: str, lots: list[str], folder: str, requests: int, rounds: int) -> dict:
-    """The kept lot page (all `lots` kept first) against the hello world, each `requests` WSGI
-    calls per round, rounds alternating; then a profile of `requests` kept lot pages."""
+def in_process(
+    url: str, lots: list[str], cartons: list[str], folder: str, requests: int, rounds: int
+) -> dict:
+    """In one process, each `requests` WSGI calls per round, rounds alternating: the hello
+    world, the kept lot page (all `lots` kept first), the same kept page through Flask (a
+    cookie sent: the front door passes it on), and carton pages each opened by another person
+    (a counted scan); then a profile of `requests` of each of the two the front door answers."""
     from werkzeug.test import EnvironBuilder
 
     from trace.app import create_app
 
     app = create_app({"DATABASE_URL": url, "RATELIMIT_ENABLED": False, "INSTANCE_PATH": folder})
-    environs = [
-        EnvironBuilder(path=path, headers={"Accept-Language": "ja"}).get_environ() for path in lots
-    ]
+
+    def environ(path: str, **headers: str) -> dict:
+        return EnvironBuilder(path=path, headers={"Accept-Language": "ja", **headers}).get_environ()
+
+    kept = [environ(path) for path in lots]
+    through_flask = [environ(path, Cookie="seen=1") for path in lots]
+    person = {"Accept": "text/html", "Sec-Fetch-Dest": "document"}
+    people = iter(range(10**9))
+
+    def carton(i: int) -> dict:
+        return environ(
+            cartons[i % len(cartons)], **person, **{"User-Agent": f"phone {next(people)}"}
+        )
+
     hello_environ = EnvironBuilder(path="/").get_environ()
-    for environ in environs:  # every lot's page kept
-        _wsgi_call(app, environ)
-    rates: dict[str, list[float]] = {"hello": [], "lot": []}
+    for i in range(len(lots)):  # every lot's page kept, every carton's answer learnt
+        _wsgi_call(app, kept[i])
+    for i in range(len(cartons)):
+        _wsgi_call(app, carton(i))
+    targets = {
+        "hello": (hello, lambda i: hello_environ),
+        "lot": (app, lambda i: kept[i % len(kept)]),
+        "flask": (app, lambda i: through_flask[i % len(through_flask)]),
+        "carton": (app, carton),
+    }
+    rates: dict[str, list[float]] = {name: [] for name in targets}
     for _ in range(rounds):
-        for name, target, pick in (
-            ("hello", hello, lambda i: hello_environ),
-            ("lot", app, lambda i: environs[i % len(environs)]),
-        ):
+        for name, (target, pick) in targets.items():
+            calls = [pick(i) for i in range(requests)]
             began = time.perf_counter()
-            for i in range(requests):
-                _wsgi_call(target, pick(i))
+            for call in calls:
+                _wsgi_call(target, call)
             rates[name].append(requests / (time.perf_counter() - began))
-    profile = cProfile.Profile()
-    profile.enable()
-    for i in range(requests):
-        _wsgi_call(app, environs[i % len(environs)])
-    profile.disable()
+    profiles = {}
+    for name in ("lot", "carton"):
+        calls = [targets[name][1](i) for i in range(requests)]
+        profile = cProfile.Profile()
+        profile.enable()
+        for call in calls:
+            _wsgi_call(app, call)
+        profile.disable()
+        profiles[name] = _profiled(profile, requests)
     app.extensions["trace.engine"].dispose()
+    return {
+        **{name: statistics.median(got) for name, got in rates.items()},
+        "rates": rates,
+        "profiles": profiles,
+        "requests": requests,
+        "rounds": rounds,
+    }
+
+
+def _profiled(profile: cProfile.Profile, requests: int) -> dict:
+    """The parts (PROFILE_PARTS) and the functions of most time of their own, per request."""
     stats = pstats.Stats(profile).stats  # {(file, line, function): (cc, calls, own, cum, …)}
     total = sum(own for _cc, _n, own, _cum, _callers in stats.values())
     parts = []
@@ -393,62 +428,70 @@ def in_process(url: str, lots: list[str], folder: str, requests: int, rounds: in
             for (file, _line, name), value in stats.items()
             if name == function and file.replace(os.sep, "/").endswith(module)
         ]
-        if found:
+        if found and max(found) > 0:
             parts.append((label, max(found) / requests * 1e6, max(found) / total))
     own = sorted(
         ((value[2], f"{Path(file).parent.name}/{Path(file).name}:{name}")
          for (file, _line, name), value in stats.items()),
         reverse=True,
-    )[:12]  # fmt: skip
+    )[:10]  # fmt: skip
     return {
-        "hello": statistics.median(rates["hello"]),
-        "lot": statistics.median(rates["lot"]),
-        "rates": rates,
         "parts": parts,
         "own": [(where, t / requests * 1e6, t / total) for t, where in own],
         "per_request": total / requests * 1e6,
-        "requests": requests,
-        "rounds": rounds,
     }
 
 
 def profile_section(args, got: dict) -> str:
-    ratio = got["lot"] / got["hello"]
+    hello = got["hello"]
+    names = {
+        "lot": "lot page, HTML (ja), kept: the front door",
+        "flask": "the same kept page through Flask (a cookie sent)",
+        "carton": "carton page, HTML (ja), each a person's counted scan: the front door",
+    }
     lines = [
-        "## Lookup: where a kept lot page's time goes (in-process profile)",
+        "## Lookup: where a kept page's time goes (in-process profile)",
         "",
         f"`bench/lookup.py` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {platform.machine()}, "
         f"Python {platform.python_version()}; every request a WSGI call in one process (no "
         "sockets, no gunicorn, rate limiting off), `Accept-Language: ja`, 1,000 lots' pages "
-        f"kept first; {got['rounds']} rounds of {got['requests']:,} requests alternating "
-        "with the hello world (median req/s).",
+        f"kept first; {got['rounds']} rounds of {got['requests']:,} requests of each, "
+        "alternating (median req/s).",
         "",
         "| in-process | req/s | vs hello world |",
         "|---|---:|---:|",
-        f"| Flask hello world (reference) | {got['hello']:,.0f} | 1.00 |",
-        f"| lot page, HTML (ja), kept | {got['lot']:,.0f} | {ratio:.2f} |",
+        f"| Flask hello world (reference) | {hello:,.0f} | 1.00 |",
+        *(f"| {label} | {got[name]:,.0f} | {got[name] / hello:.2f} |"
+          for name, label in names.items()),
+    ]  # fmt: skip
+    for name in ("lot", "carton"):
+        profile = got["profiles"][name]
+        lines += [
+            "",
+            f"cProfile of {got['requests']:,} requests, {names[name]} "
+            f"({profile['per_request']:.0f} µs a request under the profiler); each row counts "
+            "what it calls:",
+            "",
+            "| part of the request | µs | share |",
+            "|---|---:|---:|",
+            *(f"| {label} | {us:.0f} | {share:.0%} |" for label, us, share in profile["parts"]),
+            "",
+            "Most time of its own (the functions themselves, not what they call):",
+            "",
+            "| function | µs | share |",
+            "|---|---:|---:|",
+            *(f"| `{where}` | {us:.0f} | {share:.0%} |" for where, us, share in profile["own"]),
+        ]
+    lines += [
         "",
-        f"cProfile of {got['requests']:,} kept lot pages ({got['per_request']:.0f} µs a request "
-        "under the profiler); each row counts what it calls:",
-        "",
-        "| part of a kept lot page's request | µs | share |",
-        "|---|---:|---:|",
-        *(f"| {label} | {us:.0f} | {share:.0%} |" for label, us, share in got["parts"]),
-        "",
-        "Most time of its own (the functions themselves, not what they call):",
-        "",
-        "| function | µs | share |",
-        "|---|---:|---:|",
-        *(f"| `{where}` | {us:.0f} | {share:.0%} |" for where, us, share in got["own"]),
-        "",
-        "A kept page's own work is finding its bytes (the kept answer checked: a lock, a dict, "
-        "the last reading of the chain's revision); the rest is what every request of the app "
-        "pays and the hello world does not: the request context, the reader's language and "
-        "media type for the answer's key, the headers each after_request hook sets one by one "
-        "(werkzeug's `Headers.set` scans the list each time), the ETag, the WSGI response. "
-        "The cookie session is not opened without a cookie, the language and the media type "
-        "are read once per distinct header, and a plain GET skips werkzeug's conditional "
-        "machinery (trace/web/__init__.py, trace/lookup/i18n.py, trace/lookup/views.py).",
+        "Through Flask, a kept page paid for what every request of the app pays and the hello "
+        "world does not: the request context, URL matching, the rate limiter, the hooks that set "
+        "headers one by one, the WSGI response. The front door (trace/lookup/front.py) answers "
+        "a plain GET of a kept page with the bytes and headers Flask gave it, so what is left is "
+        "finding them (a lock, a dict, the last reading of the chain's revision). A counted "
+        "carton page adds the label check, the scan handed to the writer thread and committed "
+        "(the request waits for its group's commit), and its lines rendered in the reader's "
+        "language.",
     ]
     return "\n".join(lines)
 
@@ -484,7 +527,8 @@ def main() -> None:
     engine.dispose()
     print(f"generated {made['counts']} in {generated:.1f} s", flush=True)
     lots = [f"/01/{GTIN}/10/{s['lot']}" for s in made["samples"]]
-    profiled = in_process(url, lots, folder, args.requests, args.rounds)
+    cartons = [f"/01/{GTIN}/10/{s['lot']}/21/{s['serial']}" for s in made["samples"]]
+    profiled = in_process(url, lots, cartons, folder, args.requests, args.rounds)
     write_section(args.output, "lookup-profile", profile_section(args, profiled))
     print(profile_section(args, profiled), flush=True)
     if not wrk:
@@ -505,7 +549,6 @@ def main() -> None:
 
     env = os.environ | {"TRACE_DATABASE_URL": url, "TRACE_RATELIMIT_ENABLED": "false",
                         "TRACE_INSTANCE": folder}  # fmt: skip
-    cartons = [f"/01/{GTIN}/10/{s['lot']}/21/{s['serial']}" for s in made["samples"]]
     results = {}
 
     def rounds(*args, **kwargs) -> dict:

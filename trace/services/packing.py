@@ -9,19 +9,9 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from trace.db import models
 from trace.db.graph import upstream_lot_ids
-from trace.db.models import (
-    Event,
-    EventRef,
-    Location,
-    Lot,
-    Pallet,
-    PalletContent,
-    Product,
-    User,
-    id_of,
-    node,
-)
+from trace.db.models import id_of, node
 from trace.domain import shipping
 from trace.domain.errors import Invalid, NotFound, RuleViolation
 from trace.domain.events import UOM
@@ -53,35 +43,37 @@ from .lots import day_event_time, lots_at, new_lot_code
 from .masterdata import product_by_gtin
 
 
-def held_upstream(session: Session, lots: list[Lot]) -> list[Lot]:
+def held_upstream(session: Session, lots: list[models.Lot]) -> list[models.Lot]:
     """The lots among `lots` and everything they came from whose latest inspection failed."""
     ids = upstream_lot_ids(session, (id_of(lot) for lot in lots))
-    return list(session.exec(select(Lot).where(col(Lot.id).in_(ids), col(Lot.on_hold))))
+    return list(
+        session.exec(select(models.Lot).where(col(models.Lot.id).in_(ids), col(models.Lot.on_hold)))
+    )
 
 
-def refuse_held(session: Session, lots: list[Lot], doing: str) -> None:
+def refuse_held(session: Session, lots: list[models.Lot], doing: str) -> None:
     shipping.refuse_held((lot.code for lot in held_upstream(session, lots)), doing)
 
 
-def received_at(session: Session, lot: Lot, place_id: int) -> datetime | None:
+def received_at(session: Session, lot: models.Lot, place_id: int) -> datetime | None:
     """When `lot` first arrived at `place_id` (None: never received there)."""
     return session.exec(
-        select(func.min(Event.event_time))
-        .join(EventRef, col(EventRef.event_id) == Event.id)
+        select(func.min(models.Event.event_time))
+        .join(models.EventRef, col(models.EventRef.event_id) == models.Event.id)
         .where(
-            EventRef.node == node("lot", id_of(lot)),
-            Event.type == "receive",
-            Event.biz_location_id == place_id,
+            models.EventRef.node == node("lot", id_of(lot)),
+            models.Event.type == "receive",
+            models.Event.biz_location_id == place_id,
         )
     ).one()
 
 
 def _listed(
     session: Session, items: list[dict[str, Any]], field: str, when: datetime, time_field: str
-) -> list[Lot]:
+) -> list[models.Lot]:
     """The lots a request lists (`{field}.{i}.lot`): each known, listed once, and existing on
     the day of `when` (else a 422 on `time_field`)."""
-    lots: list[Lot] = []
+    lots: list[models.Lot] = []
     for i, item in enumerate(items):
         lot = lot_for_field(session, item["lot"], f"{field}.{i}.lot")
         if any(other.id == lot.id for other in lots):
@@ -98,8 +90,8 @@ def _listed(
 
 def _take(
     session: Session,
-    house: Location,
-    inputs: list[tuple[Lot, float, str]],
+    house: models.Location,
+    inputs: list[tuple[models.Lot, float, str]],
     when: datetime,
     by_day: tzinfo | None,
 ) -> float:
@@ -122,23 +114,23 @@ def _take(
 def _packed_lot(
     session: Session,
     data: dict[str, Any],
-    house: Location,
-    product: Product,
+    house: models.Location,
+    product: models.Product,
     when: datetime,
     quantity: float,
-) -> Lot:
+) -> models.Lot:
     """The new lot of cartons: its code as given (if free) or the next `P…` of the day."""
     day: date = data["packed_on"]
     code = data.get("lot_code")
     if code:
         validate_lot(code)
-        if session.exec(select(Lot.id).where(Lot.code == code)).first():
+        if session.exec(select(models.Lot.id).where(models.Lot.code == code)).first():
             raise RuleViolation(
                 f"lot code {code} is taken; choose another", kind="lot.code_taken", lot=code
             )
     else:
         code = new_lot_code(session, "P", day)
-    packed = Lot(
+    packed = models.Lot(
         code=code,
         kind="packed",
         product_id=product.id,
@@ -156,7 +148,7 @@ def _packed_lot(
     return packed
 
 
-def pack(session: Session, actor: User, data: dict[str, Any]) -> Lot:
+def pack(session: Session, actor: models.User, data: dict[str, Any]) -> models.Lot:
     """Initial packing: input lots (quantity each) → a new packed lot of `cartons` cartons."""
     with unit_of_work(session):
         head = lock_chain(session)
@@ -208,7 +200,10 @@ def _new_sscc(session: Session, extension_digit: int, company_prefix: str) -> Ss
     width = 16 - len(company_prefix)
     for _ in range(1000):
         sscc = Sscc.build(extension_digit, company_prefix, secrets.randbelow(10**width))
-        if session.exec(select(Pallet.id).where(Pallet.sscc == sscc.value)).first() is None:
+        if (
+            session.exec(select(models.Pallet.id).where(models.Pallet.sscc == sscc.value)).first()
+            is None
+        ):
             return sscc
     raise RuleViolation(
         f"hardly any SSCC is left unused under company prefix {company_prefix} and extension "
@@ -220,8 +215,12 @@ def _new_sscc(session: Session, extension_digit: int, company_prefix: str) -> Ss
 
 
 def palletise(
-    session: Session, actor: User, data: dict[str, Any], company_prefix: str, extension_digit: int
-) -> Pallet:
+    session: Session,
+    actor: models.User,
+    data: dict[str, Any],
+    company_prefix: str,
+    extension_digit: int,
+) -> models.Pallet:
     """Cartons of one or more packed lots onto a pallet identified by a new SSCC."""
     with unit_of_work(session):
         head = lock_chain(session)
@@ -240,7 +239,7 @@ def palletise(
             lot.cartons_palletised += cartons
             session.add(lot)
         sscc = _new_sscc(session, extension_digit, company_prefix)
-        pallet = Pallet(
+        pallet = models.Pallet(
             sscc=str(sscc),
             location_id=id_of(house),
             cartons=sum(n for _, n in contents),
@@ -249,7 +248,7 @@ def palletise(
         session.add(pallet)
         session.flush()
         session.add_all(
-            PalletContent(pallet_id=id_of(pallet), lot_id=id_of(lot), cartons=n)
+            models.PalletContent(pallet_id=id_of(pallet), lot_id=id_of(lot), cartons=n)
             for lot, n in contents
         )
         target = node("pallet", id_of(pallet))
@@ -268,34 +267,34 @@ def palletise(
     return pallet
 
 
-def packable_at(session: Session, location_id: int) -> list[Lot]:
+def packable_at(session: Session, location_id: int) -> list[models.Lot]:
     """The harvest lots at a packing house with kilograms left to pack, newest first."""
     return [lot for lot in lots_at(session, location_id, "harvest") if left(lot) > EPSILON]
 
 
-def palletisable_at(session: Session, location_id: int) -> list[Lot]:
+def palletisable_at(session: Session, location_id: int) -> list[models.Lot]:
     """The packed lots at a place with cartons not on a pallet yet, newest first."""
     return [lot for lot in lots_at(session, location_id, "packed") if cartons_left(lot) > 0]
 
 
-def pallets_by_sscc(session: Session, ssccs: list[str]) -> dict[str, Pallet]:
+def pallets_by_sscc(session: Session, ssccs: list[str]) -> dict[str, models.Pallet]:
     """The pallets of `ssccs` that exist, by SSCC."""
-    rows = session.exec(select(Pallet).where(col(Pallet.sscc).in_(ssccs or [""])))
+    rows = session.exec(select(models.Pallet).where(col(models.Pallet.sscc).in_(ssccs or [""])))
     return {pallet.sscc: pallet for pallet in rows}
 
 
-def get_pallet(session: Session, sscc: str) -> Pallet:
-    pallet = session.exec(select(Pallet).where(Pallet.sscc == sscc)).first()
+def get_pallet(session: Session, sscc: str) -> models.Pallet:
+    pallet = session.exec(select(models.Pallet).where(models.Pallet.sscc == sscc)).first()
     if pallet is None:
         raise NotFound(f"no pallet with SSCC {sscc}", kind="pallet.unknown", sscc=sscc)
     return pallet
 
 
-def pallet_contents(session: Session, pallet: Pallet) -> list[tuple[Lot, int]]:
+def pallet_contents(session: Session, pallet: models.Pallet) -> list[tuple[models.Lot, int]]:
     rows = session.exec(
-        select(Lot, PalletContent.cartons)
-        .join(PalletContent, col(PalletContent.lot_id) == Lot.id)
-        .where(PalletContent.pallet_id == pallet.id)
-        .order_by(Lot.code)
+        select(models.Lot, models.PalletContent.cartons)
+        .join(models.PalletContent, col(models.PalletContent.lot_id) == models.Lot.id)
+        .where(models.PalletContent.pallet_id == pallet.id)
+        .order_by(models.Lot.code)
     )
     return list(rows)

@@ -19,18 +19,8 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from trace.db.models import (
-    Event,
-    Location,
-    LocationCode,
-    Lot,
-    Pallet,
-    PalletContent,
-    Product,
-    Shipment,
-    id_of,
-    node,
-)
+from trace.db import models
+from trace.db.models import id_of, node
 from trace.domain.local_time import local as _local
 from trace.domain.masterdata import location_state
 
@@ -40,7 +30,7 @@ from .linkset import lot_path
 from .lookup import PUBLIC_PLACES
 
 
-def _road(shipment: Shipment, crossed_at: datetime | None) -> dict[str, Any]:
+def _road(shipment: models.Shipment, crossed_at: datetime | None) -> dict[str, Any]:
     """How a shipment travels, for the public page: by road, its border gate and when the truck
     crossed (never the truck's plates: they are the carrier's business)."""
     return {
@@ -51,7 +41,7 @@ def _road(shipment: Shipment, crossed_at: datetime | None) -> dict[str, Any]:
 
 
 def _place(
-    location: Location | None, codes: list[LocationCode], markets: set[str]
+    location: models.Location | None, codes: list[models.LocationCode], markets: set[str]
 ) -> dict[str, Any] | None:
     """A location as the public sees it; None for a consignee or nothing."""
     if location is None:
@@ -116,12 +106,12 @@ def _places(
     ids = {i for i in given if i is not None}
     if not ids:
         return {}
-    locations = session.exec(select(Location).where(col(Location.id).in_(ids))).all()
-    codes: dict[int, list[LocationCode]] = {i: [] for i in ids}
+    locations = session.exec(select(models.Location).where(col(models.Location.id).in_(ids))).all()
+    codes: dict[int, list[models.LocationCode]] = {i: [] for i in ids}
     for code in session.exec(
-        select(LocationCode)
-        .where(col(LocationCode.location_id).in_(ids))
-        .order_by(col(LocationCode.id))
+        select(models.LocationCode)
+        .where(col(models.LocationCode.location_id).in_(ids))
+        .order_by(col(models.LocationCode.id))
     ):
         codes[code.location_id].append(code)
     out = {}
@@ -145,7 +135,7 @@ def _product(state: dict[str, Any] | None) -> dict[str, Any] | None:
     }
 
 
-def product_page(session: Session, product: Product) -> dict[str, Any]:
+def product_page(session: Session, product: models.Product) -> dict[str, Any]:
     """A trade item without a lot: what it is now (scan a carton's full code for its history)."""
     return {"product": _product(masterdata.state_of_product(product))}
 
@@ -167,12 +157,12 @@ class Story:
     labels: int = 0  # the last label job when it was read (`freshness.Revision`)
 
 
-def lot_page(session: Session, lot: Lot) -> dict[str, Any]:
+def lot_page(session: Session, lot: models.Lot) -> dict[str, Any]:
     """Everything a shopper, a buyer or an inspector may see about one lot, and its timeline."""
     return lot_story(session, lot).view
 
 
-def lot_story(session: Session, lot: Lot) -> Story:
+def lot_story(session: Session, lot: models.Lot) -> Story:
     """The lot's public view (`lot_page`) with the nodes and the last event it was read from."""
     # Read first: an event recorded while the view is read has a larger id (writers take ids
     # under the chain lock), so the copy is never believed newer than it is.
@@ -184,15 +174,15 @@ def lot_story(session: Session, lot: Lot) -> Story:
     return Story(_lot_view(session, lot, chain), nodes, *seen)
 
 
-def _lot_view(session: Session, lot: Lot, chain: dict[str, set[int]]) -> dict[str, Any]:
+def _lot_view(session: Session, lot: models.Lot, chain: dict[str, set[int]]) -> dict[str, Any]:
     """The lot's public view: where it grew, its packing, treatments, shipments, certificates
     and timeline, each place and product as it was when an event named it."""
-    lots = list(session.exec(select(Lot).where(col(Lot.id).in_(chain["lot"]))))
+    lots = list(session.exec(select(models.Lot).where(col(models.Lot.id).in_(chain["lot"]))))
     shipments = list(
         session.exec(
-            select(Shipment)
-            .where(col(Shipment.id).in_(chain["shipment"]))
-            .order_by(col(Shipment.id))
+            select(models.Shipment)
+            .where(col(models.Shipment.id).in_(chain["shipment"]))
+            .order_by(col(models.Shipment.id))
         )
     )
     events = lot_events.events(session, lot, chain, lots)
@@ -228,11 +218,11 @@ def _lot_view(session: Session, lot: Lot, chain: dict[str, set[int]]) -> dict[st
 
 def _then(
     session: Session,
-    lot: Lot,
+    lot: models.Lot,
     chain: dict[str, set[int]],
-    lots: list[Lot],
-    shipments: list[Shipment],
-    events: list[tuple[Event, dict[str, Any]]],
+    lots: list[models.Lot],
+    shipments: list[models.Shipment],
+    events: list[tuple[models.Event, dict[str, Any]]],
 ) -> _Then:
     """Each event names its places as they were when it happened (a past harvest keeps the
     orchard's name and codes of its day), the product is the one packed and the exporter the
@@ -245,7 +235,7 @@ def _then(
 
 
 def _orchards(
-    lots: list[Lot], events: list[tuple[Event, dict[str, Any]]], then: _Then
+    lots: list[models.Lot], events: list[tuple[models.Event, dict[str, Any]]], then: _Then
 ) -> list[dict[str, Any]]:
     """Where the produce grew: each orchard once, as it was at the harvest, with its days."""
     harvested_at = {
@@ -281,7 +271,10 @@ class _Told:
 
 
 def _tell(
-    lot: Lot, events: list[tuple[Event, dict[str, Any]]], shipments: list[Shipment], then: _Then
+    lot: models.Lot,
+    events: list[tuple[models.Event, dict[str, Any]]],
+    shipments: list[models.Shipment],
+    then: _Then,
 ) -> _Told:
     """The timeline, each entry once, and what the events say besides (treatments, packing,
     departures, crossings), in the order they happened."""
@@ -299,7 +292,9 @@ def _tell(
     return told
 
 
-def _step(told: _Told, lot: Lot, event: Event, data: dict[str, Any], entry: dict[str, Any]) -> None:
+def _step(
+    told: _Told, lot: models.Lot, event: models.Event, data: dict[str, Any], entry: dict[str, Any]
+) -> None:
     """A step at a place of the chain: what its timeline entry adds, a treatment, the packing."""
     at, place = entry["at"], entry["place"]
     if event.type in ("cool", "store"):
@@ -327,10 +322,10 @@ def _step(told: _Told, lot: Lot, event: Event, data: dict[str, Any], entry: dict
 
 def _travel(
     told: _Told,
-    event: Event,
+    event: models.Event,
     data: dict[str, Any],
     entry: dict[str, Any],
-    shipments: list[Shipment],
+    shipments: list[models.Shipment],
 ) -> None:
     """A shipment's event: its market, and when it was loaded, departed (from which port) and
     crossed a border."""
@@ -350,7 +345,7 @@ def _travel(
         told.crossings[shipment_id] = entry["at"]
 
 
-def _shipped(shipment: Shipment, told: _Told, then: _Then) -> dict[str, Any]:
+def _shipped(shipment: models.Shipment, told: _Told, then: _Then) -> dict[str, Any]:
     """A shipment of the lot as the public sees it (never its consignee or container)."""
     departure = told.departures.get(shipment.id, {})
     return {
@@ -366,16 +361,16 @@ def _shipped(shipment: Shipment, told: _Told, then: _Then) -> dict[str, Any]:
     }
 
 
-def pallet_page(session: Session, pallet: Pallet) -> dict[str, Any]:
+def pallet_page(session: Session, pallet: models.Pallet) -> dict[str, Any]:
     """A pallet (SSCC): where it was built, the lots on it, and where it went."""
     rows = session.exec(
-        select(Lot, PalletContent.cartons, Product.gtin)
-        .join(PalletContent, col(PalletContent.lot_id) == Lot.id)
-        .join(Product, col(Product.id) == Lot.product_id, isouter=True)
-        .where(PalletContent.pallet_id == pallet.id)
-        .order_by(Lot.code)
+        select(models.Lot, models.PalletContent.cartons, models.Product.gtin)
+        .join(models.PalletContent, col(models.PalletContent.lot_id) == models.Lot.id)
+        .join(models.Product, col(models.Product.id) == models.Lot.product_id, isouter=True)
+        .where(models.PalletContent.pallet_id == pallet.id)
+        .order_by(models.Lot.code)
     ).all()
-    shipment = session.get(Shipment, pallet.shipment_id) if pallet.shipment_id else None
+    shipment = session.get(models.Shipment, pallet.shipment_id) if pallet.shipment_id else None
     markets = {shipment.market} if shipment else set()
     ids = {pallet.location_id} | ({shipment.exporter_id} if shipment else set())
     # The packing house as it was when the pallet was built, each product as it was packed,
@@ -418,6 +413,6 @@ def pallet_page(session: Session, pallet: Pallet) -> dict[str, Any]:
     }
 
 
-def place_page(session: Session, place: Location) -> dict[str, Any]:
+def place_page(session: Session, place: models.Location) -> dict[str, Any]:
     """A public location (GLN): what it is, where, and the official codes it holds."""
     return {"place": _places(session, {place.id}, set())[id_of(place)]}
