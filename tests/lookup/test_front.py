@@ -111,5 +111,8 @@ def test_a_serial_the_view_refuses_or_never_printed_is_answered_as_the_view_answ
     assert refused.status_code == 400 and seen == [f"/01/{GTIN}/10/{LOT}/21/AB~C"]
     page = opens(person(app, 3), f"{LOT_URL}/21/NEVER1")
     assert "This label may not be genuine" in page and len(seen) == 1
+    assert "serial number NEVER1 was" in page
+    other = opens(person(app, 4), f"{LOT_URL}/21/NEVER2", language="ja")  # each its own
+    assert "NEVER2" in other and "NEVER1" not in other and "シリアル" in other
     with Session(engine) as session:
         assert scans_of(session, GTIN, LOT, "NEVER1").count == 0

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, unquote
@@ -138,12 +139,19 @@ class Front:
         carton = carton_check(
             serial, status, scans, config["LOOKUP_SCAN_ALERT"], config["LOOKUP_SCAN_DAYS"]
         )
-        with self.app.app_context(), force_locale(language):
-            lines = kept_pages.carton_lines(config, carton, kept.story.view)
+        lines = kept_pages.carton_lines(
+            config, carton, kept.story.view, language, lambda: self._babel(language)
+        )
         body = kept_pages.compose(pieces, lines).encode()
         link = f"{config['PUBLIC_BASE_URL']}{linkset.gtin_path(gtin, lot, serial)}?linkType=linkset"
         headers = [*sent, ("Link", respond.linkset_link(link)), ("Content-Length", str(len(body)))]
         return "200 OK", headers, body
+
+    @contextmanager
+    def _babel(self, language: str) -> Iterator[None]:
+        """An app context whose Babel locale is `language`: for rendering without a request."""
+        with self.app.app_context(), force_locale(language):
+            yield
 
     def _label(self, kept: Kept, carton: tuple[str, str, str]) -> dict | None:
         """The carton's label check, kept or read (as the view does); None for a serial the

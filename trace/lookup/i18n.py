@@ -8,8 +8,9 @@ from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
+from babel.dates import format_date
 from flask import request
-from flask_babel import format_date
+from flask_babel import get_locale
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
@@ -112,15 +113,29 @@ def country(code: str | None, language: str) -> str:
 
 
 def day(value: date | datetime | None) -> str:
+    return day_in(value, get_locale() or "en")
+
+
+def moment(value: datetime | None) -> str:
+    return moment_in(value, get_locale() or "en")
+
+
+def day_in(value: date | datetime | None, language: object) -> str:
+    """A day as the reader's language writes it (`language`: a Babel locale or its name)."""
     if value is None:
         return ""
     if isinstance(value, datetime):
         value = value.date()
-    return format_date(value, "medium")
+    return _day(value, str(language))
 
 
-def moment(value: datetime | None) -> str:
+@lru_cache(maxsize=4096)
+def _day(value: date, language: str) -> str:
+    return format_date(value, "medium", locale=language)
+
+
+def moment_in(value: datetime | None, language: object) -> str:
     """A date and the local time where it happened (the datetime carries that place's offset)."""
     if value is None:
         return ""
-    return f"{day(value)} {value:%H:%M}"
+    return f"{day_in(value, language)} {value:%H:%M}"

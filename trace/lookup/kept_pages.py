@@ -4,13 +4,16 @@ what key, and a lot's page rendered once per language with slots for a carton's 
 
 from __future__ import annotations
 
+import threading
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
+from cachetools import LRUCache
 from flask import Response, current_app, g, render_template, request
 from flask_babel import get_locale
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import i18n, respond
 from .cache import Answer as KeptAnswer
@@ -39,7 +42,8 @@ def lot_html(cache: PageCache, found: Found, carton: dict | None) -> str:
     )
     if carton is None:
         return "".join(pieces)
-    return compose(pieces, carton_lines(current_app.config, carton, found.view))
+    language = str(get_locale() or "en")
+    return compose(pieces, carton_lines(current_app.config, carton, found.view, language))
 
 
 def compose(pieces: list[str], lines: str) -> str:
@@ -48,18 +52,56 @@ def compose(pieces: list[str], lines: str) -> str:
     return pieces[0] + " " + serial.strip() + pieces[1] + rest + pieces[2]
 
 
-def carton_lines(config: Mapping[str, Any], carton: dict, view: dict) -> str:
-    """A carton's serial and label check in the reader's language (with a request, or in an
-    app context whose Babel locale is set: the front door's), its two parts split by SLOT."""
+def carton_lines(
+    config: Mapping[str, Any],
+    carton: dict,
+    view: dict,
+    language: str,
+    babel: Callable[[], AbstractContextManager] = nullcontext,
+) -> str:
+    """A carton's serial and label check in the reader's `language` (a Babel name), its two
+    parts split by SLOT. What the lines say is rendered once per language, label check, count
+    and contact, with marks where the serial, the other lot and the days go; then filled in.
+    (`babel`: what sets the Babel locale for a render outside a request, the front door's.)"""
     contact = view.get("exporter_contact") or settings_contact(config)
-    return render_template(
-        "lookup/_carton.html",
-        carton=carton,
-        slot=SLOT,
-        contact=contact,
-        day=i18n.day,
-        moment=i18n.moment,
+    key = (
+        language, carton["status"], carton["scans"], carton["copied"], carton["most_people"],
+        carton["most_days"], tuple(sorted(contact.items())),
+    )  # fmt: skip
+    with _LINES_LOCK:
+        lines = _LINES.get(key)
+    if lines is None:
+        with babel():
+            lines = render_template(
+                "lookup/_carton.html",
+                carton={**carton, **_MARKED},
+                slot=SLOT,
+                contact=contact,
+                day=str,
+                moment=str,
+            )
+        with _LINES_LOCK:
+            _LINES[key] = lines
+    values = (
+        escape(carton["serial"]),
+        escape(carton["other_lot"] or ""),
+        i18n.day_in(carton["printed_at"], language),
+        i18n.moment_in(carton["first_scan"], language),
     )
+    for mark, value in zip(_MARKED.values(), values, strict=True):
+        lines = lines.replace(mark, value)
+    return lines
+
+
+# Where a carton's own values go in its lines rendered once (letters and digits only: nothing
+# escapes them, and no data can hold them).
+_MARK = uuid.uuid4().hex
+_MARKED = {
+    name: f"x{_MARK}{name.replace('_', '')}"
+    for name in ("serial", "other_lot", "printed_at", "first_scan")
+}
+_LINES: LRUCache = LRUCache(maxsize=4096)
+_LINES_LOCK = threading.Lock()
 
 
 def settings_contact(config: Mapping[str, Any]) -> dict:
