@@ -1,17 +1,19 @@
 """Counted scans committed in groups: what a carton's public page costs stays small however many
 people open pages at once.
 
-Each request hands its scan to the process's writer thread and waits; the writer takes every
-scan waiting, counts them all in one transaction (`scans.count_in` each, in key order so two
-processes' groups never wait on each other's rows in opposite orders) and commits, then answers
-each request with its carton's count. A request is answered only after its scan is committed,
-so a worker killed at any moment loses no scan anyone saw counted. While one group commits the
-next one gathers: an idle writer adds no wait, a busy one shares one commit among many scans.
-A group that fails is counted again one scan per transaction, so one bad scan fails alone.
+Each request puts its scan in the process's queue and waits for the writer's turn; whichever
+request gets it (the leader) takes every scan waiting, counts them all in one transaction
+(`scans.Counter`, in key order so two processes' groups never wait on each other's rows in
+opposite orders), commits, and answers each request with its carton's count. A request is
+answered only after its scan is committed, so a worker killed at any moment loses no scan anyone
+saw counted. While one group commits the next one gathers, and its first request leads it: a
+lone request writes its own scan with no thread between (nothing to hand over, nothing to wake),
+a busy worker shares one commit among many scans. A group that fails is counted again one scan
+per transaction, so one bad scan fails alone.
 
-The writer has its own driver connection (`scans.Counter`: no SQLAlchemy statement machinery on
-the way), not a request's session: its commits are not the writes that make kept lot pages look
-again at the chain (trace/lookup/cache.py).
+The writer has its own driver connection (no SQLAlchemy statement machinery on the way), not a
+request's session: its commits are not the writes that make kept lot pages look again at the
+chain (trace/lookup/cache.py).
 """
 
 from __future__ import annotations
@@ -41,58 +43,49 @@ class ScanWriter:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self.commits = 0  # groups committed by this process's writer
+        self.commits = 0  # groups committed by this process
         self._queue: queue.SimpleQueue[_Item] = queue.SimpleQueue()
-        self._lock = threading.Lock()
-        self._pid: int | None = None  # the process whose thread writes (a fork starts its own)
+        self._turn = threading.Lock()  # held by the request that writes the group
+        self._pid: int | None = None  # the process the connection is for (a fork opens anew)
+        self._connection: PoolProxiedConnection | None = None
+        self._counter: scans.Counter | None = None
+        self._lock: _WriterLock | None = None
 
     def count(
         self, gtin: str, lot: str, serial: str, client: str, when: datetime
     ) -> tuple[bool, scans.Scans]:
         """Count a client-day's opening of a carton's page; return, once it is committed,
         whether it was new and the carton's scans (as `scans.count_scan`)."""
-        self._start()
         done: Future[tuple[bool, scans.Scans]] = Future()
         self._queue.put(((gtin, lot, serial, client, when), done))
-        return done.result(timeout=WAIT_SECONDS)
+        if not self._turn.acquire(timeout=WAIT_SECONDS):
+            raise TimeoutError("the scan writer did not answer")
+        try:
+            if not done.done():  # nobody took it yet: lead the group
+                self._lead()
+        finally:
+            self._turn.release()
+        return done.result(timeout=0)
 
-    def _start(self) -> None:
-        if self._pid == os.getpid():
-            return
-        with self._lock:
-            if self._pid != os.getpid():
-                self._queue = queue.SimpleQueue()
-                threading.Thread(target=self._run, name="trace-scans", daemon=True).start()
-                self._pid = os.getpid()
-
-    def _run(self) -> None:
-        connection = self.engine.raw_connection()  # the writer's own, for the process's life
-        counter = scans.Counter(connection.dbapi_connection, self.engine.dialect)
-        lock = _WriterLock(self.engine)
+    def _lead(self) -> None:
+        group = []
         while True:
-            group = [self._queue.get()]
-            while True:
-                try:
-                    group.append(self._queue.get_nowait())
-                except queue.Empty:
-                    break
-            group.sort(key=lambda item: repr(item[0][:4]))  # the same order in every process
             try:
-                self._write(connection, counter, lock, group)
-            except Exception:  # each alone: one bad scan fails by itself
-                for item in group:
-                    try:
-                        self._write(connection, counter, lock, [item])
-                    except Exception as error:
-                        item[1].set_exception(error)
+                group.append(self._queue.get_nowait())
+            except queue.Empty:
+                break
+        group.sort(key=lambda item: repr(item[0][:4]))  # the same order in every process
+        try:
+            self._write(group)
+        except Exception:  # each alone: one bad scan fails by itself
+            for item in group:
+                try:
+                    self._write([item])
+                except Exception as error:
+                    item[1].set_exception(error)
 
-    def _write(
-        self,
-        connection: PoolProxiedConnection,
-        counter: scans.Counter,
-        lock: _WriterLock,
-        group: list[_Item],
-    ) -> None:
+    def _write(self, group: list[_Item]) -> None:
+        connection, counter, lock = self._connected()
         with lock:
             try:
                 counted = [counter.count(*values) for values, _done in group]
@@ -103,6 +96,21 @@ class ScanWriter:
         self.commits += 1
         for (_values, done), result in zip(group, counted, strict=True):
             done.set_result(result)
+
+    def _connected(self) -> tuple[PoolProxiedConnection, scans.Counter, _WriterLock]:
+        """The writer's own connection and lock file, for the process's life (a forked worker
+        opens its own: a lock file opened before the fork would be one lock for both)."""
+        if (
+            self._pid != os.getpid()
+            or self._connection is None
+            or self._counter is None
+            or self._lock is None
+        ):
+            self._connection = self.engine.raw_connection()
+            self._counter = scans.Counter(self._connection.dbapi_connection, self.engine.dialect)
+            self._lock = _WriterLock(self.engine)
+            self._pid = os.getpid()
+        return self._connection, self._counter, self._lock
 
 
 class _WriterLock:
