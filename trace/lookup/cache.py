@@ -117,22 +117,7 @@ class PageCache:
         self, connect: Callable[[], Connection], kept: Kept, carton: tuple, read: Callable[[], dict]
     ) -> dict:
         """A carton's label check (`read`: `label_serials.serial_status`) for `carton` (gtin, lot,
-        serial) of the kept lot: the kept one (`kept_label`), else read and kept."""
-        status = self.kept_label(connect, kept, carton)
-        if status is not None:
-            return status
-        labels = self._revision(connect).labels
-        story = (kept.story.as_of, kept.story.master_data)
-        status = read()  # read after the revision: never older than the revision it is kept at
-        if self.enabled:
-            with self._lock:
-                self._labels[carton] = (story, labels, status)
-        return status
-
-    def kept_label(
-        self, connect: Callable[[], Connection], kept: Kept, carton: tuple
-    ) -> dict | None:
-        """The kept label check of `carton`, while the lot's story is the one it was read with
+        serial) of the kept lot: the kept one while the lot's story is the one it was read with
         and no label job was printed since (the revision read for the story, so no query)."""
         labels = self._revision(connect).labels
         story = (kept.story.as_of, kept.story.master_data)
@@ -140,7 +125,11 @@ class PageCache:
             entry = self._labels.get(carton)
         if entry is not None and entry[0] == story and entry[1] == labels:
             return entry[2]
-        return None
+        status = read()  # read after the revision: never older than the revision it is kept at
+        if self.enabled:
+            with self._lock:
+                self._labels[carton] = (story, labels, status)
+        return status
 
     def answer(self, key: tuple) -> Answer | None:
         """The kept answer for `key`, if its lot's story is still the one it was made from."""

@@ -156,15 +156,11 @@ class Front:
     def _label(self, kept: Kept, carton: tuple[str, str, str]) -> dict | None:
         """The carton's label check, kept or read (as the view does); None for a serial the
         view would refuse (it says why)."""
-        with self.cache.connecting() as connect:
-            status = self.cache.kept_label(connect, kept, carton)
-        if status is not None:
-            return status
         try:
             charset.validate_serial(carton[2])
         except GS1Error:
             return None
-        with Session(self.cache.engine) as session:
+        with Session(self.cache.engine) as session:  # connected only if the database is asked
 
             def read() -> dict:
                 return label_serials.serial_status(session, *carton)
