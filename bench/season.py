@@ -490,12 +490,14 @@ def _generate(engine, target: int, seed: int, progress: bool) -> dict:
         }
     samples = []
     for code, first, cartons in rng.sample(made["cartons"], min(1000, len(made["cartons"]))):
-        samples.append({"lot": code, "serial": first + rng.randrange(cartons)})
+        serial = first + rng.randrange(cartons)
+        samples.append({"lot": code, "serial": serial, "first": first, "last": first + cartons - 1})
     return {
         "seed": seed,
         "target": target,
         "counts": counts,
-        # Lot pages and cartons for bench/lookup.py: {"lot": packed lot code, "serial": n}.
+        # Lot pages and cartons for bench/lookup.py: {"lot": packed lot code, "serial": n, and
+        # the lot's cartons "first"…"last"}.
         "samples": samples,
         # Starts for bench/trace.py: shipments (but the season's last five), harvest lots that
         # were packed.

@@ -93,7 +93,7 @@ def test_serial_status_tells_printed_from_invented_and_copied(api, session, ids,
     elsewhere = print_cartons(session, other, 5)
 
     def status(serial):
-        return label_serials.serial_status(session, GTIN, season["packed"], serial)
+        return checked(session, season["packed"], serial)
 
     assert status(printed[6])["status"] == "printed"
     assert status(elsewhere[1]) == {"status": "other_lot", "lot": other}
@@ -113,11 +113,21 @@ def test_serials_printed_before_random_ones_keep_working_in_their_one_spelling(s
     assert numbers == [21, 22, 23, 24, 25]
 
     def status(serial):
-        return label_serials.serial_status(session, GTIN, season["packed"], serial)["status"]
+        return checked(session, season["packed"], serial)["status"]
 
     assert status("7") == status("20") == status(new[0]) == "printed"
     for other_spelling in ("07", "007", "0", "21", "22", "7 ", "+7"):
         assert status(other_spelling) == "never_printed", other_spelling
+
+
+def checked(session, lot: str, serial: str) -> dict:
+    """A serial's label check as a scan reads it (`serial_status`), after checking that the
+    lot's cartons as a kept page holds them (`lot_cartons`) find the same printed carton, and
+    leave every other serial to `serial_status`."""
+    status = label_serials.serial_status(session, GTIN, lot, serial)
+    kept = label_serials.lot_cartons(session.connection(), GTIN, lot).status(serial)
+    assert kept == (status if status["status"] == "printed" else None), serial
+    return status
 
 
 def test_concurrent_print_jobs_never_share_a_serial(engine, session, season):

@@ -61,12 +61,16 @@ def test_each_phone_opening_a_carton_is_counted_once_without_flask(app, engine, 
         page = opens(person(app, n), url)
         assert f"scanned {n} times" in page  # this person's scan, counted before the answer
     assert seen == []
+    front = person(app, 7).get(url, headers=BROWSER)
+    assert seen == []
     opens(person(app, 3), url)  # a reload: Flask reads the count, adds nothing
     prefetch = person(app, 9).get(url, headers={**BROWSER, "Sec-Purpose": "prefetch"})
     assert prefetch.status_code == 200
     assert len(seen) == 2
+    assert front.headers["Link"] == prefetch.headers["Link"]  # the carton's linkset, as Flask says
+    assert "LOT%2F26A" in front.headers["Link"]
     with Session(engine) as session:
-        assert scans_of(session, GTIN, LOT, serial).count == 6
+        assert scans_of(session, GTIN, LOT, serial).count == 7
 
 
 def test_eight_phones_at_once_are_each_counted_once(app, engine, story):

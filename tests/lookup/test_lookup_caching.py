@@ -202,6 +202,23 @@ def test_a_kept_label_check_costs_no_query_and_a_new_label_job_shows_on_the_next
     assert "Genuine label" in client.get(f"{LOT_URL}/21/{early}", headers=opened).text
 
 
+def test_any_carton_of_a_kept_lot_is_checked_without_a_query(app, client, engine, story):
+    """The first carton scanned reads the lot's printed cartons; a scan of any other of them is
+    checked from memory, a serial printed for no carton of the lot is read."""
+    app.extensions["trace.lookup"]["cache"].recheck = 60
+    opened = {**BROWSER, "Accept-Language": "en"}
+    client.get(f"{LOT_URL}/21/{story['serials'][0]}", headers={**opened, "User-Agent": "a"})
+    for n, serial in enumerate(story["serials"][1:6]):
+        with statements(engine) as seen:
+            page = client.get(f"{LOT_URL}/21/{serial}", headers={**opened, "User-Agent": f"{n}"})
+        assert "Genuine label" in page.text
+        assert not [s for s in seen if "carton_serial" in s], seen  # (the revision aside)
+    with statements(engine) as seen:
+        forged = client.get(f"{LOT_URL}/21/7QQQQQQQQQQQQ", headers=opened)
+    assert "This label may not be genuine" in forged.text
+    assert [s for s in seen if "carton_serial" in s], seen
+
+
 def test_a_renamed_place_or_product_keeps_its_past_and_names_new_events_anew(client, api, story):
     carton = f"{LOT_URL}/21/8"
     assert "Thanh Quang" in client.get(LOT_URL).get_data(as_text=True)

@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
+from functools import lru_cache
 
 
+@lru_cache(maxsize=64)  # a handful of offsets, read for every instant shown
 def zone(offset: str) -> timezone:
     """``+07:00`` (or ``-05``) → the fixed-offset time zone."""
     sign = -1 if offset.startswith("-") else 1

@@ -8,8 +8,11 @@ then the page in the reader's language. Both are kept here, per code (GTIN, lot)
   between which a carton's own lines go (its serial, its label check and scan count);
 - whole answers that are the same for every reader of a language (a lot's page without a
   serial, its linkset), with the body and its ETag ready to send;
-- the label checks of its cartons (`label_serials.serial_status`: printed for this lot, for another,
-  never), each while the lot's story holds and no label job was printed since.
+- the cartons printed for it (`label_serials.LotCartons`: each job's numbers, each random
+  serial), read with the first carton scanned, so a scan of any of them is checked from
+  memory; and the label checks of other serials scanned on its pages (printed for another lot,
+  never printed: `label_serials.serial_status`); both while the lot's story holds and no label
+  job was printed since.
 
 Before a kept copy is used, one statement reads the last event id and the revision of places
 and products; if an event was recorded since, one indexed query asks whether it names one of
@@ -34,7 +37,7 @@ from cachetools import LRUCache, TTLCache
 from sqlalchemy import Connection, Engine, event
 from sqlmodel import Session
 
-from trace.services import freshness, public_page
+from trace.services import freshness, label_serials, public_page
 
 
 @dataclass
@@ -44,6 +47,8 @@ class Kept:
     story: public_page.Story
     parts: dict[tuple, list[str]] = field(default_factory=dict)  # the page, rendered per key
     checked: int = 0  # the last event the story is known to hold up to
+    # The lot's printed cartons, read at a revision of the label jobs: (revision, cartons).
+    cartons: tuple[int, label_serials.LotCartons] | None = None
 
     def __post_init__(self):
         self.checked = self.checked or self.story.as_of
@@ -117,18 +122,28 @@ class PageCache:
         self, connect: Callable[[], Connection], kept: Kept, carton: tuple, read: Callable[[], dict]
     ) -> dict:
         """A carton's label check (`read`: `label_serials.serial_status`) for `carton` (gtin, lot,
-        serial) of the kept lot: the kept one while the lot's story is the one it was read with
-        and no label job was printed since (the revision read for the story, so no query)."""
+        serial) of the kept lot. A carton printed for the lot is found among the lot's cartons
+        (read once, with the first carton scanned, and again after a label job is printed: the
+        revision read for the story, so no query). Any other serial (printed for another lot,
+        or never) is read, and kept while the lot's story and the label jobs stay the same."""
+        if not self.enabled:
+            return read()
         labels = self._revision(connect).labels
+        cartons = kept.cartons
+        if cartons is None or cartons[0] != labels:
+            read_at = (labels, label_serials.lot_cartons(connect(), carton[0], carton[1]))
+            kept.cartons = cartons = read_at  # after the revision: never older than it
+        printed = cartons[1].status(carton[2])
+        if printed is not None:
+            return printed
         story = (kept.story.as_of, kept.story.master_data)
         with self._lock:
             entry = self._labels.get(carton)
         if entry is not None and entry[0] == story and entry[1] == labels:
             return entry[2]
         status = read()  # read after the revision: never older than the revision it is kept at
-        if self.enabled:
-            with self._lock:
-                self._labels[carton] = (story, labels, status)
+        with self._lock:
+            self._labels[carton] = (story, labels, status)
         return status
 
     def answer(self, key: tuple) -> Answer | None:

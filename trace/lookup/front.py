@@ -37,7 +37,7 @@ from werkzeug.http import http_date
 
 from trace.gs1 import GS1Error, charset
 from trace.security import address_in
-from trace.services import label_serials, linkset
+from trace.services import label_serials
 from trace.services.scans import carton_check
 
 from . import counting, i18n, kept_pages, respond
@@ -84,7 +84,7 @@ class Front:
         try:
             if carton is not None:
                 key: tuple = ("carton", language, secure)
-                answer = self._carton(environ, key, carton)
+                answer = self._carton(environ, key, carton, path)
             else:
                 key = (path, b"", language, media)
                 answer = self._kept(environ, key, secure)
@@ -109,9 +109,11 @@ class Front:
         return "200 OK", [*sent[1], ("Date", http_date())], answer.body
 
     def _carton(
-        self, environ: Mapping[str, Any], key: tuple, carton: tuple[str, str, str]
+        self, environ: Mapping[str, Any], key: tuple, carton: tuple[str, str, str], path: str
     ) -> Answer | None:
-        """A person opening a carton's page of a kept lot: counted, then answered."""
+        """A person opening a carton's page of a kept lot (`path`: its Digital Link, spelt as
+        `linkset.gtin_path` writes it, or `_carton_of` would not have read it): counted, then
+        answered."""
         (_carton, language, _secure), (gtin, lot, serial) = key, carton
         with self._lock:
             sent = self._headers.get(key)  # the same for every carton: learnt from any one
@@ -143,7 +145,7 @@ class Front:
             config, carton, kept.story.view, language, lambda: self._babel(language)
         )
         body = kept_pages.compose(pieces, lines).encode()
-        link = f"{config['PUBLIC_BASE_URL']}{linkset.gtin_path(gtin, lot, serial)}?linkType=linkset"
+        link = f"{config['PUBLIC_BASE_URL']}{path}?linkType=linkset"
         headers = [*sent, ("Link", respond.linkset_link(link)), ("Content-Length", str(len(body)))]
         return "200 OK", headers, body
 
@@ -160,12 +162,13 @@ class Front:
             charset.validate_serial(carton[2])
         except GS1Error:
             return None
-        with Session(self.cache.engine) as session:  # connected only if the database is asked
 
-            def read() -> dict:
+        def read() -> dict:  # a serial not printed for the lot: rare, a session of its own
+            with Session(self.cache.engine) as session:
                 return label_serials.serial_status(session, *carton)
 
-            return self.cache.label_check(session.connection, kept, carton, read)
+        with self.cache.connecting() as connect:  # connected only if the database is asked
+            return self.cache.label_check(connect, kept, carton, read)
 
     def _through(
         self, environ: dict, start_response: Callable, key: tuple, secure: bool

@@ -8,10 +8,12 @@ printed before random serials printed the number itself; those serials keep work
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, func, inspect, text
+from sqlalchemy import Connection, bindparam, func, inspect, text
 from sqlmodel import Session, col, select
 
 from trace.db.models import CartonSerial, LabelJob, Lot, Product, User
@@ -229,6 +231,65 @@ _JOB_OF_SERIAL = text(
     "JOIN lot ON lot.id = carton_serial.lot_id "
     "WHERE product.gtin = :gtin AND carton_serial.serial = :serial"
 ).columns(created_at=_LABEL_JOB.c.created_at.type)
+
+
+# Every carton job of one lot (reprints aside) and, for jobs that printed random serials, each
+# carton's serial: what `LotCartons` keeps. One statement: the lot's jobs by their lot index,
+# their serials by the job index.
+_CARTONS_OF_LOT = (
+    text(
+        "SELECT label_job.serial_first, label_job.serial_last, label_job.random_serials, "
+        "label_job.created_at, carton_serial.serial "
+        "FROM label_job "
+        "JOIN product ON product.id = label_job.product_id "
+        "JOIN lot ON lot.id = label_job.lot_id "
+        "LEFT JOIN carton_serial ON carton_serial.label_job_id = label_job.id "
+        "AND carton_serial.product_id = product.id AND carton_serial.lot_id = lot.id "
+        "WHERE product.gtin = :gtin AND lot.code = :lot AND label_job.kind = 'carton' "
+        "AND label_job.reprint = :no"
+    )
+    .bindparams(bindparam("no", False, type_=_LABEL_JOB.c.reprint.type))
+    .columns(
+        random_serials=_LABEL_JOB.c.random_serials.type, created_at=_LABEL_JOB.c.created_at.type
+    )
+)
+
+
+@dataclass(frozen=True)
+class LotCartons:
+    """The cartons printed for one lot, as `serial_status` would find them: a page that keeps the
+    lot checks a scan of any of its cartons without asking the database."""
+
+    numbered: tuple[tuple[int, int, datetime], ...]  # jobs that printed numbers: first, last, when
+    random: Mapping[str, datetime]  # each random serial printed, and when its job printed it
+
+    def status(self, serial: str) -> dict[str, Any] | None:
+        """`serial_status` of a serial printed for this lot; None for any other serial (it was
+        printed for another lot, or never: ask `serial_status`)."""
+        printed_at: datetime | None = None
+        if is_random_serial(serial):
+            printed_at = self.random.get(serial)
+        else:
+            number = numbered_serial(serial)
+            if number is not None:  # serials are numbered per product: the ranges never overlap
+                printed_at = next(
+                    (when for first, last, when in self.numbered if first <= number <= last), None
+                )
+        return None if printed_at is None else {"status": "printed", "printed_at": printed_at}
+
+
+def lot_cartons(connection: Connection, gtin: str, lot_code: str) -> LotCartons:
+    """The cartons printed for lot `lot_code` of the product `gtin` (`LotCartons`)."""
+    numbered, random = [], {}
+    for first, last, random_serials, created_at, serial in connection.execute(
+        _CARTONS_OF_LOT, {"gtin": gtin, "lot": lot_code}
+    ):
+        if random_serials:
+            if serial is not None:
+                random[serial] = created_at
+        elif first is not None and last is not None:
+            numbered.append((first, last, created_at))
+    return LotCartons(tuple(numbered), random)
 
 
 def serial_status(session: Session, gtin: str, lot_code: str, serial: str) -> dict[str, Any]:

@@ -11,8 +11,10 @@ lone request writes its own scan with no thread between (nothing to hand over, n
 a busy worker shares one commit among many scans. A group that fails is counted again one scan
 per transaction, so one bad scan fails alone.
 
-The writer has its own driver connection (no SQLAlchemy statement machinery on the way), not a
-request's session: its commits are not the writes that make kept lot pages look again at the
+On PostgreSQL the group goes to the server as one pipeline (a statement per scan, sent together,
+answered together): one round trip however large the group, and the server runs the pipeline as
+one transaction. The writer has its own driver connection (no SQLAlchemy statement machinery on
+the way), not a request's session: its commits are not the writes that make kept lot pages look again at the
 chain (trace/lookup/cache.py).
 """
 
@@ -88,7 +90,7 @@ class ScanWriter:
         connection, counter, lock = self._connected()
         with lock:
             try:
-                counted = [counter.count(*values) for values, _done in group]
+                counted = counter.count_group([values for values, _done in group])
                 connection.commit()
             except BaseException:
                 connection.rollback()
@@ -107,6 +109,9 @@ class ScanWriter:
             or self._lock is None
         ):
             self._connection = self.engine.raw_connection()
+            if self.engine.dialect.name == "postgresql":  # a group's pipeline is its transaction
+                self._connection.rollback()  # (a checkout's ping may have begun one)
+                self._connection.dbapi_connection.autocommit = True  # type: ignore[union-attr]
             self._counter = scans.Counter(self._connection.dbapi_connection, self.engine.dialect)
             self._lock = _WriterLock(self.engine)
             self._pid = os.getpid()

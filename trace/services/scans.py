@@ -43,27 +43,44 @@ _BUMP = (
     "INSERT INTO scan_counter (gtin, lot, serial, count, first_at, last_at) "
     "VALUES (:gtin, :lot, :serial, 1, :when, :when) "
     "ON CONFLICT (gtin, lot, serial) "
-    "DO UPDATE SET count = scan_counter.count + 1, last_at = :when"
+    "DO UPDATE SET count = scan_counter.count + 1, last_at = :when "
+    "RETURNING count, first_at, last_at"
 )
 _SCANS = (
     "SELECT count, first_at, last_at FROM scan_counter "
     "WHERE gtin = :gtin AND lot = :lot AND serial = :serial"
 )
+# PostgreSQL does both in one statement (a data-modifying WITH): the carton's new summary when
+# the client-day was new, no row when it was not (then `_SCANS` reads it), as the two do on
+# SQLite. One statement is one
+# round trip to the server, where the three cost three.
+_ADD_AND_BUMP = (
+    f"WITH added AS ({_ADD_SCAN}) "
+    "INSERT INTO scan_counter (gtin, lot, serial, count, first_at, last_at) "
+    "SELECT :gtin, :lot, :serial, 1, :when, :when WHERE EXISTS (SELECT FROM added) "
+    "ON CONFLICT (gtin, lot, serial) "
+    "DO UPDATE SET count = scan_counter.count + 1, last_at = excluded.last_at "
+    "RETURNING count, first_at, last_at"
+)
 
 
 class Counter:
     """Counting straight on a driver connection (sqlite3 or psycopg), in its open transaction:
-    a counted scan is three short statements, and SQLAlchemy's statement machinery would cost
-    four times what they do. Instants go in and come out as the tables' `datetime` columns
-    store them (SQLAlchemy's own converters for the dialect)."""
+    a counted scan is three short statements on SQLite, one on PostgreSQL, and SQLAlchemy's
+    statement machinery would cost four times what they do. Instants go in and come out as the
+    tables' `datetime` columns store them (SQLAlchemy's own converters for the dialect)."""
 
     def __init__(self, dbapi_connection: Any, dialect: Dialect) -> None:
+        self.connection = dbapi_connection
         self.cursor = dbapi_connection.cursor()
+        self.one_statement = dialect.name == "postgresql"
         named = dialect.name == "sqlite"  # sqlite3 reads :named itself, psycopg %(named)s
         self._sql = {
             name: sql if named else re.sub(r":(\w+)", r"%(\1)s", sql)
-            for name, sql in (("add", _ADD_SCAN), ("bump", _BUMP), ("scans", _SCANS))
-        }
+            for name, sql in (
+                ("add", _ADD_SCAN), ("bump", _BUMP), ("scans", _SCANS), ("both", _ADD_AND_BUMP)
+            )
+        }  # fmt: skip
         column = inspect(ScanCounter).columns["first_at"].type.dialect_impl(dialect)
         self._in: Callable[[Any], Any] = column.bind_processor(dialect) or _same
         self._out: Callable[[Any], Any] = column.result_processor(dialect, None) or _same
@@ -73,19 +90,52 @@ class Counter:
     ) -> tuple[bool, Scans]:
         """Add the client-day if absent and, if it was, bump the carton's count: whether it was
         new, and the carton's scans. The caller commits."""
+        values = self._values(gtin, lot, serial, client, when)
+        if self.one_statement:
+            return self._counted(values, self.cursor.execute(self._sql["both"], values).fetchone())
+        bumped = None
+        if self.cursor.execute(self._sql["add"], values).fetchone() is not None:
+            bumped = self.cursor.execute(self._sql["bump"], values).fetchone()
+        return self._counted(values, bumped)
+
+    def count_group(
+        self, group: list[tuple[str, str, str, str, datetime]]
+    ) -> list[tuple[bool, Scans]]:
+        """`count` each scan of the group. On PostgreSQL the connection must be in autocommit:
+        the group's statements go in one pipeline, which the server runs as one transaction
+        (all or none) and answers in one round trip."""
+        if not self.one_statement or len(group) == 1:  # one statement: its own transaction
+            return [self.count(*scan) for scan in group]
+        values = [self._values(*scan) for scan in group]
+        with self.connection.pipeline():
+            cursors = [self.connection.cursor() for _scan in group]
+            for cursor, scan in zip(cursors, values, strict=True):
+                cursor.execute(self._sql["both"], scan)
+        return [
+            self._counted(scan, cursor.fetchone())
+            for cursor, scan in zip(cursors, values, strict=True)
+        ]
+
+    def _values(
+        self, gtin: str, lot: str, serial: str, client: str, when: datetime | None
+    ) -> dict[str, Any]:
         stored = self._in(when or datetime.now(UTC))
-        values = {"gtin": gtin, "lot": lot, "serial": serial, "client": client, "when": stored}
-        new = self.cursor.execute(self._sql["add"], values).fetchone() is not None
-        if new:
-            self.cursor.execute(self._sql["bump"], values)
-        return new, self.read(gtin, lot, serial)
+        return {"gtin": gtin, "lot": lot, "serial": serial, "client": client, "when": stored}
+
+    def _counted(self, values: dict[str, Any], bumped: Any) -> tuple[bool, Scans]:
+        """What the bump said (`_BUMP`, `_ADD_AND_BUMP`): the carton's scans, read if the
+        client-day was not new."""
+        if bumped is None:
+            return False, self.read(values["gtin"], values["lot"], values["serial"])
+        return True, self._scans(bumped)
 
     def read(self, gtin: str, lot: str, serial: str) -> Scans:
         """How many people opened the carton's page, first and latest."""
         self.cursor.execute(self._sql["scans"], {"gtin": gtin, "lot": lot, "serial": serial})
         row = self.cursor.fetchone()
-        if row is None:
-            return Scans(0, None, None)
+        return Scans(0, None, None) if row is None else self._scans(row)
+
+    def _scans(self, row: Any) -> Scans:
         count, first_at, last_at = row
         return Scans(count, _local(self._out(first_at)), _local(self._out(last_at)))
 
