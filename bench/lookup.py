@@ -58,7 +58,7 @@ if str(ROOT) not in sys.path:
 from sqlalchemy import text  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
-from bench.report import write_section  # noqa: E402
+from bench.report import section, write_section  # noqa: E402
 from bench.season import GTIN, generate  # noqa: E402
 from trace.db import migrate  # noqa: E402
 from trace.db.engine import make_engine  # noqa: E402
@@ -477,7 +477,8 @@ def profile_section(args, got: dict) -> str:
     lines = [
         "## Lookup: where a kept page's time goes (in-process profile)",
         "",
-        f"`bench/lookup.py` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {platform.machine()}, "
+        f"`bench/lookup.py --events {args.events}` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; "
+        f"{platform.machine()}, "
         f"Python {platform.python_version()}; every request a WSGI call in one process (no "
         "sockets, no gunicorn, rate limiting off), `Accept-Language: ja`, 1,000 lots' pages "
         f"kept first; {got['rounds']} rounds of {got['requests']:,} requests of each, "
@@ -554,11 +555,12 @@ def main() -> None:
     lots = [f"/01/{GTIN}/10/{s['lot']}" for s in made["samples"]]
     cartons = _cartons(made["samples"])
     profiled = in_process(url, lots, cartons, folder, args.requests, args.rounds)
-    write_section(args.output, "lookup-profile", profile_section(args, profiled))
+    events = args.events, parser.get_default("events")
+    write_section(args.output, section("lookup-profile", *events), profile_section(args, profiled))
     print(profile_section(args, profiled), flush=True)
     if not wrk:
         lines = [
-            "## Lookup: the public page under gunicorn",
+            f"## Lookup: the public page under gunicorn, {args.events:,} events",
             "",
             f"`bench/lookup.py --events {args.events}` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC: "
             f"**not measured**. {WRK_MISSING}",
@@ -567,7 +569,7 @@ def main() -> None:
             "|---|---|",
             *(f"| {name} | {ms:.2f} |" for name, ms in parts.items()),
         ]
-        write_section(args.output, "lookup", "\n".join(lines))
+        write_section(args.output, section("lookup", *events), "\n".join(lines))
         print("\n".join(lines))
         shutil.rmtree(folder, ignore_errors=True)
         return
@@ -634,7 +636,7 @@ def main() -> None:
     reference = results["Flask hello world (reference)"]
     against = {name: results[PG_HELLO] for name in (PG_HELLO, PG_CARTON) if name in results}
     lines = [
-        "## Lookup: the public page under gunicorn",
+        f"## Lookup: the public page under gunicorn, {args.events:,} events",
         "",
         f"`bench/lookup.py --events {args.events} --duration {args.duration}` on "
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {platform.machine()}, {os.cpu_count()} cores, "
@@ -657,7 +659,8 @@ def main() -> None:
             if PG_CARTON in results
             else ""
         )
-        + f" The issue's targets are for 1,000,000 events, measured by hand: `{BY_HAND}`.",
+        + f" The issue's targets are for 1,000,000 events: `{BY_HAND}` measures them by hand, "
+        "into a section of its own.",
         "",
         "Before the kept rows (and the PostgreSQL row), a warm-up asks each of the 1,000 lots in "
         "turn, 15 s at a time until the rate stops rising (at most 2 minutes; its last 15 s: "
@@ -721,7 +724,7 @@ def main() -> None:
         "|---|---|",
         *(f"| {name} | {ms:.2f} |" for name, ms in parts.items()),
     ]
-    write_section(args.output, "lookup", "\n".join(lines))
+    write_section(args.output, section("lookup", *events), "\n".join(lines))
     print("\n".join(lines))
     shutil.rmtree(folder, ignore_errors=True)
 

@@ -26,3 +26,9 @@ def write_section(path: str | Path, name: str, markdown: str) -> None:
         else (text.rstrip() + "\n\n" + block + "\n")
     )
     path.write_text(text)
+
+
+def section(name: str, events: int, default: int) -> str:
+    """The section of a run on `events` events: make bench's size (`default`) writes `name`; any
+    other size its own (`name-1000000`), so the runs by hand stay beside make bench's."""
+    return name if events == default else f"{name}-{events}"
