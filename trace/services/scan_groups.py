@@ -14,8 +14,8 @@ per transaction, so one bad scan fails alone.
 On PostgreSQL the group goes to the server as one pipeline (a statement per scan, sent together,
 answered together): one round trip however large the group, and the server runs the pipeline as
 one transaction. The writer has its own driver connection (no SQLAlchemy statement machinery on
-the way), not a request's session: its commits are not the writes that make kept lot pages look again at the
-chain (trace/lookup/cache.py).
+the way), not a request's session: its commits are not the writes that make kept lot pages look
+again at the chain (trace/lookup/cache.py).
 """
 
 from __future__ import annotations

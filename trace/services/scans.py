@@ -39,34 +39,30 @@ _ADD_SCAN = (
     "INSERT INTO scan (gtin, lot, serial, client, at) VALUES (:gtin, :lot, :serial, :client, "
     ":when) ON CONFLICT (gtin, lot, serial, client) DO NOTHING RETURNING 1"
 )
-_BUMP = (
-    "INSERT INTO scan_counter (gtin, lot, serial, count, first_at, last_at) "
-    "VALUES (:gtin, :lot, :serial, 1, :when, :when) "
+# The carton's count bumped (or its row made), saying the carton's summary after.
+_INTO_COUNTER = "INSERT INTO scan_counter (gtin, lot, serial, count, first_at, last_at) "
+_BUMPED = (
     "ON CONFLICT (gtin, lot, serial) "
-    "DO UPDATE SET count = scan_counter.count + 1, last_at = :when "
+    "DO UPDATE SET count = scan_counter.count + 1, last_at = excluded.last_at "
     "RETURNING count, first_at, last_at"
 )
+_BUMP = f"{_INTO_COUNTER}VALUES (:gtin, :lot, :serial, 1, :when, :when) {_BUMPED}"
 _SCANS = (
     "SELECT count, first_at, last_at FROM scan_counter "
     "WHERE gtin = :gtin AND lot = :lot AND serial = :serial"
 )
-# PostgreSQL does both in one statement (a data-modifying WITH): the carton's new summary when
-# the client-day was new, no row when it was not (then `_SCANS` reads it), as the two do on
-# SQLite. One statement is one
-# round trip to the server, where the three cost three.
+# PostgreSQL does both in one statement (a data-modifying WITH), one round trip to the server
+# where two cost two: the carton's summary when the client-day was new, no row when it was not
+# (then `_SCANS` reads it), as the two do on SQLite.
 _ADD_AND_BUMP = (
-    f"WITH added AS ({_ADD_SCAN}) "
-    "INSERT INTO scan_counter (gtin, lot, serial, count, first_at, last_at) "
-    "SELECT :gtin, :lot, :serial, 1, :when, :when WHERE EXISTS (SELECT FROM added) "
-    "ON CONFLICT (gtin, lot, serial) "
-    "DO UPDATE SET count = scan_counter.count + 1, last_at = excluded.last_at "
-    "RETURNING count, first_at, last_at"
+    f"WITH added AS ({_ADD_SCAN}) {_INTO_COUNTER}"
+    f"SELECT :gtin, :lot, :serial, 1, :when, :when WHERE EXISTS (SELECT FROM added) {_BUMPED}"
 )
 
 
 class Counter:
     """Counting straight on a driver connection (sqlite3 or psycopg), in its open transaction:
-    a counted scan is three short statements on SQLite, one on PostgreSQL, and SQLAlchemy's
+    a counted scan is two short statements on SQLite, one on PostgreSQL, and SQLAlchemy's
     statement machinery would cost four times what they do. Instants go in and come out as the
     tables' `datetime` columns store them (SQLAlchemy's own converters for the dialect)."""
 
