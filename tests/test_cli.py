@@ -37,6 +37,17 @@ def test_migrations_go_down_and_up_again(engine):
     )
 
 
+def test_the_migrations_make_the_tables_and_indexes_the_models_describe(engine):
+    """A column or index added to a model without its migration (or the other way round) would
+    leave a database made by `make run` unlike the one the code expects."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    with engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), SQLModel.metadata) == []
+
+
 def test_a_token_can_be_issued_to_expire(app, client):
     runner = app.test_cli_runner()
     assert runner.invoke(args=["users", "create", "kim", "--role", "inspector"]).exit_code == 0

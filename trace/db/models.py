@@ -56,7 +56,7 @@ class LocationCode(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     location_id: int = Field(foreign_key="location.id", index=True)
     scheme: str = Field(max_length=16)
-    value: str = Field(max_length=64)
+    value: str = Field(max_length=64, index=True)
     market: str = Field(max_length=8)
     status: str = Field(default="active", max_length=16)
     issuer: str | None = Field(default=None, max_length=200)
@@ -122,7 +122,7 @@ class Shipment(SQLModel, table=True):
     market: str = Field(max_length=8, index=True)
     container_no: str | None = Field(default=None, max_length=16, index=True)
     seal_no: str | None = Field(default=None, max_length=32)
-    bill_of_lading: str | None = Field(default=None, max_length=64)
+    bill_of_lading: str | None = Field(default=None, max_length=64, index=True)
     phyto_certificate_no: str | None = Field(default=None, max_length=64, index=True)
     status: str = Field(default="loaded", max_length=16)  # loaded | departed | arrived
     departed_at: datetime | None = None
