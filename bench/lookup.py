@@ -47,6 +47,8 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -79,10 +81,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _serve(
+@contextmanager
+def _served(
     target: str, env: dict, threaded: bool = False, workers: int = 2
-) -> tuple[subprocess.Popen, str]:
-    """gunicorn -w `workers` serving `target`: sync workers, or gunicorn.conf.py's threaded ones."""
+) -> Iterator[tuple[subprocess.Popen, str]]:
+    """gunicorn -w `workers` serving `target` while the block runs: sync workers, or
+    gunicorn.conf.py's threaded ones."""
     port = _free_port()
     kind = [] if threaded else ["-k", "sync"]
     process = subprocess.Popen(
@@ -96,11 +100,17 @@ def _serve(
             urllib.request.urlopen(
                 base + "/healthz" if target == "wsgi:app" else base + "/", timeout=1
             )
-            return process, base
+            break
         except OSError:
             time.sleep(0.1)
-    process.terminate()
-    raise RuntimeError(f"gunicorn {target} did not start")
+    else:
+        process.terminate()
+        raise RuntimeError(f"gunicorn {target} did not start")
+    try:
+        yield process, base
+    finally:
+        process.terminate()
+        process.wait()
 
 
 def _peak_memory(master: int) -> list[float]:
@@ -328,16 +338,12 @@ def postgresql_rows(args, folder: str) -> dict:
         cartons = _cartons(made["samples"])
         results = {}
         for target, name in (("bench.lookup:hello", PG_HELLO), ("wsgi:app", PG_CARTON)):
-            process, base = _serve(target, env, workers=4)
-            try:
+            with _served(target, env, workers=4) as (_process, base):
                 if name == PG_HELLO:
                     results[name] = _rounds(url, args.rounds, base, ["/"], args.duration)
                     continue
                 _warm(base, lots, cartons)  # as for SQLite
                 results[name] = _rounds(url, args.rounds, base, cartons, args.duration, people=True)
-            finally:
-                process.terminate()
-                process.wait()
         return results
     finally:
         if server is not None:
@@ -586,24 +592,15 @@ def main() -> None:
         return _rounds(url, cli.rounds, *args, **kwargs)
 
     cli = args
-    process, base = _serve("bench.lookup:hello", env)
-    try:
+    with _served("bench.lookup:hello", env) as (_process, base):
         results["Flask hello world (reference)"] = rounds(base, ["/"], args.duration)
-    finally:
-        process.terminate()
-        process.wait()
     # Nothing kept: every request reads the lot's story (two graph walks, events, places).
-    process, base = _serve("wsgi:app", env | {"TRACE_LOOKUP_CACHE_SIZE": "0"})
-    try:
+    with _served("wsgi:app", env | {"TRACE_LOOKUP_CACHE_SIZE": "0"}) as (process, base):
         results["lot page, HTML (ja), nothing kept (LOOKUP_CACHE_SIZE=0)"] = rounds(
             base, lots, args.duration
         )
         memory = {"nothing kept": _peak_memory(process.pid)}
-    finally:
-        process.terminate()
-        process.wait()
-    process, base = _serve("wsgi:app", env)
-    try:
+    with _served("wsgi:app", env) as (process, base):
         for path in (lots[0], cartons[0]):
             with urllib.request.urlopen(base + path) as response:
                 assert response.status == 200, path
@@ -624,25 +621,13 @@ def main() -> None:
             base, lots, args.duration, "application/linkset+json"
         )
         memory["1,000 lots' pages kept, after every run above"] = _peak_memory(process.pid)
-    finally:
-        process.terminate()
-        process.wait()
     # As deployed: gunicorn.conf.py's threaded workers, where scans share their group's commit,
     # against the hello world served the same way (threads cost it too).
-    process, base = _serve("bench.lookup:hello", env, threaded=True)
-    try:
+    with _served("bench.lookup:hello", env, threaded=True) as (_process, base):
         results[THREADED_HELLO] = rounds(base, ["/"], args.duration)
-    finally:
-        process.terminate()
-        process.wait()
-    process, base = _serve("wsgi:app", env, threaded=True)
-    try:
-        _wrk(base, lots, max(10, args.duration), in_turn=True)
-        _wrk(base, cartons, max(10, args.duration), prefetch=True)
+    with _served("wsgi:app", env, threaded=True) as (_process, base):
+        _warm(base, lots, cartons, most=0)  # one round of each: the sync rows kept them already
         results[THREADED] = rounds(base, cartons, args.duration, people=True)
-    finally:
-        process.terminate()
-        process.wait()
     if not args.no_postgresql:
         results |= postgresql_rows(args, folder)
     reference = results["Flask hello world (reference)"]

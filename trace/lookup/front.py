@@ -162,12 +162,12 @@ class Front:
             charset.validate_serial(carton[2])
         except GS1Error:
             return None
-
-        def read() -> dict:  # a serial not printed for the lot: rare, a session of its own
-            with Session(self.cache.engine) as session:
-                return label_serials.serial_status(session, *carton)
-
         with self.cache.connecting() as connect:  # connected only if the database is asked
+
+            def read() -> dict:  # a serial not printed for the lot: rare
+                with Session(bind=connect()) as session:  # on the same connection
+                    return label_serials.serial_status(session, *carton)
+
             return self.cache.label_check(connect, kept, carton, read)
 
     def _through(
